@@ -1,0 +1,126 @@
+// Backend-neutral records that a recorder (ptrace today, eBPF later) or a test's trace builder
+// hands to TraceWriter. They only borrow memory (spans, string_views): the writer copies what it
+// keeps, so callers can reuse their buffers at once.
+#ifndef STREC_FORMAT_EVENT_H_
+#define STREC_FORMAT_EVENT_H_
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "strec/format/syscall_table.h"
+#include "strec/format/trace_generated.h"
+
+namespace strec::format {
+
+// Syscall record flags (fb::Syscall::flags).
+inline constexpr uint32_t kSyscallNoReturn = 1;  // the thread ended inside the syscall
+inline constexpr uint32_t kSyscallDetached = 2;  // still inside when the recorder detached
+inline constexpr uint32_t kSyscallSeccompEntry = 4;
+
+// What a buffer's bytes are, when an argument carries several (fb::Buffer::kind).
+enum BufferKind : uint8_t {
+  kBufferPlain = 0,   // the argument's memory itself
+  kBufferIovecArray,  // the struct iovec array; element data follows as kBufferIovecData
+  kBufferIovecData,   // data of iovec element `index`
+  kBufferString,      // a NUL-terminated string (path, argv element); full_len excludes NUL
+  kBufferStringPtrs,  // the pointer array of a string array (argv)
+  kBufferAux,         // a second object reached through the argument (e.g. a length word)
+};
+
+struct BufferRecord {
+  uint8_t arg = 0;
+  bool out = false;
+  uint8_t kind = kBufferPlain;
+  uint32_t index = 0;
+  uint64_t addr = 0;
+  uint64_t full_len = 0;
+  int32_t read_errno = 0;
+  std::span<const uint8_t> data;
+};
+
+struct SyscallRecord {
+  int32_t tid = 0;
+  int32_t pid = 0;
+  fb::SyscallPhase phase = fb::SyscallPhase::Complete;
+  uint32_t arch = kArchX86_64;
+  int32_t nr = 0;
+  uint64_t args[6] = {};
+  int64_t ret = 0;
+  uint64_t entry_ns = 0;
+  uint64_t exit_ns = 0;
+  uint32_t flags = 0;
+  uint64_t instruction_pointer = 0;
+  std::span<const BufferRecord> buffers;
+
+  // The time of the stop this record stands for: the entry for Entry, else the exit.
+  uint64_t time_ns() const { return phase == fb::SyscallPhase::Entry ? entry_ns : exit_ns; }
+};
+
+struct SpawnRecord {
+  int32_t tid = 0, pid = 0;  // the parent
+  fb::ForkKind kind = fb::ForkKind::Fork;
+  int32_t child_tid = 0, child_pid = 0;
+  uint64_t clone_flags = 0;
+  uint64_t time_ns = 0;
+};
+
+struct ExecRecord {
+  int32_t tid = 0, pid = 0;
+  int32_t former_tid = 0;
+  std::string_view path;
+  std::span<const std::string_view> argv;
+  uint32_t envc = 0;
+  uint64_t time_ns = 0;
+};
+
+struct ExitRecord {
+  int32_t tid = 0, pid = 0;
+  int32_t status = 0;
+  int32_t signal = 0;
+  bool core_dumped = false;
+  bool thread_only = false;
+  uint64_t time_ns = 0;
+};
+
+struct SignalRecord {
+  int32_t tid = 0, pid = 0;
+  int32_t signo = 0;
+  int32_t code = 0;
+  std::span<const uint8_t> siginfo;
+  bool group_stop = false;
+  uint64_t time_ns = 0;
+};
+
+struct DetachRecord {
+  int32_t tid = 0, pid = 0;
+  std::string_view reason;
+  uint64_t time_ns = 0;
+};
+
+struct FdEntryRecord {
+  int32_t fd = 0;
+  std::string_view path;
+};
+
+struct FdSnapshotRecord {
+  int32_t tid = 0, pid = 0;
+  std::span<const FdEntryRecord> fds;
+  uint64_t time_ns = 0;
+};
+
+struct LossRecord {
+  int32_t tid = 0, pid = 0;
+  uint64_t events = 0;
+  uint64_t bytes = 0;
+  std::string_view reason;
+  uint64_t time_ns = 0;
+};
+
+// The time that orders an event in the file (its stop time).
+uint64_t EventTime(const fb::Event& event);
+
+}  // namespace strec::format
+
+#endif  // STREC_FORMAT_EVENT_H_

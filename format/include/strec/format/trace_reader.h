@@ -1,0 +1,97 @@
+// TraceReader: reads a .strec file written by TraceWriter.
+//
+// Open() checks the file header and loads the chunk index from the footer; a file without a
+// footer (the recorder was killed) is scanned chunk by chunk, and the scan stops with a warning
+// at the first incomplete chunk. Every chunk is verified before use (header CRC, payload CRC,
+// zstd, flatbuffers::Verifier); any corruption is an error that names the file and the byte
+// offset. Lengths are checked against the file size before anything is allocated.
+//
+// ReadChunk() is const and thread-safe (pread, caller-owned output), so chunks can be decoded
+// in parallel; Next()/SeekTime() iterate on one thread.
+#ifndef STREC_FORMAT_TRACE_READER_H_
+#define STREC_FORMAT_TRACE_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "strec/format/event.h"
+#include "strec/format/status.h"
+
+namespace strec::format {
+
+struct ChunkInfo {
+  uint64_t offset = 0;  // of the chunk header
+  uint64_t first_ns = 0, last_ns = 0;
+  uint32_t event_count = 0;
+  uint32_t compressed_len = 0;
+  uint32_t raw_len = 0;
+};
+
+// A decompressed, verified chunk. Holds the bytes the events point into.
+class DecodedChunk {
+ public:
+  const fb::Chunk* chunk() const { return chunk_; }
+  size_t size() const { return chunk_ && chunk_->events() ? chunk_->events()->size() : 0; }
+  const fb::Event* event(size_t i) const { return chunk_->events()->Get(i); }
+  size_t raw_size() const { return raw_size_; }  // bytes of the decompressed FlatBuffer
+
+ private:
+  friend class TraceReader;
+  std::unique_ptr<uint64_t[]> storage_;  // 8-byte aligned for FlatBuffers
+  size_t capacity_ = 0;
+  size_t raw_size_ = 0;
+  const fb::Chunk* chunk_ = nullptr;
+};
+
+class TraceReader {
+ public:
+  static StatusOr<std::unique_ptr<TraceReader>> Open(const std::string& path);
+  ~TraceReader();
+
+  const std::string& path() const { return path_; }
+  uint16_t major_version() const { return major_; }
+  uint16_t minor_version() const { return minor_; }
+  const fb::Header& header() const { return *header_; }
+  // nullptr when the file has no (valid) footer.
+  const fb::Footer* footer() const { return footer_; }
+  const std::vector<ChunkInfo>& chunks() const { return chunks_; }
+  uint64_t file_size() const { return file_size_; }
+  // Things the user should know that did not stop reading (e.g. "no footer").
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // Reads, verifies and decompresses chunk i into *out (reusing its memory).
+  Status ReadChunk(size_t i, DecodedChunk* out) const;
+
+  // Sequential iteration. Returns nullptr at the end. The pointer stays valid until the next
+  // call to Next() or SeekTime().
+  StatusOr<const fb::Event*> Next();
+  // Positions Next() at the first event whose time is >= time_ns (monotonic clock).
+  Status SeekTime(uint64_t time_ns);
+
+ private:
+  TraceReader() = default;
+  Status LoadFooter();
+  Status ScanChunks(uint64_t first_chunk_offset);
+  Status Error(uint64_t offset, const std::string& what) const;
+
+  std::string path_;
+  int fd_ = -1;
+  uint64_t file_size_ = 0;
+  uint16_t major_ = 0, minor_ = 0;
+  std::vector<uint8_t> header_bytes_;
+  const fb::Header* header_ = nullptr;
+  std::unique_ptr<uint64_t[]> footer_bytes_;
+  const fb::Footer* footer_ = nullptr;
+  std::vector<ChunkInfo> chunks_;
+  std::vector<std::string> warnings_;
+
+  size_t next_chunk_ = 0;
+  size_t next_event_ = 0;
+  DecodedChunk current_;
+};
+
+}  // namespace strec::format
+
+#endif  // STREC_FORMAT_TRACE_READER_H_

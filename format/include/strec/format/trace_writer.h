@@ -1,0 +1,95 @@
+// TraceWriter: appends events to a .strec file.
+//
+// One producer thread (the tracer) calls Add*() and Flush(); the writer owns a background thread
+// that compresses finished chunks with zstd and writes them. At most `max_chunks_in_flight`
+// chunks wait for that thread: a producer that gets ahead blocks (back-pressure), so memory stays
+// bounded. A chunk is cut when its FlatBuffer reaches `chunk_bytes`, or when its oldest event is
+// `flush_interval_ns` old at the next Add (so a killed recorder loses about a second at most).
+// A failed write (ENOSPC, EIO) is kept and returned by status(), Flush() and Close(); nothing is
+// dropped silently. Files are created with mode 0600. Layout: format/README.md.
+#ifndef STREC_FORMAT_TRACE_WRITER_H_
+#define STREC_FORMAT_TRACE_WRITER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "strec/format/event.h"
+#include "strec/format/status.h"
+
+namespace strec::format {
+
+struct HeaderInfo {
+  std::string tool_version;
+  std::string hostname, kernel_release, kernel_version, machine;
+  uint32_t arch = kArchX86_64;
+  uint64_t realtime_ns = 0, monotonic_ns = 0;
+  std::vector<std::string> command;
+  std::vector<int32_t> attached_pids;
+  uint32_t snaplen = 256;
+  std::string trace_expr;
+  bool follow_forks = true;
+  bool seccomp_filter = false;
+  uint32_t page_size = 4096;
+  int32_t recorder_pid = 0;
+
+  // Fills host facts (uname, clocks, page size, pid, version) and leaves the rest.
+  static HeaderInfo ForThisHost();
+};
+
+struct WriterOptions {
+  size_t chunk_bytes = 1 << 20;
+  uint64_t flush_interval_ns = 1'000'000'000;
+  int zstd_level = 3;
+  int max_chunks_in_flight = 3;
+  bool exclusive = false;  // fail if the file exists (O_EXCL)
+};
+
+class TraceWriter {
+ public:
+  static StatusOr<std::unique_ptr<TraceWriter>> Create(const std::string& path,
+                                                       const HeaderInfo& header,
+                                                       const WriterOptions& options = {});
+  ~TraceWriter();  // closes (and writes the footer) if Close() was not called
+  TraceWriter(const TraceWriter&) = delete;
+  TraceWriter& operator=(const TraceWriter&) = delete;
+
+  void Add(const SyscallRecord& r);
+  void Add(const SpawnRecord& r);
+  void Add(const ExecRecord& r);
+  void Add(const ExitRecord& r);
+  void Add(const SignalRecord& r);
+  void Add(const DetachRecord& r);
+  void Add(const FdSnapshotRecord& r);
+  void Add(const LossRecord& r);
+
+  // Cuts the current chunk if its oldest event is older than the flush interval at `now_ns`.
+  void MaybeFlush(uint64_t now_ns);
+  // Hands the current chunk to the writer thread and waits until everything is on disk.
+  Status Flush();
+  // Writes the rest, the footer and the trailer; fsyncs; closes the file. Idempotent.
+  Status Close();
+  // The first error the writer met, if any.
+  Status status() const;
+
+  const std::string& path() const { return path_; }
+  uint64_t events() const { return events_; }
+  uint64_t syscalls() const { return syscalls_; }
+  uint64_t bytes_written() const;  // file bytes so far (after Close: the file size)
+
+ private:
+  class Impl;
+  TraceWriter(std::string path, std::unique_ptr<Impl> impl);
+  std::string path_;
+  std::unique_ptr<Impl> impl_;
+  Status FailedClosed() const;
+  uint64_t events_ = 0;
+  uint64_t syscalls_ = 0;
+  uint64_t bytes_at_close_ = 0;
+  Status close_status_;
+};
+
+}  // namespace strec::format
+
+#endif  // STREC_FORMAT_TRACE_WRITER_H_

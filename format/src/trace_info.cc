@@ -1,0 +1,127 @@
+#include "strec/format/trace_info.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+
+#include "strec/format/trace_reader.h"
+
+namespace strec::format {
+
+std::string EscapeForTerminal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string FormatRealtime(uint64_t ns) {
+  time_t secs = static_cast<time_t>(ns / 1'000'000'000u);
+  tm tm;
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, sizeof buf - n, ".%09" PRIu64 "Z", ns % 1'000'000'000u);
+  return buf;
+}
+
+std::string Str(const flatbuffers::String* s) {
+  return s ? EscapeForTerminal(s->string_view()) : "";
+}
+
+}  // namespace
+
+Status PrintTraceInfo(const std::string& path, std::ostream& out) {
+  ASSIGN_OR_RETURN(auto reader, TraceReader::Open(path));
+  const fb::Header& h = reader->header();
+  out << "file:        " << EscapeForTerminal(path) << " (" << reader->file_size() << " bytes)\n";
+  out << "format:      " << reader->major_version() << "." << reader->minor_version() << "\n";
+  out << "recorded by: strec " << Str(h.tool_version()) << " (pid " << h.recorder_pid() << ")\n";
+  out << "host:        " << Str(h.hostname()) << ", Linux " << Str(h.kernel_release()) << " "
+      << Str(h.machine()) << "\n";
+  out << "started:     " << FormatRealtime(h.realtime_ns()) << "\n";
+  if (h.command() && h.command()->size() > 0) {
+    out << "command:    ";
+    for (const auto* a : *h.command())
+      out << " " << Str(a);
+    out << "\n";
+  }
+  if (h.attached_pids() && h.attached_pids()->size() > 0) {
+    out << "attached:   ";
+    for (int32_t p : *h.attached_pids())
+      out << " " << p;
+    out << "\n";
+  }
+  if (const auto* s = h.settings()) {
+    out << "snaplen:     " << s->snaplen() << "\n";
+    std::string expr = Str(s->trace_expr());
+    out << "trace set:   " << (expr.empty() ? "all" : expr)
+        << (s->seccomp_filter() ? " (seccomp-bpf filter)" : "") << "\n";
+    out << "follow:      " << (s->follow_forks() ? "forks, vforks, clones" : "first process only")
+        << "\n";
+  }
+  out << "footer:      " << (reader->footer() ? "present" : "missing") << "\n";
+  for (const auto& w : reader->warnings())
+    out << "warning:     " << EscapeForTerminal(w) << "\n";
+
+  uint64_t counts[static_cast<int>(fb::Body::MAX) + 1] = {};
+  uint64_t entries = 0, lost = 0, compressed = 0, raw = 0, first = 0, last = 0;
+  DecodedChunk chunk;
+  const auto& chunks = reader->chunks();
+  for (size_t i = 0; i < chunks.size(); i++) {
+    RETURN_IF_ERROR(reader->ReadChunk(i, &chunk));
+    compressed += chunks[i].compressed_len;
+    raw += chunk.raw_size();
+    for (size_t e = 0; e < chunk.size(); e++) {
+      const fb::Event* ev = chunk.event(e);
+      auto type = static_cast<size_t>(ev->body_type());
+      if (type < std::size(counts))
+        counts[type]++;
+      if (ev->body_type() == fb::Body::Syscall &&
+          ev->body_as_Syscall()->phase() == fb::SyscallPhase::Entry)
+        entries++;
+      if (ev->body_type() == fb::Body::Loss)
+        lost += ev->body_as_Loss()->events();
+    }
+    if (i == 0)
+      first = chunks[i].first_ns;
+    last = chunks[i].last_ns;
+  }
+  char ratio[32];
+  snprintf(ratio, sizeof ratio, "%.1f", compressed ? static_cast<double>(raw) / compressed : 0.0);
+  out << "chunks:      " << chunks.size() << " (" << raw << " bytes of FlatBuffers in "
+      << compressed << " bytes of zstd, ratio " << ratio << ")\n";
+  uint64_t events = 0;
+  for (uint64_t c : counts)
+    events += c;
+  out << "events:      " << events << "\n";
+  out << "  syscalls:  " << counts[static_cast<int>(fb::Body::Syscall)] - entries << " (" << entries
+      << " split into entry and exit)\n";
+  out << "  spawns:    " << counts[static_cast<int>(fb::Body::Spawn)] << "\n";
+  out << "  execs:     " << counts[static_cast<int>(fb::Body::Exec)] << "\n";
+  out << "  exits:     " << counts[static_cast<int>(fb::Body::Exit)] << "\n";
+  out << "  signals:   " << counts[static_cast<int>(fb::Body::Signal)] << "\n";
+  out << "  detaches:  " << counts[static_cast<int>(fb::Body::Detach)] << "\n";
+  out << "  fd snapshots: " << counts[static_cast<int>(fb::Body::FdSnapshot)] << "\n";
+  out << "lost events: " << lost << "\n";
+  if (!chunks.empty()) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.6f s", static_cast<double>(last - first) / 1e9);
+    out << "time span:   " << buf << "\n";
+  }
+  return OkStatus();
+}
+
+}  // namespace strec::format

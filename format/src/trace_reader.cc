@@ -1,0 +1,278 @@
+#include "strec/format/trace_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "strec/format/container.h"
+#include "strec/format/io.h"
+
+namespace strec::format {
+namespace {
+
+std::string Num(uint64_t v) {
+  return std::to_string(v);
+}
+
+// Verifier caps for a chunk of `len` bytes: every table takes at least 4 bytes.
+flatbuffers::Verifier MakeVerifier(const uint8_t* buf, size_t len) {
+  return flatbuffers::Verifier(buf, len, /*max_depth=*/16,
+                               /*max_tables=*/static_cast<flatbuffers::uoffset_t>(len / 4 + 16));
+}
+
+}  // namespace
+
+uint64_t EventTime(const fb::Event& e) {
+  switch (e.body_type()) {
+    case fb::Body::Syscall: {
+      const auto* s = e.body_as_Syscall();
+      return s->phase() == fb::SyscallPhase::Entry ? s->entry_ns() : s->exit_ns();
+    }
+    case fb::Body::Spawn:
+      return e.body_as_Spawn()->time_ns();
+    case fb::Body::Exec:
+      return e.body_as_Exec()->time_ns();
+    case fb::Body::Exit:
+      return e.body_as_Exit()->time_ns();
+    case fb::Body::Signal:
+      return e.body_as_Signal()->time_ns();
+    case fb::Body::Detach:
+      return e.body_as_Detach()->time_ns();
+    case fb::Body::FdSnapshot:
+      return e.body_as_FdSnapshot()->time_ns();
+    case fb::Body::Loss:
+      return e.body_as_Loss()->time_ns();
+    default:
+      return 0;
+  }
+}
+
+TraceReader::~TraceReader() {
+  if (fd_ >= 0)
+    close(fd_);
+}
+
+Status TraceReader::Error(uint64_t offset, const std::string& what) const {
+  return DataLoss(path_ + ": offset " + Num(offset) + ": " + what);
+}
+
+StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path) {
+  std::unique_ptr<TraceReader> r(new TraceReader());
+  r->path_ = path;
+  r->fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (r->fd_ < 0)
+    return ErrnoStatus("cannot open " + path, errno);
+  struct stat st;
+  if (fstat(r->fd_, &st) != 0)
+    return ErrnoStatus("cannot stat " + path, errno);
+  if (S_ISDIR(st.st_mode))
+    return InvalidArgument(path + ": is a directory, not a trace");
+  r->file_size_ = static_cast<uint64_t>(st.st_size);
+
+  uint8_t fh[kFileHeaderSize];
+  if (r->file_size_ < kFileHeaderSize)
+    return InvalidArgument(path + ": not a strec trace (" + Num(r->file_size_) +
+                           " bytes, shorter than a file header)");
+  RETURN_IF_ERROR(ReadAt(r->fd_, fh, sizeof fh, 0));
+  if (std::memcmp(fh, kFileMagic, sizeof kFileMagic) != 0)
+    return InvalidArgument(path + ": not a strec trace (no STRECTRC magic at offset 0)");
+  if (GetU32(fh + 20) != Crc32c(fh, 20))
+    return r->Error(0, "file header checksum mismatch");
+  r->major_ = GetU16(fh + 8);
+  r->minor_ = GetU16(fh + 10);
+  if (r->major_ > kFormatMajor)
+    return Unimplemented(path + ": written in trace format " + Num(r->major_) + "." +
+                         Num(r->minor_) + " by a newer strec; this strec reads format " +
+                         Num(kFormatMajor) + ".x: upgrade strec to read it");
+  uint32_t header_len = GetU32(fh + 12);
+  if (header_len > kMaxHeaderLen || kFileHeaderSize + header_len > r->file_size_)
+    return r->Error(12, "header length " + Num(header_len) + " exceeds the file");
+  r->header_bytes_.resize(header_len);
+  RETURN_IF_ERROR(ReadAt(r->fd_, r->header_bytes_.data(), header_len, kFileHeaderSize));
+  if (Crc32c(r->header_bytes_.data(), header_len) != GetU32(fh + 16))
+    return r->Error(kFileHeaderSize, "header checksum mismatch");
+  {
+    auto v = MakeVerifier(r->header_bytes_.data(), header_len);
+    if (!v.VerifyBuffer<fb::Header>(nullptr))
+      return r->Error(kFileHeaderSize, "header is not a valid FlatBuffer");
+  }
+  r->header_ = flatbuffers::GetRoot<fb::Header>(r->header_bytes_.data());
+
+  uint64_t first_chunk = kFileHeaderSize + header_len;
+  Status footer = r->LoadFooter();
+  if (!footer.ok()) {
+    r->warnings_.push_back(footer.message() + "; scanning chunks instead");
+    r->chunks_.clear();
+    RETURN_IF_ERROR(r->ScanChunks(first_chunk));
+  }
+  return r;
+}
+
+Status TraceReader::LoadFooter() {
+  uint64_t first_chunk = kFileHeaderSize + header_bytes_.size();
+  const char* kNoFooter = "no index footer (the recording did not end cleanly)";
+  if (file_size_ < first_chunk + kTrailerSize + kFooterHeaderSize)
+    return DataLoss(kNoFooter);
+  uint8_t t[kTrailerSize];
+  uint64_t toff = file_size_ - kTrailerSize;
+  RETURN_IF_ERROR(ReadAt(fd_, t, sizeof t, toff));
+  if (std::memcmp(t + 16, kTrailerMagic, 8) != 0)
+    return DataLoss(kNoFooter);
+  if (GetU32(t + 12) != Crc32c(t, 12))
+    return Error(toff, "trailer checksum mismatch");
+  uint64_t foff = GetU64(t);
+  uint32_t flen = GetU32(t + 8);
+  if (flen < kFooterHeaderSize || flen > kMaxFooterLen || foff < first_chunk || foff + flen != toff)
+    return Error(toff, "trailer points outside the file");
+  uint8_t fh[kFooterHeaderSize];
+  RETURN_IF_ERROR(ReadAt(fd_, fh, sizeof fh, foff));
+  uint32_t body_len = GetU32(fh + 4);
+  if (GetU32(fh) != kFooterMagic || body_len != flen - kFooterHeaderSize)
+    return Error(foff, "bad footer header");
+  footer_bytes_.reset(new uint64_t[body_len / 8 + 1]);
+  auto* body = reinterpret_cast<uint8_t*>(footer_bytes_.get());
+  RETURN_IF_ERROR(ReadAt(fd_, body, body_len, foff + kFooterHeaderSize));
+  if (Crc32c(body, body_len) != GetU32(fh + 8))
+    return Error(foff, "footer checksum mismatch");
+  auto v = MakeVerifier(body, body_len);
+  if (!v.VerifyBuffer<fb::Footer>(nullptr))
+    return Error(foff, "footer is not a valid FlatBuffer");
+  const auto* footer = flatbuffers::GetRoot<fb::Footer>(body);
+  uint64_t expect = first_chunk;
+  if (footer->chunks()) {
+    for (const fb::ChunkRef* c : *footer->chunks()) {
+      if (c->offset() != expect || c->stored_len() < kChunkHeaderSize ||
+          c->offset() + c->stored_len() > foff)
+        return Error(foff, "footer index entry " + Num(chunks_.size()) + " is inconsistent");
+      chunks_.push_back({c->offset(), c->first_ns(), c->last_ns(), c->event_count(),
+                         c->stored_len() - static_cast<uint32_t>(kChunkHeaderSize), 0});
+      expect = c->offset() + c->stored_len();
+    }
+  }
+  if (expect != foff)
+    return Error(foff, "footer index does not cover the chunks");
+  footer_ = footer;
+  return OkStatus();
+}
+
+Status TraceReader::ScanChunks(uint64_t off) {
+  for (;;) {
+    if (off == file_size_)
+      return OkStatus();
+    uint64_t left = file_size_ - off;
+    uint8_t h[kChunkHeaderSize];
+    size_t n = static_cast<size_t>(std::min<uint64_t>(left, kChunkHeaderSize));
+    RETURN_IF_ERROR(ReadAt(fd_, h, n, off));
+    if (n >= 4 && GetU32(h) == kFooterMagic) {
+      // A footer whose trailer is missing or bad: the chunks before it are complete.
+      return OkStatus();
+    }
+    if (n < kChunkHeaderSize) {
+      warnings_.push_back("incomplete chunk at offset " + Num(off) + " (" + Num(left) +
+                          " bytes): stopped there");
+      return OkStatus();
+    }
+    ChunkHeader ch;
+    if (!ch.Decode(h))
+      return Error(off, GetU32(h) == kChunkMagic ? "chunk header checksum mismatch"
+                                                 : "expected a chunk header");
+    if (ch.sequence != chunks_.size())
+      return Error(off, "chunk sequence " + Num(ch.sequence) + ", expected " + Num(chunks_.size()));
+    if (ch.raw_len > kMaxChunkRawLen || ch.compressed_len > ZSTD_compressBound(ch.raw_len))
+      return Error(off, "chunk lengths exceed the format's caps");
+    if (kChunkHeaderSize + uint64_t{ch.compressed_len} > left) {
+      warnings_.push_back("incomplete chunk at offset " + Num(off) + " (" + Num(left) + " of " +
+                          Num(kChunkHeaderSize + ch.compressed_len) + " bytes): stopped there");
+      return OkStatus();
+    }
+    chunks_.push_back(
+        {off, ch.first_ns, ch.last_ns, ch.event_count, ch.compressed_len, ch.raw_len});
+    off += kChunkHeaderSize + ch.compressed_len;
+  }
+}
+
+Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
+  if (i >= chunks_.size())
+    return InvalidArgument(path_ + ": no chunk " + Num(i));
+  const ChunkInfo& info = chunks_[i];
+  uint8_t h[kChunkHeaderSize];
+  RETURN_IF_ERROR(ReadAt(fd_, h, sizeof h, info.offset));
+  ChunkHeader ch;
+  if (!ch.Decode(h))
+    return Error(info.offset, GetU32(h) == kChunkMagic ? "chunk header checksum mismatch"
+                                                       : "expected a chunk header");
+  if (ch.sequence != i || ch.compressed_len != info.compressed_len ||
+      ch.event_count != info.event_count || ch.first_ns != info.first_ns ||
+      ch.last_ns != info.last_ns)
+    return Error(info.offset, "chunk header disagrees with the index");
+  if (ch.raw_len > kMaxChunkRawLen || ch.compressed_len > ZSTD_compressBound(ch.raw_len) ||
+      ch.raw_len < 8)
+    return Error(info.offset, "chunk lengths exceed the format's caps");
+  uint64_t payload_off = info.offset + kChunkHeaderSize;
+  thread_local std::vector<uint8_t> compressed;
+  compressed.resize(ch.compressed_len);
+  RETURN_IF_ERROR(ReadAt(fd_, compressed.data(), ch.compressed_len, payload_off));
+  if (Crc32c(compressed.data(), ch.compressed_len) != ch.payload_crc)
+    return Error(payload_off, "chunk payload checksum mismatch");
+  unsigned long long content = ZSTD_getFrameContentSize(compressed.data(), ch.compressed_len);
+  if (content != ch.raw_len)
+    return Error(payload_off, "zstd frame size disagrees with header");
+  size_t words = ch.raw_len / 8 + 1;
+  if (out->capacity_ < words) {
+    out->storage_.reset(new uint64_t[words]);
+    out->capacity_ = words;
+  }
+  auto* raw = reinterpret_cast<uint8_t*>(out->storage_.get());
+  out->chunk_ = nullptr;
+  struct DctxFree {
+    void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+  };
+  thread_local std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
+  size_t got =
+      ZSTD_decompressDCtx(dctx.get(), raw, ch.raw_len, compressed.data(), ch.compressed_len);
+  if (ZSTD_isError(got) || got != ch.raw_len)
+    return Error(payload_off, std::string("zstd: ") +
+                                  (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short frame"));
+  auto v = MakeVerifier(raw, ch.raw_len);
+  if (!v.VerifySizePrefixedBuffer<fb::Chunk>(nullptr) ||
+      flatbuffers::GetPrefixedSize(raw) + sizeof(flatbuffers::uoffset_t) != ch.raw_len)
+    return Error(payload_off, "chunk is not a valid FlatBuffer");
+  const auto* chunk = flatbuffers::GetSizePrefixedRoot<fb::Chunk>(raw);
+  size_t count = chunk->events() ? chunk->events()->size() : 0;
+  if (count != ch.event_count)
+    return Error(payload_off,
+                 "chunk holds " + Num(count) + " events, header says " + Num(ch.event_count));
+  out->chunk_ = chunk;
+  out->raw_size_ = ch.raw_len;
+  return OkStatus();
+}
+
+StatusOr<const fb::Event*> TraceReader::Next() {
+  while (next_event_ >= current_.size()) {
+    if (next_chunk_ >= chunks_.size())
+      return static_cast<const fb::Event*>(nullptr);
+    next_event_ = 0;
+    RETURN_IF_ERROR(ReadChunk(next_chunk_++, &current_));
+  }
+  return current_.event(next_event_++);
+}
+
+Status TraceReader::SeekTime(uint64_t t) {
+  auto it = std::lower_bound(chunks_.begin(), chunks_.end(), t,
+                             [](const ChunkInfo& c, uint64_t v) { return c.last_ns < v; });
+  next_chunk_ = static_cast<size_t>(it - chunks_.begin());
+  next_event_ = 0;
+  current_.chunk_ = nullptr;
+  if (next_chunk_ >= chunks_.size())
+    return OkStatus();
+  RETURN_IF_ERROR(ReadChunk(next_chunk_++, &current_));
+  while (next_event_ < current_.size() && EventTime(*current_.event(next_event_)) < t)
+    next_event_++;
+  return OkStatus();
+}
+
+}  // namespace strec::format

@@ -1,0 +1,442 @@
+#include "strec/format/trace_writer.h"
+
+#include <fcntl.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "strec/format/container.h"
+#include "strec/format/io.h"
+#include "strec/format/version.h"
+
+namespace strec::format {
+namespace {
+
+uint64_t ClockNs(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
+}
+
+}  // namespace
+
+HeaderInfo HeaderInfo::ForThisHost() {
+  HeaderInfo h;
+  h.tool_version = kStrecVersion;
+  utsname u;
+  if (uname(&u) == 0) {
+    h.hostname = u.nodename;
+    h.kernel_release = u.release;
+    h.kernel_version = u.version;
+    h.machine = u.machine;
+  }
+  h.realtime_ns = ClockNs(CLOCK_REALTIME);
+  h.monotonic_ns = ClockNs(CLOCK_MONOTONIC);
+  h.page_size = static_cast<uint32_t>(sysconf(_SC_PAGESIZE));
+  h.recorder_pid = getpid();
+  return h;
+}
+
+// One chunk being filled (by the producer) or waiting to be written (by the writer thread).
+struct ChunkSlot {
+  explicit ChunkSlot(size_t initial) : fbb(initial) {}
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<flatbuffers::Offset<fb::Event>> events;
+  uint64_t first_ns = 0, last_ns = 0;
+  uint64_t syscalls = 0;
+  void Reset() {
+    fbb.Clear();
+    events.clear();
+    first_ns = last_ns = 0;
+    syscalls = 0;
+  }
+};
+
+class TraceWriter::Impl {
+ public:
+  Impl(int fd, const WriterOptions& options) : fd_(fd), options_(options) {
+    int slots = std::max(options.max_chunks_in_flight, 1) + 1;
+    for (int i = 0; i < slots; i++)
+      slots_.push_back(std::make_unique<ChunkSlot>(options.chunk_bytes + options.chunk_bytes / 4));
+    for (size_t i = 1; i < slots_.size(); i++)
+      free_.push_back(slots_[i].get());
+    current_ = slots_[0].get();
+    cctx_ = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, options.zstd_level);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Impl() {
+    StopThread();
+    ZSTD_freeCCtx(cctx_);
+    if (fd_ >= 0)
+      close(fd_);
+  }
+
+  // --- producer side ---
+  ChunkSlot& current() { return *current_; }
+  void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> ev, bool syscall) {
+    ChunkSlot& c = *current_;
+    if (c.events.empty())
+      c.first_ns = time_ns;
+    c.last_ns = std::max(c.last_ns, time_ns);
+    c.events.push_back(ev);
+    c.syscalls += syscall;
+    if (c.fbb.GetSize() >= options_.chunk_bytes ||
+        time_ns - c.first_ns >= options_.flush_interval_ns)
+      Submit();
+  }
+  void MaybeFlush(uint64_t now_ns) {
+    if (!current_->events.empty() && now_ns - current_->first_ns >= options_.flush_interval_ns)
+      Submit();
+  }
+  // Finishes the current chunk, queues it, and takes a free slot (waiting if none is free).
+  void Submit() {
+    ChunkSlot& c = *current_;
+    if (c.events.empty())
+      return;
+    auto vec = c.fbb.CreateVector(c.events);
+    c.fbb.FinishSizePrefixed(fb::CreateChunk(c.fbb, vec));
+    std::unique_lock<std::mutex> lock(mu_);
+    pending_.push_back(current_);
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return !free_.empty(); });
+    current_ = free_.back();
+    free_.pop_back();
+  }
+  Status Flush() {
+    Submit();
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return pending_.empty() && !busy_; });
+    return error_;
+  }
+  Status Finish(uint64_t syscalls, uint64_t events) {
+    Status st = Flush();
+    StopThread();
+    if (!st.ok())
+      return st;
+    // Footer: index of chunks, then the trailer that points to it.
+    flatbuffers::FlatBufferBuilder fbb(1024 + index_.size() * sizeof(fb::ChunkRef));
+    auto chunks = fbb.CreateVectorOfStructs(index_);
+    fb::FooterBuilder fb(fbb);
+    fb.add_chunks(chunks);
+    fb.add_event_count(events);
+    fb.add_syscall_count(syscalls);
+    fb.add_end_realtime_ns(ClockNs(CLOCK_REALTIME));
+    fb.add_end_monotonic_ns(ClockNs(CLOCK_MONOTONIC));
+    fbb.Finish(fb.Finish());
+    uint8_t head[kFooterHeaderSize] = {};
+    PutU32(head, kFooterMagic);
+    PutU32(head + 4, fbb.GetSize());
+    PutU32(head + 8, Crc32c(fbb.GetBufferPointer(), fbb.GetSize()));
+    uint64_t footer_offset = offset_;
+    RETURN_IF_ERROR(Write(head, sizeof head));
+    RETURN_IF_ERROR(Write(fbb.GetBufferPointer(), fbb.GetSize()));
+    uint8_t trailer[kTrailerSize];
+    PutU64(trailer, footer_offset);
+    PutU32(trailer + 8, static_cast<uint32_t>(kFooterHeaderSize + fbb.GetSize()));
+    PutU32(trailer + 12, Crc32c(trailer, 12));
+    std::memcpy(trailer + 16, kTrailerMagic, 8);
+    RETURN_IF_ERROR(Write(trailer, sizeof trailer));
+    if (fdatasync(fd_) != 0 && errno != EINVAL)
+      return ErrnoStatus("fdatasync", errno);
+    int fd = fd_;
+    fd_ = -1;
+    if (close(fd) != 0)
+      return ErrnoStatus("close", errno);
+    return OkStatus();
+  }
+  Status status() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+  uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+
+  Status WriteFileHeader(const uint8_t* data, size_t len) { return Write(data, len); }
+
+ private:
+  Status Write(const void* data, size_t len) {
+    Status st = WriteAll(fd_, data, len);
+    if (st.ok()) {
+      offset_ += len;
+      bytes_.store(offset_, std::memory_order_relaxed);
+    }
+    return st;
+  }
+
+  void StopThread() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable())
+      thread_.join();
+  }
+
+  // The writer thread: compress and write queued chunks in order.
+  void Run() {
+    std::vector<uint8_t> out;
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return stop_ || !pending_.empty(); });
+      if (pending_.empty())
+        return;
+      ChunkSlot* slot = pending_.front();
+      pending_.pop_front();
+      busy_ = true;
+      bool failed = !error_.ok();
+      lock.unlock();
+      Status st = failed ? OkStatus() : WriteChunk(*slot, out);
+      lock.lock();
+      if (!st.ok() && error_.ok())
+        error_ = st;
+      slot->Reset();
+      free_.push_back(slot);
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  Status WriteChunk(const ChunkSlot& slot, std::vector<uint8_t>& out) {
+    const uint8_t* raw = slot.fbb.GetBufferPointer();
+    size_t raw_len = slot.fbb.GetSize();
+    if (raw_len > kMaxChunkRawLen)
+      return InternalError("chunk exceeds the format's size cap");
+    out.resize(kChunkHeaderSize + ZSTD_compressBound(raw_len));
+    size_t n = ZSTD_compress2(cctx_, out.data() + kChunkHeaderSize, out.size() - kChunkHeaderSize,
+                              raw, raw_len);
+    if (ZSTD_isError(n))
+      return InternalError(std::string("zstd: ") + ZSTD_getErrorName(n));
+    ChunkHeader h;
+    h.compressed_len = static_cast<uint32_t>(n);
+    h.raw_len = static_cast<uint32_t>(raw_len);
+    h.event_count = static_cast<uint32_t>(slot.events.size());
+    h.payload_crc = Crc32c(out.data() + kChunkHeaderSize, n);
+    h.sequence = static_cast<uint32_t>(index_.size());
+    h.first_ns = slot.first_ns;
+    h.last_ns = slot.last_ns;
+    h.Encode(out.data());
+    uint64_t at = offset_;
+    RETURN_IF_ERROR(Write(out.data(), kChunkHeaderSize + n));
+    index_.emplace_back(at, h.first_ns, h.last_ns, h.event_count,
+                        static_cast<uint32_t>(kChunkHeaderSize + n));
+    return OkStatus();
+  }
+
+  int fd_;
+  WriterOptions options_;
+  std::vector<std::unique_ptr<ChunkSlot>> slots_;
+  ChunkSlot* current_ = nullptr;  // producer-owned
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<ChunkSlot*> pending_;
+  std::vector<ChunkSlot*> free_;
+  bool busy_ = false;
+  bool stop_ = false;
+  Status error_;
+
+  // Writer-thread-owned (the producer reads them only after the thread has stopped).
+  ZSTD_CCtx* cctx_ = nullptr;
+  uint64_t offset_ = 0;
+  std::vector<fb::ChunkRef> index_;
+  std::atomic<uint64_t> bytes_{0};
+  std::thread thread_;
+};
+
+TraceWriter::TraceWriter(std::string path, std::unique_ptr<Impl> impl)
+    : path_(std::move(path)), impl_(std::move(impl)) {}
+
+TraceWriter::~TraceWriter() {
+  (void)Close();
+}
+
+StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path,
+                                                           const HeaderInfo& h,
+                                                           const WriterOptions& options) {
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.exclusive ? O_EXCL : O_TRUNC);
+  int fd = open(path.c_str(), flags, 0600);
+  if (fd < 0)
+    return ErrnoStatus("cannot create " + path, errno);
+
+  flatbuffers::FlatBufferBuilder fbb(1024);
+  std::vector<flatbuffers::Offset<flatbuffers::String>> cmd;
+  for (const auto& a : h.command)
+    cmd.push_back(fbb.CreateString(a));
+  auto settings = fb::CreateCaptureSettings(fbb, h.snaplen, fbb.CreateString(h.trace_expr),
+                                            h.follow_forks, h.seccomp_filter);
+  auto header = fb::CreateHeader(
+      fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
+      fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),
+      fbb.CreateString(h.machine), h.arch, h.realtime_ns, h.monotonic_ns, fbb.CreateVector(cmd),
+      fbb.CreateVector(h.attached_pids), settings, h.page_size, h.recorder_pid);
+  fbb.Finish(header);
+
+  std::vector<uint8_t> buf(kFileHeaderSize + fbb.GetSize());
+  std::memcpy(buf.data(), kFileMagic, 8);
+  PutU16(buf.data() + 8, kFormatMajor);
+  PutU16(buf.data() + 10, kFormatMinor);
+  PutU32(buf.data() + 12, fbb.GetSize());
+  PutU32(buf.data() + 16, Crc32c(fbb.GetBufferPointer(), fbb.GetSize()));
+  PutU32(buf.data() + 20, Crc32c(buf.data(), 20));
+  std::memcpy(buf.data() + kFileHeaderSize, fbb.GetBufferPointer(), fbb.GetSize());
+
+  auto impl = std::make_unique<Impl>(fd, options);
+  Status st = impl->WriteFileHeader(buf.data(), buf.size());
+  if (!st.ok())
+    return Status(st.code(), path + ": " + st.message());
+  return std::unique_ptr<TraceWriter>(new TraceWriter(path, std::move(impl)));
+}
+
+namespace {
+
+flatbuffers::Offset<fb::Event> FinishEvent(flatbuffers::FlatBufferBuilder& fbb,
+                                           int32_t tid,
+                                           int32_t pid,
+                                           fb::Body type,
+                                           flatbuffers::Offset<void> body) {
+  return fb::CreateEvent(fbb, tid, pid, type, body);
+}
+
+}  // namespace
+
+void TraceWriter::Add(const SyscallRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>>> buffers;
+  if (!r.buffers.empty()) {
+    // At most a few buffers per syscall: a small stack array avoids allocation.
+    constexpr size_t kInline = 16;
+    flatbuffers::Offset<fb::Buffer> inline_offsets[kInline];
+    std::vector<flatbuffers::Offset<fb::Buffer>> heap;
+    flatbuffers::Offset<fb::Buffer>* offs = inline_offsets;
+    if (r.buffers.size() > kInline) {
+      heap.resize(r.buffers.size());
+      offs = heap.data();
+    }
+    for (size_t i = 0; i < r.buffers.size(); i++) {
+      const BufferRecord& b = r.buffers[i];
+      auto data = fbb.CreateVector(b.data.data(), b.data.size());
+      offs[i] = fb::CreateBuffer(fbb, b.arg, b.out, b.index, b.addr, b.full_len, data, b.read_errno,
+                                 b.kind);
+    }
+    buffers = fbb.CreateVector(offs, r.buffers.size());
+  }
+  auto body = fb::CreateSyscall(fbb, r.phase, r.arch, r.nr, r.args[0], r.args[1], r.args[2],
+                                r.args[3], r.args[4], r.args[5], r.ret, r.entry_ns, r.exit_ns,
+                                r.flags, buffers, r.instruction_pointer);
+  events_++;
+  syscalls_ += r.phase != fb::SyscallPhase::Entry;
+  impl_->Added(r.time_ns(), FinishEvent(fbb, r.tid, r.pid, fb::Body::Syscall, body.Union()),
+               r.phase != fb::SyscallPhase::Entry);
+}
+
+void TraceWriter::Add(const SpawnRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  auto body = fb::CreateSpawn(fbb, r.kind, r.child_tid, r.child_pid, r.clone_flags, r.time_ns);
+  events_++;
+  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Spawn, body.Union()), false);
+}
+
+void TraceWriter::Add(const ExecRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  std::vector<flatbuffers::Offset<flatbuffers::String>> argv;
+  argv.reserve(r.argv.size());
+  for (auto a : r.argv)
+    argv.push_back(fbb.CreateString(a.data(), a.size()));
+  auto body = fb::CreateExec(fbb, r.former_tid, fbb.CreateString(r.path.data(), r.path.size()),
+                             fbb.CreateVector(argv), r.envc, r.time_ns);
+  events_++;
+  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exec, body.Union()), false);
+}
+
+void TraceWriter::Add(const ExitRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  auto body = fb::CreateExit(fbb, r.status, r.signal, r.core_dumped, r.time_ns, r.thread_only);
+  events_++;
+  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exit, body.Union()), false);
+}
+
+void TraceWriter::Add(const SignalRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  auto info = fbb.CreateVector(r.siginfo.data(), r.siginfo.size());
+  auto body = fb::CreateSignal(fbb, r.signo, r.code, info, r.group_stop, r.time_ns);
+  events_++;
+  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Signal, body.Union()), false);
+}
+
+void TraceWriter::Add(const DetachRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  auto body = fb::CreateDetach(fbb, r.time_ns, fbb.CreateString(r.reason.data(), r.reason.size()));
+  events_++;
+  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Detach, body.Union()), false);
+}
+
+void TraceWriter::Add(const FdSnapshotRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  std::vector<flatbuffers::Offset<fb::FdEntry>> fds;
+  for (const auto& e : r.fds)
+    fds.push_back(fb::CreateFdEntry(fbb, e.fd, fbb.CreateString(e.path.data(), e.path.size())));
+  auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds), r.time_ns);
+  events_++;
+  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::FdSnapshot, body.Union()),
+               false);
+}
+
+void TraceWriter::Add(const LossRecord& r) {
+  auto& fbb = impl_->current().fbb;
+  auto body = fb::CreateLoss(fbb, r.events, r.bytes,
+                             fbb.CreateString(r.reason.data(), r.reason.size()), r.time_ns);
+  events_++;
+  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
+}
+
+void TraceWriter::MaybeFlush(uint64_t now_ns) {
+  if (impl_)
+    impl_->MaybeFlush(now_ns);
+}
+
+Status TraceWriter::Flush() {
+  if (!impl_)
+    return FailedClosed();
+  Status st = impl_->Flush();
+  if (!st.ok())
+    return Status(st.code(), path_ + ": " + st.message());
+  return st;
+}
+
+Status TraceWriter::Close() {
+  if (!impl_)
+    return close_status_;
+  Status st = impl_->Finish(syscalls_, events_);
+  bytes_at_close_ = impl_->bytes();
+  impl_.reset();
+  close_status_ = st.ok() ? st : Status(st.code(), path_ + ": " + st.message());
+  return close_status_;
+}
+
+Status TraceWriter::status() const {
+  if (!impl_)
+    return close_status_;
+  Status st = impl_->status();
+  if (!st.ok())
+    return Status(st.code(), path_ + ": " + st.message());
+  return st;
+}
+
+uint64_t TraceWriter::bytes_written() const {
+  return impl_ ? impl_->bytes() : bytes_at_close_;
+}
+
+Status TraceWriter::FailedClosed() const {
+  return InternalError(path_ + ": writer is closed");
+}
+
+}  // namespace strec::format

@@ -1,0 +1,121 @@
+// What to copy out of the tracee at a syscall's entry and exit: driven by the argument kinds of
+// the one syscall table (format/syscall_table.h), plus hand-written code for the irregular
+// arguments (kSpecial: sockaddr with a length, msghdr, ioctl, fcntl locks, select sets, ...).
+// Used only by the tracer thread.
+#ifndef STREC_RECORD_CAPTURE_H_
+#define STREC_RECORD_CAPTURE_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "strec/format/event.h"
+#include "strec/format/syscall_table.h"
+#include "strec/record/tracee_memory.h"
+
+namespace strec::record {
+
+// Buffers captured at one stop: their bytes in one arena, records pointing into it by offset
+// (so the arena can grow) until Materialize() makes spans.
+class CapturedBuffers {
+ public:
+  void Clear() {
+    data_.clear();
+    items_.clear();
+  }
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  // Appends BufferRecords with spans into this arena to *out.
+  void AppendTo(std::vector<format::BufferRecord>* out) const;
+  // The captured bytes of the first buffer for (arg, out, kind), or nullptr.
+  const format::BufferRecord* Find(uint8_t arg, bool out, uint8_t kind, size_t* offset) const;
+  const uint8_t* bytes(size_t offset) const { return data_.data() + offset; }
+
+ private:
+  friend class Capture;
+  struct Item {
+    format::BufferRecord rec;  // rec.data is empty here; see off/len
+    size_t off = 0;
+    size_t len = 0;
+  };
+  std::vector<uint8_t> data_;
+  std::vector<Item> items_;
+};
+
+struct CaptureStats {
+  uint64_t vm_reads = 0;       // process_vm_readv calls
+  uint64_t read_failures = 0;  // buffers that could not be read whole
+};
+
+class Capture {
+ public:
+  Capture(uint32_t snaplen) : snaplen_(snaplen) {}
+
+  void AtEntry(pid_t tid,
+               const format::SyscallInfo& info,
+               const uint64_t args[6],
+               CapturedBuffers* out);
+  void AtExit(pid_t tid,
+              const format::SyscallInfo& info,
+              const uint64_t args[6],
+              int64_t ret,
+              const CapturedBuffers& entry,
+              CapturedBuffers* out);
+
+  const CaptureStats& stats() const { return stats_; }
+
+ private:
+  struct Req {
+    uint8_t arg;
+    bool out;
+    uint8_t kind;
+    uint32_t index;
+    uint64_t addr;
+    uint64_t len;       // bytes to read
+    uint64_t full_len;  // the object's full length
+  };
+  void Plan(uint8_t arg,
+            bool out,
+            uint64_t addr,
+            uint64_t len,
+            uint64_t full_len,
+            uint8_t kind = format::kBufferPlain,
+            uint32_t index = 0);
+  // Reads everything planned into *dst and clears the plan.
+  void Execute(pid_t tid, CapturedBuffers* dst);
+  void String(pid_t tid,
+              uint8_t arg,
+              bool out,
+              uint64_t addr,
+              CapturedBuffers* dst,
+              uint8_t kind = format::kBufferString,
+              uint32_t index = 0,
+              size_t max = 4096);
+  void Iovec(pid_t tid,
+             uint8_t arg,
+             bool out,
+             uint64_t addr,
+             uint64_t count,
+             int64_t total,
+             CapturedBuffers* dst);
+  void StrArray(pid_t tid, uint8_t arg, uint64_t addr, CapturedBuffers* dst, bool strings);
+  void SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst);
+  void SpecialExit(pid_t tid,
+                   int nr,
+                   const uint64_t args[6],
+                   int64_t ret,
+                   const CapturedBuffers& entry,
+                   CapturedBuffers* dst);
+  uint64_t Cap(uint64_t len) const { return len < snaplen_ ? len : snaplen_; }
+
+  uint32_t snaplen_;
+  std::vector<Req> plan_;
+  std::vector<ReadRequest> reads_;
+  std::vector<uint8_t> scratch_;
+  CaptureStats stats_;
+};
+
+}  // namespace strec::record
+
+#endif  // STREC_RECORD_CAPTURE_H_

@@ -1,0 +1,50 @@
+// The ptrace recorder: starts a command or attaches to processes, follows their forks, clones
+// and execs, and hands every syscall, signal and process event to a TraceWriter.
+//
+// Everything runs on the calling thread (ptrace requires one tracer thread); compression and
+// file I/O happen on the writer's own thread. Not reentrant: one Run() per process at a time,
+// since it installs handlers for SIGINT, SIGTERM, SIGHUP and SIGALRM while it runs.
+#ifndef STREC_RECORD_RECORDER_H_
+#define STREC_RECORD_RECORDER_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "strec/format/status.h"
+#include "strec/format/trace_writer.h"
+
+namespace strec::record {
+
+struct RecordOptions {
+  std::string output;         // "" = a new file in the current directory
+  uint32_t snaplen = 256;     // bytes kept of each data buffer
+  std::string trace_expr;     // strace's -e trace= syntax; "" = every syscall
+  bool follow = true;         // follow forks, vforks and clones
+  bool use_seccomp = true;    // a seccomp-bpf filter for a narrowed set (started commands)
+  std::vector<pid_t> attach;  // -p
+  std::vector<std::string> command;
+  format::WriterOptions writer;
+};
+
+struct RecordResult {
+  Status status;      // a failure of the recorder itself
+  int exit_code = 0;  // what strec-record exits with (the command's status)
+  std::string path;
+  uint64_t events = 0, syscalls = 0, bytes = 0;
+  uint64_t stops = 0;  // ptrace stops handled
+  uint64_t vm_reads = 0, read_failures = 0;
+  uint64_t lost = 0;
+  int detached_by_signal = 0;  // the signal that made the recorder detach, if any
+};
+
+// Blocks until every tracee has exited or been detached; the trace is closed on return.
+RecordResult Record(const RecordOptions& options);
+
+// The main of strec-record (CLI11 parsing lives in cli.cc).
+int RecordMain(int argc, char** argv);
+
+}  // namespace strec::record
+
+#endif  // STREC_RECORD_RECORDER_H_

@@ -1,0 +1,664 @@
+#include "strec/record/capture.h"
+
+#include <asm/unistd.h>
+#include <linux/sched.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace strec::record {
+
+using format::ArgKind;
+using format::BufferRecord;
+using format::kLenRet;
+
+namespace {
+
+constexpr uint64_t kPathMax = 4096;
+constexpr uint64_t kMaxArrayElems = 1024;  // IOV_MAX; also caps argv pointers read
+constexpr uint64_t kSockaddrMax = 128;     // sizeof(struct sockaddr_storage)
+constexpr uint64_t kWholeMax = 1 << 20;    // cap for "kept whole" variable objects (dirents)
+constexpr uint64_t kControlMax = 4096;     // msghdr control data
+
+uint64_t U64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+uint32_t U32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+}  // namespace
+
+void CapturedBuffers::AppendTo(std::vector<BufferRecord>* out) const {
+  for (const Item& it : items_) {
+    BufferRecord r = it.rec;
+    r.data = {data_.data() + it.off, it.len};
+    out->push_back(r);
+  }
+}
+
+const BufferRecord* CapturedBuffers::Find(uint8_t arg,
+                                          bool out,
+                                          uint8_t kind,
+                                          size_t* offset) const {
+  for (const Item& it : items_) {
+    if (it.rec.arg == arg && it.rec.out == out && it.rec.kind == kind) {
+      *offset = it.off;
+      return &it.rec;
+    }
+  }
+  return nullptr;
+}
+
+void Capture::Plan(uint8_t arg,
+                   bool out,
+                   uint64_t addr,
+                   uint64_t len,
+                   uint64_t full_len,
+                   uint8_t kind,
+                   uint32_t index) {
+  plan_.push_back({arg, out, kind, index, addr, len, full_len});
+}
+
+void Capture::Execute(pid_t tid, CapturedBuffers* dst) {
+  if (plan_.empty())
+    return;
+  size_t base = dst->data_.size();
+  uint64_t total = 0;
+  for (const Req& r : plan_)
+    total += r.len;
+  dst->data_.resize(base + total);
+  reads_.resize(plan_.size());
+  size_t off = base;
+  for (size_t i = 0; i < plan_.size(); i++) {
+    reads_[i] = {plan_[i].addr, plan_[i].len, dst->data_.data() + off, 0, 0};
+    off += plan_[i].len;
+  }
+  stats_.vm_reads += TraceeMemory::ReadBatch(tid, reads_.data(), reads_.size());
+  off = base;
+  for (size_t i = 0; i < plan_.size(); i++) {
+    const Req& p = plan_[i];
+    CapturedBuffers::Item it;
+    it.rec.arg = p.arg;
+    it.rec.out = p.out;
+    it.rec.kind = p.kind;
+    it.rec.index = p.index;
+    it.rec.addr = p.addr;
+    it.rec.full_len = p.full_len;
+    it.rec.read_errno = reads_[i].error;
+    it.off = off;
+    it.len = reads_[i].got;
+    if (reads_[i].error)
+      stats_.read_failures++;
+    dst->items_.push_back(it);
+    off += p.len;
+  }
+  plan_.clear();
+}
+
+void Capture::String(pid_t tid,
+                     uint8_t arg,
+                     bool out,
+                     uint64_t addr,
+                     CapturedBuffers* dst,
+                     uint8_t kind,
+                     uint32_t index,
+                     size_t max) {
+  bool terminated = false;
+  int err = 0;
+  TraceeMemory::ReadString(tid, addr, max, &scratch_, &terminated, &err);
+  stats_.vm_reads++;
+  CapturedBuffers::Item it;
+  it.rec.arg = arg;
+  it.rec.out = out;
+  it.rec.kind = kind;
+  it.rec.index = index;
+  it.rec.addr = addr;
+  // full_len: the string's length without its NUL; one more than kept when it did not end.
+  it.rec.full_len = scratch_.size() + (terminated || err ? 0 : 1);
+  it.rec.read_errno = err;
+  if (err)
+    stats_.read_failures++;
+  it.off = dst->data_.size();
+  it.len = scratch_.size();
+  dst->data_.insert(dst->data_.end(), scratch_.begin(), scratch_.end());
+  dst->items_.push_back(it);
+}
+
+// struct iovec[count] at addr: the array, then each element's data. For outputs, `total` is
+// the return value: the bytes the kernel filled, spread over the elements in order.
+void Capture::Iovec(pid_t tid,
+                    uint8_t arg,
+                    bool out,
+                    uint64_t addr,
+                    uint64_t count,
+                    int64_t total,
+                    CapturedBuffers* dst) {
+  uint64_t n = std::min<uint64_t>(count, std::min<uint64_t>(kMaxArrayElems, snaplen_));
+  Plan(arg, out, addr, n * 16, count * 16, format::kBufferIovecArray);
+  size_t items_before = dst->items_.size();
+  Execute(tid, dst);
+  if (dst->items_.size() == items_before)
+    return;
+  const auto& arr = dst->items_.back();
+  size_t arr_off = arr.off;
+  uint64_t got = arr.len / 16;
+  uint64_t left = total < 0 ? ~0ull : static_cast<uint64_t>(total);
+  for (uint64_t i = 0; i < got; i++) {
+    uint64_t base = U64(dst->data_.data() + arr_off + i * 16);
+    uint64_t len = U64(dst->data_.data() + arr_off + i * 16 + 8);
+    uint64_t filled = out ? std::min(len, left) : len;
+    if (out)
+      left -= filled;
+    Plan(arg, out, base, Cap(filled), filled, format::kBufferIovecData, static_cast<uint32_t>(i));
+  }
+  Execute(tid, dst);
+}
+
+// A NULL-terminated array of string pointers (argv); with strings=false only its length
+// (envp: strace prints the count).
+void Capture::StrArray(pid_t tid, uint8_t arg, uint64_t addr, CapturedBuffers* dst, bool strings) {
+  if (addr == 0)
+    return;
+  std::vector<uint64_t> ptrs;
+  uint64_t a = addr;
+  uint64_t block[64];
+  bool done = false;
+  int err = 0;
+  while (!done && ptrs.size() < (strings ? kMaxArrayElems : 1u << 20)) {
+    ReadRequest r{a, sizeof block, reinterpret_cast<uint8_t*>(block), 0, 0};
+    stats_.vm_reads += TraceeMemory::ReadBatch(tid, &r, 1);
+    size_t n = r.got / 8;
+    for (size_t i = 0; i < n; i++) {
+      if (block[i] == 0) {
+        done = true;
+        break;
+      }
+      ptrs.push_back(block[i]);
+    }
+    if (r.got < sizeof block) {
+      if (!done)
+        err = r.error ? r.error : 14;
+      break;
+    }
+    a += sizeof block;
+  }
+  CapturedBuffers::Item it;
+  it.rec.arg = arg;
+  it.rec.kind = format::kBufferStringPtrs;
+  it.rec.addr = addr;
+  it.rec.full_len = ptrs.size() + (done ? 0 : 1);  // the number of entries (more if unfinished)
+  it.rec.read_errno = err;
+  it.off = dst->data_.size();
+  if (strings) {
+    it.len = ptrs.size() * 8;
+    const auto* p = reinterpret_cast<const uint8_t*>(ptrs.data());
+    dst->data_.insert(dst->data_.end(), p, p + it.len);
+  }
+  dst->items_.push_back(it);
+  if (strings)
+    for (size_t i = 0; i < ptrs.size(); i++)
+      String(tid, arg, false, ptrs[i], dst, format::kBufferString, static_cast<uint32_t>(i),
+             kPathMax * 32);
+}
+
+void Capture::AtEntry(pid_t tid,
+                      const format::SyscallInfo& info,
+                      const uint64_t args[6],
+                      CapturedBuffers* out) {
+  out->Clear();
+  bool special = false;
+  for (uint8_t i = 0; i < info.nargs && i < 6; i++) {
+    const format::ArgSpec& a = info.args[i];
+    uint64_t v = args[i];
+    switch (a.kind) {
+      case ArgKind::kPath:
+      case ArgKind::kString:
+        if (v)
+          String(tid, i, false, v, out, format::kBufferString, 0, kPathMax);
+        break;
+      case ArgKind::kInData:
+        if (v && a.len < 6)
+          Plan(i, false, v, Cap(args[a.len]), args[a.len]);
+        break;
+      case ArgKind::kInStruct:
+      case ArgKind::kInOutStruct:
+        if (v) {
+          uint32_t size = format::StructSize(a.param ? a.param : "");
+          if (size)
+            Plan(i, false, v, size, size);
+        }
+        break;
+      case ArgKind::kInArray:
+      case ArgKind::kInOutArray:
+        if (v && a.len < 6) {
+          uint32_t size = format::StructSize(a.param ? a.param : "");
+          uint64_t count = args[a.len];
+          uint64_t n = std::min<uint64_t>(count, std::max<uint64_t>(snaplen_, 1));
+          if (size && count < (1ull << 32))
+            Plan(i, false, v, n * size, count * size);
+        }
+        break;
+      case ArgKind::kInIovec:
+        if (v && a.len < 6) {
+          Execute(tid, out);
+          Iovec(tid, i, false, v, args[a.len], -1, out);
+        }
+        break;
+      case ArgKind::kStrArray:
+        Execute(tid, out);
+        StrArray(tid, i, v, out, true);
+        break;
+      case ArgKind::kSpecial:
+        special = true;
+        break;
+      default:
+        break;
+    }
+  }
+  Execute(tid, out);
+  if (special)
+    SpecialEntry(tid, info.nr, args, out);
+  Execute(tid, out);
+  (void)info;
+}
+
+void Capture::AtExit(pid_t tid,
+                     const format::SyscallInfo& info,
+                     const uint64_t args[6],
+                     int64_t ret,
+                     const CapturedBuffers& entry,
+                     CapturedBuffers* out) {
+  out->Clear();
+  bool failed = ret < 0 && ret >= -4095;
+  bool special = false;
+  for (uint8_t i = 0; i < info.nargs && i < 6; i++) {
+    const format::ArgSpec& a = info.args[i];
+    uint64_t v = args[i];
+    if (a.kind == ArgKind::kSpecial)
+      special = true;
+    if (failed || v == 0)
+      continue;
+    switch (a.kind) {
+      case ArgKind::kOutData: {
+        uint64_t len = a.len == kLenRet ? static_cast<uint64_t>(ret) : a.len < 6 ? args[a.len] : 0;
+        Plan(i, true, v, Cap(len), len);
+        break;
+      }
+      case ArgKind::kOutStruct:
+      case ArgKind::kInOutStruct: {
+        uint32_t size = format::StructSize(a.param ? a.param : "");
+        if (size)
+          Plan(i, true, v, size, size);
+        break;
+      }
+      case ArgKind::kOutArray:
+      case ArgKind::kInOutArray: {
+        uint32_t size = format::StructSize(a.param ? a.param : "");
+        uint64_t count = a.len == kLenRet ? static_cast<uint64_t>(ret)
+                         : a.len < 6      ? args[a.len]
+                                          : 0;
+        uint64_t n = std::min<uint64_t>(count, std::max<uint64_t>(snaplen_, 1));
+        if (size && count < (1ull << 32))
+          Plan(i, true, v, n * size, count * size);
+        break;
+      }
+      case ArgKind::kOutIovec:
+        if (a.len < 6) {
+          Execute(tid, out);
+          Iovec(tid, i, true, v, args[a.len], ret, out);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  Execute(tid, out);
+  if (special)
+    SpecialExit(tid, info.nr, args, ret, entry, out);
+  Execute(tid, out);
+}
+
+// ---- Irregular arguments (the table marks them kSpecial) ----
+
+namespace {
+
+bool IsSpecial(int nr, uint8_t arg) {
+  const auto* t = format::SyscallTable::ForArch(format::kArchX86_64);
+  const format::SyscallInfo* info = t ? t->Find(nr) : nullptr;
+  return info && arg < info->nargs && info->args[arg].kind == ArgKind::kSpecial;
+}
+
+// Kernel struct termios (36 bytes) and friends, for the tty ioctls that predate _IOC encoding.
+uint32_t LegacyIoctlSize(uint64_t req, bool* in, bool* out) {
+  *in = *out = false;
+  switch (req) {
+    case 0x5401:
+      *out = true;
+      return 36;  // TCGETS
+    case 0x5402:
+    case 0x5403:
+    case 0x5404:
+      *in = true;
+      return 36;  // TCSETS, TCSETSW, TCSETSF
+    case 0x5405:
+      *out = true;
+      return 18;  // TCGETA (struct termio)
+    case 0x5406:
+    case 0x5407:
+    case 0x5408:
+      *in = true;
+      return 18;
+    case 0x540F:
+      *out = true;
+      return 4;  // TIOCGPGRP
+    case 0x5410:
+      *in = true;
+      return 4;  // TIOCSPGRP
+    case 0x5411:
+      *out = true;
+      return 4;  // TIOCOUTQ
+    case 0x5413:
+      *out = true;
+      return 8;  // TIOCGWINSZ
+    case 0x5414:
+      *in = true;
+      return 8;  // TIOCSWINSZ
+    case 0x5415:
+      *out = true;
+      return 4;  // TIOCMGET
+    case 0x541B:
+      *out = true;
+      return 4;  // FIONREAD
+    case 0x5421:
+      *in = true;
+      return 4;  // FIONBIO
+    case 0x5429:
+      *out = true;
+      return 4;  // TIOCGSID
+    case 0x5452:
+      *in = true;
+      return 4;  // FIOASYNC
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
+  switch (nr) {
+    case __NR_execve:
+    case __NR_execveat: {
+      uint8_t envp = nr == __NR_execve ? 2 : 3;
+      if (IsSpecial(nr, envp))
+        StrArray(tid, envp, args[envp], dst, false);
+      break;
+    }
+    case __NR_connect:
+    case __NR_bind:
+      if (IsSpecial(nr, 1) && args[1])
+        Plan(1, false, args[1], std::min<uint64_t>(args[2] & 0xffffffff, kSockaddrMax),
+             args[2] & 0xffffffff);
+      break;
+    case __NR_sendto:
+      if (IsSpecial(nr, 4) && args[4])
+        Plan(4, false, args[4], std::min<uint64_t>(args[5] & 0xffffffff, kSockaddrMax),
+             args[5] & 0xffffffff);
+      break;
+    case __NR_accept:
+    case __NR_accept4:
+    case __NR_getsockname:
+    case __NR_getpeername:
+      if (args[2])
+        Plan(2, false, args[2], 4, 4);  // socklen in
+      break;
+    case __NR_recvfrom:
+      if (args[5])
+        Plan(5, false, args[5], 4, 4);
+      break;
+    case __NR_getsockopt:
+      if (args[4])
+        Plan(4, false, args[4], 4, 4);
+      break;
+    case __NR_setsockopt:
+      if (args[3])
+        Plan(3, false, args[3], Cap(args[4] & 0xffffffff), args[4] & 0xffffffff);
+      break;
+    case __NR_sendmsg:
+    case __NR_recvmsg: {
+      if (!args[1])
+        break;
+      Plan(1, false, args[1], 56, 56);  // struct msghdr
+      Execute(tid, dst);
+      size_t off;
+      const BufferRecord* m = dst->Find(1, false, format::kBufferPlain, &off);
+      if (nr != __NR_sendmsg || !m || m->read_errno)
+        break;
+      const uint8_t* p = dst->bytes(off);
+      uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
+               control = U64(p + 32), controllen = U64(p + 40);
+      if (name)
+        Plan(1, false, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
+      if (control)
+        Plan(1, false, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
+             1);
+      Execute(tid, dst);
+      if (iov)
+        Iovec(tid, 1, false, iov, iovlen, -1, dst);
+      break;
+    }
+    case __NR_sendmmsg:
+    case __NR_recvmmsg:
+      if (args[1]) {
+        uint64_t vlen = args[2] & 0xffffffff;
+        uint64_t n = std::min<uint64_t>(vlen, std::max<uint32_t>(snaplen_, 1));
+        Plan(1, false, args[1], n * 64, vlen * 64);
+      }
+      if (nr == __NR_recvmmsg && args[4])
+        Plan(4, false, args[4], 16, 16);  // timeout
+      break;
+    case __NR_select:
+    case __NR_pselect6: {
+      uint64_t nfds = args[0] & 0xffffffff;
+      uint64_t bytes = std::min<uint64_t>(((nfds + 63) / 64) * 8, 1024 * 8);
+      for (uint8_t i = 1; i <= 3; i++)
+        if (args[i])
+          Plan(i, false, args[i], bytes, bytes);
+      if (args[4])
+        Plan(4, false, args[4], 16, 16);  // timeval / timespec
+      if (nr == __NR_pselect6 && args[5]) {
+        Plan(5, false, args[5], 16, 16);  // { const sigset_t *ss; size_t ss_len; }
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* s = dst->Find(5, false, format::kBufferPlain, &off);
+        if (s && !s->read_errno && U64(dst->bytes(off)))
+          Plan(5, false, U64(dst->bytes(off)), 8, U64(dst->bytes(off) + 8), format::kBufferAux);
+      }
+      break;
+    }
+    case __NR_ioctl: {
+      if (!args[2])
+        break;
+      uint64_t req = args[1] & 0xffffffff;
+      uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
+      bool in = false, out = false;
+      if (dir != 0) {
+        in = dir & 1;  // _IOC_WRITE: user to kernel
+      } else {
+        size = LegacyIoctlSize(req, &in, &out);
+      }
+      if (in && size)
+        Plan(2, false, args[2], size, size);
+      break;
+    }
+    case __NR_fcntl: {
+      uint64_t cmd = args[1] & 0xffffffff;
+      if (!args[2])
+        break;
+      if (cmd == 5 || cmd == 6 || cmd == 7 || cmd == 36 || cmd == 37 || cmd == 38)
+        Plan(2, false, args[2], 32, 32);  // struct flock
+      else if (cmd == 15)
+        Plan(2, false, args[2], 8, 8);  // F_SETOWN_EX
+      break;
+    }
+    case __NR_futex: {
+      uint64_t op = args[1] & 127;
+      if ((op == 0 || op == 9 || op == 6 || op == 11 || op == 13) && args[3])
+        Plan(3, false, args[3], 16, 16);  // timeout
+      break;
+    }
+    case __NR_clone3:
+      if (args[0])
+        Plan(0, false, args[0], std::min<uint64_t>(args[1], 88), args[1]);
+      break;
+    case __NR_prctl:
+      if (args[0] == 15 && args[1])
+        String(tid, 1, false, args[1], dst, format::kBufferString, 0, 16);
+      break;
+    case __NR_rt_sigtimedwait:
+      if (args[0])
+        Plan(0, false, args[0], 8, 8);
+      if (args[2])
+        Plan(2, false, args[2], 16, 16);
+      break;
+    default:
+      break;
+  }
+}
+
+void Capture::SpecialExit(pid_t tid,
+                          int nr,
+                          const uint64_t args[6],
+                          int64_t ret,
+                          const CapturedBuffers& entry,
+                          CapturedBuffers* dst) {
+  bool failed = ret < 0 && ret >= -4095;
+  (void)entry;
+  switch (nr) {
+    case __NR_accept:
+    case __NR_accept4:
+    case __NR_getsockname:
+    case __NR_getpeername:
+    case __NR_recvfrom:
+    case __NR_getsockopt: {
+      uint8_t obj = nr == __NR_recvfrom ? 4 : nr == __NR_getsockopt ? 3 : 1;
+      uint8_t len = nr == __NR_recvfrom ? 5 : nr == __NR_getsockopt ? 4 : 2;
+      if (failed || !args[len])
+        break;
+      Plan(len, true, args[len], 4, 4);
+      Execute(tid, dst);
+      size_t off;
+      const BufferRecord* l = dst->Find(len, true, format::kBufferPlain, &off);
+      if (!l || l->read_errno || !args[obj])
+        break;
+      uint64_t n = U32(dst->bytes(off));
+      uint64_t cap = nr == __NR_getsockopt ? Cap(n) : std::min(n, kSockaddrMax);
+      Plan(obj, true, args[obj], cap, n);
+      break;
+    }
+    case __NR_recvmsg: {
+      if (failed || !args[1])
+        break;
+      Plan(1, true, args[1], 56, 56);
+      Execute(tid, dst);
+      size_t off;
+      const BufferRecord* m = dst->Find(1, true, format::kBufferPlain, &off);
+      if (!m || m->read_errno)
+        break;
+      const uint8_t* p = dst->bytes(off);
+      uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
+               control = U64(p + 32), controllen = U64(p + 40);
+      if (name)
+        Plan(1, true, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
+      if (control)
+        Plan(1, true, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
+             1);
+      Execute(tid, dst);
+      if (iov)
+        Iovec(tid, 1, true, iov, iovlen, ret, dst);
+      break;
+    }
+    case __NR_sendmmsg:
+    case __NR_recvmmsg:
+      if (!failed && args[1] && ret > 0)
+        Plan(1, true, args[1], static_cast<uint64_t>(std::min<int64_t>(ret, snaplen_)) * 64,
+             static_cast<uint64_t>(ret) * 64);
+      break;
+    case __NR_select:
+    case __NR_pselect6: {
+      if (failed)
+        break;
+      uint64_t nfds = args[0] & 0xffffffff;
+      uint64_t bytes = std::min<uint64_t>(((nfds + 63) / 64) * 8, 1024 * 8);
+      for (uint8_t i = 1; i <= 3; i++)
+        if (args[i])
+          Plan(i, true, args[i], bytes, bytes);
+      if (nr == __NR_select && args[4])
+        Plan(4, true, args[4], 16, 16);
+      break;
+    }
+    case __NR_ioctl: {
+      if (failed || !args[2])
+        break;
+      uint64_t req = args[1] & 0xffffffff;
+      uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
+      bool in = false, out = false;
+      if (dir != 0) {
+        out = dir & 2;  // _IOC_READ: kernel to user
+      } else {
+        size = LegacyIoctlSize(req, &in, &out);
+      }
+      if (out && size)
+        Plan(2, true, args[2], size, size);
+      break;
+    }
+    case __NR_fcntl: {
+      uint64_t cmd = args[1] & 0xffffffff;
+      if (failed || !args[2])
+        break;
+      if (cmd == 5 || cmd == 36)
+        Plan(2, true, args[2], 32, 32);  // F_GETLK, F_OFD_GETLK
+      else if (cmd == 16)
+        Plan(2, true, args[2], 8, 8);  // F_GETOWN_EX
+      break;
+    }
+    case __NR_clone:
+      if (!failed && (args[0] & CLONE_PARENT_SETTID) && args[2])
+        Plan(2, true, args[2], 4, 4);
+      break;
+    case __NR_clone3:
+      if (!failed && args[0])
+        Plan(0, true, args[0], std::min<uint64_t>(args[1], 88), args[1]);
+      break;
+    case __NR_getdents:
+    case __NR_getdents64:
+      if (!failed && args[1] && ret > 0)
+        Plan(1, true, args[1], std::min<uint64_t>(ret, kWholeMax), static_cast<uint64_t>(ret));
+      break;
+    case __NR_prctl:
+      if (!failed && args[0] == 16 && args[1])
+        Plan(1, true, args[1], 16, 16);  // PR_GET_NAME
+      break;
+    case __NR_wait4:
+      if (!failed && ret > 0) {
+        if (args[1] && IsSpecial(nr, 1))
+          Plan(1, true, args[1], 4, 4);
+        if (args[3] && IsSpecial(nr, 3))
+          Plan(3, true, args[3], 144, 144);
+      }
+      break;
+    case __NR_rt_sigtimedwait:
+      if (!failed && args[1])
+        Plan(1, true, args[1], 128, 128);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace strec::record

@@ -1,0 +1,129 @@
+// strec-record's command line (CLI11 stays in this file).
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "strec/record/recorder.h"
+
+namespace strec::record {
+
+int RecordMain(int argc, char** argv) {
+  CLI::App app{
+      "strec-record: trace a command (or attach to processes) and write every syscall, signal\n"
+      "and process event, with the argument buffers, to a compressed .strec file. Render it\n"
+      "later with strec-replay (as strace would have printed it) or summarise it with\n"
+      "strec-analyze.\n\n"
+      "usage: strec-record [-o FILE] [-s SNAPLEN] [-e trace=SET] [--no-follow] [-p PID]...\n"
+      "                    [--] [COMMAND [ARG...]]",
+      "strec-record"};
+  RecordOptions o;
+  std::vector<std::string> attach;
+  std::string expr;
+  bool follow_flag = false, no_follow = false, no_seccomp = false, quiet = false;
+  size_t chunk_kib = 1024;
+  app.add_option("-o,--output", o.output,
+                 "trace file to write (default: a new COMMAND-DATE-TIME.strec in the current "
+                 "directory; never overwrites one)");
+  app.add_option("-s,--snaplen", o.snaplen,
+                 "bytes kept of each data buffer (read/write payloads, iovecs, socket data); "
+                 "paths and structs are kept whole; the full length is always recorded")
+      ->default_val(256)
+      ->check(CLI::Range(0u, 16u << 20));
+  app.add_option("-e", expr,
+                 "which syscalls to record, in strace's syntax: trace=SET with names, %classes "
+                 "(%file, %network, ...), /regex and a leading ! to negate (default: all)");
+  app.add_flag("-f", follow_flag,
+               "follow forks, vforks and clones (the default; for strace habits)");
+  app.add_flag("--no-follow", no_follow, "trace only the first process of the command");
+  app.add_option("-p,--attach", attach,
+                 "attach to a running process and all its threads (repeatable, or PID,PID)")
+      ->delimiter(',');
+  app.add_flag("--no-seccomp", no_seccomp,
+               "do not install a seccomp-bpf filter for a narrowed -e trace= set (slower, but "
+               "the command can then be detached unharmed at any time)");
+  app.add_option("--chunk-kib", chunk_kib, "size of a chunk before compression, in KiB")
+      ->default_val(1024)
+      ->check(CLI::Range(size_t{4}, size_t{65536}));
+  app.add_flag("-q,--quiet", quiet, "do not print the summary line on stderr");
+  app.add_option("command", o.command, "the command to run and trace, with its arguments");
+  app.prefix_command(false);
+  app.positionals_at_end(false);
+  app.allow_extras(false);
+  app.footer(
+      "\nExit status: the command's (128+N if a signal N killed it), 127 if it was not found,\n"
+      "126 if it could not be run, 1 if recording failed, 2 for a usage error. On SIGINT,\n"
+      "SIGTERM or SIGHUP the recorder detaches, writes the trace's index and exits 128+N.");
+  // Everything after the first positional belongs to the command, as with strace.
+  std::vector<std::string> args;
+  int split = argc;
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    if (a == "--") {
+      split = i;
+      break;
+    }
+    if (a.empty() || a[0] != '-') {
+      // A positional: unless it is the value of the previous option.
+      std::string prev = i > 1 ? argv[i - 1] : "";
+      bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
+                         prev == "--snaplen" || prev == "-e" || prev == "-p" ||
+                         prev == "--attach" || prev == "--chunk-kib";
+      if (!takes_value) {
+        split = i;
+        break;
+      }
+    }
+  }
+  std::vector<std::string> own(argv + 1, argv + split);
+  std::reverse(own.begin(), own.end());
+  try {
+    app.parse(own);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  int cmd_start = split < argc && std::string(argv[split]) == "--" ? split + 1 : split;
+  o.command.assign(argv + cmd_start, argv + argc);
+  o.follow = !no_follow;
+  o.use_seccomp = !no_seccomp;
+  o.writer.chunk_bytes = chunk_kib * 1024;
+  if (!expr.empty()) {
+    if (expr.rfind("trace=", 0) == 0) {
+      o.trace_expr = expr.substr(6);
+    } else if (expr.find('=') == std::string::npos) {
+      o.trace_expr = expr;
+    } else {
+      std::cerr << "strec-record: -e " << expr
+                << ": only trace= is decided at record time; choose status=, signal=, read=, "
+                   "write= and the other display options at replay (strec-replay)\n";
+      return 2;
+    }
+  }
+  for (const auto& p : attach) {
+    char* end = nullptr;
+    long v = strtol(p.c_str(), &end, 10);
+    if (p.empty() || *end || v <= 0 || v > 0x3fffffff) {
+      std::cerr << "strec-record: -p " << p << ": not a process id\n";
+      return 2;
+    }
+    o.attach.push_back(static_cast<pid_t>(v));
+  }
+  (void)follow_flag;
+  RecordResult r = Record(o);
+  if (!r.status.ok())
+    std::cerr << "strec-record: " << r.status.message() << "\n";
+  if (!r.path.empty() && !quiet) {
+    std::cerr << "strec-record: " << r.path << ": " << r.syscalls << " syscalls, " << r.events
+              << " events, " << r.bytes << " bytes, " << r.stops << " stops";
+    if (r.read_failures)
+      std::cerr << ", " << r.read_failures << " buffers unreadable";
+    if (r.detached_by_signal)
+      std::cerr << " (detached on " << strsignal(r.detached_by_signal) << ")";
+    std::cerr << "\n";
+  }
+  return r.exit_code;
+}
+
+}  // namespace strec::record

@@ -1,0 +1,992 @@
+#include "strec/record/recorder.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <type_traits>
+#include <unordered_map>
+
+#include "strec/format/trace_writer.h"
+#include "strec/record/capture.h"
+#include "strec/record/seccomp_filter.h"
+
+namespace strec::record {
+
+using fb::SyscallPhase;
+using format::BufferRecord;
+using format::SyscallRecord;
+
+namespace {
+
+// Set by the signal handlers; read by the loop after waitpid() returns EINTR.
+volatile sig_atomic_t g_stop_signal = 0;
+volatile sig_atomic_t g_alarm = 0;
+
+void OnStopSignal(int sig) {
+  g_stop_signal = sig;
+}
+void OnAlarm(int) {
+  g_alarm = 1;
+}
+
+constexpr uint32_t kSyscallNoEntry = 8;  // an exit seen without its entry (attached mid-call)
+
+// glibc's ptrace() takes an enum; the requests are plain numbers here.
+template <typename T>
+long Pt(long request, pid_t tid, unsigned long addr, T data) {
+  void* p;
+  if constexpr (std::is_pointer_v<T>) {
+    p = data;
+  } else {
+    p = reinterpret_cast<void*>(static_cast<uintptr_t>(data));
+  }
+  return ptrace(static_cast<__ptrace_request>(request), tid, addr, p);
+}
+
+bool IsStopSignal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+std::string ReadLink(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+std::vector<pid_t> ListTasks(pid_t pid) {
+  std::vector<pid_t> out;
+  std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = opendir(dir.c_str());
+  if (!d)
+    return out;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9')
+      continue;
+    out.push_back(static_cast<pid_t>(atoi(e->d_name)));
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+pid_t TgidOf(pid_t tid) {
+  std::string path = "/proc/" + std::to_string(tid) + "/status";
+  FILE* f = fopen(path.c_str(), "re");
+  if (!f)
+    return tid;
+  char line[256];
+  pid_t tgid = tid;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "Tgid:", 5) == 0) {
+      tgid = static_cast<pid_t>(atoi(line + 5));
+      break;
+    }
+  fclose(f);
+  return tgid;
+}
+
+// PATH lookup as execvp does it, done before forking so that a missing command gives a clear
+// error and exit status 127 (126 when found but not executable).
+std::string ResolveCommand(const std::string& name, int* exit_code, std::string* error) {
+  auto check = [&](const std::string& p) -> int {
+    struct stat st;
+    if (stat(p.c_str(), &st) != 0)
+      return ENOENT;
+    if (S_ISDIR(st.st_mode))
+      return EISDIR;
+    if (access(p.c_str(), X_OK) != 0)
+      return EACCES;
+    return 0;
+  };
+  if (name.find('/') != std::string::npos) {
+    int err = check(name);
+    if (err == 0)
+      return name;
+    *exit_code = err == ENOENT ? 127 : 126;
+    *error = "cannot run '" + name + "': " + strerror(err);
+    return "";
+  }
+  const char* path_env = getenv("PATH");
+  std::string paths = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  int last = ENOENT;
+  size_t start = 0;
+  while (start <= paths.size()) {
+    size_t end = paths.find(':', start);
+    if (end == std::string::npos)
+      end = paths.size();
+    std::string dir = paths.substr(start, end - start);
+    std::string p = (dir.empty() ? "." : dir) + "/" + name;
+    int err = check(p);
+    if (err == 0)
+      return p;
+    if (err != ENOENT)
+      last = err;
+    start = end + 1;
+  }
+  *exit_code = last == ENOENT ? 127 : 126;
+  *error = last == ENOENT ? "cannot run '" + name + "': command not found"
+                          : "cannot run '" + name + "': " + strerror(last);
+  return "";
+}
+
+std::string DefaultOutputName(const std::vector<std::string>& command,
+                              const std::vector<pid_t>& attach) {
+  std::string base = "strec";
+  if (!command.empty()) {
+    std::string c = command[0].substr(command[0].rfind('/') + 1);
+    std::string safe;
+    for (char ch : c)
+      safe += (isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_') ? ch : '_';
+    if (!safe.empty())
+      base = safe;
+  } else if (!attach.empty()) {
+    base = "pid" + std::to_string(attach[0]);
+  }
+  time_t now = time(nullptr);
+  tm tm;
+  localtime_r(&now, &tm);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  return base + "-" + stamp;
+}
+
+struct Tracee {
+  pid_t tid = 0;
+  pid_t tgid = 0;
+  bool recording = true;  // false for the started command until its execve
+  bool seccomp = false;   // under our seccomp filter: resume with PTRACE_CONT
+  bool want_exit_stop = false;
+  bool group_stopped = false;
+  // The syscall in progress.
+  bool in_syscall = false;
+  bool record_this = false;  // in the traced set and recording
+  bool entry_written = false;
+  int nr = -1;
+  uint64_t args[6] = {};
+  uint64_t entry_ns = 0;
+  uint64_t ip = 0;
+  uint32_t arch = format::kArchX86_64;
+  CapturedBuffers entry_bufs;
+};
+
+class Recorder {
+ public:
+  Recorder(const RecordOptions& o, const format::SyscallTable& table, format::SyscallSet set)
+      : opt_(o), table_(table), set_(std::move(set)), capture_(o.snaplen) {}
+
+  RecordResult Run();
+
+ private:
+  uint64_t Now() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t t = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
+    // Strictly increasing, so that times alone order the stops as the tracer saw them.
+    last_ns_ = std::max(t, last_ns_ + 1);
+    return last_ns_;
+  }
+
+  Status StartCommand(const std::string& resolved);
+  Status Attach(pid_t pid);
+  Tracee* Find(pid_t tid) {
+    auto it = tracees_.find(tid);
+    return it == tracees_.end() ? nullptr : it->second.get();
+  }
+  Tracee* Add(pid_t tid, pid_t tgid) {
+    auto& slot = tracees_[tid];
+    if (!slot)
+      slot = std::make_unique<Tracee>();
+    slot->tid = tid;
+    slot->tgid = tgid;
+    return slot.get();
+  }
+  void Remove(Tracee* t) {
+    if (held_ == t)
+      held_ = nullptr;
+    tracees_.erase(t->tid);
+  }
+
+  void Resume(Tracee* t, int sig = 0) {
+    long req = t->seccomp && !t->want_exit_stop ? PTRACE_CONT : PTRACE_SYSCALL;
+    Pt(req, t->tid, 0, sig);
+  }
+
+  void HandleStop(pid_t tid, int status);
+  void OnSyscallStop(Tracee* t);
+  void OnEntry(Tracee* t, int nr, const uint64_t* args, uint64_t ip, bool from_seccomp);
+  void OnExitStop(Tracee* t, int64_t rval);
+  void OnSpawn(Tracee* t, int event);
+  void OnExec(Tracee* t);
+  void OnGone(Tracee* t, int status);
+  void OnSignal(Tracee* t, int sig);
+  void DetachAll(int sig);
+
+  // Writing: every record other than a Complete first writes the held entry (if any) as an
+  // Entry record, so the file keeps the order in which the tracer saw the stops.
+  void FlushHeld();
+  void WriteSyscall(Tracee* t,
+                    SyscallPhase phase,
+                    int64_t ret,
+                    uint64_t exit_ns,
+                    uint32_t flags,
+                    const CapturedBuffers* exit_bufs);
+  void WriteExec(Tracee* t, pid_t former);
+  void WriteFdSnapshot(pid_t pid);
+
+  const RecordOptions& opt_;
+  const format::SyscallTable& table_;
+  format::SyscallSet set_;
+  Capture capture_;
+  std::unique_ptr<format::TraceWriter> writer_;
+  std::unordered_map<pid_t, std::unique_ptr<Tracee>> tracees_;
+  Tracee* held_ = nullptr;
+  uint64_t last_ns_ = 0;
+  long options_ = 0;
+  bool seccomp_active_ = false;
+  std::vector<sock_filter> filter_;
+  pid_t command_pid_ = -1;
+  int command_exit_code_ = 0;
+  bool command_done_ = false;
+  RecordResult result_;
+  CapturedBuffers exit_bufs_;
+  std::vector<BufferRecord> records_;
+};
+
+RecordResult Recorder::Run() {
+  result_.exit_code = 1;
+  // Resolve the command first: a missing command is the user's error, before any file exists.
+  std::string resolved;
+  if (!opt_.command.empty()) {
+    std::string error;
+    resolved = ResolveCommand(opt_.command[0], &result_.exit_code, &error);
+    if (resolved.empty()) {
+      result_.status = NotFound(error);
+      return result_;
+    }
+  }
+  seccomp_active_ = opt_.use_seccomp && !set_.all() && !opt_.command.empty();
+  if (seccomp_active_)
+    filter_ = BuildSeccompFilter(table_, set_);
+
+  format::HeaderInfo h = format::HeaderInfo::ForThisHost();
+  h.command = opt_.command;
+  h.attached_pids.assign(opt_.attach.begin(), opt_.attach.end());
+  h.snaplen = opt_.snaplen;
+  h.trace_expr = opt_.trace_expr;
+  h.follow_forks = opt_.follow;
+  h.seccomp_filter = seccomp_active_;
+  last_ns_ = h.monotonic_ns;
+
+  format::WriterOptions wo = opt_.writer;
+  std::string path = opt_.output;
+  if (path.empty()) {
+    wo.exclusive = true;
+    std::string base = DefaultOutputName(opt_.command, opt_.attach);
+    for (int i = 0;; i++) {
+      path = base + (i ? "-" + std::to_string(i) : "") + ".strec";
+      auto w = format::TraceWriter::Create(path, h, wo);
+      if (w.ok()) {
+        writer_ = std::move(w).value();
+        break;
+      }
+      if (i > 1000 || access(path.c_str(), F_OK) != 0) {
+        result_.status = w.status();
+        return result_;
+      }
+    }
+  } else {
+    auto w = format::TraceWriter::Create(path, h, wo);
+    if (!w.ok()) {
+      result_.status = w.status();
+      return result_;
+    }
+    writer_ = std::move(w).value();
+  }
+  result_.path = path;
+
+  options_ = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
+  if (opt_.follow)
+    options_ |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+  if (seccomp_active_)
+    options_ |= PTRACE_O_TRACESECCOMP;
+
+  struct sigaction sa = {};
+  sa.sa_handler = OnStopSignal;  // no SA_RESTART: waitpid() returns EINTR
+  struct sigaction old_int, old_term, old_hup, old_alrm;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGHUP, &sa, &old_hup);
+  sa.sa_handler = OnAlarm;
+  sigaction(SIGALRM, &sa, &old_alrm);
+  g_stop_signal = 0;
+
+  Status started;
+  for (pid_t pid : opt_.attach) {
+    started = Attach(pid);
+    if (!started.ok())
+      break;
+  }
+  if (started.ok() && !opt_.command.empty())
+    started = StartCommand(resolved);
+  if (!started.ok()) {
+    DetachAll(0);
+    result_.status = started;
+  } else {
+    // A tick each second flushes the held entry and the current chunk while tracees are quiet.
+    itimerval tick = {{1, 0}, {1, 0}};
+    setitimer(ITIMER_REAL, &tick, nullptr);
+    while (!tracees_.empty()) {
+      if (g_stop_signal) {
+        DetachAll(g_stop_signal);
+        break;
+      }
+      int status;
+      pid_t tid = waitpid(-1, &status, __WALL);
+      if (tid < 0) {
+        if (errno == EINTR) {
+          if (g_alarm) {
+            g_alarm = 0;
+            FlushHeld();
+            writer_->MaybeFlush(Now());
+          }
+          continue;
+        }
+        if (errno == ECHILD)
+          break;
+        result_.status = ErrnoStatus("waitpid", errno);
+        break;
+      }
+      result_.stops++;
+      HandleStop(tid, status);
+    }
+    itimerval off = {};
+    setitimer(ITIMER_REAL, &off, nullptr);
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGHUP, &old_hup, nullptr);
+  sigaction(SIGALRM, &old_alrm, nullptr);
+
+  FlushHeld();
+  if (capture_.stats().read_failures) {
+    // Not a loss (each failure is recorded in its buffer), but worth a line in the summary.
+  }
+  Status closed = writer_->Close();
+  if (result_.status.ok())
+    result_.status = closed;
+  result_.events = writer_->events();
+  result_.syscalls = writer_->syscalls();
+  result_.bytes = writer_->bytes_written();
+  result_.vm_reads = capture_.stats().vm_reads;
+  result_.read_failures = capture_.stats().read_failures;
+  if (result_.detached_by_signal) {
+    result_.exit_code = 128 + result_.detached_by_signal;
+  } else if (!opt_.command.empty()) {
+    result_.exit_code = command_exit_code_;
+  } else {
+    result_.exit_code = 0;
+  }
+  if (!result_.status.ok() && result_.exit_code == 0)
+    result_.exit_code = 1;
+  return result_;
+}
+
+Status Recorder::StartCommand(const std::string& resolved) {
+  // The child waits on a pipe until it is seized, installs the filter and execs. Everything it
+  // needs is prepared here: no allocation after fork.
+  std::vector<char*> argv;
+  for (const auto& a : opt_.command)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int go[2];
+  if (pipe2(go, O_CLOEXEC) != 0)
+    return ErrnoStatus("pipe", errno);
+  pid_t pid = fork();
+  if (pid < 0)
+    return ErrnoStatus("fork", errno);
+  if (pid == 0) {
+    close(go[1]);
+    char c;
+    while (read(go[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    close(go[0]);
+    if (seccomp_active_) {
+      int err = InstallSeccompFilter(filter_);
+      if (err) {
+        dprintf(2, "strec-record: cannot install the seccomp filter: %s\n", strerror(err));
+        _exit(126);
+      }
+    }
+    execv(resolved.c_str(), argv.data());
+    int err = errno;
+    dprintf(2, "strec-record: cannot run '%s': %s\n", opt_.command[0].c_str(), strerror(err));
+    _exit(err == ENOENT ? 127 : 126);
+  }
+  close(go[0]);
+  command_pid_ = pid;
+  if (Pt(PTRACE_SEIZE, pid, 0, options_) != 0) {
+    int err = errno;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(go[1]);
+    return Status(StatusCode::kPermissionDenied,
+                  std::string("cannot trace the command: PTRACE_SEIZE: ") + strerror(err) +
+                      (err == EPERM ? " (ptrace is not permitted here: check "
+                                      "/proc/sys/kernel/yama/ptrace_scope or seccomp policy)"
+                                    : ""));
+  }
+  Tracee* t = Add(pid, pid);
+  t->recording = false;  // from its execve on
+  t->seccomp = seccomp_active_;
+  Pt(PTRACE_INTERRUPT, pid, 0, 0);
+  // Let it go once the interrupt stop is queued; it then stops at its next syscall.
+  if (write(go[1], "g", 1) != 1) {
+    close(go[1]);
+    return ErrnoStatus("pipe write", errno);
+  }
+  close(go[1]);
+  return OkStatus();
+}
+
+Status Recorder::Attach(pid_t pid) {
+  if (pid <= 0)
+    return InvalidArgument("invalid pid " + std::to_string(pid));
+  if (pid == getpid())
+    return InvalidArgument("pid " + std::to_string(pid) + " is strec-record itself");
+  if (kill(pid, 0) != 0 && errno == ESRCH)
+    return NotFound("cannot attach to pid " + std::to_string(pid) + ": no such process");
+  // Seize every thread; repeat until a pass finds none new (threads may be created meanwhile,
+  // and those made by seized threads are attached by the kernel).
+  bool any = false;
+  for (int pass = 0; pass < 100; pass++) {
+    bool added = false;
+    for (pid_t tid : ListTasks(pid)) {
+      if (Find(tid))
+        continue;
+      if (Pt(PTRACE_SEIZE, tid, 0, options_) != 0) {
+        if (errno == ESRCH)
+          continue;  // it exited meanwhile
+        int err = errno;
+        return Status(err == EPERM ? StatusCode::kPermissionDenied : StatusCode::kIo,
+                      "cannot attach to pid " + std::to_string(pid) + " (thread " +
+                          std::to_string(tid) + "): " + strerror(err));
+      }
+      Pt(PTRACE_INTERRUPT, tid, 0, 0);
+      Add(tid, pid);
+      added = any = true;
+    }
+    if (!added)
+      break;
+  }
+  if (!any)
+    return NotFound("cannot attach to pid " + std::to_string(pid) + ": no such process");
+  WriteFdSnapshot(pid);
+  return OkStatus();
+}
+
+void Recorder::WriteFdSnapshot(pid_t pid) {
+  std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  std::vector<std::pair<int, std::string>> fds;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9')
+        continue;
+      fds.emplace_back(atoi(e->d_name), ReadLink(dir + "/" + e->d_name));
+    }
+    closedir(d);
+  }
+  std::sort(fds.begin(), fds.end());
+  std::vector<format::FdEntryRecord> recs;
+  for (const auto& [fd, path] : fds)
+    recs.push_back({fd, path});
+  FlushHeld();
+  writer_->Add(format::FdSnapshotRecord{pid, pid, recs, Now()});
+}
+
+void Recorder::HandleStop(pid_t tid, int status) {
+  Tracee* t = Find(tid);
+  if (!t) {
+    if (!WIFSTOPPED(status))
+      return;  // an exit of something we no longer track
+    // A new child whose first stop came before its parent's fork event: the event will fill in
+    // its process and inheritance; until then it runs with syscall stops.
+    t = Add(tid, TgidOf(tid));
+    Resume(t);
+    return;
+  }
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    OnGone(t, status);
+    return;
+  }
+  if (!WIFSTOPPED(status))
+    return;
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+  if (sig == (SIGTRAP | 0x80)) {
+    OnSyscallStop(t);
+    return;
+  }
+  switch (event) {
+    case PTRACE_EVENT_SECCOMP:
+      OnSyscallStop(t);
+      return;
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE:
+      OnSpawn(t, event);
+      return;
+    case PTRACE_EVENT_EXEC:
+      OnExec(t);
+      return;
+    case PTRACE_EVENT_STOP:
+      if (IsStopSignal(sig) && t->recording) {
+        // A group-stop: record it and keep the tracee stopped until SIGCONT (PTRACE_LISTEN).
+        siginfo_t si = {};
+        Pt(PTRACE_GETSIGINFO, tid, 0, &si);
+        FlushHeld();
+        writer_->Add(format::SignalRecord{tid,
+                                          t->tgid,
+                                          sig,
+                                          si.si_code,
+                                          {reinterpret_cast<const uint8_t*>(&si), sizeof si},
+                                          true,
+                                          Now()});
+        t->group_stopped = true;
+        Pt(PTRACE_LISTEN, tid, 0, 0);
+        return;
+      }
+      // The initial stop of a new tracee, our PTRACE_INTERRUPT, or the end of a group-stop.
+      t->group_stopped = false;
+      Resume(t);
+      return;
+    case 0:
+      OnSignal(t, sig);
+      return;
+    default:
+      Resume(t);
+      return;
+  }
+}
+
+void Recorder::OnSignal(Tracee* t, int sig) {
+  siginfo_t si = {};
+  if (Pt(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0) {
+    // Not a signal-delivery-stop after all (e.g. a stop of a seized process): just go on.
+    Resume(t);
+    return;
+  }
+  if (!t->recording) {
+    // Before the command's execve: nothing of ours should reach it; deliver anything else.
+    Resume(t, sig == SIGCONT ? 0 : sig);
+    return;
+  }
+  FlushHeld();
+  writer_->Add(format::SignalRecord{t->tid,
+                                    t->tgid,
+                                    sig,
+                                    si.si_code,
+                                    {reinterpret_cast<const uint8_t*>(&si), sizeof si},
+                                    false,
+                                    Now()});
+  Resume(t, sig);
+}
+
+void Recorder::OnSyscallStop(Tracee* t) {
+  __ptrace_syscall_info info = {};
+  long n = Pt(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info);
+  if (n <= 0) {
+    Resume(t);
+    return;
+  }
+  if (info.op == PTRACE_SYSCALL_INFO_ENTRY || info.op == PTRACE_SYSCALL_INFO_SECCOMP)
+    t->arch = info.arch;
+  switch (info.op) {
+    case PTRACE_SYSCALL_INFO_ENTRY:
+      OnEntry(t, static_cast<int>(info.entry.nr),
+              reinterpret_cast<const uint64_t*>(info.entry.args), info.instruction_pointer, false);
+      break;
+    case PTRACE_SYSCALL_INFO_SECCOMP:
+      if (t->in_syscall && !t->want_exit_stop) {
+        // Already seen at its syscall-entry-stop (the tracee ran with PTRACE_SYSCALL).
+        Resume(t);
+        break;
+      }
+      OnEntry(t, static_cast<int>(info.seccomp.nr),
+              reinterpret_cast<const uint64_t*>(info.seccomp.args), info.instruction_pointer, true);
+      break;
+    case PTRACE_SYSCALL_INFO_EXIT:
+      OnExitStop(t, info.exit.rval);
+      break;
+    default:
+      Resume(t);
+  }
+}
+
+void Recorder::OnEntry(Tracee* t, int nr, const uint64_t* args, uint64_t ip, bool from_seccomp) {
+  if (t->in_syscall && t->record_this && !t->entry_written)
+    FlushHeld();
+  uint64_t now = Now();
+  if (!t->recording && t == Find(command_pid_) && (nr == __NR_execve || nr == __NR_execveat))
+    t->recording = true;  // the command's own execve is its first recorded syscall
+  t->in_syscall = true;
+  t->nr = nr;
+  std::memcpy(t->args, args, sizeof t->args);
+  t->entry_ns = now;
+  t->ip = ip;
+  t->entry_written = false;
+  t->record_this = t->recording && set_.Contains(nr);
+  t->want_exit_stop = from_seccomp;
+  t->entry_bufs.Clear();
+  if (t->record_this) {
+    if (const format::SyscallInfo* si = table_.Find(nr))
+      capture_.AtEntry(t->tid, *si, args, &t->entry_bufs);
+    if (held_ && held_ != t)
+      FlushHeld();
+    held_ = t;
+  }
+  Resume(t);
+}
+
+void Recorder::OnExitStop(Tracee* t, int64_t rval) {
+  if (!t->in_syscall) {
+    // The exit of a syscall that was in progress when we attached.
+    t->want_exit_stop = false;
+    if (t->recording) {
+      user_regs_struct regs = {};
+      Pt(PTRACE_GETREGS, t->tid, 0, &regs);
+      t->nr = static_cast<int>(regs.orig_rax);
+      uint64_t a[6] = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
+      std::memcpy(t->args, a, sizeof a);
+      t->entry_ns = 0;
+      t->entry_bufs.Clear();
+      if (set_.Contains(t->nr)) {
+        FlushHeld();
+        t->entry_written = true;
+        WriteSyscall(t, SyscallPhase::Exit, rval, Now(), kSyscallNoEntry, nullptr);
+      }
+    }
+    Resume(t);
+    return;
+  }
+  t->in_syscall = false;
+  t->want_exit_stop = false;
+  if (t->record_this) {
+    uint64_t now = Now();
+    exit_bufs_.Clear();
+    if (const format::SyscallInfo* si = table_.Find(t->nr))
+      capture_.AtExit(t->tid, *si, t->args, rval, t->entry_bufs, &exit_bufs_);
+    if (held_ == t) {
+      held_ = nullptr;
+      WriteSyscall(t, SyscallPhase::Complete, rval, now, 0, &exit_bufs_);
+    } else {
+      FlushHeld();
+      WriteSyscall(t, SyscallPhase::Exit, rval, now, 0, &exit_bufs_);
+    }
+    t->record_this = false;
+  }
+  Resume(t);
+}
+
+void Recorder::FlushHeld() {
+  if (!held_)
+    return;
+  Tracee* t = held_;
+  held_ = nullptr;
+  WriteSyscall(t, SyscallPhase::Entry, 0, 0, 0, nullptr);
+  t->entry_written = true;
+}
+
+void Recorder::WriteSyscall(Tracee* t,
+                            SyscallPhase phase,
+                            int64_t ret,
+                            uint64_t exit_ns,
+                            uint32_t flags,
+                            const CapturedBuffers* exit_bufs) {
+  records_.clear();
+  if (phase != SyscallPhase::Exit)
+    t->entry_bufs.AppendTo(&records_);
+  if (exit_bufs)
+    exit_bufs->AppendTo(&records_);
+  SyscallRecord r;
+  r.tid = t->tid;
+  r.pid = t->tgid;
+  r.phase = phase;
+  r.nr = t->nr;
+  r.arch = t->arch;
+  std::memcpy(r.args, t->args, sizeof r.args);
+  r.ret = ret;
+  r.entry_ns = t->entry_ns;
+  r.exit_ns = exit_ns;
+  r.flags = flags;
+  r.instruction_pointer = t->ip;
+  r.buffers = records_;
+  writer_->Add(r);
+}
+
+void Recorder::OnSpawn(Tracee* t, int event) {
+  unsigned long msg = 0;
+  Pt(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+  pid_t child = static_cast<pid_t>(msg);
+  uint64_t flags = 0;
+  if (t->in_syscall && t->nr == __NR_clone) {
+    flags = t->args[0];
+  } else if (t->in_syscall && t->nr == __NR_clone3) {
+    size_t off;
+    const BufferRecord* b = t->entry_bufs.Find(0, false, format::kBufferPlain, &off);
+    if (b && b->read_errno == 0 && b->full_len >= 8)
+      std::memcpy(&flags, t->entry_bufs.bytes(off), 8);
+    else
+      flags = 0;
+  }
+  bool thread = event == PTRACE_EVENT_CLONE && (flags & CLONE_THREAD);
+  if (event == PTRACE_EVENT_CLONE &&
+      !(t->in_syscall && (t->nr == __NR_clone || t->nr == __NR_clone3)))
+    thread = TgidOf(child) == t->tgid;
+  Tracee* c = Find(child);
+  bool already_running = c != nullptr;
+  if (!c)
+    c = Add(child, thread ? t->tgid : child);
+  c->tgid = thread ? t->tgid : child;
+  c->recording = t->recording;
+  c->seccomp = t->seccomp;
+  if (t->recording) {
+    FlushHeld();
+    fb::ForkKind kind = event == PTRACE_EVENT_FORK    ? fb::ForkKind::Fork
+                        : event == PTRACE_EVENT_VFORK ? fb::ForkKind::Vfork
+                                                      : fb::ForkKind::Clone;
+    writer_->Add(format::SpawnRecord{t->tid, t->tgid, kind, child, c->tgid, flags, Now()});
+  }
+  (void)already_running;
+  Resume(t);
+}
+
+void Recorder::OnExec(Tracee* t) {
+  unsigned long msg = 0;
+  Pt(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+  pid_t former = static_cast<pid_t>(msg);
+  if (former != t->tid) {
+    // execve in a non-leader thread: that thread now has the leader's id. The leader's own
+    // syscall in progress is superseded (it never returns); the caller's execve goes on here.
+    Tracee* f = Find(former);
+    if (f) {
+      if (held_ == t)
+        FlushHeld();
+      t->in_syscall = f->in_syscall;
+      t->record_this = f->record_this;
+      t->entry_written = f->entry_written;
+      t->nr = f->nr;
+      std::memcpy(t->args, f->args, sizeof t->args);
+      t->entry_ns = f->entry_ns;
+      t->ip = f->ip;
+      std::swap(t->entry_bufs, f->entry_bufs);
+      t->want_exit_stop = f->want_exit_stop;
+      t->recording = f->recording;
+      bool was_held = held_ == f;
+      Remove(f);
+      if (was_held)
+        held_ = t;
+    }
+  }
+  t->tgid = t->tid;
+  // The command's exec starts the recording (when a seccomp filter hid its execve entry).
+  if (t->tid == command_pid_)
+    t->recording = true;
+  if (t->recording)
+    WriteExec(t, former != t->tid ? former : 0);
+  Resume(t);
+}
+
+void Recorder::WriteExec(Tracee* t, pid_t former) {
+  // Path and argv from the execve entry when it was captured, else from /proc (after exec).
+  std::string path;
+  std::vector<std::string> argv_storage;
+  std::vector<std::string_view> argv;
+  uint32_t envc = 0;
+  bool from_entry = false;
+  if (t->in_syscall && (t->nr == __NR_execve || t->nr == __NR_execveat) && !t->entry_bufs.empty()) {
+    uint8_t path_arg = t->nr == __NR_execve ? 0 : 1;
+    uint8_t argv_arg = path_arg + 1;
+    std::vector<BufferRecord> recs;
+    t->entry_bufs.AppendTo(&recs);
+    for (const auto& b : recs) {
+      if (b.arg == path_arg && b.kind == format::kBufferString)
+        path.assign(b.data.begin(), b.data.end());
+      if (b.arg == argv_arg && b.kind == format::kBufferString)
+        argv_storage.emplace_back(b.data.begin(), b.data.end());
+      if (b.arg == argv_arg + 1 && b.kind == format::kBufferStringPtrs)
+        envc = static_cast<uint32_t>(b.full_len);
+    }
+    from_entry = true;
+  }
+  if (!from_entry) {
+    std::string proc = "/proc/" + std::to_string(t->tid);
+    path = ReadLink(proc + "/exe");
+    if (FILE* f = fopen((proc + "/cmdline").c_str(), "re")) {
+      std::string cur;
+      int c;
+      while ((c = fgetc(f)) != EOF) {
+        if (c == 0) {
+          argv_storage.push_back(cur);
+          cur.clear();
+        } else {
+          cur += static_cast<char>(c);
+        }
+      }
+      fclose(f);
+    }
+  }
+  for (const auto& a : argv_storage)
+    argv.push_back(a);
+  FlushHeld();
+  writer_->Add(format::ExecRecord{t->tid, t->tgid, former, path, argv, envc, Now()});
+}
+
+void Recorder::OnGone(Tracee* t, int status) {
+  uint64_t now = Now();
+  if (t->in_syscall && t->record_this) {
+    // It ended inside a syscall (exit_group, or killed): that call never returns.
+    if (held_ == t) {
+      held_ = nullptr;
+      WriteSyscall(t, SyscallPhase::Complete, 0, now, format::kSyscallNoReturn, nullptr);
+    } else {
+      FlushHeld();
+      WriteSyscall(t, SyscallPhase::Exit, 0, now, format::kSyscallNoReturn, nullptr);
+    }
+  }
+  if (t->recording) {
+    FlushHeld();
+    format::ExitRecord e;
+    e.tid = t->tid;
+    e.pid = t->tgid;
+    e.status = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+    e.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    e.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
+    e.thread_only = t->tid != t->tgid;
+    e.time_ns = now;
+    writer_->Add(e);
+  }
+  if (t->tid == command_pid_) {
+    command_done_ = true;
+    command_exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  Remove(t);
+}
+
+// Stops tracing every tracee, leaving it running (or stopped, if it was group-stopped). A
+// tracee under our seccomp filter cannot be left unharmed (its filtered syscalls would fail
+// with ENOSYS without a tracer), so those are traced on until they exit.
+void Recorder::DetachAll(int sig) {
+  result_.detached_by_signal = sig;
+  FlushHeld();
+  std::vector<pid_t> pending;
+  size_t kept = 0;
+  for (auto& [tid, t] : tracees_) {
+    if (t->seccomp) {
+      kept++;
+      continue;
+    }
+    if (Pt(PTRACE_INTERRUPT, tid, 0, 0) == 0)
+      pending.push_back(tid);
+  }
+  // Wait for each interrupted tracee to stop, then detach it, passing on a signal it was about
+  // to receive.
+  int rounds = 0;
+  while (!pending.empty() && rounds++ < 100000) {
+    int status;
+    pid_t tid = waitpid(-1, &status, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    Tracee* t = Find(tid);
+    if (!t)
+      continue;
+    if (t->seccomp) {
+      HandleStop(tid, status);
+      continue;
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      OnGone(t, status);
+      pending.erase(std::remove(pending.begin(), pending.end(), tid), pending.end());
+      continue;
+    }
+    int s = WSTOPSIG(status);
+    int event = status >> 16;
+    int deliver = 0;
+    if (event == 0 && s != (SIGTRAP | 0x80))
+      deliver = s;  // a signal-delivery-stop
+    if (t->recording) {
+      if (t->in_syscall && t->record_this)
+        FlushHeld();
+      writer_->Add(format::DetachRecord{tid, t->tgid,
+                                        sig ? std::string_view(strsignal(sig)) : "detach", Now()});
+    }
+    if (event == PTRACE_EVENT_STOP && !IsStopSignal(s) && t->group_stopped) {
+      // It was group-stopped: detaching leaves it stopped, as it would be untraced.
+    }
+    Pt(PTRACE_DETACH, tid, 0, deliver);
+    Remove(t);
+    pending.erase(std::remove(pending.begin(), pending.end(), tid), pending.end());
+  }
+  if (kept) {
+    dprintf(2,
+            "strec-record: %zu thread(s) run under the recorder's seccomp filter and cannot be "
+            "detached unharmed; recording them until they exit (use --no-seccomp to avoid this)\n",
+            kept);
+    result_.detached_by_signal = 0;
+    // Trace the rest to the end.
+    while (!tracees_.empty()) {
+      int status;
+      pid_t tid = waitpid(-1, &status, __WALL);
+      if (tid < 0) {
+        if (errno == EINTR)
+          continue;
+        break;
+      }
+      HandleStop(tid, status);
+    }
+  }
+}
+
+}  // namespace
+
+RecordResult Record(const RecordOptions& options) {
+  RecordResult r;
+  const format::SyscallTable* table = format::SyscallTable::ForArch(format::kArchX86_64);
+  std::string error;
+  std::optional<format::SyscallSet> set;
+  if (options.trace_expr.empty()) {
+    set = format::SyscallSet();
+  } else {
+    set = format::SyscallSet::Parse(*table, options.trace_expr, &error);
+  }
+  if (!set) {
+    r.status = InvalidArgument("-e trace=" + options.trace_expr + ": " + error);
+    r.exit_code = 2;
+    return r;
+  }
+  if (options.command.empty() && options.attach.empty()) {
+    r.status = InvalidArgument("nothing to trace: give a command or -p PID");
+    r.exit_code = 2;
+    return r;
+  }
+  Recorder rec(options, *table, *set);
+  return rec.Run();
+}
+
+}  // namespace strec::record

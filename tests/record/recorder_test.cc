@@ -1,0 +1,639 @@
+// End-to-end tests of strec-record: run fixture programs (tests/programs) under the recorder
+// binary, then decode the trace and check what was recorded. They need ptrace; each skips with
+// the reason where it is not permitted.
+#include <asm/unistd.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "format/trace_builder.h"
+#include "strec/format/trace_reader.h"
+
+namespace strec::record {
+namespace {
+
+using fb::Body;
+using fb::SyscallPhase;
+
+const std::string kPrograms = STREC_PROGRAMS_DIR;
+const std::string kRecorder = STREC_RECORD_BIN;
+
+// A copy of one decoded event (the reader's memory does not outlive it).
+struct Buf {
+  int arg = 0;
+  bool out = false;
+  int kind = 0;
+  uint32_t index = 0;
+  uint64_t full_len = 0;
+  int read_errno = 0;
+  std::string data;
+};
+struct Ev {
+  Body type = Body::NONE;
+  int tid = 0, pid = 0;
+  // Syscall
+  SyscallPhase phase = SyscallPhase::Complete;
+  int nr = -1;
+  uint64_t args[6] = {};
+  int64_t ret = 0;
+  uint32_t flags = 0;
+  uint64_t entry_ns = 0, exit_ns = 0;
+  std::vector<Buf> bufs;
+  // Others
+  int fork_kind = 0, child_tid = 0, child_pid = 0;
+  uint64_t clone_flags = 0;
+  std::string path;
+  std::vector<std::string> argv;
+  int former_tid = 0;
+  int status = 0, signal = 0, signo = 0, code = 0;
+  bool group_stop = false;
+  std::string reason;
+  std::map<int, std::string> fds;
+
+  const Buf* Find(int a, bool o, int k = -1) const {
+    for (const auto& b : bufs)
+      if (b.arg == a && b.out == o && (k < 0 || b.kind == k))
+        return &b;
+    return nullptr;
+  }
+};
+
+struct Trace {
+  std::vector<Ev> events;
+  std::vector<std::string> warnings;
+  std::vector<const Ev*> Syscalls(int nr) const {
+    std::vector<const Ev*> out;
+    for (const auto& e : events)
+      if (e.type == Body::Syscall && e.nr == nr && e.phase != SyscallPhase::Exit)
+        out.push_back(&e);
+    return out;
+  }
+  std::vector<const Ev*> Of(Body type) const {
+    std::vector<const Ev*> out;
+    for (const auto& e : events)
+      if (e.type == type)
+        out.push_back(&e);
+    return out;
+  }
+};
+
+Trace Load(const std::string& path) {
+  Trace t;
+  auto r = format::TraceReader::Open(path);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  if (!r.ok())
+    return t;
+  t.warnings = (*r)->warnings();
+  for (;;) {
+    auto n = (*r)->Next();
+    EXPECT_TRUE(n.ok()) << n.status().message();
+    if (!n.ok() || !*n)
+      break;
+    const fb::Event* e = *n;
+    Ev ev;
+    ev.type = e->body_type();
+    ev.tid = e->tid();
+    ev.pid = e->pid();
+    switch (e->body_type()) {
+      case Body::Syscall: {
+        const auto* s = e->body_as_Syscall();
+        ev.phase = s->phase();
+        ev.nr = s->nr();
+        uint64_t a[6] = {s->a0(), s->a1(), s->a2(), s->a3(), s->a4(), s->a5()};
+        std::memcpy(ev.args, a, sizeof a);
+        ev.ret = s->ret();
+        ev.flags = s->flags();
+        ev.entry_ns = s->entry_ns();
+        ev.exit_ns = s->exit_ns();
+        if (s->buffers())
+          for (const auto* b : *s->buffers()) {
+            Buf x;
+            x.arg = b->arg();
+            x.out = b->out();
+            x.kind = b->kind();
+            x.index = b->index();
+            x.full_len = b->full_len();
+            x.read_errno = b->read_errno();
+            if (b->data())
+              x.data.assign(b->data()->begin(), b->data()->end());
+            ev.bufs.push_back(x);
+          }
+        break;
+      }
+      case Body::Spawn: {
+        const auto* s = e->body_as_Spawn();
+        ev.fork_kind = static_cast<int>(s->kind());
+        ev.child_tid = s->child_tid();
+        ev.child_pid = s->child_pid();
+        ev.clone_flags = s->clone_flags();
+        break;
+      }
+      case Body::Exec: {
+        const auto* x = e->body_as_Exec();
+        ev.path = x->path() ? x->path()->str() : "";
+        if (x->argv())
+          for (const auto* a : *x->argv())
+            ev.argv.push_back(a->str());
+        ev.former_tid = x->former_tid();
+        break;
+      }
+      case Body::Exit:
+        ev.status = e->body_as_Exit()->status();
+        ev.signal = e->body_as_Exit()->signal();
+        break;
+      case Body::Signal:
+        ev.signo = e->body_as_Signal()->signo();
+        ev.code = e->body_as_Signal()->code();
+        ev.group_stop = e->body_as_Signal()->group_stop();
+        break;
+      case Body::Detach:
+        ev.reason = e->body_as_Detach()->reason() ? e->body_as_Detach()->reason()->str() : "";
+        break;
+      case Body::FdSnapshot:
+        for (const auto* f : *e->body_as_FdSnapshot()->fds())
+          ev.fds[f->fd()] = f->path() ? f->path()->str() : "";
+        break;
+      default:
+        break;
+    }
+    t.events.push_back(std::move(ev));
+  }
+  return t;
+}
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs strec-record with args; captures stdout and stderr through files.
+RunResult RunRecorder(const std::vector<std::string>& args, const testing::TempDir& dir) {
+  std::string out = dir.File("stdout"), err = dir.File("stderr");
+  pid_t pid = fork();
+  if (pid == 0) {
+    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(kRecorder.c_str()));
+    for (const auto& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(kRecorder.c_str(), argv.data());
+    _exit(99);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = Slurp(out);
+  r.err = Slurp(err);
+  return r;
+}
+
+// Whether this process may ptrace a child; the reason if not.
+std::string PtraceUnavailable() {
+  pid_t pid = fork();
+  if (pid == 0) {
+    pause();
+    _exit(0);
+  }
+  std::string reason;
+  if (ptrace(PTRACE_SEIZE, pid, 0, 0) != 0)
+    reason = std::string("PTRACE_SEIZE not permitted: ") + strerror(errno);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return reason;
+}
+
+class RecorderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why = PtraceUnavailable();
+    if (!why.empty())
+      GTEST_SKIP() << why;
+  }
+  // Records PROGRAM ARGS... with extra recorder options; returns the run and the trace.
+  RunResult Record(const std::vector<std::string>& opts,
+                   const std::string& program,
+                   const std::vector<std::string>& args = {}) {
+    std::vector<std::string> all = opts;
+    all.insert(all.end(), {"-o", trace_path(), "--", Program(program)});
+    all.insert(all.end(), args.begin(), args.end());
+    return RunRecorder(all, dir_);
+  }
+  std::string Program(const std::string& name) const { return kPrograms + "/" + name; }
+  std::string trace_path() const { return dir_.File("t.strec"); }
+  testing::TempDir dir_;
+};
+
+TEST_F(RecorderTest, FilesSyscallsWithBuffers) {
+  RunResult r = Record({}, "files", {dir_.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  EXPECT_TRUE(t.warnings.empty());
+
+  // The command's execve comes first, with its path and argv.
+  ASSERT_FALSE(t.events.empty());
+  auto execs = t.Of(Body::Exec);
+  ASSERT_EQ(execs.size(), 1u);
+  EXPECT_EQ(execs[0]->path, Program("files"));
+  EXPECT_EQ(execs[0]->argv, (std::vector<std::string>{Program("files"), dir_.path()}));
+
+  // The failed open: ENOENT, with its path kept whole.
+  bool saw_enoent = false;
+  for (const Ev* e : t.Syscalls(__NR_openat)) {
+    const Buf* p = e->Find(1, false, format::kBufferString);
+    ASSERT_NE(p, nullptr);
+    if (p->data == dir_.path() + "/does-not-exist") {
+      EXPECT_EQ(e->ret, -ENOENT);
+      saw_enoent = true;
+    }
+  }
+  EXPECT_TRUE(saw_enoent);
+
+  // write(fd, "hello strec\n", 12) = 12 with its input buffer.
+  const Ev* write = nullptr;
+  for (const Ev* e : t.Syscalls(__NR_write))
+    if (e->args[2] == 12)
+      write = e;
+  ASSERT_NE(write, nullptr);
+  EXPECT_EQ(write->ret, 12);
+  const Buf* wb = write->Find(1, false);
+  ASSERT_NE(wb, nullptr);
+  EXPECT_EQ(wb->data, "hello strec\n");
+  EXPECT_EQ(wb->full_len, 12u);
+
+  // read() = 12 with the output buffer, then read() = 0 at EOF with an empty one.
+  std::vector<const Ev*> reads;
+  for (const Ev* e : t.Syscalls(__NR_read))
+    if (e->args[2] == 64)
+      reads.push_back(e);
+  ASSERT_EQ(reads.size(), 2u);
+  EXPECT_EQ(reads[0]->ret, 12);
+  ASSERT_NE(reads[0]->Find(1, true), nullptr);
+  EXPECT_EQ(reads[0]->Find(1, true)->data, "hello strec\n");
+  EXPECT_EQ(reads[1]->ret, 0);
+
+  // pread64 at offset 6 reads "strec\n"; the raw fstat fills a whole struct stat.
+  std::vector<const Ev*> preads;
+  for (const Ev* e : t.Syscalls(__NR_pread64))
+    if (e->args[3] == 6)
+      preads.push_back(e);  // (the dynamic loader's preads read at other offsets)
+  ASSERT_EQ(preads.size(), 1u);
+  EXPECT_EQ(preads[0]->ret, 6);
+  EXPECT_EQ(preads[0]->Find(1, true)->data, "strec\n");
+  auto fstats = t.Syscalls(__NR_fstat);
+  ASSERT_FALSE(fstats.empty());
+  const Buf* st = fstats.back()->Find(1, true);
+  ASSERT_NE(st, nullptr);
+  EXPECT_EQ(st->data.size(), 144u);
+
+  // The process exited with 0, and the times are ordered.
+  auto exits = t.Of(Body::Exit);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->status, 0);
+  EXPECT_EQ(exits[0]->signal, 0);
+  uint64_t prev = 0;
+  for (const auto& e : t.events) {
+    if (e.type != Body::Syscall)
+      continue;
+    EXPECT_LE(e.entry_ns, e.exit_ns == 0 ? e.entry_ns : e.exit_ns);
+    EXPECT_GE(e.entry_ns, prev);
+    prev = e.entry_ns;
+  }
+  // exit_group never returns.
+  auto eg = t.Syscalls(__NR_exit_group);
+  ASSERT_EQ(eg.size(), 1u);
+  EXPECT_TRUE(eg[0]->flags & format::kSyscallNoReturn);
+}
+
+TEST_F(RecorderTest, ExitStatusPassesThrough) {
+  EXPECT_EQ(Record({}, "exitcode", {"42"}).exit_code, 42);
+  EXPECT_EQ(Record({}, "exitcode", {"0"}).exit_code, 0);
+}
+
+TEST_F(RecorderTest, KilledBySignalGives128PlusN) {
+  RunResult r = Record({}, "killed", {"segv"});
+  EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
+  Trace t = Load(trace_path());
+  auto sigs = t.Of(Body::Signal);
+  ASSERT_FALSE(sigs.empty());
+  EXPECT_EQ(sigs[0]->signo, SIGSEGV);
+  auto exits = t.Of(Body::Exit);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->signal, SIGSEGV);
+
+  r = Record({}, "killed", {"kill"});
+  EXPECT_EQ(r.exit_code, 128 + SIGKILL);
+  t = Load(trace_path());
+  exits = t.Of(Body::Exit);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->signal, SIGKILL);
+}
+
+TEST_F(RecorderTest, CommandNotFoundOrNotExecutable) {
+  RunResult r = RunRecorder({"-o", trace_path(), "--", "/nonexistent/strec-no-such-command"}, dir_);
+  EXPECT_EQ(r.exit_code, 127);
+  EXPECT_NE(r.err.find("strec-no-such-command"), std::string::npos) << r.err;
+  r = RunRecorder({"-o", trace_path(), "strec-no-such-command-in-path"}, dir_);
+  EXPECT_EQ(r.exit_code, 127);
+  EXPECT_NE(r.err.find("command not found"), std::string::npos) << r.err;
+  std::string noexec = dir_.File("noexec");
+  testing::WriteFileBytes(noexec, {'#', '!', '/', 'b', 'i', 'n', '/', 's', 'h', '\n'});
+  chmod(noexec.c_str(), 0644);
+  r = RunRecorder({"-o", trace_path(), noexec}, dir_);
+  EXPECT_EQ(r.exit_code, 126);
+}
+
+TEST_F(RecorderTest, ForkExecWait) {
+  RunResult r = Record({}, "forkexec");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  auto spawns = t.Of(Body::Spawn);
+  ASSERT_EQ(spawns.size(), 2u);
+  std::set<int> children;
+  for (const Ev* s : spawns) {
+    EXPECT_EQ(s->child_tid, s->child_pid);  // processes, not threads
+    children.insert(s->child_tid);
+  }
+  auto execs = t.Of(Body::Exec);
+  ASSERT_EQ(execs.size(), 2u);  // the program itself, then /bin/true in the first child
+  EXPECT_EQ(execs[1]->path, "/bin/true");
+  EXPECT_TRUE(children.count(execs[1]->tid));
+  // Every process's exit is recorded: the child that exits 3, /bin/true, and the parent.
+  std::map<int, int> status;
+  for (const Ev* e : t.Of(Body::Exit))
+    status[e->tid] = e->status;
+  EXPECT_EQ(status.size(), 3u);
+  int threes = 0;
+  for (auto [tid, s] : status)
+    threes += s == 3;
+  EXPECT_EQ(threes, 1);
+}
+
+TEST_F(RecorderTest, ThreadsShareTheProcessId) {
+  RunResult r = Record({}, "threads");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  auto spawns = t.Of(Body::Spawn);
+  ASSERT_EQ(spawns.size(), 3u);
+  int leader = spawns[0]->pid;
+  std::set<int> tids;
+  for (const Ev* s : spawns) {
+    EXPECT_EQ(s->child_pid, leader);
+    EXPECT_NE(s->child_tid, leader);
+    EXPECT_TRUE(s->clone_flags & CLONE_THREAD);
+    tids.insert(s->child_tid);
+  }
+  std::set<int> writers;
+  for (const Ev* e : t.Syscalls(__NR_write)) {
+    EXPECT_EQ(e->pid, leader);
+    writers.insert(e->tid);
+  }
+  for (int tid : tids)
+    EXPECT_TRUE(writers.count(tid)) << "no write from thread " << tid;
+  // Entries and exits pair up per thread whatever the interleaving.
+  std::map<int, int> open;
+  for (const auto& e : t.events) {
+    if (e.type != Body::Syscall)
+      continue;
+    if (e.phase == SyscallPhase::Entry) {
+      EXPECT_EQ(open[e.tid]++, 0) << "tid " << e.tid;
+    } else if (e.phase == SyscallPhase::Exit) {
+      EXPECT_EQ(open[e.tid]--, 1) << "tid " << e.tid;
+    } else {
+      EXPECT_EQ(open[e.tid], 0) << "tid " << e.tid;
+    }
+  }
+}
+
+TEST_F(RecorderTest, Vfork) {
+  RunResult r = Record({}, "vfork");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  auto spawns = t.Of(Body::Spawn);
+  ASSERT_EQ(spawns.size(), 1u);
+  EXPECT_EQ(spawns[0]->fork_kind, static_cast<int>(fb::ForkKind::Vfork));
+  auto execs = t.Of(Body::Exec);
+  ASSERT_EQ(execs.size(), 2u);
+  EXPECT_EQ(execs[1]->tid, spawns[0]->child_tid);
+}
+
+TEST_F(RecorderTest, ExecFromANonLeaderThread) {
+  RunResult r = Record({}, "exec_thread");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "exec-from-thread\n");
+  Trace t = Load(trace_path());
+  auto execs = t.Of(Body::Exec);
+  ASSERT_EQ(execs.size(), 2u);
+  const Ev* e = execs[1];
+  EXPECT_EQ(e->tid, e->pid);  // it took the leader's id
+  EXPECT_NE(e->former_tid, 0);
+  EXPECT_NE(e->former_tid, e->tid);
+  EXPECT_EQ(e->path, "/bin/echo");
+  // The execve's exit is recorded under the leader's id and returns 0.
+  bool exit_seen = false;
+  for (const auto& ev : t.events)
+    if (ev.type == Body::Syscall && ev.nr == __NR_execve && ev.phase != SyscallPhase::Entry &&
+        ev.tid == e->tid && ev.ret == 0)
+      exit_seen = true;
+  EXPECT_TRUE(exit_seen);
+}
+
+TEST_F(RecorderTest, SignalsAreDeliveredAndRecorded) {
+  RunResult r = Record({}, "signals");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("handled"), std::string::npos) << r.out;
+  Trace t = Load(trace_path());
+  std::set<int> signos;
+  for (const Ev* s : t.Of(Body::Signal))
+    signos.insert(s->signo);
+  EXPECT_TRUE(signos.count(SIGUSR1));
+  EXPECT_TRUE(signos.count(SIGUSR2));
+  EXPECT_TRUE(signos.count(SIGPIPE));
+}
+
+TEST_F(RecorderTest, StopAndContinue) {
+  RunResult r = Record({}, "stopcont");
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_EQ(r.out, "resumed\n");
+  Trace t = Load(trace_path());
+  bool group_stop = false;
+  for (const Ev* s : t.Of(Body::Signal))
+    group_stop |= s->group_stop && s->signo == SIGSTOP;
+  EXPECT_TRUE(group_stop);
+}
+
+TEST_F(RecorderTest, SnapLengthCutsDataButKeepsTheFullLength) {
+  RunResult r = Record({"-s", "16"}, "bigio");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  const Ev* big = nullptr;
+  for (const Ev* e : t.Syscalls(__NR_write))
+    if (e->args[2] == 1 << 20)
+      big = e;
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->ret, 1 << 20);
+  const Buf* b = big->Find(1, false);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->data.size(), 16u);
+  EXPECT_EQ(b->full_len, 1u << 20);
+  for (int i = 0; i < 16; i++)
+    EXPECT_EQ(static_cast<uint8_t>(b->data[i]), i & 0xff);
+}
+
+TEST_F(RecorderTest, SocketsCaptureAddressesAndIovecs) {
+  RunResult r = Record({}, "sockets");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  // bind() on 127.0.0.1 keeps the sockaddr_in.
+  bool bound = false;
+  for (const Ev* e : t.Syscalls(__NR_bind)) {
+    const Buf* a = e->Find(1, false);
+    if (a && a->data.size() >= 8 && a->data[0] == AF_INET) {
+      EXPECT_EQ(static_cast<uint8_t>(a->data[4]), 127);
+      bound = true;
+    }
+  }
+  EXPECT_TRUE(bound);
+  // recvmsg's data arrives in the iovec elements.
+  auto recvmsgs = t.Syscalls(__NR_recvmsg);
+  ASSERT_FALSE(recvmsgs.empty());
+  std::string got;
+  for (const auto& b : recvmsgs[0]->bufs)
+    if (b.out && b.kind == format::kBufferIovecData)
+      got += b.data;
+  EXPECT_EQ(static_cast<int64_t>(got.size()), recvmsgs[0]->ret);
+}
+
+TEST_F(RecorderTest, TraceSetWithSeccompStopsOnlyForChosenSyscalls) {
+  RunResult r = Record({"-e", "trace=openat"}, "syscall_loop", {"20000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  int openats = 0;
+  for (const auto& e : t.events) {
+    if (e.type != Body::Syscall)
+      continue;
+    EXPECT_EQ(e.nr, __NR_openat);
+    openats++;
+  }
+  EXPECT_GT(openats, 0);  // the dynamic loader opens libc
+  EXPECT_EQ(t.Of(Body::Exec).size(), 1u);
+  // 20000 getppid calls ran without stopping: the recorder saw only a few hundred stops.
+  auto pos = r.err.find(" stops");
+  ASSERT_NE(pos, std::string::npos) << r.err;
+  size_t start = r.err.rfind(' ', pos - 1) + 1;
+  long stops = std::stol(r.err.substr(start, pos - start));
+  EXPECT_LT(stops, 500) << r.err;
+
+  // Without the filter the same set records the same syscalls, with a stop for every call.
+  RunResult r2 = Record({"-e", "trace=openat", "--no-seccomp"}, "syscall_loop", {"20000"});
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  Trace t2 = Load(trace_path());
+  int openats2 = 0;
+  for (const auto& e : t2.events)
+    openats2 += e.type == Body::Syscall && e.nr == __NR_openat;
+  EXPECT_EQ(openats2, openats);
+}
+
+TEST_F(RecorderTest, AttachAndDetachLeaveTheProcessUnharmed) {
+  pid_t sleeper = fork();
+  if (sleeper == 0) {
+    execl(Program("sleeper").c_str(), "sleeper", "30", nullptr);
+    _exit(99);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  pid_t rec = fork();
+  if (rec == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    execl(kRecorder.c_str(), "strec-record", "-o", trace_path().c_str(), "-p",
+          std::to_string(sleeper).c_str(), nullptr);
+    _exit(99);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(rec, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(rec, &status, 0), rec);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT);
+  // The sleeper is alive, not traced, and exits with its own status on SIGTERM.
+  EXPECT_EQ(kill(sleeper, 0), 0);
+  std::string st = Slurp("/proc/" + std::to_string(sleeper) + "/status");
+  EXPECT_NE(st.find("TracerPid:\t0\n"), std::string::npos) << st;
+  kill(sleeper, SIGTERM);
+  ASSERT_EQ(waitpid(sleeper, &status, 0), sleeper);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 5);
+
+  Trace t = Load(trace_path());
+  EXPECT_TRUE(t.warnings.empty());  // the footer was written
+  auto snaps = t.Of(Body::FdSnapshot);
+  ASSERT_EQ(snaps.size(), 1u);
+  EXPECT_TRUE(snaps[0]->fds.count(0));
+  EXPECT_EQ(t.Of(Body::Detach).size(), 1u);
+  EXPECT_FALSE(t.Syscalls(__NR_clock_nanosleep).empty() && t.Syscalls(__NR_nanosleep).empty());
+}
+
+TEST_F(RecorderTest, AttachToMissingPidFails) {
+  RunResult r = RunRecorder({"-o", trace_path(), "-p", "999999999"}, dir_);
+  EXPECT_NE(r.exit_code, 0);
+  RunResult r2 = RunRecorder({"-o", trace_path(), "-p", "4194303"}, dir_);
+  EXPECT_EQ(r2.exit_code, 1);
+  EXPECT_NE(r2.err.find("4194303"), std::string::npos) << r2.err;
+}
+
+TEST_F(RecorderTest, DefaultOutputNeverOverwrites) {
+  std::string cwd = dir_.path();
+  auto run_in_dir = [&]() {
+    pid_t pid = fork();
+    if (pid == 0) {
+      if (chdir(cwd.c_str()) != 0)
+        _exit(98);
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, 2);
+      execl(kRecorder.c_str(), "strec-record", Program("exitcode").c_str(), "0", nullptr);
+      _exit(99);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    return WEXITSTATUS(status);
+  };
+  ASSERT_EQ(run_in_dir(), 0);
+  ASSERT_EQ(run_in_dir(), 0);
+  int traces = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(cwd))
+    if (entry.path().extension() == ".strec") {
+      traces++;
+      EXPECT_EQ(entry.path().filename().string().rfind("exitcode-", 0), 0u);
+    }
+  EXPECT_EQ(traces, 2);
+}
+
+}  // namespace
+}  // namespace strec::record
