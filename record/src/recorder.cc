@@ -43,8 +43,6 @@ void OnAlarm(int) {
   g_alarm = 1;
 }
 
-constexpr uint32_t kSyscallNoEntry = 8;  // an exit seen without its entry (attached mid-call)
-
 // glibc's ptrace() takes an enum; the requests are plain numbers here.
 template <typename T>
 long Pt(long request, pid_t tid, unsigned long addr, T data) {
@@ -676,7 +674,7 @@ void Recorder::OnExitStop(Tracee* t, int64_t rval) {
       if (set_.Contains(t->nr)) {
         FlushHeld();
         t->entry_written = true;
-        WriteSyscall(t, SyscallPhase::Exit, rval, Now(), kSyscallNoEntry, nullptr);
+        WriteSyscall(t, SyscallPhase::Exit, rval, Now(), format::kSyscallNoEntry, nullptr);
       }
     }
     Resume(t);

@@ -18,6 +18,7 @@ namespace strec::format {
 inline constexpr uint32_t kSyscallNoReturn = 1;  // the thread ended inside the syscall
 inline constexpr uint32_t kSyscallDetached = 2;  // still inside when the recorder detached
 inline constexpr uint32_t kSyscallSeccompEntry = 4;
+inline constexpr uint32_t kSyscallNoEntry = 8;  // an exit seen without its entry (attached mid-call)
 
 // What a buffer's bytes are, when an argument carries several (fb::Buffer::kind).
 enum BufferKind : uint8_t {
