@@ -600,6 +600,41 @@ TEST_F(RecorderTest, AttachAndDetachLeaveTheProcessUnharmed) {
   EXPECT_FALSE(t.Syscalls(__NR_clock_nanosleep).empty() && t.Syscalls(__NR_nanosleep).empty());
 }
 
+TEST_F(RecorderTest, SigtermDetachesFromAStartedCommand) {
+  pid_t rec = fork();
+  if (rec == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    execl(kRecorder.c_str(), "strec-record", "-o", trace_path().c_str(), "--",
+          Program("sleeper").c_str(), "30", nullptr);
+    _exit(99);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(rec, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(rec, &status, 0), rec);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  Trace t = Load(trace_path());
+  auto execs = t.Of(Body::Exec);
+  ASSERT_EQ(execs.size(), 1u);
+  pid_t sleeper = execs[0]->pid;
+  // The command runs on, untraced; it still answers SIGTERM its own way (it was reparented, so
+  // only its disappearance can be observed here).
+  ASSERT_EQ(kill(sleeper, 0), 0);
+  std::string st = Slurp("/proc/" + std::to_string(sleeper) + "/status");
+  EXPECT_NE(st.find("TracerPid:\t0\n"), std::string::npos) << st;
+  EXPECT_EQ(st.find("State:\tT"), std::string::npos) << "left stopped: " << st;
+  kill(sleeper, SIGTERM);
+  for (int i = 0; i < 100 && kill(sleeper, 0) == 0; i++) {
+    std::string s = Slurp("/proc/" + std::to_string(sleeper) + "/status");
+    if (s.find("State:\tZ") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(t.Of(Body::Detach).size(), 1u);
+}
+
 TEST_F(RecorderTest, AttachToMissingPidFails) {
   RunResult r = RunRecorder({"-o", trace_path(), "-p", "999999999"}, dir_);
   EXPECT_NE(r.exit_code, 0);
