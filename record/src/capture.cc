@@ -3,7 +3,12 @@
 #include <asm/unistd.h>
 #include <linux/sched.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
 #include <cstring>
 
 namespace strec::record {
@@ -321,6 +326,54 @@ void Capture::AtExit(pid_t tid,
   if (special)
     SpecialExit(tid, info.nr, args, ret, entry, out);
   Execute(tid, out);
+  if (!failed)
+    FdPaths(tid, info, args, ret, out);
+}
+
+void Capture::FdPath(pid_t tid, uint8_t arg, uint32_t index, int64_t fd, CapturedBuffers* dst) {
+  if (fd < 0 || fd > INT32_MAX)
+    return;
+  char link[64];
+  snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, static_cast<int>(fd));
+  char target[kPathMax];
+  ssize_t n = readlink(link, target, sizeof target);
+  CapturedBuffers::Item it;
+  it.rec.arg = arg;
+  it.rec.out = true;
+  it.rec.kind = format::kBufferFdPath;
+  it.rec.index = index;
+  it.rec.addr = static_cast<uint64_t>(fd);
+  it.rec.read_errno = n < 0 ? errno : 0;
+  it.off = dst->data_.size();
+  it.len = n < 0 ? 0 : static_cast<size_t>(n);
+  it.rec.full_len = it.len;
+  dst->data_.insert(dst->data_.end(), target, target + it.len);
+  dst->items_.push_back(it);
+}
+
+void Capture::FdPaths(pid_t tid,
+                      const format::SyscallInfo& info,
+                      const uint64_t args[6],
+                      int64_t ret,
+                      CapturedBuffers* dst) {
+  uint64_t fcntl_cmd = args[1] & 0xffffffff;
+  if ((info.classes & format::kReturnsFd) ||
+      (info.nr == __NR_fcntl && (fcntl_cmd == 0 || fcntl_cmd == 1030)))  // F_DUPFD(_CLOEXEC)
+    FdPath(tid, format::kArgReturn, 0, ret, dst);
+  // Arrays of two new fds (pipe, pipe2, socketpair).
+  for (uint8_t i = 0; i < info.nargs && i < 6; i++) {
+    const format::ArgSpec& a = info.args[i];
+    if (a.kind != ArgKind::kOutStruct || !a.param || std::strcmp(a.param, "fd_pair") != 0)
+      continue;
+    size_t off;
+    const BufferRecord* b = dst->Find(i, true, format::kBufferPlain, &off);
+    if (!b || b->read_errno || b->full_len < 8)
+      continue;
+    int32_t fds[2];
+    std::memcpy(fds, dst->bytes(off), 8);
+    FdPath(tid, i, 0, fds[0], dst);
+    FdPath(tid, i, 1, fds[1], dst);
+  }
 }
 
 // ---- Irregular arguments (the table marks them kSpecial) ----

@@ -259,6 +259,7 @@ class Recorder {
   pid_t command_pid_ = -1;
   int command_exit_code_ = 0;
   bool command_done_ = false;
+  bool command_snapshot_done_ = false;
   RecordResult result_;
   CapturedBuffers exit_bufs_;
   std::vector<BufferRecord> records_;
@@ -801,10 +802,16 @@ void Recorder::OnExec(Tracee* t) {
   }
   t->tgid = t->tid;
   // The command's exec starts the recording (when a seccomp filter hid its execve entry).
+  bool first = t->tid == command_pid_ && !command_snapshot_done_;
   if (t->tid == command_pid_)
     t->recording = true;
   if (t->recording)
     WriteExec(t, former != t->tid ? former : 0);
+  if (first) {
+    // The fds the command inherited (stdin, stdout, ...), so replay can name them (-y).
+    command_snapshot_done_ = true;
+    WriteFdSnapshot(t->tid);
+  }
   Resume(t);
 }
 

@@ -263,6 +263,22 @@ TEST_F(RecorderTest, FilesSyscallsWithBuffers) {
   ASSERT_EQ(execs.size(), 1u);
   EXPECT_EQ(execs[0]->path, Program("files"));
   EXPECT_EQ(execs[0]->argv, (std::vector<std::string>{Program("files"), dir_.path()}));
+  // Then the fds the command inherited.
+  auto snaps = t.Of(Body::FdSnapshot);
+  ASSERT_EQ(snaps.size(), 1u);
+  EXPECT_EQ(snaps[0]->fds.at(1), dir_.File("stdout"));
+
+  // Every fd the program opened is named as strace -y would name it.
+  bool named = false;
+  for (const Ev* e : t.Syscalls(__NR_openat)) {
+    if (e->ret < 0)
+      continue;
+    const Buf* p = e->Find(format::kArgReturn, true, format::kBufferFdPath);
+    ASSERT_NE(p, nullptr);
+    if (p->data == dir_.path() + "/files.txt")
+      named = true;
+  }
+  EXPECT_TRUE(named);
 
   // The failed open: ENOENT, with its path kept whole.
   bool saw_enoent = false;
@@ -529,6 +545,16 @@ TEST_F(RecorderTest, SocketsCaptureAddressesAndIovecs) {
     if (b.out && b.kind == format::kBufferIovecData)
       got += b.data;
   EXPECT_EQ(static_cast<int64_t>(got.size()), recvmsgs[0]->ret);
+  // socketpair's two new fds are named.
+  auto pairs = t.Syscalls(__NR_socketpair);
+  ASSERT_FALSE(pairs.empty());
+  int names = 0;
+  for (const auto& b : pairs[0]->bufs)
+    if (b.kind == format::kBufferFdPath) {
+      EXPECT_EQ(b.data.rfind("socket:[", 0), 0u) << b.data;
+      names++;
+    }
+  EXPECT_EQ(names, 2);
 }
 
 TEST_F(RecorderTest, TraceSetWithSeccompStopsOnlyForChosenSyscalls) {

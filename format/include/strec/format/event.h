@@ -18,7 +18,8 @@ namespace strec::format {
 inline constexpr uint32_t kSyscallNoReturn = 1;  // the thread ended inside the syscall
 inline constexpr uint32_t kSyscallDetached = 2;  // still inside when the recorder detached
 inline constexpr uint32_t kSyscallSeccompEntry = 4;
-inline constexpr uint32_t kSyscallNoEntry = 8;  // an exit seen without its entry (attached mid-call)
+inline constexpr uint32_t kSyscallNoEntry =
+    8;  // an exit seen without its entry (attached mid-call)
 
 // What a buffer's bytes are, when an argument carries several (fb::Buffer::kind).
 enum BufferKind : uint8_t {
@@ -28,7 +29,13 @@ enum BufferKind : uint8_t {
   kBufferString,      // a NUL-terminated string (path, argv element); full_len excludes NUL
   kBufferStringPtrs,  // the pointer array of a string array (argv)
   kBufferAux,         // a second object reached through the argument (e.g. a length word)
+  kBufferFdPath,      // what a new fd refers to (readlink of /proc/TID/fd/N, as strace -y shows
+                      // it): arg kArgReturn for a returned fd, else the argument holding the fd
+                      // array, index = the element
 };
+
+// The `arg` of a buffer that belongs to the return value rather than an argument.
+inline constexpr uint8_t kArgReturn = 6;
 
 struct BufferRecord {
   uint8_t arg = 0;

@@ -37,6 +37,9 @@ enum SyscallClass : uint32_t {
   kClassPure = 1u << 14,        // %pure
   kClassClock = 1u << 15,       // %clock
   kClassCreds = 1u << 16,       // %creds
+  kClassMask = (1u << 17) - 1,
+  // Properties that are not strace classes, in the same field.
+  kReturnsFd = 1u << 31,  // a successful call returns a new file descriptor
 };
 
 // What one argument is. Scalar kinds need no capture; the others say which tracee memory the

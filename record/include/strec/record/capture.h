@@ -100,6 +100,13 @@ class Capture {
              int64_t total,
              CapturedBuffers* dst);
   void StrArray(pid_t tid, uint8_t arg, uint64_t addr, CapturedBuffers* dst, bool strings);
+  // Records the paths of the fds a successful call created (strace -y shows them).
+  void FdPaths(pid_t tid,
+               const format::SyscallInfo& info,
+               const uint64_t args[6],
+               int64_t ret,
+               CapturedBuffers* dst);
+  void FdPath(pid_t tid, uint8_t arg, uint32_t index, int64_t fd, CapturedBuffers* dst);
   void SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst);
   void SpecialExit(pid_t tid,
                    int nr,
