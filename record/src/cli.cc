@@ -47,6 +47,9 @@ int RecordMain(int argc, char** argv) {
   app.add_option("--chunk-kib", chunk_kib, "size of a chunk before compression, in KiB")
       ->default_val(1024)
       ->check(CLI::Range(size_t{4}, size_t{65536}));
+  app.add_option("--spin-us", o.spin_us,
+                 "poll for the next stop this many microseconds before sleeping in waitpid")
+      ->check(CLI::Range(0u, 100000u));
   app.add_flag("-q,--quiet", quiet, "do not print the summary line on stderr");
   app.add_option("command", o.command, "the command to run and trace, with its arguments");
   app.prefix_command(false);
@@ -70,7 +73,7 @@ int RecordMain(int argc, char** argv) {
       std::string prev = i > 1 ? argv[i - 1] : "";
       bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
                          prev == "--snaplen" || prev == "-e" || prev == "-p" ||
-                         prev == "--attach" || prev == "--chunk-kib";
+                         prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us";
       if (!takes_value) {
         split = i;
         break;

@@ -1,6 +1,7 @@
 #include "strec/record/recorder.h"
 
 #include <dirent.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -223,6 +224,29 @@ class Recorder {
     Pt(req, t->tid, 0, sig);
   }
 
+  // waitpid(-1, __WALL), first polling for up to spin_us: a tracer that spins keeps its CPU
+  // awake, so the tracee's next stop does not have to wake an idle CPU.
+  pid_t WaitForStop(int* status) {
+    if (opt_.spin_us > 0) {
+      uint64_t deadline = 0;
+      for (int i = 0;; i++) {
+        pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
+        if (tid != 0)
+          return tid;
+        sched_yield();  // lets a tracee that shares this CPU run meanwhile
+        if ((i & 15) == 15) {
+          timespec ts;
+          clock_gettime(CLOCK_MONOTONIC, &ts);
+          uint64_t now = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
+          if (!deadline)
+            deadline = now + opt_.spin_us * 1000u;
+          else if (now >= deadline)
+            break;
+        }
+      }
+    }
+    return waitpid(-1, status, __WALL);
+  }
   void HandleStop(pid_t tid, int status);
   void OnSyscallStop(Tracee* t);
   void OnEntry(Tracee* t, int nr, const uint64_t* args, uint64_t ip, bool from_seccomp);
@@ -354,7 +378,7 @@ RecordResult Recorder::Run() {
         break;
       }
       int status;
-      pid_t tid = waitpid(-1, &status, __WALL);
+      pid_t tid = WaitForStop(&status);
       if (tid < 0) {
         if (errno == EINTR) {
           if (g_alarm) {

@@ -25,6 +25,7 @@ struct RecordOptions {
   bool use_seccomp = true;    // a seccomp-bpf filter for a narrowed set (started commands)
   std::vector<pid_t> attach;  // -p
   std::vector<std::string> command;
+  uint32_t spin_us = 0;             // poll for a stop this long before blocking in waitpid
   format::WriterOptions writer;
 };
 
