@@ -412,6 +412,26 @@ TEST_F(RecorderTest, ForkExecWait) {
   EXPECT_EQ(threes, 1);
 }
 
+TEST_F(RecorderTest, NoFollowTracesOnlyTheFirstProcess) {
+  RunResult r = Record({"--no-follow"}, "forkexec");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  EXPECT_TRUE(t.Of(Body::Spawn).empty());
+  EXPECT_EQ(t.Of(Body::Exec).size(), 1u);
+  std::set<int> tids;
+  for (const auto& e : t.events)
+    tids.insert(e.tid);
+  EXPECT_EQ(tids.size(), 1u);
+  // The untraced children still ran: the parent's wait4 saw one exit with status 3.
+  bool saw_three = false;
+  for (const Ev* e : t.Syscalls(__NR_wait4)) {
+    const Buf* st = e->Find(1, true);
+    if (st && st->data.size() == 4 && (static_cast<uint8_t>(st->data[1]) == 3))
+      saw_three = true;
+  }
+  EXPECT_TRUE(saw_three);
+}
+
 TEST_F(RecorderTest, ThreadsShareTheProcessId) {
   RunResult r = Record({}, "threads");
   ASSERT_EQ(r.exit_code, 0) << r.err;
