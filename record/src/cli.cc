@@ -120,6 +120,8 @@ int RecordMain(int argc, char** argv) {
   if (!r.path.empty() && !quiet) {
     std::cerr << "strec-record: " << r.path << ": " << r.syscalls << " syscalls, " << r.events
               << " events, " << r.bytes << " bytes, " << r.stops << " stops";
+    if (r.lost)
+      std::cerr << ", " << r.lost << " LOST (recorded in the trace)";
     if (r.read_failures)
       std::cerr << ", " << r.read_failures << " buffers unreadable";
     if (r.detached_by_signal)

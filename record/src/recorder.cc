@@ -1,8 +1,8 @@
 #include "strec/record/recorder.h"
 
 #include <dirent.h>
-#include <sched.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -632,6 +632,13 @@ void Recorder::OnSyscallStop(Tracee* t) {
   __ptrace_syscall_info info = {};
   long n = Pt(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info);
   if (n <= 0) {
+    if (errno != ESRCH && t->recording) {
+      // A syscall stop we cannot decode: never silently, it is counted in the trace.
+      std::string why = std::string("PTRACE_GET_SYSCALL_INFO: ") + strerror(errno);
+      FlushHeld();
+      writer_->Add(format::LossRecord{t->tid, t->tgid, 1, 0, why, Now()});
+      result_.lost++;
+    }
     Resume(t);
     return;
   }
@@ -644,7 +651,9 @@ void Recorder::OnSyscallStop(Tracee* t) {
       break;
     case PTRACE_SYSCALL_INFO_SECCOMP:
       if (t->in_syscall && !t->want_exit_stop) {
-        // Already seen at its syscall-entry-stop (the tracee ran with PTRACE_SYSCALL).
+        // Already seen at its syscall-entry-stop (the tracee ran with PTRACE_SYSCALL); its exit
+        // stop is still wanted, whatever the tracee's resume mode is by now.
+        t->want_exit_stop = true;
         Resume(t);
         break;
       }
