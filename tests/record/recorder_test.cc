@@ -681,6 +681,45 @@ TEST_F(RecorderTest, SigtermDetachesFromAStartedCommand) {
   EXPECT_EQ(t.Of(Body::Detach).size(), 1u);
 }
 
+TEST_F(RecorderTest, SigkillInsideABlockingSyscall) {
+  pid_t rec = fork();
+  if (rec == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    execl(kRecorder.c_str(), "strec-record", "-o", trace_path().c_str(), "--",
+          Program("sleeper").c_str(), "30", nullptr);
+    _exit(99);
+  }
+  // The command is the recorder's only child.
+  pid_t child = 0;
+  for (int i = 0; i < 100 && child == 0; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::string kids =
+        Slurp("/proc/" + std::to_string(rec) + "/task/" + std::to_string(rec) + "/children");
+    if (!kids.empty())
+      child = std::stoi(kids);
+  }
+  ASSERT_NE(child, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // into its nanosleep
+  kill(child, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(waitpid(rec, &status, 0), rec);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGKILL);
+  Trace t = Load(trace_path());
+  auto exits = t.Of(Body::Exit);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->signal, SIGKILL);
+  // The last syscall (the sleep it was in) never returned.
+  const Ev* last = nullptr;
+  for (const auto& e : t.events)
+    if (e.type == Body::Syscall)
+      last = &e;
+  ASSERT_NE(last, nullptr);
+  EXPECT_TRUE(last->flags & format::kSyscallNoReturn);
+  EXPECT_TRUE(last->nr == __NR_clock_nanosleep || last->nr == __NR_nanosleep) << last->nr;
+}
+
 TEST_F(RecorderTest, AttachToMissingPidFails) {
   RunResult r = RunRecorder({"-o", trace_path(), "-p", "999999999"}, dir_);
   EXPECT_NE(r.exit_code, 0);
