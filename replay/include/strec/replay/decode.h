@@ -1,0 +1,43 @@
+// Turns one recorded syscall into strace's text: the arguments split between what strace prints
+// at the syscall's entry and what it prints at its exit (so that `<unfinished ...>` and
+// `<... NAME resumed>` lines come out as strace writes them), and the return value. Generic
+// printing follows the argument kinds of the one syscall table; the irregular syscalls (execve,
+// clone, wait4, ioctl, fcntl, futex, the socket calls, ...) have hand-written decoders.
+// Stateless apart from the inputs: any thread may call.
+#ifndef STREC_REPLAY_DECODE_H_
+#define STREC_REPLAY_DECODE_H_
+
+#include <string>
+
+#include "strec/format/syscall_table.h"
+#include "strec/replay/event_stream.h"
+#include "strec/replay/options.h"
+
+namespace strec::replay {
+
+struct DecodeEnv {
+  const RenderOptions* opt = nullptr;
+  const State* state = nullptr;  // for -y (fd paths); may be null
+  // rt_sigreturn: the signal mask its frame restores, as "[...]" (the renderer tracks it).
+  std::string sigreturn_mask = "[]";
+};
+
+struct SyscallText {
+  std::string name;   // "read", or "syscall_0x1c8" for a number without a table entry
+  std::string entry;  // what strace prints at entry, after "name("
+  std::string exit;   // the rest, up to and including ")"
+};
+
+SyscallText DecodeSyscall(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env);
+
+// "0", "0x7f...", "3</etc/passwd>", "-1 ENOENT (No such file or directory)",
+// "? ERESTARTSYS (To be restarted if SA_RESTART is set)", "?" (never returned).
+std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env);
+
+// Pieces the renderer shares for signal and exit lines.
+std::string FormatSiginfo(const std::string& siginfo, const RenderOptions& opt);
+std::string FormatSigset(uint64_t mask);
+
+}  // namespace strec::replay
+
+#endif  // STREC_REPLAY_DECODE_H_

@@ -1,0 +1,195 @@
+// The reading side's model of a trace: owned copies of the recorded events, with each syscall's
+// Entry and Exit records paired per thread, and a state tracker (processes, threads, per-process
+// fd → path tables) that follows the events. Nothing here renders text: strec-replay's renderer
+// and strec-analyze both build on it. One EventStream is used by one thread at a time.
+#ifndef STREC_REPLAY_EVENT_STREAM_H_
+#define STREC_REPLAY_EVENT_STREAM_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "strec/format/event.h"
+#include "strec/format/status.h"
+#include "strec/format/syscall_table.h"
+#include "strec/format/trace_reader.h"
+
+namespace strec::replay {
+
+// One captured buffer of a syscall argument (see fb::Buffer).
+struct Buffer {
+  uint8_t arg = 0;
+  bool out = false;
+  uint8_t kind = format::kBufferPlain;
+  uint32_t index = 0;
+  uint64_t addr = 0;
+  uint64_t full_len = 0;
+  int32_t read_errno = 0;
+  std::string data;
+};
+
+// A syscall, as complete as the records allow: for an Entry event only the entry side is
+// filled; for an Exit event the entry's arguments and buffers are merged with the exit's.
+struct Syscall {
+  int32_t tid = 0;
+  int32_t pid = 0;
+  int nr = -1;
+  uint32_t arch = format::kArchX86_64;
+  uint64_t args[6] = {};
+  int64_t ret = 0;
+  uint64_t entry_ns = 0;
+  uint64_t exit_ns = 0;
+  uint32_t flags = 0;
+  bool has_entry = false;  // the entry side was recorded (not kSyscallNoEntry)
+  bool has_exit = false;   // the exit side was recorded
+  std::vector<Buffer> buffers;
+
+  // The first buffer of (arg, out, kind, index), or nullptr.
+  const Buffer* Find(int arg,
+                     bool out,
+                     uint8_t kind = format::kBufferPlain,
+                     uint32_t index = 0) const;
+  // A buffer of (arg, kind) from either side, exit preferred.
+  const Buffer* FindAny(int arg, uint8_t kind = format::kBufferPlain) const;
+  bool returned() const { return has_exit && !(flags & format::kSyscallNoReturn); }
+  // -errno when the call failed (ret in [-4095, -1]), else 0.
+  int error() const { return returned() && ret < 0 && ret >= -4095 ? static_cast<int>(-ret) : 0; }
+};
+
+enum class EventType {
+  kSyscallEntry,  // an entry whose exit comes later (another stop came in between)
+  kSyscallExit,   // the exit of an earlier entry (or one seen without entry)
+  kSyscall,       // a complete syscall
+  kSpawn,
+  kExec,
+  kExit,
+  kSignal,
+  kDetach,
+  kFdSnapshot,
+  kLoss,
+};
+
+struct Event {
+  EventType type = EventType::kSyscall;
+  int32_t tid = 0;
+  int32_t pid = 0;
+  uint64_t time_ns = 0;  // the stop's time (monotonic)
+
+  // kSyscallEntry, kSyscallExit, kSyscall.
+  std::shared_ptr<const Syscall> syscall;
+  // kExec from a non-leader thread: the leader's syscall in progress, which never returns.
+  std::shared_ptr<const Syscall> superseded;
+  // kSpawn.
+  fb::ForkKind fork_kind = fb::ForkKind::Fork;
+  int32_t child_tid = 0, child_pid = 0;
+  uint64_t clone_flags = 0;
+  // kExec.
+  int32_t former_tid = 0;
+  std::string path;
+  std::vector<std::string> argv;
+  uint32_t envc = 0;
+  // kExit.
+  int32_t status = 0;
+  int32_t signal = 0;
+  bool core_dumped = false;
+  bool thread_only = false;
+  // kSignal.
+  int32_t signo = 0;
+  int32_t code = 0;
+  std::string siginfo;
+  bool group_stop = false;
+  // kDetach, kLoss.
+  std::string reason;
+  // kFdSnapshot.
+  std::vector<std::pair<int, std::string>> fds;
+  // kLoss.
+  uint64_t lost_events = 0, lost_bytes = 0;
+};
+
+// An open file description as far as the trace tells: what the fd refers to.
+struct FdInfo {
+  std::string path;  // absolute path, "pipe:[?]", "socket:[?]", ... ("" = unknown)
+  bool cloexec = false;
+};
+
+// A file descriptor table; threads (and CLONE_FILES children) share one.
+struct FdTable {
+  std::map<int, FdInfo> fds;
+};
+
+struct ThreadInfo {
+  int32_t tid = 0;
+  int32_t pid = 0;
+  int32_t parent_pid = 0;  // of the process that created it
+  std::shared_ptr<FdTable> fds;
+  std::shared_ptr<std::string> cwd;  // "" = unknown; shared with CLONE_FS
+  bool alive = true;
+};
+
+// Follows processes, threads and fd tables through the events. Apply() each event once, in
+// order; queries answer for the state after the events applied so far.
+class State {
+ public:
+  explicit State(const format::SyscallTable* table) : table_(table) {}
+
+  void Apply(const Event& event);
+
+  const ThreadInfo* Thread(int32_t tid) const;
+  // The path of fd in the thread's table, or nullptr when unknown.
+  const std::string* FdPath(int32_t tid, int64_t fd) const;
+  // Every thread ever seen.
+  const std::unordered_map<int32_t, ThreadInfo>& threads() const { return threads_; }
+
+ private:
+  ThreadInfo& Touch(int32_t tid, int32_t pid);
+  void ApplySyscall(const Syscall& sc);
+  std::string Resolve(const ThreadInfo& t, int64_t dirfd, const std::string& path) const;
+
+  const format::SyscallTable* table_;
+  std::unordered_map<int32_t, ThreadInfo> threads_;
+};
+
+// Reads a trace and yields its events in file order, pairing each syscall's Exit with its Entry
+// per thread. An execve from a non-leader thread is recorded as the leader's Entry right before
+// the Exec event; the stream looks one event ahead and gives that Entry back to the thread that
+// called execve, and moves it to the leader's id at the Exec (as strace shows it). The
+// state tracker is updated lazily: state() reflects every event before the one Next() last
+// returned, until ApplyCurrent() (or the next Next()) applies that one too.
+class EventStream {
+ public:
+  static StatusOr<std::unique_ptr<EventStream>> Open(const std::string& path);
+  explicit EventStream(std::unique_ptr<format::TraceReader> reader);
+
+  const format::TraceReader& reader() const { return *reader_; }
+  const fb::Header& header() const { return reader_->header(); }
+  const format::SyscallTable* table() const { return table_; }
+
+  // The next event, or nullptr at the end of the trace. Valid until the next call.
+  StatusOr<const Event*> Next();
+  void ApplyCurrent();
+  const State& state() const { return state_; }
+  // The entry of a syscall in progress on tid (nullptr if none).
+  const Syscall* Pending(int32_t tid) const;
+
+ private:
+  void Convert(const fb::Event& in, Event* out);
+
+  std::unique_ptr<format::TraceReader> reader_;
+  const format::SyscallTable* table_;
+  State state_;
+  std::deque<Event> queue_;  // converted, not yet returned (one event of lookahead)
+  bool eof_ = false;
+  Event current_;
+  bool current_applied_ = true;
+  std::unordered_map<int32_t, std::shared_ptr<Syscall>> pending_;
+  // A thread's pending entry replaced by a second Entry before its exit (see above).
+  std::unordered_map<int32_t, std::shared_ptr<Syscall>> displaced_;
+};
+
+}  // namespace strec::replay
+
+#endif  // STREC_REPLAY_EVENT_STREAM_H_

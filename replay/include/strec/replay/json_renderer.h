@@ -1,0 +1,37 @@
+// --json: one JSON object per line for each syscall (when it completes), signal, exit, exec and
+// process creation, with the decoded arguments (strace's text of each argument) and the raw
+// ones, for jq and other tools. Used by one thread.
+#ifndef STREC_REPLAY_JSON_RENDERER_H_
+#define STREC_REPLAY_JSON_RENDERER_H_
+
+#include <string>
+#include <vector>
+
+#include "strec/format/status.h"
+#include "strec/replay/event_stream.h"
+#include "strec/replay/options.h"
+#include "strec/replay/text_renderer.h"
+
+namespace strec::replay {
+
+// Splits "a, {b, c}, \"d, e\"" into its top-level comma-separated parts.
+std::vector<std::string> SplitArgs(const std::string& args);
+// A JSON string literal.
+std::string JsonString(const std::string& s);
+
+class JsonRenderer {
+ public:
+  JsonRenderer(const RenderOptions& options, const fb::Header& header, LineSink* sink);
+  Status OnEvent(const Event& event, EventStream* stream);
+
+ private:
+  std::string Common(const Event& e, const char* type, uint64_t time_ns) const;
+
+  RenderOptions opt_;
+  uint64_t realtime_ns_, monotonic_ns_;
+  LineSink* sink_;
+};
+
+}  // namespace strec::replay
+
+#endif  // STREC_REPLAY_JSON_RENDERER_H_

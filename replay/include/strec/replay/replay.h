@@ -1,0 +1,38 @@
+// strec-replay's entry points: render a whole trace with a set of options (the library call the
+// CLI and the tests use), and the command-line main.
+#ifndef STREC_REPLAY_REPLAY_H_
+#define STREC_REPLAY_REPLAY_H_
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "strec/format/status.h"
+#include "strec/replay/options.h"
+
+namespace strec::replay {
+
+struct ReplayConfig {
+  std::string trace;        // the .strec file
+  std::string output;       // -o FILE ("" = the given stream)
+  bool per_thread = false;  // -ff (with -o): FILE.TID per thread
+  bool json = false;
+  RenderOptions render;
+};
+
+// Renders config.trace to config.output (or to `out`). Reader warnings (a file without its
+// index, ...) are appended to *warnings when given.
+Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* warnings = nullptr);
+// Renders to a string: for tests.
+StatusOr<std::string> ReplayToString(const std::string& trace,
+                                     const RenderOptions& options,
+                                     bool json = false);
+
+// strace's -e status= set ("successful,failed", "!failed", "all", "none") as StatusBits.
+bool ParseStatusSet(const std::string& expr, uint32_t* bits, std::string* error);
+
+int ReplayMain(int argc, char** argv);
+
+}  // namespace strec::replay
+
+#endif  // STREC_REPLAY_REPLAY_H_

@@ -1,0 +1,130 @@
+// The strace-compatible text renderer: takes the events of an EventStream in order and writes
+// the lines `strace -f -o FILE [options]` would have written, including the `<unfinished ...>`
+// / `<... NAME resumed>` interleaving, signal and exit lines, -t/-tt/-ttt/-r/-T, -y, -e trace=,
+// -e status= and -p. Output goes to a LineSink: one stream, or one file per thread (-ff).
+// Used by one thread.
+#ifndef STREC_REPLAY_TEXT_RENDERER_H_
+#define STREC_REPLAY_TEXT_RENDERER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "strec/format/status.h"
+#include "strec/replay/event_stream.h"
+#include "strec/replay/options.h"
+
+namespace strec::replay {
+
+// Where rendered text goes. `tid` selects the file with -ff; a single-stream sink ignores it.
+class LineSink {
+ public:
+  virtual ~LineSink() = default;
+  // The output that tid's lines go to (lines of one output interleave; different outputs not).
+  virtual int OutputOf(int32_t tid) = 0;
+  virtual Status Write(int output, const std::string& text) = 0;
+  // Whether lines carry the "PID " prefix (strace -f with one output file).
+  virtual bool pid_prefix() const = 0;
+};
+
+// Everything into one string (tests) or one FILE.
+class StringSink : public LineSink {
+ public:
+  int OutputOf(int32_t) override { return 0; }
+  Status Write(int, const std::string& text) override {
+    text_ += text;
+    return OkStatus();
+  }
+  bool pid_prefix() const override { return true; }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+class FileSink : public LineSink {
+ public:
+  explicit FileSink(FILE* f) : f_(f) {}
+  int OutputOf(int32_t) override { return 0; }
+  Status Write(int, const std::string& text) override;
+  bool pid_prefix() const override { return true; }
+
+ private:
+  FILE* f_;
+};
+
+// -ff: one file per thread, named BASE.TID, created on first use.
+class PerThreadSink : public LineSink {
+ public:
+  explicit PerThreadSink(std::string base) : base_(std::move(base)) {}
+  ~PerThreadSink() override;
+  int OutputOf(int32_t tid) override { return tid; }
+  Status Write(int output, const std::string& text) override;
+  bool pid_prefix() const override { return false; }
+
+ private:
+  std::string base_;
+  std::map<int, FILE*> files_;
+};
+
+class TextRenderer {
+ public:
+  TextRenderer(const RenderOptions& options, const fb::Header& header, LineSink* sink);
+
+  // Renders one event. Applies the event to the stream's state at the right moment (after the
+  // arguments, before the return value, so that -y shows a new fd's path).
+  Status OnEvent(const Event& event, EventStream* stream);
+  // Ends an open line (a syscall still in progress at the end of the trace).
+  Status Finish();
+
+ private:
+  struct OpenLine {
+    bool active = false;
+    int32_t tid = 0;
+    std::string name;
+  };
+  struct SigState {
+    uint64_t mask = 0;
+    std::vector<uint64_t> saved;
+    bool in_suspend = false;
+    uint64_t suspend_saved = 0;
+  };
+  struct Handlers {
+    uint64_t handler[65] = {};
+    uint64_t flags[65] = {};
+    uint64_t mask[65] = {};
+  };
+
+  bool Shown(const Event& e);
+  std::string Prefix(int32_t tid, uint64_t time_ns);
+  std::string Pad(const std::string& line) const;
+  std::string Duration(const Syscall& sc) const;
+  bool StatusSelected(const Syscall& sc) const;
+  // Ends another thread's open line on this output with " <unfinished ...>".
+  Status Interrupt(int output, int32_t tid);
+  Status Line(int32_t tid, uint64_t time_ns, const std::string& body);
+  Status RenderSyscall(const Event& e, EventStream* stream);
+  void TrackSignals(const Event& e);
+  std::string SigreturnMask(int32_t tid);
+  SigState& Sig(int32_t tid);
+  std::shared_ptr<Handlers>& HandlersOf(int32_t tid, int32_t pid);
+
+  RenderOptions opt_;
+  uint64_t realtime_ns_, monotonic_ns_;
+  LineSink* sink_;
+  std::map<int, OpenLine> open_;
+  std::map<int, std::string> line_start_;  // the text of each output's open line
+  uint64_t last_time_ns_ = 0;
+  bool have_last_time_ = false;
+  std::set<int32_t> shown_pids_;  // -p: the selected processes and their descendants
+  std::unordered_map<int32_t, SigState> sig_;
+  std::unordered_map<int32_t, std::shared_ptr<Handlers>> handlers_;  // by tid
+};
+
+}  // namespace strec::replay
+
+#endif  // STREC_REPLAY_TEXT_RENDERER_H_

@@ -1,0 +1,566 @@
+#include "strec/replay/event_stream.h"
+
+#include <asm/unistd.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+namespace strec::replay {
+
+using fb::Body;
+using fb::SyscallPhase;
+
+const Buffer* Syscall::Find(int arg, bool out, uint8_t kind, uint32_t index) const {
+  for (const Buffer& b : buffers)
+    if (b.arg == arg && b.out == out && b.kind == kind && b.index == index)
+      return &b;
+  return nullptr;
+}
+
+const Buffer* Syscall::FindAny(int arg, uint8_t kind) const {
+  if (const Buffer* b = Find(arg, true, kind))
+    return b;
+  return Find(arg, false, kind);
+}
+
+// ---- State ----
+
+namespace {
+
+constexpr int64_t kAtFdcwd = -100;
+
+// Lexical normalisation of an absolute path: "//", "." and ".." removed.
+std::string Normalize(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos)
+      j = path.size();
+    std::string part = path.substr(i, j - i);
+    if (part == "..") {
+      if (!parts.empty())
+        parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    i = j + 1;
+  }
+  std::string out;
+  for (const auto& p : parts)
+    out += "/" + p;
+  return out.empty() ? "/" : out;
+}
+
+uint64_t Arg(const Syscall& sc, int i) {
+  return sc.args[i];
+}
+
+int Fd(const Syscall& sc, int i) {
+  return static_cast<int>(static_cast<int32_t>(sc.args[i]));
+}
+
+std::string StringArg(const Syscall& sc, int i) {
+  const Buffer* b = sc.Find(i, false, format::kBufferString);
+  return b && !b->read_errno ? b->data : std::string();
+}
+
+}  // namespace
+
+ThreadInfo& State::Touch(int32_t tid, int32_t pid) {
+  auto it = threads_.find(tid);
+  if (it != threads_.end()) {
+    if (pid)
+      it->second.pid = pid;
+    return it->second;
+  }
+  ThreadInfo t;
+  t.tid = tid;
+  t.pid = pid ? pid : tid;
+  // A thread of a known process shares its tables; anything else starts empty.
+  auto leader = threads_.find(t.pid);
+  if (leader != threads_.end() && t.pid != tid) {
+    t.fds = leader->second.fds;
+    t.cwd = leader->second.cwd;
+  } else {
+    t.fds = std::make_shared<FdTable>();
+    t.cwd = std::make_shared<std::string>();
+  }
+  return threads_.emplace(tid, std::move(t)).first->second;
+}
+
+const ThreadInfo* State::Thread(int32_t tid) const {
+  auto it = threads_.find(tid);
+  return it == threads_.end() ? nullptr : &it->second;
+}
+
+const std::string* State::FdPath(int32_t tid, int64_t fd) const {
+  const ThreadInfo* t = Thread(tid);
+  if (!t || !t->fds)
+    return nullptr;
+  auto it = t->fds->fds.find(static_cast<int>(fd));
+  if (it == t->fds->fds.end() || it->second.path.empty())
+    return nullptr;
+  return &it->second.path;
+}
+
+std::string State::Resolve(const ThreadInfo& t, int64_t dirfd, const std::string& path) const {
+  if (path.empty())
+    return "";
+  if (path[0] == '/')
+    return Normalize(path);
+  std::string base;
+  if (dirfd == kAtFdcwd) {
+    base = t.cwd ? *t.cwd : "";
+  } else if (const std::string* p = FdPath(t.tid, dirfd)) {
+    base = *p;
+  }
+  if (base.empty() || base[0] != '/')
+    return "";
+  return Normalize(base + "/" + path);
+}
+
+void State::ApplySyscall(const Syscall& sc) {
+  ThreadInfo& t = Touch(sc.tid, sc.pid);
+  if (!sc.returned() || sc.error())
+    return;
+  FdTable& fds = *t.fds;
+  const int64_t ret = sc.ret;
+  auto add = [&](int64_t fd, std::string path, bool cloexec) {
+    if (fd < 0)
+      return;
+    fds.fds[static_cast<int>(fd)] = FdInfo{std::move(path), cloexec};
+  };
+  auto copy = [&](int64_t from, int64_t to, bool cloexec) {
+    auto it = fds.fds.find(static_cast<int>(from));
+    FdInfo info = it == fds.fds.end() ? FdInfo{} : it->second;
+    info.cloexec = cloexec;
+    fds.fds[static_cast<int>(to)] = info;
+  };
+  switch (sc.nr) {
+    case __NR_open:
+      add(ret, Resolve(t, kAtFdcwd, StringArg(sc, 0)), Arg(sc, 1) & O_CLOEXEC);
+      break;
+    case __NR_creat:
+      add(ret, Resolve(t, kAtFdcwd, StringArg(sc, 0)), false);
+      break;
+    case __NR_openat:
+      add(ret, Resolve(t, Fd(sc, 0), StringArg(sc, 1)), Arg(sc, 2) & O_CLOEXEC);
+      break;
+    case __NR_openat2: {
+      const Buffer* how = sc.Find(2, false);
+      uint64_t flags = 0;
+      if (how && how->data.size() >= 8)
+        std::memcpy(&flags, how->data.data(), 8);
+      add(ret, Resolve(t, Fd(sc, 0), StringArg(sc, 1)), flags & O_CLOEXEC);
+      break;
+    }
+    case __NR_socket:
+      add(ret, "", Arg(sc, 1) & SOCK_CLOEXEC);
+      break;
+    case __NR_accept:
+      add(ret, "", false);
+      break;
+    case __NR_accept4:
+      add(ret, "", Arg(sc, 3) & SOCK_CLOEXEC);
+      break;
+    case __NR_pipe:
+    case __NR_pipe2:
+    case __NR_socketpair: {
+      int arg = sc.nr == __NR_socketpair ? 3 : 0;
+      const Buffer* b = sc.Find(arg, true);
+      bool cloexec = sc.nr == __NR_pipe2        ? (Arg(sc, 1) & O_CLOEXEC)
+                     : sc.nr == __NR_socketpair ? (Arg(sc, 1) & SOCK_CLOEXEC)
+                                                : false;
+      if (b && b->data.size() >= 8) {
+        int32_t pair[2];
+        std::memcpy(pair, b->data.data(), 8);
+        add(pair[0], "", cloexec);
+        add(pair[1], "", cloexec);
+      }
+      break;
+    }
+    case __NR_eventfd:
+    case __NR_eventfd2:
+    case __NR_epoll_create:
+    case __NR_epoll_create1:
+    case __NR_signalfd:
+    case __NR_signalfd4:
+    case __NR_timerfd_create:
+    case __NR_inotify_init:
+    case __NR_inotify_init1:
+    case __NR_memfd_create:
+    case __NR_pidfd_open:
+    case __NR_userfaultfd:
+    case __NR_perf_event_open:
+    case __NR_io_uring_setup:
+    case __NR_fanotify_init:
+      add(ret, "", false);
+      break;
+    case __NR_dup:
+      copy(Fd(sc, 0), ret, false);
+      break;
+    case __NR_dup2:
+      if (Fd(sc, 0) != Fd(sc, 1))
+        copy(Fd(sc, 0), Fd(sc, 1), false);
+      break;
+    case __NR_dup3:
+      copy(Fd(sc, 0), Fd(sc, 1), Arg(sc, 2) & O_CLOEXEC);
+      break;
+    case __NR_fcntl: {
+      uint32_t cmd = static_cast<uint32_t>(Arg(sc, 1));
+      if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) {
+        copy(Fd(sc, 0), ret, cmd == F_DUPFD_CLOEXEC);
+      } else if (cmd == F_SETFD) {
+        auto it = fds.fds.find(Fd(sc, 0));
+        if (it != fds.fds.end())
+          it->second.cloexec = Arg(sc, 2) & FD_CLOEXEC;
+      }
+      break;
+    }
+    case __NR_close:
+      fds.fds.erase(Fd(sc, 0));
+      break;
+    case __NR_close_range: {
+      uint64_t first = static_cast<uint32_t>(Arg(sc, 0)), last = static_cast<uint32_t>(Arg(sc, 1));
+      for (auto it = fds.fds.begin(); it != fds.fds.end();) {
+        uint64_t fd = static_cast<uint64_t>(it->first);
+        if (fd >= first && fd <= last) {
+          if (Arg(sc, 2) & 4 /* CLOSE_RANGE_CLOEXEC */) {
+            it->second.cloexec = true;
+          } else {
+            it = fds.fds.erase(it);
+            continue;
+          }
+        }
+        ++it;
+      }
+      break;
+    }
+    case __NR_chdir: {
+      std::string p = Resolve(t, kAtFdcwd, StringArg(sc, 0));
+      *t.cwd = p;
+      break;
+    }
+    case __NR_fchdir: {
+      const std::string* p = FdPath(t.tid, Fd(sc, 0));
+      *t.cwd = p ? *p : "";
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void State::Apply(const Event& e) {
+  switch (e.type) {
+    case EventType::kSyscall:
+    case EventType::kSyscallExit:
+      ApplySyscall(*e.syscall);
+      break;
+    case EventType::kSyscallEntry:
+      Touch(e.tid, e.pid);
+      break;
+    case EventType::kSpawn: {
+      ThreadInfo& parent = Touch(e.tid, e.pid);
+      std::shared_ptr<FdTable> fds = parent.fds;
+      std::shared_ptr<std::string> cwd = parent.cwd;
+      bool thread = e.child_pid == e.pid && e.child_tid != e.child_pid;
+      int32_t parent_pid = parent.pid;
+      if (!(e.clone_flags & CLONE_FILES) && !thread)
+        fds = std::make_shared<FdTable>(*fds);
+      if (!(e.clone_flags & CLONE_FS) && !thread)
+        cwd = std::make_shared<std::string>(*cwd);
+      ThreadInfo& child = threads_[e.child_tid];
+      child.tid = e.child_tid;
+      child.pid = e.child_pid ? e.child_pid : e.child_tid;
+      child.parent_pid = thread ? parent.parent_pid : parent_pid;
+      child.fds = fds;
+      child.cwd = cwd;
+      child.alive = true;
+      break;
+    }
+    case EventType::kExec: {
+      ThreadInfo& t = Touch(e.tid, e.pid);
+      if (e.former_tid && e.former_tid != e.tid) {
+        auto it = threads_.find(e.former_tid);
+        if (it != threads_.end())
+          it->second.alive = false;
+      }
+      // execve unshares the fd table and closes the close-on-exec descriptors.
+      auto fds = std::make_shared<FdTable>();
+      for (const auto& [fd, info] : t.fds->fds)
+        if (!info.cloexec)
+          fds->fds[fd] = info;
+      t.fds = fds;
+      t.pid = t.tid;
+      break;
+    }
+    case EventType::kExit:
+      Touch(e.tid, e.pid).alive = false;
+      break;
+    case EventType::kFdSnapshot: {
+      ThreadInfo& t = Touch(e.tid, e.pid);
+      for (const auto& [fd, path] : e.fds) {
+        // Only real paths: "pipe:[N]" and friends are kept too, strace -y prints them as is.
+        t.fds->fds[fd] = FdInfo{path, false};
+      }
+      break;
+    }
+    default:
+      Touch(e.tid, e.pid);
+      break;
+  }
+}
+
+// ---- EventStream ----
+
+StatusOr<std::unique_ptr<EventStream>> EventStream::Open(const std::string& path) {
+  auto r = format::TraceReader::Open(path);
+  if (!r.ok())
+    return r.status();
+  return std::make_unique<EventStream>(std::move(r).value());
+}
+
+EventStream::EventStream(std::unique_ptr<format::TraceReader> reader)
+    : reader_(std::move(reader)),
+      table_(format::SyscallTable::ForArch(reader_->header().arch() ? reader_->header().arch()
+                                                                    : format::kArchX86_64)),
+      state_(table_) {
+  if (!table_)
+    table_ = format::SyscallTable::ForArch(format::kArchX86_64);
+}
+
+const Syscall* EventStream::Pending(int32_t tid) const {
+  auto it = pending_.find(tid);
+  return it == pending_.end() ? nullptr : it->second.get();
+}
+
+void EventStream::ApplyCurrent() {
+  if (current_applied_)
+    return;
+  current_applied_ = true;
+  state_.Apply(current_);
+}
+
+namespace {
+
+void CopyBuffers(const fb::Syscall& s, std::vector<Buffer>* out) {
+  if (!s.buffers())
+    return;
+  for (const fb::Buffer* b : *s.buffers()) {
+    Buffer x;
+    x.arg = b->arg();
+    x.out = b->out();
+    x.kind = b->kind();
+    x.index = b->index();
+    x.addr = b->addr();
+    x.full_len = b->full_len();
+    x.read_errno = b->read_errno();
+    if (b->data())
+      x.data.assign(reinterpret_cast<const char*>(b->data()->data()), b->data()->size());
+    out->push_back(std::move(x));
+  }
+}
+
+}  // namespace
+
+void EventStream::Convert(const fb::Event& in, Event* out) {
+  Event& e = *out;
+  e.tid = in.tid();
+  e.pid = in.pid();
+  e.time_ns = format::EventTime(in);
+  switch (in.body_type()) {
+    case Body::Syscall: {
+      const fb::Syscall& s = *in.body_as_Syscall();
+      auto sc = std::make_shared<Syscall>();
+      sc->tid = e.tid;
+      sc->pid = e.pid;
+      sc->nr = s.nr();
+      sc->arch = s.arch();
+      uint64_t a[6] = {s.a0(), s.a1(), s.a2(), s.a3(), s.a4(), s.a5()};
+      std::memcpy(sc->args, a, sizeof a);
+      sc->entry_ns = s.entry_ns();
+      switch (s.phase()) {
+        case SyscallPhase::Complete:
+          sc->ret = s.ret();
+          sc->exit_ns = s.exit_ns();
+          sc->flags = s.flags();
+          sc->has_entry = !(s.flags() & format::kSyscallNoEntry);
+          sc->has_exit = true;
+          CopyBuffers(s, &sc->buffers);
+          e.type = EventType::kSyscall;
+          pending_.erase(e.tid);
+          break;
+        case SyscallPhase::Entry: {
+          sc->flags = s.flags();
+          sc->has_entry = true;
+          CopyBuffers(s, &sc->buffers);
+          e.type = EventType::kSyscallEntry;
+          auto old = pending_.find(e.tid);
+          if (old != pending_.end())
+            displaced_[e.tid] = old->second;
+          else
+            displaced_.erase(e.tid);
+          pending_[e.tid] = sc;
+          break;
+        }
+        case SyscallPhase::Exit: {
+          auto it = pending_.find(e.tid);
+          if (it != pending_.end() && it->second->nr == s.nr()) {
+            // The entry's view of the arguments and its buffers, then the exit's.
+            *sc = *it->second;
+            pending_.erase(it);
+          } else {
+            sc->has_entry = false;
+          }
+          sc->tid = e.tid;
+          sc->pid = e.pid;
+          sc->ret = s.ret();
+          sc->exit_ns = s.exit_ns();
+          sc->flags |= s.flags();
+          if (s.flags() & format::kSyscallNoEntry)
+            sc->has_entry = false;
+          sc->has_exit = true;
+          CopyBuffers(s, &sc->buffers);
+          e.type = EventType::kSyscallExit;
+          break;
+        }
+        default:
+          e.type = EventType::kSyscall;
+          break;
+      }
+      e.syscall = std::move(sc);
+      break;
+    }
+    case Body::Spawn: {
+      const fb::Spawn& s = *in.body_as_Spawn();
+      e.type = EventType::kSpawn;
+      e.fork_kind = s.kind();
+      e.child_tid = s.child_tid();
+      e.child_pid = s.child_pid();
+      e.clone_flags = s.clone_flags();
+      break;
+    }
+    case Body::Exec: {
+      const fb::Exec& x = *in.body_as_Exec();
+      e.type = EventType::kExec;
+      e.former_tid = x.former_tid();
+      e.path = x.path() ? x.path()->str() : "";
+      if (x.argv())
+        for (const auto* a : *x.argv())
+          e.argv.push_back(a->str());
+      e.envc = x.envc();
+      if (e.former_tid && e.former_tid != e.tid) {
+        // The recorder wrote the caller's execve entry under the leader's id, just before this
+        // event: give it back to the caller, and the leader its own syscall in progress.
+        if (queue_.size() >= 1) {
+          Event& prev = queue_.back();
+          if (prev.type == EventType::kSyscallEntry && prev.tid == e.tid && prev.syscall &&
+              (prev.syscall->nr == __NR_execve || prev.syscall->nr == __NR_execveat)) {
+            auto moved = std::make_shared<Syscall>(*prev.syscall);
+            moved->tid = e.former_tid;
+            prev.tid = e.former_tid;
+            prev.syscall = moved;
+            pending_[e.former_tid] = moved;
+            auto d = displaced_.find(e.tid);
+            if (d != displaced_.end()) {
+              pending_[e.tid] = d->second;
+              displaced_.erase(d);
+            } else {
+              pending_.erase(e.tid);
+            }
+          }
+        }
+        // The leader's own syscall in progress is superseded; the caller's execve goes on
+        // under the leader's id.
+        auto leader = pending_.find(e.tid);
+        if (leader != pending_.end()) {
+          e.superseded = leader->second;
+          pending_.erase(leader);
+        }
+        auto caller = pending_.find(e.former_tid);
+        if (caller != pending_.end()) {
+          auto moved = std::make_shared<Syscall>(*caller->second);
+          moved->tid = e.tid;
+          moved->pid = e.tid;
+          pending_.erase(caller);
+          pending_[e.tid] = std::move(moved);
+        }
+      }
+      break;
+    }
+    case Body::Exit: {
+      const fb::Exit& x = *in.body_as_Exit();
+      e.type = EventType::kExit;
+      e.status = x.status();
+      e.signal = x.signal();
+      e.core_dumped = x.core_dumped();
+      e.thread_only = x.thread_only();
+      pending_.erase(e.tid);
+      break;
+    }
+    case Body::Signal: {
+      const fb::Signal& x = *in.body_as_Signal();
+      e.type = EventType::kSignal;
+      e.signo = x.signo();
+      e.code = x.code();
+      if (x.siginfo())
+        e.siginfo.assign(reinterpret_cast<const char*>(x.siginfo()->data()), x.siginfo()->size());
+      e.group_stop = x.group_stop();
+      break;
+    }
+    case Body::Detach: {
+      const fb::Detach& x = *in.body_as_Detach();
+      e.type = EventType::kDetach;
+      e.reason = x.reason() ? x.reason()->str() : "";
+      break;
+    }
+    case Body::FdSnapshot: {
+      const fb::FdSnapshot& x = *in.body_as_FdSnapshot();
+      e.type = EventType::kFdSnapshot;
+      if (x.fds())
+        for (const auto* f : *x.fds())
+          e.fds.emplace_back(f->fd(), f->path() ? f->path()->str() : "");
+      break;
+    }
+    case Body::Loss: {
+      const fb::Loss& x = *in.body_as_Loss();
+      e.type = EventType::kLoss;
+      e.lost_events = x.events();
+      e.lost_bytes = x.bytes();
+      e.reason = x.reason() ? x.reason()->str() : "";
+      break;
+    }
+    default:
+      e.type = EventType::kLoss;
+      e.reason = "unknown event type";
+      break;
+  }
+}
+
+StatusOr<const Event*> EventStream::Next() {
+  ApplyCurrent();
+  while (!eof_ && queue_.size() < 2) {
+    auto n = reader_->Next();
+    if (!n.ok())
+      return n.status();
+    if (!*n) {
+      eof_ = true;
+      break;
+    }
+    Event e;
+    Convert(**n, &e);
+    queue_.push_back(std::move(e));
+  }
+  if (queue_.empty())
+    return static_cast<const Event*>(nullptr);
+  current_ = std::move(queue_.front());
+  queue_.pop_front();
+  current_applied_ = false;
+  return static_cast<const Event*>(&current_);
+}
+
+}  // namespace strec::replay

@@ -1,0 +1,117 @@
+#include "strec/replay/strings.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace strec::replay {
+
+namespace {
+
+bool NeedsHex(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x7f)
+      return true;
+    if (c < ' ' && !(c >= '\t' && c <= '\r'))
+      return true;
+  }
+  return false;
+}
+
+void AppendEscaped(std::string* out, std::string_view s, bool hex) {
+  static const char kDigits[] = "0123456789abcdef";
+  for (size_t i = 0; i < s.size(); i++) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (hex) {
+      *out += "\\x";
+      *out += kDigits[c >> 4];
+      *out += kDigits[c & 15];
+      continue;
+    }
+    switch (c) {
+      case '"':
+        *out += "\\\"";
+        continue;
+      case '\\':
+        *out += "\\\\";
+        continue;
+      case '\f':
+        *out += "\\f";
+        continue;
+      case '\n':
+        *out += "\\n";
+        continue;
+      case '\r':
+        *out += "\\r";
+        continue;
+      case '\t':
+        *out += "\\t";
+        continue;
+      case '\v':
+        *out += "\\v";
+        continue;
+      default:
+        break;
+    }
+    if (c >= ' ' && c < 0x7f) {
+      *out += static_cast<char>(c);
+      continue;
+    }
+    // Octal: the shortest form, unless an octal digit follows.
+    bool digit_follows = i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7';
+    *out += '\\';
+    if (digit_follows || c >= 64)
+      *out += static_cast<char>('0' + (c >> 6));
+    if (digit_follows || c >= 8)
+      *out += static_cast<char>('0' + ((c >> 3) & 7));
+    *out += static_cast<char>('0' + (c & 7));
+  }
+}
+
+void AppendQuoted(std::string* out, std::string_view s, const QuoteOptions& opt) {
+  bool hex = opt.force_hex || opt.xflag >= 2 || (opt.xflag == 1 && NeedsHex(s));
+  *out += '"';
+  AppendEscaped(out, s, hex);
+  *out += '"';
+}
+
+}  // namespace
+
+void AppendQuotedBuffer(std::string* out,
+                        std::string_view data,
+                        uint64_t full_len,
+                        const QuoteOptions& opt) {
+  uint64_t shown = std::min<uint64_t>(full_len, opt.max_strlen);
+  std::string_view s = data.substr(0, std::min<uint64_t>(shown, data.size()));
+  AppendQuoted(out, s, opt);
+  if (full_len > s.size())
+    *out += "...";
+}
+
+void AppendQuotedCString(std::string* out,
+                         std::string_view str,
+                         bool unterminated,
+                         const QuoteOptions& opt) {
+  bool cut = str.size() > opt.max_strlen;
+  std::string_view s = cut ? str.substr(0, opt.max_strlen) : str;
+  AppendQuoted(out, s, opt);
+  if (cut || unterminated)
+    *out += "...";
+}
+
+void AppendPtr(std::string* out, uint64_t addr) {
+  *out += PtrString(addr);
+}
+
+std::string PtrString(uint64_t addr) {
+  if (!addr)
+    return "NULL";
+  return HexString(addr);
+}
+
+std::string HexString(uint64_t v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace strec::replay

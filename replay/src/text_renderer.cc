@@ -1,0 +1,445 @@
+#include "strec/replay/text_renderer.h"
+
+#include <asm/unistd.h>
+#include <linux/sched.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "strec/replay/decode.h"
+#include "strec/replay/xlat.h"
+
+namespace strec::replay {
+
+namespace {
+
+constexpr uint64_t kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+
+uint64_t Sigset(const Syscall& sc, int arg) {
+  const Buffer* b = sc.Find(arg, false);
+  uint64_t v = 0;
+  if (b && !b->read_errno && b->data.size() >= 8)
+    std::memcpy(&v, b->data.data(), 8);
+  return v;
+}
+
+}  // namespace
+
+// ---- Sinks ----
+
+Status FileSink::Write(int, const std::string& text) {
+  if (fwrite(text.data(), 1, text.size(), f_) != text.size())
+    return IoError(std::string("write: ") + strerror(errno));
+  return OkStatus();
+}
+
+PerThreadSink::~PerThreadSink() {
+  for (auto& [tid, f] : files_)
+    fclose(f);
+}
+
+Status PerThreadSink::Write(int output, const std::string& text) {
+  FILE*& f = files_[output];
+  if (!f) {
+    std::string path = base_ + "." + std::to_string(output);
+    f = fopen(path.c_str(), "we");
+    if (!f) {
+      files_.erase(output);
+      return IoError("cannot create " + path + ": " + strerror(errno));
+    }
+  }
+  if (fwrite(text.data(), 1, text.size(), f) != text.size())
+    return IoError("write " + base_ + "." + std::to_string(output) + ": " + strerror(errno));
+  return OkStatus();
+}
+
+// ---- TextRenderer ----
+
+TextRenderer::TextRenderer(const RenderOptions& options, const fb::Header& header, LineSink* sink)
+    : opt_(options),
+      realtime_ns_(header.realtime_ns()),
+      monotonic_ns_(header.monotonic_ns()),
+      sink_(sink),
+      shown_pids_(options.pids.begin(), options.pids.end()) {}
+
+bool TextRenderer::Shown(const Event& e) {
+  if (opt_.pids.empty())
+    return true;
+  return shown_pids_.count(e.pid) || shown_pids_.count(e.tid);
+}
+
+std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
+  std::string s;
+  char buf[64];
+  if (sink_->pid_prefix()) {
+    snprintf(buf, sizeof buf, "%-5d ", tid);
+    s += buf;
+  }
+  if (opt_.timestamps) {
+    uint64_t real = realtime_ns_ + (time_ns - monotonic_ns_);
+    time_t sec = static_cast<time_t>(real / 1000000000);
+    long usec = static_cast<long>((real % 1000000000) / 1000);
+    if (opt_.timestamps >= 3) {
+      snprintf(buf, sizeof buf, "%lld.%06ld ", static_cast<long long>(sec), usec);
+    } else {
+      tm tm;
+      localtime_r(&sec, &tm);
+      char hms[32];
+      strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+      if (opt_.timestamps == 2)
+        snprintf(buf, sizeof buf, "%s.%06ld ", hms, usec);
+      else
+        snprintf(buf, sizeof buf, "%s ", hms);
+    }
+    s += buf;
+  }
+  if (opt_.relative) {
+    uint64_t d = have_last_time_ && time_ns >= last_time_ns_ ? time_ns - last_time_ns_ : 0;
+    snprintf(buf, sizeof buf, "%6llu.%06llu ", static_cast<unsigned long long>(d / 1000000000),
+             static_cast<unsigned long long>((d % 1000000000) / 1000));
+    s += buf;
+    last_time_ns_ = time_ns;
+    have_last_time_ = true;
+  }
+  return s;
+}
+
+std::string TextRenderer::Pad(const std::string& line) const {
+  // The column is counted from the start of the line (prefix included).
+  size_t col = line.size();
+  size_t nl = line.rfind('\n');
+  if (nl != std::string::npos)
+    col = line.size() - nl - 1;
+  if (col < static_cast<size_t>(opt_.acolumn))
+    return std::string(opt_.acolumn - col, ' ') + "= ";
+  return " = ";
+}
+
+std::string TextRenderer::Duration(const Syscall& sc) const {
+  if (!opt_.syscall_times || !sc.returned() || !sc.has_entry || sc.exit_ns < sc.entry_ns)
+    return "";
+  uint64_t d = sc.exit_ns - sc.entry_ns;
+  char buf[64];
+  snprintf(buf, sizeof buf, " <%llu.%06llu>", static_cast<unsigned long long>(d / 1000000000),
+           static_cast<unsigned long long>((d % 1000000000) / 1000));
+  return buf;
+}
+
+bool TextRenderer::StatusSelected(const Syscall& sc) const {
+  uint32_t bit;
+  if (sc.flags & format::kSyscallDetached)
+    bit = kStatusDetached;
+  else if (!sc.returned())
+    bit = kStatusUnfinished;
+  else if (!sc.has_entry)
+    bit = kStatusUnavailable;
+  else if (sc.error())
+    bit = kStatusFailed;
+  else
+    bit = kStatusSuccessful;
+  return opt_.status & bit;
+}
+
+Status TextRenderer::Interrupt(int output, int32_t tid) {
+  auto it = open_.find(output);
+  if (it == open_.end() || !it->second.active || it->second.tid == tid)
+    return OkStatus();
+  it->second.active = false;
+  return sink_->Write(output, " <unfinished ...>\n");
+}
+
+Status TextRenderer::Line(int32_t tid, uint64_t time_ns, const std::string& body) {
+  int output = sink_->OutputOf(tid);
+  auto it = open_.find(output);
+  if (it != open_.end() && it->second.active) {
+    it->second.active = false;
+    RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
+  }
+  return sink_->Write(output, Prefix(tid, time_ns) + body + "\n");
+}
+
+TextRenderer::SigState& TextRenderer::Sig(int32_t tid) {
+  return sig_[tid];
+}
+
+std::shared_ptr<TextRenderer::Handlers>& TextRenderer::HandlersOf(int32_t tid, int32_t pid) {
+  auto& h = handlers_[tid];
+  if (!h) {
+    auto leader = handlers_.find(pid);
+    h = leader != handlers_.end() && leader->second ? leader->second : std::make_shared<Handlers>();
+  }
+  return h;
+}
+
+std::string TextRenderer::SigreturnMask(int32_t tid) {
+  SigState& s = Sig(tid);
+  return FormatSigset(s.saved.empty() ? s.mask : s.saved.back());
+}
+
+// Follows each thread's blocked-signal mask and the handlers, so that rt_sigreturn can show the
+// mask its signal frame restores (the recorder does not capture the frame).
+void TextRenderer::TrackSignals(const Event& e) {
+  switch (e.type) {
+    case EventType::kSyscall:
+    case EventType::kSyscallExit: {
+      const Syscall& sc = *e.syscall;
+      SigState& s = Sig(sc.tid);
+      if (sc.nr != __NR_rt_sigsuspend)
+        s.in_suspend = false;
+      if (!sc.returned())
+        break;
+      bool ok = !sc.error();
+      switch (sc.nr) {
+        case __NR_rt_sigprocmask:
+          if (ok && sc.args[1]) {
+            uint64_t set = Sigset(sc, 1);
+            switch (sc.args[0]) {
+              case 0:
+                s.mask |= set;
+                break;
+              case 1:
+                s.mask &= ~set;
+                break;
+              case 2:
+                s.mask = set;
+                break;
+              default:
+                break;
+            }
+            s.mask &= ~kUnblockable;
+          }
+          break;
+        case __NR_rt_sigaction: {
+          int sig = static_cast<int>(sc.args[0]);
+          const Buffer* b = sc.Find(1, false);
+          if (ok && sig > 0 && sig <= 64 && b && !b->read_errno && b->data.size() >= 32) {
+            auto& h = HandlersOf(sc.tid, sc.pid);
+            std::memcpy(&h->handler[sig], b->data.data(), 8);
+            std::memcpy(&h->flags[sig], b->data.data() + 8, 8);
+            std::memcpy(&h->mask[sig], b->data.data() + 24, 8);
+          }
+          break;
+        }
+        case __NR_rt_sigsuspend:
+          s.in_suspend = true;
+          s.suspend_saved = s.mask;
+          break;
+        case __NR_rt_sigreturn:
+          if (!s.saved.empty()) {
+            s.mask = s.saved.back();
+            s.saved.pop_back();
+          }
+          break;
+        default:
+          break;
+      }
+      break;
+    }
+    case EventType::kSignal: {
+      if (e.group_stop || e.signo <= 0 || e.signo > 64)
+        break;
+      SigState& s = Sig(e.tid);
+      auto& h = HandlersOf(e.tid, e.pid);
+      uint64_t handler = h->handler[e.signo];
+      if (handler <= 1)
+        break;  // default action or ignored: no handler frame
+      uint64_t saved = s.in_suspend ? s.suspend_saved : s.mask;
+      s.in_suspend = false;
+      s.saved.push_back(saved);
+      s.mask = saved | h->mask[e.signo];
+      if (!(h->flags[e.signo] & 0x40000000))  // SA_NODEFER
+        s.mask |= 1ull << (e.signo - 1);
+      s.mask &= ~kUnblockable;
+      if (h->flags[e.signo] & 0x80000000)  // SA_RESETHAND
+        h->handler[e.signo] = 0;
+      break;
+    }
+    case EventType::kSpawn: {
+      SigState child;
+      child.mask = Sig(e.tid).mask;
+      sig_[e.child_tid] = child;
+      auto& parent = HandlersOf(e.tid, e.pid);
+      if (e.clone_flags & CLONE_SIGHAND)
+        handlers_[e.child_tid] = parent;
+      else
+        handlers_[e.child_tid] = std::make_shared<Handlers>(*parent);
+      break;
+    }
+    case EventType::kExec: {
+      if (e.former_tid && e.former_tid != e.tid) {
+        sig_[e.tid] = sig_[e.former_tid];
+        handlers_[e.tid] = HandlersOf(e.former_tid, e.pid);
+      }
+      Sig(e.tid).saved.clear();
+      auto fresh = std::make_shared<Handlers>(*HandlersOf(e.tid, e.pid));
+      for (int sig = 1; sig <= 64; sig++)
+        if (fresh->handler[sig] > 1)
+          fresh->handler[sig] = 0;  // handlers reset to SIG_DFL; ignored stay ignored
+      handlers_[e.tid] = fresh;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
+  const Syscall& sc = *e.syscall;
+  const format::SyscallInfo* info = stream->table()->Find(sc.nr);
+  bool selected = opt_.trace.Contains(sc.nr) && Shown(e);
+  if (!selected) {
+    stream->ApplyCurrent();
+    return OkStatus();
+  }
+  DecodeEnv env;
+  env.opt = &opt_;
+  env.state = &stream->state();
+  if (sc.nr == __NR_rt_sigreturn)
+    env.sigreturn_mask = SigreturnMask(sc.tid);
+  int output = sink_->OutputOf(sc.tid);
+  bool buffered = opt_.status != kStatusAll;
+
+  if (e.type == EventType::kSyscallEntry) {
+    stream->ApplyCurrent();
+    if (buffered)
+      return OkStatus();
+    SyscallText t = DecodeSyscall(sc, info, env);
+    RETURN_IF_ERROR(Interrupt(output, sc.tid));
+    auto it = open_.find(output);
+    if (it != open_.end() && it->second.active) {
+      // The same thread's earlier line is still open (an entry without its exit).
+      it->second.active = false;
+      RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
+    }
+    std::string text = Prefix(sc.tid, sc.entry_ns) + t.name + "(" + t.entry;
+    open_[output] = OpenLine{true, sc.tid, t.name};
+    open_[output].name = t.name;
+    line_start_[output] = text;
+    return sink_->Write(output, text);
+  }
+
+  SyscallText t = DecodeSyscall(sc, info, env);
+  stream->ApplyCurrent();
+  std::string ret = DecodeReturn(sc, info, env);
+  std::string tail = ret + Duration(sc) + "\n";
+
+  if (buffered) {
+    if (!StatusSelected(sc))
+      return OkStatus();
+    std::string line =
+        Prefix(sc.tid, sc.has_entry ? sc.entry_ns : sc.exit_ns) + t.name + "(" + t.entry + t.exit;
+    RETURN_IF_ERROR(Interrupt(output, sc.tid));
+    return sink_->Write(output, line + Pad(line) + tail);
+  }
+
+  auto it = open_.find(output);
+  if (e.type == EventType::kSyscallExit && it != open_.end() && it->second.active &&
+      it->second.tid == sc.tid && it->second.name == t.name) {
+    // Nothing came in between: strace finishes the line it started.
+    it->second.active = false;
+    std::string line = line_start_[output] + t.exit;
+    return sink_->Write(output, t.exit + Pad(line) + tail);
+  }
+  RETURN_IF_ERROR(Interrupt(output, sc.tid));
+  if (it != open_.end() && it->second.active) {
+    it->second.active = false;
+    RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
+  }
+  std::string line;
+  if (e.type == EventType::kSyscallExit)
+    line = Prefix(sc.tid, sc.exit_ns) + "<... " + t.name + " resumed>" + t.exit;
+  else
+    line = Prefix(sc.tid, sc.entry_ns) + t.name + "(" + t.entry + t.exit;
+  return sink_->Write(output, line + Pad(line) + tail);
+}
+
+Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
+  if (e.type == EventType::kSpawn && !opt_.pids.empty() &&
+      (shown_pids_.count(e.pid) || shown_pids_.count(e.tid)))
+    shown_pids_.insert(e.child_pid ? e.child_pid : e.child_tid);
+  Status st;
+  switch (e.type) {
+    case EventType::kSyscallEntry:
+    case EventType::kSyscall:
+    case EventType::kSyscallExit:
+      st = RenderSyscall(e, stream);
+      break;
+    case EventType::kSignal:
+      if (Shown(e)) {
+        std::string body = e.group_stop ? "--- stopped by " + SignalName(e.signo) + " ---"
+                                        : "--- " + SignalName(e.signo) + " " +
+                                              FormatSiginfo(e.siginfo, opt_) + " ---";
+        st = Line(e.tid, e.time_ns, body);
+      }
+      break;
+    case EventType::kExit:
+      if (Shown(e)) {
+        std::string body;
+        if (e.signal)
+          body = "+++ killed by " + SignalName(e.signal) + (e.core_dumped ? " (core dumped)" : "") +
+                 " +++";
+        else
+          body = "+++ exited with " + std::to_string(e.status) + " +++";
+        st = Line(e.tid, e.time_ns, body);
+      }
+      break;
+    case EventType::kExec:
+      if (e.former_tid && e.former_tid != e.tid && Shown(e)) {
+        if (e.superseded && opt_.trace.Contains(e.superseded->nr)) {
+          const Syscall& sc = *e.superseded;
+          DecodeEnv env;
+          env.opt = &opt_;
+          env.state = &stream->state();
+          SyscallText t = DecodeSyscall(sc, stream->table()->Find(sc.nr), env);
+          int output = sink_->OutputOf(e.tid);
+          auto it = open_.find(output);
+          if (it != open_.end() && it->second.active && it->second.tid == e.tid &&
+              it->second.name == t.name && opt_.status == kStatusAll) {
+            it->second.active = false;
+            std::string line = line_start_[output] + t.exit;
+            st = sink_->Write(output, t.exit + Pad(line) + "?\n");
+          } else if (opt_.status & kStatusUnfinished) {
+            std::string line = Prefix(e.tid, e.time_ns) +
+                               (opt_.status == kStatusAll ? "<... " + t.name + " resumed>" + t.exit
+                                                          : t.name + "(" + t.entry + t.exit);
+            RETURN_IF_ERROR(Interrupt(output, e.tid));
+            st = sink_->Write(output, line + Pad(line) + "?\n");
+          }
+          if (!st.ok())
+            return st;
+        }
+        st = Line(e.tid, e.time_ns,
+                  "+++ superseded by execve in pid " + std::to_string(e.former_tid) + " +++");
+      }
+      break;
+    case EventType::kDetach: {
+      int output = sink_->OutputOf(e.tid);
+      auto it = open_.find(output);
+      if (it != open_.end() && it->second.active && it->second.tid == e.tid) {
+        it->second.active = false;
+        st = sink_->Write(output, " <detached ...>\n");
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  stream->ApplyCurrent();
+  TrackSignals(e);
+  return st;
+}
+
+Status TextRenderer::Finish() {
+  for (auto& [output, line] : open_) {
+    if (line.active) {
+      line.active = false;
+      RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace strec::replay
