@@ -1,0 +1,117 @@
+// Aggregator: the per-syscall and per-process statistics of a stream of events.
+//
+// It takes backend-neutral records (format::SyscallRecord, SpawnRecord, ExecRecord, ExitRecord),
+// so any event source can feed it: today event_feed.h decodes .strec chunks; later replay/'s
+// event stream. Only finished syscalls count (a Complete or Exit record); Entry records are
+// ignored because their Exit record carries the whole call. Memory is fixed per syscall number
+// (counters, one LogHistogram, an errno map of at most 4095 entries) and per process, never per
+// event. Every statistic is a sum, min, max or a time-ordered pick, so Merge() of aggregates
+// built over any partition of the events gives the same result as one pass over all of them.
+// Not thread-safe: one owner thread; merge per-thread aggregators at the end.
+#ifndef STREC_ANALYZE_AGGREGATOR_H_
+#define STREC_ANALYZE_AGGREGATOR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "strec/analyze/histogram.h"
+#include "strec/format/event.h"
+
+namespace strec::analyze {
+
+// A syscall is identified by its architecture and number.
+struct SyscallKey {
+  uint32_t arch = format::kArchX86_64;
+  int32_t nr = 0;
+  auto operator<=>(const SyscallKey&) const = default;
+};
+
+struct SyscallStats {
+  uint64_t calls = 0;       // finished calls (what strace -c counts)
+  uint64_t errors = 0;      // of those, returned -4095..-1 (restart codes such as ERESTARTSYS too)
+  uint64_t unfinished = 0;  // never returned (exit_group, killed): strace -c leaves them out
+  uint64_t no_entry = 0;    // finished calls whose entry was not seen: counted with 0 time
+  uint64_t total_ns = 0;    // sum of entry-to-exit latencies
+  LogHistogram latency;     // latencies of the calls with a known entry
+  std::map<int, uint64_t> errnos;  // errno -> count
+
+  void Merge(const SyscallStats& other);
+};
+
+// One process (thread group) of one trace.
+struct ProcessKey {
+  int32_t trace = 0;
+  int32_t pid = 0;
+  auto operator<=>(const ProcessKey&) const = default;
+};
+
+struct ProcessStats {
+  uint64_t first_ns = UINT64_MAX;  // earliest event of the process (or its spawn)
+  uint64_t last_ns = 0;            // latest event of the process
+  bool spawned = false;            // a Spawn event created it
+  uint64_t spawn_ns = 0;
+  int32_t parent_pid = 0;
+  uint32_t threads_spawned = 0;                         // clone(CLONE_THREAD) calls inside it
+  std::vector<std::pair<uint64_t, std::string>> execs;  // (time, program name)
+  bool exited = false;
+  uint64_t exit_ns = 0;
+  int32_t exit_status = 0;
+  int32_t exit_signal = 0;
+  bool core_dumped = false;
+  uint64_t calls = 0, errors = 0, syscall_ns = 0;
+
+  void Merge(const ProcessStats& other);
+};
+
+class Aggregator {
+ public:
+  Aggregator();
+  Aggregator(Aggregator&&) noexcept;
+  Aggregator& operator=(Aggregator&&) noexcept;
+  ~Aggregator();
+
+  // The small interface an event source feeds. `trace` is the index of the input the record
+  // came from (pids of different traces are different processes).
+  void AddSyscall(int32_t trace, const format::SyscallRecord& r);
+  void AddSpawn(int32_t trace, const format::SpawnRecord& r);
+  void AddExec(int32_t trace, const format::ExecRecord& r);
+  void AddExit(int32_t trace, const format::ExitRecord& r);
+  // Any other event of a process (signal, detach, fd snapshot): extends its lifetime.
+  void AddOther(int32_t trace, int32_t pid, uint64_t time_ns);
+  void AddLoss(uint64_t events) { lost_events_ += events; }
+
+  void Merge(const Aggregator& other);
+
+  // Per syscall, ordered by key; only syscalls seen at all.
+  std::vector<std::pair<SyscallKey, const SyscallStats*>> Syscalls() const;
+  const std::map<ProcessKey, ProcessStats>& processes() const { return processes_; }
+  uint64_t lost_events() const { return lost_events_; }
+
+ private:
+  SyscallStats& StatsFor(uint32_t arch, int32_t nr);
+  ProcessStats& ProcessFor(int32_t trace, int32_t pid);
+
+  // x86_64 numbers 0..kDirect-1 index directly; everything else goes through other_.
+  static constexpr int kDirect = 1024;
+  std::vector<std::unique_ptr<SyscallStats>> direct_;
+  std::map<SyscallKey, SyscallStats> other_;
+  std::map<ProcessKey, ProcessStats> processes_;
+  ProcessKey last_key_{-1, -1};
+  ProcessStats* last_process_ = nullptr;
+  uint64_t lost_events_ = 0;
+};
+
+// The name a process is shown with: the basename of its latest exec before `at_ns`, else the
+// name its parent had when it was spawned, else the trace's command (`root_command`), else "?".
+std::string ProcessName(const std::map<ProcessKey, ProcessStats>& processes,
+                        const ProcessKey& key,
+                        uint64_t at_ns,
+                        const std::vector<std::string>& root_commands);
+
+}  // namespace strec::analyze
+
+#endif  // STREC_ANALYZE_AGGREGATOR_H_

@@ -1,0 +1,62 @@
+// Analysis of one or more .strec traces: decode, filter, aggregate.
+//
+// AnalyzeTraces() streams: each worker thread holds one decoded chunk and one Aggregator at a
+// time, whatever the trace length. Chunks of all inputs are handed out to `jobs` threads
+// (TraceReader::ReadChunk is thread-safe) and the per-thread aggregates are merged at the end;
+// the result is the same as one sequential pass (see aggregator.h).
+#ifndef STREC_ANALYZE_ANALYZE_H_
+#define STREC_ANALYZE_ANALYZE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strec/analyze/aggregator.h"
+#include "strec/format/status.h"
+
+namespace strec::analyze {
+
+// A time given by the user: seconds after a trace's start, or an absolute wall-clock time.
+struct TimePoint {
+  bool absolute = false;
+  int64_t ns = 0;  // relative: after the start; absolute: CLOCK_REALTIME since the epoch
+};
+
+// "12", "1.5", "1.5s", "250ms", "40us", "100ns" (relative), or an ISO 8601 time
+// "2024-05-01T12:00:00[.123456789][Z|+02:00]" (absolute; local time without a zone).
+StatusOr<TimePoint> ParseTimePoint(std::string_view text);
+
+struct AnalyzeOptions {
+  std::string trace_expr;     // strace's -e trace=SET (without "trace="); "" = all
+  std::vector<int32_t> pids;  // -p; empty = all
+  std::optional<TimePoint> since, until;
+  int jobs = 2;  // decoding threads
+  // Read chunks outside the time window too (process names, spawns and exits live there).
+  bool whole_trace = false;
+};
+
+// Facts of one input, for the reports.
+struct TraceFacts {
+  std::string path;
+  std::string command;       // basename of the recorded command's argv[0], or ""
+  uint64_t start_ns = 0;     // monotonic clock at the start of recording
+  uint64_t chunks_read = 0;  // chunks decoded (fewer than all when a window skips some)
+  uint64_t events = 0;       // events fed
+};
+
+struct Analysis {
+  Aggregator aggregate;
+  std::vector<TraceFacts> traces;
+  std::vector<std::string> warnings;  // for stderr: no footer, lost events, ...
+
+  std::vector<std::string> RootCommands() const;
+};
+
+StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
+                                 const AnalyzeOptions& options);
+
+}  // namespace strec::analyze
+
+#endif  // STREC_ANALYZE_ANALYZE_H_

@@ -1,0 +1,198 @@
+#include "strec/analyze/aggregator.h"
+
+#include <algorithm>
+
+namespace strec::analyze {
+namespace {
+
+constexpr uint64_t kCloneThread = 0x00010000;  // CLONE_THREAD
+
+std::string Basename(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+}  // namespace
+
+void SyscallStats::Merge(const SyscallStats& o) {
+  calls += o.calls;
+  errors += o.errors;
+  unfinished += o.unfinished;
+  no_entry += o.no_entry;
+  total_ns += o.total_ns;
+  latency.Merge(o.latency);
+  for (const auto& [err, n] : o.errnos)
+    errnos[err] += n;
+}
+
+void ProcessStats::Merge(const ProcessStats& o) {
+  first_ns = std::min(first_ns, o.first_ns);
+  last_ns = std::max(last_ns, o.last_ns);
+  if (o.spawned && (!spawned || o.spawn_ns < spawn_ns)) {
+    spawned = true;
+    spawn_ns = o.spawn_ns;
+    parent_pid = o.parent_pid;
+  }
+  threads_spawned += o.threads_spawned;
+  execs.insert(execs.end(), o.execs.begin(), o.execs.end());
+  std::sort(execs.begin(), execs.end());
+  if (o.exited && (!exited || o.exit_ns > exit_ns)) {
+    exited = true;
+    exit_ns = o.exit_ns;
+    exit_status = o.exit_status;
+    exit_signal = o.exit_signal;
+    core_dumped = o.core_dumped;
+  }
+  calls += o.calls;
+  errors += o.errors;
+  syscall_ns += o.syscall_ns;
+}
+
+Aggregator::Aggregator() : direct_(kDirect) {}
+Aggregator::Aggregator(Aggregator&&) noexcept = default;
+Aggregator& Aggregator::operator=(Aggregator&&) noexcept = default;
+Aggregator::~Aggregator() = default;
+
+SyscallStats& Aggregator::StatsFor(uint32_t arch, int32_t nr) {
+  if (arch == format::kArchX86_64 && nr >= 0 && nr < kDirect) {
+    auto& slot = direct_[static_cast<size_t>(nr)];
+    if (!slot)
+      slot = std::make_unique<SyscallStats>();
+    return *slot;
+  }
+  return other_[SyscallKey{arch, nr}];
+}
+
+ProcessStats& Aggregator::ProcessFor(int32_t trace, int32_t pid) {
+  ProcessKey key{trace, pid};
+  if (last_process_ && key == last_key_)
+    return *last_process_;
+  last_key_ = key;
+  last_process_ = &processes_[key];  // std::map nodes never move
+  return *last_process_;
+}
+
+void Aggregator::AddSyscall(int32_t trace, const format::SyscallRecord& r) {
+  if (r.phase == fb::SyscallPhase::Entry)
+    return;  // the Exit record carries the whole call
+  SyscallStats& s = StatsFor(r.arch, r.nr);
+  ProcessStats& p = ProcessFor(trace, r.pid);
+  uint64_t t = r.time_ns();
+  p.first_ns = std::min(p.first_ns, r.entry_ns ? r.entry_ns : t);
+  p.last_ns = std::max(p.last_ns, t);
+  if (r.flags & (format::kSyscallNoReturn | format::kSyscallDetached)) {
+    s.unfinished++;
+    return;
+  }
+  s.calls++;
+  p.calls++;
+  if (r.ret >= -4095 && r.ret <= -1) {
+    s.errors++;
+    p.errors++;
+    s.errnos[static_cast<int>(-r.ret)]++;
+  }
+  if (r.flags & format::kSyscallNoEntry) {
+    s.no_entry++;
+    return;
+  }
+  uint64_t latency = r.exit_ns > r.entry_ns ? r.exit_ns - r.entry_ns : 0;
+  s.total_ns += latency;
+  s.latency.Add(latency);
+  p.syscall_ns += latency;
+}
+
+void Aggregator::AddSpawn(int32_t trace, const format::SpawnRecord& r) {
+  ProcessStats& parent = ProcessFor(trace, r.pid);
+  parent.first_ns = std::min(parent.first_ns, r.time_ns);
+  parent.last_ns = std::max(parent.last_ns, r.time_ns);
+  if (r.child_pid == r.pid || (r.clone_flags & kCloneThread)) {
+    parent.threads_spawned++;
+    return;
+  }
+  ProcessStats& child = ProcessFor(trace, r.child_pid);
+  if (!child.spawned || r.time_ns < child.spawn_ns) {
+    child.spawned = true;
+    child.spawn_ns = r.time_ns;
+    child.parent_pid = r.pid;
+  }
+  child.first_ns = std::min(child.first_ns, r.time_ns);
+  child.last_ns = std::max(child.last_ns, r.time_ns);
+}
+
+void Aggregator::AddExec(int32_t trace, const format::ExecRecord& r) {
+  ProcessStats& p = ProcessFor(trace, r.pid);
+  p.first_ns = std::min(p.first_ns, r.time_ns);
+  p.last_ns = std::max(p.last_ns, r.time_ns);
+  auto entry = std::make_pair(r.time_ns, Basename(r.path));
+  p.execs.insert(std::upper_bound(p.execs.begin(), p.execs.end(), entry), std::move(entry));
+}
+
+void Aggregator::AddExit(int32_t trace, const format::ExitRecord& r) {
+  ProcessStats& p = ProcessFor(trace, r.pid);
+  p.first_ns = std::min(p.first_ns, r.time_ns);
+  p.last_ns = std::max(p.last_ns, r.time_ns);
+  if (r.thread_only)
+    return;
+  if (!p.exited || r.time_ns > p.exit_ns) {
+    p.exited = true;
+    p.exit_ns = r.time_ns;
+    p.exit_status = r.status;
+    p.exit_signal = r.signal;
+    p.core_dumped = r.core_dumped;
+  }
+}
+
+void Aggregator::AddOther(int32_t trace, int32_t pid, uint64_t time_ns) {
+  ProcessStats& p = ProcessFor(trace, pid);
+  p.first_ns = std::min(p.first_ns, time_ns);
+  p.last_ns = std::max(p.last_ns, time_ns);
+}
+
+void Aggregator::Merge(const Aggregator& o) {
+  for (int nr = 0; nr < kDirect; nr++)
+    if (o.direct_[nr])
+      StatsFor(format::kArchX86_64, nr).Merge(*o.direct_[nr]);
+  for (const auto& [key, stats] : o.other_)
+    other_[key].Merge(stats);
+  for (const auto& [key, stats] : o.processes_)
+    processes_[key].Merge(stats);
+  lost_events_ += o.lost_events_;
+}
+
+std::vector<std::pair<SyscallKey, const SyscallStats*>> Aggregator::Syscalls() const {
+  std::vector<std::pair<SyscallKey, const SyscallStats*>> out;
+  for (int nr = 0; nr < kDirect; nr++)
+    if (direct_[nr])
+      out.emplace_back(SyscallKey{format::kArchX86_64, nr}, direct_[nr].get());
+  for (const auto& [key, stats] : other_)
+    out.emplace_back(key, &stats);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+std::string ProcessName(const std::map<ProcessKey, ProcessStats>& processes,
+                        const ProcessKey& key,
+                        uint64_t at_ns,
+                        const std::vector<std::string>& root_commands) {
+  // Walk up the spawn chain; bounded in case of a (corrupt) cycle.
+  ProcessKey k = key;
+  for (int depth = 0; depth < 4096; depth++) {
+    auto it = processes.find(k);
+    if (it == processes.end())
+      break;
+    const ProcessStats& p = it->second;
+    for (auto e = p.execs.rbegin(); e != p.execs.rend(); ++e)
+      if (e->first <= at_ns)
+        return e->second;
+    if (!p.spawned)
+      break;
+    at_ns = p.spawn_ns;
+    k = ProcessKey{k.trace, p.parent_pid};
+  }
+  if (key.trace >= 0 && static_cast<size_t>(key.trace) < root_commands.size() &&
+      !root_commands[key.trace].empty())
+    return root_commands[key.trace];
+  return "?";
+}
+
+}  // namespace strec::analyze

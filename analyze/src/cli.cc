@@ -1,0 +1,135 @@
+// strec-analyze's command line (CLI11 stays in this file).
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "strec/analyze/analyze.h"
+#include "strec/analyze/cli.h"
+#include "strec/analyze/report.h"
+
+namespace strec::analyze {
+
+int AnalyzeMain(int argc, char** argv) {
+  CLI::App app{
+      "strec-analyze: statistics over .strec traces. By default, the table `strace -c -w` "
+      "prints\n(time from syscall entry to exit), for all the traces given, merged.\n\n"
+      "usage: strec-analyze [-S SORTBY] [-e trace=SET] [-p PID]... [--since T] [--until T]\n"
+      "                     [--percentiles] [--errors] [--by process] [--format F] TRACE...",
+      "strec-analyze"};
+  std::vector<std::string> traces;
+  std::string sort = "time", expr, format = "table", by, since, until, output;
+  std::vector<int32_t> pids;
+  bool percentiles = false, errors = false, compat_c = false, compat_w = false;
+  int jobs = 2;
+  app.add_option("traces", traces, "trace files (several are merged)")->required();
+  app.add_option("-S,--sort", sort,
+                 "sort the syscall rows by: time (default), calls, errors, name, avg-time, "
+                 "min-time, max-time, nothing (strace's -S keys)");
+  app.add_option("-e", expr,
+                 "count only these syscalls, in strace's syntax: trace=SET with names, "
+                 "%classes, /regex, ! to negate");
+  app.add_option("-p,--pid", pids, "count only these processes (repeatable, or PID,PID)")
+      ->delimiter(',');
+  app.add_option("--since", since,
+                 "count syscalls that returned at or after T: seconds after the trace's start "
+                 "(1.5, 250ms) or an ISO time (2024-05-01T12:00:00Z; local time without zone)");
+  app.add_option("--until", until, "count syscalls that returned at or before T (as --since)");
+  app.add_flag("--percentiles", percentiles,
+               "per syscall latency p50/p90/p99/max (log histogram, within 0.8%)");
+  app.add_flag("--errors", errors, "per syscall, the errno names of its failures");
+  app.add_option("--by", by, "per-entity view: process")->check(CLI::IsMember({"process"}));
+  app.add_option("--format", format, "table (default), json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  app.add_option("-j,--jobs", jobs, "threads decoding chunks")
+      ->default_val(2)
+      ->check(CLI::Range(1, 64));
+  app.add_option("-o,--output", output, "write the report to FILE instead of stdout");
+  app.add_flag("-c", compat_c, "ignored: a summary is what this tool prints (strace habit)");
+  app.add_flag("-w", compat_w, "ignored: times are always entry-to-exit (strace habit)");
+  app.footer(
+      "\nOnly calls that returned are counted, as strace -c does (exit_group is not listed).\n"
+      "Exit status: 0 on success, 1 if a trace could not be read, 2 for a usage error.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int st = app.exit(e);
+    return st == 0 ? 0 : 2;  // --help is success; anything else a usage error
+  }
+
+  AnalyzeOptions ao;
+  ao.jobs = jobs;
+  ao.pids = pids;
+  if (!expr.empty()) {
+    std::string_view e = expr;
+    if (e.starts_with("trace="))
+      e.remove_prefix(6);
+    else if (e.find('=') != std::string_view::npos) {
+      std::cerr << "strec-analyze: -e " << expr << ": only trace=SET is supported\n";
+      return 2;
+    }
+    ao.trace_expr = std::string(e);
+  }
+  for (auto [text, slot] : {std::pair{&since, &ao.since}, std::pair{&until, &ao.until}}) {
+    if (text->empty())
+      continue;
+    auto p = ParseTimePoint(*text);
+    if (!p.ok()) {
+      std::cerr << "strec-analyze: " << p.status().message() << "\n";
+      return 2;
+    }
+    *slot = *p;
+  }
+  ReportOptions ro;
+  ro.views.clear();
+  if (percentiles)
+    ro.views.push_back(View::kPercentiles);
+  if (errors)
+    ro.views.push_back(View::kErrors);
+  if (by == "process")
+    ro.views.push_back(View::kProcesses);
+  if (ro.views.empty())
+    ro.views.push_back(View::kSummary);
+  ao.whole_trace = by == "process";
+  auto key = ParseSortKey(sort);
+  if (!key) {
+    std::cerr << "strec-analyze: invalid sortby: '" << sort << "'\n";
+    return 2;
+  }
+  ro.sort = *key;
+  ro.format = *ParseOutputFormat(format);
+  if (ro.format == OutputFormat::kCsv && ro.views.size() != 1) {
+    std::cerr << "strec-analyze: --format csv prints one view at a time\n";
+    return 2;
+  }
+
+  auto analysis = AnalyzeTraces(traces, ao);
+  if (!analysis.ok()) {
+    std::cerr << "strec-analyze: " << analysis.status().message() << "\n";
+    return analysis.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  for (const std::string& w : analysis->warnings)
+    std::cerr << "strec-analyze: warning: " << w << "\n";
+  std::ofstream file;
+  if (!output.empty()) {
+    file.open(output, std::ios::out | std::ios::trunc);
+    if (!file) {
+      std::cerr << "strec-analyze: cannot write " << output << "\n";
+      return 1;
+    }
+  }
+  std::ostream& out = output.empty() ? std::cout : file;
+  Status st = WriteReport(*analysis, ro, out);
+  out.flush();
+  if (!st.ok()) {
+    std::cerr << "strec-analyze: " << st.message() << "\n";
+    return 2;
+  }
+  if (!out) {
+    std::cerr << "strec-analyze: writing the report failed\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace strec::analyze
