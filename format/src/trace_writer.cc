@@ -272,7 +272,7 @@ StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& pa
   for (const auto& a : h.command)
     cmd.push_back(fbb.CreateString(a));
   auto settings = fb::CreateCaptureSettings(fbb, h.snaplen, fbb.CreateString(h.trace_expr),
-                                            h.follow_forks, h.seccomp_filter);
+                                            h.follow_forks, h.seccomp_filter, h.capture_env);
   auto header = fb::CreateHeader(
       fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
       fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),
@@ -384,7 +384,8 @@ void TraceWriter::Add(const FdSnapshotRecord& r) {
   std::vector<flatbuffers::Offset<fb::FdEntry>> fds;
   for (const auto& e : r.fds)
     fds.push_back(fb::CreateFdEntry(fbb, e.fd, fbb.CreateString(e.path.data(), e.path.size())));
-  auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds), r.time_ns);
+  auto cwd = r.cwd.empty() ? 0 : fbb.CreateString(r.cwd.data(), r.cwd.size());
+  auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds), r.time_ns, cwd);
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::FdSnapshot, body.Union()),
                false);

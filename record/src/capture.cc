@@ -326,23 +326,39 @@ void Capture::AtExit(pid_t tid,
   if (special)
     SpecialExit(tid, info.nr, args, ret, entry, out);
   Execute(tid, out);
-  if (!failed)
+  if (!failed) {
     FdPaths(tid, info, args, ret, out);
+    if (info.classes & format::kChangesCwd)
+      Link(tid, "cwd", format::kBufferCwd, format::kArgReturn, 0, 0, out);
+  }
 }
 
 void Capture::FdPath(pid_t tid, uint8_t arg, uint32_t index, int64_t fd, CapturedBuffers* dst) {
   if (fd < 0 || fd > INT32_MAX)
     return;
+  char name[32];
+  snprintf(name, sizeof name, "fd/%d", static_cast<int>(fd));
+  Link(tid, name, format::kBufferFdPath, arg, index, static_cast<uint64_t>(fd), dst);
+}
+
+// Records readlink of /proc/TID/NAME as an out buffer of the given kind.
+void Capture::Link(pid_t tid,
+                   const char* name,
+                   uint8_t kind,
+                   uint8_t arg,
+                   uint32_t index,
+                   uint64_t addr,
+                   CapturedBuffers* dst) {
   char link[64];
-  snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, static_cast<int>(fd));
+  snprintf(link, sizeof link, "/proc/%d/%s", tid, name);
   char target[kPathMax];
   ssize_t n = readlink(link, target, sizeof target);
   CapturedBuffers::Item it;
   it.rec.arg = arg;
   it.rec.out = true;
-  it.rec.kind = format::kBufferFdPath;
+  it.rec.kind = kind;
   it.rec.index = index;
-  it.rec.addr = static_cast<uint64_t>(fd);
+  it.rec.addr = addr;
   it.rec.read_errno = n < 0 ? errno : 0;
   it.off = dst->data_.size();
   it.len = n < 0 ? 0 : static_cast<size_t>(n);
@@ -449,7 +465,7 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
     case __NR_execveat: {
       uint8_t envp = nr == __NR_execve ? 2 : 3;
       if (IsSpecial(nr, envp))
-        StrArray(tid, envp, args[envp], dst, false);
+        StrArray(tid, envp, args[envp], dst, capture_env_);
       break;
     }
     case __NR_connect:

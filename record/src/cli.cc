@@ -32,6 +32,9 @@ int RecordMain(int argc, char** argv) {
                  "paths and structs are kept whole; the full length is always recorded")
       ->default_val(256)
       ->check(CLI::Range(0u, 16u << 20));
+  app.add_flag("--capture-env", o.capture_env,
+               "keep the environment strings of each execve (strace -v shows them); off by "
+               "default because environments often hold secrets: only their count is kept");
   app.add_option("-e", expr,
                  "which syscalls to record, in strace's syntax: trace=SET with names, %classes "
                  "(%file, %network, ...), /regex and a leading ! to negate (default: all)");

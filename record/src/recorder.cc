@@ -185,7 +185,7 @@ struct Tracee {
 class Recorder {
  public:
   Recorder(const RecordOptions& o, const format::SyscallTable& table, format::SyscallSet set)
-      : opt_(o), table_(table), set_(std::move(set)), capture_(o.snaplen) {}
+      : opt_(o), table_(table), set_(std::move(set)), capture_(o.snaplen, o.capture_env) {}
 
   RecordResult Run();
 
@@ -312,6 +312,7 @@ RecordResult Recorder::Run() {
   h.trace_expr = opt_.trace_expr;
   h.follow_forks = opt_.follow;
   h.seccomp_filter = seccomp_active_;
+  h.capture_env = opt_.capture_env;
   last_ns_ = h.monotonic_ns;
 
   format::WriterOptions wo = opt_.writer;
@@ -536,8 +537,9 @@ void Recorder::WriteFdSnapshot(pid_t pid) {
   std::vector<format::FdEntryRecord> recs;
   for (const auto& [fd, path] : fds)
     recs.push_back({fd, path});
+  std::string cwd = ReadLink("/proc/" + std::to_string(pid) + "/cwd");
   FlushHeld();
-  writer_->Add(format::FdSnapshotRecord{pid, pid, recs, Now()});
+  writer_->Add(format::FdSnapshotRecord{pid, pid, recs, Now(), cwd});
 }
 
 void Recorder::HandleStop(pid_t tid, int status) {

@@ -188,6 +188,9 @@ TEST(SyscallTableTest, Classes) {
   EXPECT_TRUE(Row("openat").classes & kReturnsFd);
   EXPECT_TRUE(Row("accept4").classes & kReturnsFd);
   EXPECT_FALSE(Row("read").classes & kReturnsFd);
+  EXPECT_TRUE(Row("chdir").classes & kChangesCwd);
+  EXPECT_TRUE(Row("fchdir").classes & kChangesCwd);
+  EXPECT_FALSE(Row("chroot").classes & kChangesCwd);
   EXPECT_EQ(Row("openat").classes & kClassMask, kClassFile | kClassDesc);
   EXPECT_EQ(Row("open").classes & kClassMask, kClassFile | kClassDesc);
   EXPECT_EQ(Row("stat").classes & kClassMask, kClassFile | kClassStat | kClassStatLike);

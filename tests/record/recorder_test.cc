@@ -65,6 +65,7 @@ struct Ev {
   bool group_stop = false;
   std::string reason;
   std::map<int, std::string> fds;
+  std::string cwd;
 
   const Buf* Find(int a, bool o, int k = -1) const {
     for (const auto& b : bufs)
@@ -168,6 +169,7 @@ Trace Load(const std::string& path) {
       case Body::FdSnapshot:
         for (const auto* f : *e->body_as_FdSnapshot()->fds())
           ev.fds[f->fd()] = f->path() ? f->path()->str() : "";
+        ev.cwd = e->body_as_FdSnapshot()->cwd() ? e->body_as_FdSnapshot()->cwd()->str() : "";
         break;
       default:
         break;
@@ -213,6 +215,14 @@ RunResult RunRecorder(const std::vector<std::string>& args, const testing::TempD
   r.out = Slurp(out);
   r.err = Slurp(err);
   return r;
+}
+
+// The number of entries in this process's environment (the recorder and the command inherit it).
+size_t CountEnviron() {
+  size_t n = 0;
+  while (environ[n])
+    n++;
+  return n;
 }
 
 // Whether this process may ptrace a child; the reason if not.
@@ -410,6 +420,43 @@ TEST_F(RecorderTest, ForkExecWait) {
   for (auto [tid, s] : status)
     threes += s == 3;
   EXPECT_EQ(threes, 1);
+}
+
+// The working directory is recorded at start and after each chdir, so replay can show
+// AT_FDCWD</path> as strace -y does; environment strings only with --capture-env.
+TEST_F(RecorderTest, WorkingDirectoryAndEnvironment) {
+  for (bool env : {false, true}) {
+    SCOPED_TRACE(env ? "--capture-env" : "default");
+    std::vector<std::string> args = {"-o", trace_path()};
+    if (env)
+      args.push_back("--capture-env");
+    args.insert(args.end(), {"--", "/bin/sh", "-c", "cd /tmp && exec /bin/true"});
+    std::remove(trace_path().c_str());
+    RunResult r = RunRecorder(args, dir_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Trace t = Load(trace_path());
+    auto snaps = t.Of(Body::FdSnapshot);
+    ASSERT_EQ(snaps.size(), 1u);
+    char cwd[4096];
+    ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);
+    EXPECT_EQ(snaps[0]->cwd, cwd);
+    auto chdirs = t.Syscalls(__NR_chdir);
+    ASSERT_EQ(chdirs.size(), 1u);
+    const Buf* now = chdirs[0]->Find(format::kArgReturn, true, format::kBufferCwd);
+    ASSERT_NE(now, nullptr);
+    EXPECT_EQ(std::string(now->data.begin(), now->data.end()), "/tmp");
+
+    // The second execve (/bin/true) inherits sh's environment: at least PATH-like entries.
+    auto execs = t.Syscalls(__NR_execve);
+    ASSERT_EQ(execs.size(), 2u);
+    const Buf* ptrs = execs[1]->Find(2, false, format::kBufferStringPtrs);
+    ASSERT_NE(ptrs, nullptr);
+    EXPECT_EQ(ptrs->full_len, static_cast<uint64_t>(CountEnviron()));
+    size_t strings = 0;
+    for (const auto& b : execs[1]->bufs)
+      strings += b.arg == 2 && b.kind == format::kBufferString;
+    EXPECT_EQ(strings, env ? ptrs->full_len : 0u);
+  }
 }
 
 TEST_F(RecorderTest, NoFollowTracesOnlyTheFirstProcess) {

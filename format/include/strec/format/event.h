@@ -32,6 +32,8 @@ enum BufferKind : uint8_t {
   kBufferFdPath,      // what a new fd refers to (readlink of /proc/TID/fd/N, as strace -y shows
                       // it): arg kArgReturn for a returned fd, else the argument holding the fd
                       // array, index = the element
+  kBufferCwd,         // the thread's working directory after a successful chdir/fchdir
+                      // (readlink of /proc/TID/cwd): arg kArgReturn
 };
 
 // The `arg` of a buffer that belongs to the return value rather than an argument.
@@ -116,6 +118,7 @@ struct FdSnapshotRecord {
   int32_t tid = 0, pid = 0;
   std::span<const FdEntryRecord> fds;
   uint64_t time_ns = 0;
+  std::string_view cwd;  // "" = unknown
 };
 
 struct LossRecord {

@@ -39,7 +39,8 @@ enum SyscallClass : uint32_t {
   kClassCreds = 1u << 16,       // %creds
   kClassMask = (1u << 17) - 1,
   // Properties that are not strace classes, in the same field.
-  kReturnsFd = 1u << 31,  // a successful call returns a new file descriptor
+  kReturnsFd = 1u << 31,   // a successful call returns a new file descriptor
+  kChangesCwd = 1u << 30,  // a successful call changes the working directory
 };
 
 // What one argument is. Scalar kinds need no capture; the others say which tracee memory the

@@ -31,6 +31,7 @@ struct HeaderInfo {
   std::string trace_expr;
   bool follow_forks = true;
   bool seccomp_filter = false;
+  bool capture_env = false;
   uint32_t page_size = 4096;
   int32_t recorder_pid = 0;
 

@@ -50,7 +50,9 @@ struct CaptureStats {
 
 class Capture {
  public:
-  Capture(uint32_t snaplen) : snaplen_(snaplen) {}
+  // capture_env: keep execve's environment strings (they often hold secrets), not only their
+  // count.
+  Capture(uint32_t snaplen, bool capture_env) : snaplen_(snaplen), capture_env_(capture_env) {}
 
   void AtEntry(pid_t tid,
                const format::SyscallInfo& info,
@@ -107,6 +109,13 @@ class Capture {
                int64_t ret,
                CapturedBuffers* dst);
   void FdPath(pid_t tid, uint8_t arg, uint32_t index, int64_t fd, CapturedBuffers* dst);
+  void Link(pid_t tid,
+            const char* name,
+            uint8_t kind,
+            uint8_t arg,
+            uint32_t index,
+            uint64_t addr,
+            CapturedBuffers* dst);
   void SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst);
   void SpecialExit(pid_t tid,
                    int nr,
@@ -117,6 +126,7 @@ class Capture {
   uint64_t Cap(uint64_t len) const { return len < snaplen_ ? len : snaplen_; }
 
   uint32_t snaplen_;
+  bool capture_env_;
   std::vector<Req> plan_;
   std::vector<ReadRequest> reads_;
   std::vector<uint8_t> scratch_;

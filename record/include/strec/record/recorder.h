@@ -20,12 +20,13 @@ namespace strec::record {
 struct RecordOptions {
   std::string output;         // "" = a new file in the current directory
   uint32_t snaplen = 256;     // bytes kept of each data buffer
+  bool capture_env = false;   // keep execve's environment strings (else only their count)
   std::string trace_expr;     // strace's -e trace= syntax; "" = every syscall
   bool follow = true;         // follow forks, vforks and clones
   bool use_seccomp = true;    // a seccomp-bpf filter for a narrowed set (started commands)
   std::vector<pid_t> attach;  // -p
   std::vector<std::string> command;
-  uint32_t spin_us = 0;             // poll for a stop this long before blocking in waitpid
+  uint32_t spin_us = 0;  // poll for a stop this long before blocking in waitpid
   format::WriterOptions writer;
 };
 
