@@ -131,7 +131,7 @@ Status TraceReader::LoadFooter() {
   uint8_t fh[kFooterHeaderSize];
   RETURN_IF_ERROR(ReadAt(fd_, fh, sizeof fh, foff));
   uint32_t body_len = GetU32(fh + 4);
-  if (GetU32(fh) != kFooterMagic || body_len != flen - kFooterHeaderSize)
+  if (GetU32(fh) != kFooterMagic || body_len != flen - kFooterHeaderSize || GetU32(fh + 12) != 0)
     return Error(foff, "bad footer header");
   footer_bytes_.reset(new uint64_t[body_len / 8 + 1]);
   auto* body = reinterpret_cast<uint8_t*>(footer_bytes_.get());
