@@ -88,6 +88,10 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path
     return Unimplemented(path + ": written in trace format " + Num(r->major_) + "." +
                          Num(r->minor_) + " by a newer strec; this strec reads format " +
                          Num(kFormatMajor) + ".x: upgrade strec to read it");
+  if (r->major_ < kFormatMajor)
+    return Unimplemented(path + ": written in trace format " + Num(r->major_) + "." +
+                         Num(r->minor_) + " by an older strec; this strec reads format " +
+                         Num(kFormatMajor) + ".x only");
   uint32_t header_len = GetU32(fh + 12);
   if (header_len > kMaxHeaderLen || kFileHeaderSize + header_len > r->file_size_)
     return r->Error(12, "header length " + Num(header_len) + " exceeds the file");
@@ -227,7 +231,7 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
     out->capacity_ = words;
   }
   auto* raw = reinterpret_cast<uint8_t*>(out->storage_.get());
-  out->chunk_ = nullptr;
+  out->events_.clear();
   struct DctxFree {
     void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
   };
@@ -237,16 +241,28 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
   if (ZSTD_isError(got) || got != ch.raw_len)
     return Error(payload_off, std::string("zstd: ") +
                                   (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short frame"));
-  auto v = MakeVerifier(raw, ch.raw_len);
-  if (!v.VerifySizePrefixedBuffer<fb::Chunk>(nullptr) ||
-      flatbuffers::GetPrefixedSize(raw) + sizeof(flatbuffers::uoffset_t) != ch.raw_len)
-    return Error(payload_off, "chunk is not a valid FlatBuffer");
-  const auto* chunk = flatbuffers::GetSizePrefixedRoot<fb::Chunk>(raw);
-  size_t count = chunk->events() ? chunk->events()->size() : 0;
-  if (count != ch.event_count)
-    return Error(payload_off,
-                 "chunk holds " + Num(count) + " events, header says " + Num(ch.event_count));
-  out->chunk_ = chunk;
+  // The events: each a size-prefixed FlatBuffer, the next one at the next multiple of 8.
+  out->events_.reserve(ch.event_count);
+  size_t at = 0;
+  while (at < ch.raw_len) {
+    if (out->events_.size() == ch.event_count)
+      return Error(payload_off, "chunk holds more than the " + Num(ch.event_count) +
+                                    " events its header says (decompressed byte " + Num(at) + ")");
+    uint32_t len = ch.raw_len - at >= 4 ? GetU32(raw + at) : 0;
+    if (len == 0 || len > ch.raw_len - at - 4)
+      return Error(payload_off, "chunk event " + Num(out->events_.size()) +
+                                    " has a bad length (decompressed byte " + Num(at) + ")");
+    auto v = MakeVerifier(raw + at, len + 4);
+    if (!v.VerifySizePrefixedBuffer<fb::Event>(nullptr))
+      return Error(payload_off, "chunk event " + Num(out->events_.size()) +
+                                    " is not a valid FlatBuffer (decompressed byte " + Num(at) +
+                                    ")");
+    out->events_.push_back(flatbuffers::GetSizePrefixedRoot<fb::Event>(raw + at));
+    at = (at + 4 + len + 7) & ~size_t{7};
+  }
+  if (out->events_.size() != ch.event_count)
+    return Error(payload_off, "chunk holds " + Num(out->events_.size()) + " events, header says " +
+                                  Num(ch.event_count));
   out->raw_size_ = ch.raw_len;
   return OkStatus();
 }
@@ -266,7 +282,7 @@ Status TraceReader::SeekTime(uint64_t t) {
                              [](const ChunkInfo& c, uint64_t v) { return c.last_ns < v; });
   next_chunk_ = static_cast<size_t>(it - chunks_.begin());
   next_event_ = 0;
-  current_.chunk_ = nullptr;
+  current_.events_.clear();
   if (next_chunk_ >= chunks_.size())
     return OkStatus();
   RETURN_IF_ERROR(ReadChunk(next_chunk_++, &current_));

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -45,16 +46,17 @@ HeaderInfo HeaderInfo::ForThisHost() {
   return h;
 }
 
-// One chunk being filled (by the producer) or waiting to be written (by the writer thread).
+// One chunk being filled (by the producer) or waiting to be written (by the writer thread): the
+// events, each a size-prefixed FlatBuffer starting at a multiple of 8 bytes.
 struct ChunkSlot {
-  explicit ChunkSlot(size_t initial) : fbb(initial) {}
-  flatbuffers::FlatBufferBuilder fbb;
-  std::vector<flatbuffers::Offset<fb::Event>> events;
+  explicit ChunkSlot(size_t initial) { raw.reserve(initial); }
+  std::vector<uint8_t> raw;
+  uint32_t events = 0;
   uint64_t first_ns = 0, last_ns = 0;
   uint64_t syscalls = 0;
   void Reset() {
-    fbb.Clear();
-    events.clear();
+    raw.clear();
+    events = 0;
     first_ns = last_ns = 0;
     syscalls = 0;
   }
@@ -81,29 +83,34 @@ class TraceWriter::Impl {
   }
 
   // --- producer side ---
-  ChunkSlot& current() { return *current_; }
+  // The builder of the next event; Added() moves the finished event into the chunk.
+  flatbuffers::FlatBufferBuilder& builder() { return fbb_; }
   void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> ev, bool syscall) {
+    fbb_.FinishSizePrefixed(ev);
     ChunkSlot& c = *current_;
-    if (c.events.empty())
+    if (c.events == 0)
       c.first_ns = time_ns;
     c.last_ns = std::max(c.last_ns, time_ns);
-    c.events.push_back(ev);
+    size_t size = fbb_.GetSize();
+    size_t padded = (size + 7) & ~size_t{7};
+    size_t at = c.raw.size();
+    c.raw.resize(at + padded);
+    std::memcpy(c.raw.data() + at, fbb_.GetBufferPointer(), size);
+    std::memset(c.raw.data() + at + size, 0, padded - size);
+    fbb_.Clear();
+    c.events++;
     c.syscalls += syscall;
-    if (c.fbb.GetSize() >= options_.chunk_bytes ||
-        time_ns - c.first_ns >= options_.flush_interval_ns)
+    if (c.raw.size() >= options_.chunk_bytes || time_ns - c.first_ns >= options_.flush_interval_ns)
       Submit();
   }
   void MaybeFlush(uint64_t now_ns) {
-    if (!current_->events.empty() && now_ns - current_->first_ns >= options_.flush_interval_ns)
+    if (current_->events != 0 && now_ns - current_->first_ns >= options_.flush_interval_ns)
       Submit();
   }
   // Finishes the current chunk, queues it, and takes a free slot (waiting if none is free).
   void Submit() {
-    ChunkSlot& c = *current_;
-    if (c.events.empty())
+    if (current_->events == 0)
       return;
-    auto vec = c.fbb.CreateVector(c.events);
-    c.fbb.FinishSizePrefixed(fb::CreateChunk(c.fbb, vec));
     std::unique_lock<std::mutex> lock(mu_);
     pending_.push_back(current_);
     cv_.notify_all();
@@ -206,8 +213,8 @@ class TraceWriter::Impl {
   }
 
   Status WriteChunk(const ChunkSlot& slot, std::vector<uint8_t>& out) {
-    const uint8_t* raw = slot.fbb.GetBufferPointer();
-    size_t raw_len = slot.fbb.GetSize();
+    const uint8_t* raw = slot.raw.data();
+    size_t raw_len = slot.raw.size();
     if (raw_len > kMaxChunkRawLen)
       return InternalError("chunk exceeds the format's size cap");
     out.resize(kChunkHeaderSize + ZSTD_compressBound(raw_len));
@@ -218,7 +225,7 @@ class TraceWriter::Impl {
     ChunkHeader h;
     h.compressed_len = static_cast<uint32_t>(n);
     h.raw_len = static_cast<uint32_t>(raw_len);
-    h.event_count = static_cast<uint32_t>(slot.events.size());
+    h.event_count = slot.events;
     h.payload_crc = Crc32c(out.data() + kChunkHeaderSize, n);
     h.sequence = static_cast<uint32_t>(index_.size());
     h.first_ns = slot.first_ns;
@@ -234,7 +241,8 @@ class TraceWriter::Impl {
   int fd_;
   WriterOptions options_;
   std::vector<std::unique_ptr<ChunkSlot>> slots_;
-  ChunkSlot* current_ = nullptr;  // producer-owned
+  ChunkSlot* current_ = nullptr;              // producer-owned
+  flatbuffers::FlatBufferBuilder fbb_{1024};  // producer-owned
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -309,7 +317,7 @@ flatbuffers::Offset<fb::Event> FinishEvent(flatbuffers::FlatBufferBuilder& fbb,
 }  // namespace
 
 void TraceWriter::Add(const SyscallRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>>> buffers;
   if (!r.buffers.empty()) {
     // At most a few buffers per syscall: a small stack array avoids allocation.
@@ -339,14 +347,14 @@ void TraceWriter::Add(const SyscallRecord& r) {
 }
 
 void TraceWriter::Add(const SpawnRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   auto body = fb::CreateSpawn(fbb, r.kind, r.child_tid, r.child_pid, r.clone_flags, r.time_ns);
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Spawn, body.Union()), false);
 }
 
 void TraceWriter::Add(const ExecRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   std::vector<flatbuffers::Offset<flatbuffers::String>> argv;
   argv.reserve(r.argv.size());
   for (auto a : r.argv)
@@ -358,14 +366,14 @@ void TraceWriter::Add(const ExecRecord& r) {
 }
 
 void TraceWriter::Add(const ExitRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   auto body = fb::CreateExit(fbb, r.status, r.signal, r.core_dumped, r.time_ns, r.thread_only);
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exit, body.Union()), false);
 }
 
 void TraceWriter::Add(const SignalRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   auto info = fbb.CreateVector(r.siginfo.data(), r.siginfo.size());
   auto body = fb::CreateSignal(fbb, r.signo, r.code, info, r.group_stop, r.time_ns);
   events_++;
@@ -373,14 +381,14 @@ void TraceWriter::Add(const SignalRecord& r) {
 }
 
 void TraceWriter::Add(const DetachRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   auto body = fb::CreateDetach(fbb, r.time_ns, fbb.CreateString(r.reason.data(), r.reason.size()));
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Detach, body.Union()), false);
 }
 
 void TraceWriter::Add(const FdSnapshotRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   std::vector<flatbuffers::Offset<fb::FdEntry>> fds;
   for (const auto& e : r.fds)
     fds.push_back(fb::CreateFdEntry(fbb, e.fd, fbb.CreateString(e.path.data(), e.path.size())));
@@ -392,7 +400,7 @@ void TraceWriter::Add(const FdSnapshotRecord& r) {
 }
 
 void TraceWriter::Add(const LossRecord& r) {
-  auto& fbb = impl_->current().fbb;
+  auto& fbb = impl_->builder();
   auto body = fb::CreateLoss(fbb, r.events, r.bytes,
                              fbb.CreateString(r.reason.data(), r.reason.size()), r.time_ns);
   events_++;

@@ -96,7 +96,8 @@ TEST_F(CorruptionTest, RandomByteFlipsAreDetected) {
       ASSERT_NE(o.error.find(bad), std::string::npos) << o.error;
       bool names_place = o.error.find("offset") != std::string::npos ||
                          o.error.find("not a strec trace") != std::string::npos ||
-                         o.error.find("newer strec") != std::string::npos;
+                         o.error.find("newer strec") != std::string::npos ||
+                         o.error.find("older strec") != std::string::npos;
       ASSERT_TRUE(names_place) << o.error;
       detected++;
     } else {

@@ -311,6 +311,20 @@ TEST(TraceReaderTest, NewerMajorVersionIsRefused) {
   EXPECT_NE(r.status().message().find("newer strec"), std::string::npos) << r.status().message();
 }
 
+TEST(TraceReaderTest, OlderMajorVersionIsRefused) {
+  TempDir dir;
+  std::string path = dir.File("v1.strec");
+  testing::WriteSampleTrace(path, 10, 1 << 20);
+  auto bytes = testing::ReadFileBytes(path);
+  PutU16(bytes.data() + 8, kFormatMajor - 1);
+  PutU32(bytes.data() + 20, Crc32c(bytes.data(), 20));
+  testing::WriteFileBytes(path, bytes);
+  auto r = TraceReader::Open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(r.status().message().find("older strec"), std::string::npos) << r.status().message();
+}
+
 TEST(TraceReaderTest, NotATrace) {
   TempDir dir;
   std::string path = dir.File("text");

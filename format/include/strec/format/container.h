@@ -9,7 +9,7 @@
 
 namespace strec::format {
 
-inline constexpr uint16_t kFormatMajor = 1;  // readers refuse a newer major
+inline constexpr uint16_t kFormatMajor = 2;  // readers refuse another major
 inline constexpr uint16_t kFormatMinor = 0;  // additions old readers can ignore
 
 inline constexpr char kFileMagic[8] = {'S', 'T', 'R', 'E', 'C', 'T', 'R', 'C'};

@@ -32,17 +32,16 @@ struct ChunkInfo {
 // A decompressed, verified chunk. Holds the bytes the events point into.
 class DecodedChunk {
  public:
-  const fb::Chunk* chunk() const { return chunk_; }
-  size_t size() const { return chunk_ && chunk_->events() ? chunk_->events()->size() : 0; }
-  const fb::Event* event(size_t i) const { return chunk_->events()->Get(i); }
-  size_t raw_size() const { return raw_size_; }  // bytes of the decompressed FlatBuffer
+  size_t size() const { return events_.size(); }
+  const fb::Event* event(size_t i) const { return events_[i]; }
+  size_t raw_size() const { return raw_size_; }  // bytes of the decompressed events
 
  private:
   friend class TraceReader;
   std::unique_ptr<uint64_t[]> storage_;  // 8-byte aligned for FlatBuffers
   size_t capacity_ = 0;
   size_t raw_size_ = 0;
-  const fb::Chunk* chunk_ = nullptr;
+  std::vector<const fb::Event*> events_;  // into storage_
 };
 
 class TraceReader {
