@@ -165,6 +165,8 @@ class TraceWriter::Impl {
     return error_;
   }
   uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+  uint64_t lost() const { return lost_.load(std::memory_order_relaxed); }
 
   Status WriteFileHeader(const uint8_t* data, size_t len) { return Write(data, len); }
 
@@ -203,8 +205,12 @@ class TraceWriter::Impl {
       lock.unlock();
       Status st = failed ? OkStatus() : WriteChunk(*slot, out);
       lock.lock();
-      if (!st.ok() && error_.ok())
+      if (!st.ok() && error_.ok()) {
         error_ = st;
+        failed_.store(true, std::memory_order_relaxed);
+      }
+      if (failed || !st.ok())
+        lost_.fetch_add(slot->events, std::memory_order_relaxed);
       slot->Reset();
       free_.push_back(slot);
       busy_ = false;
@@ -257,6 +263,8 @@ class TraceWriter::Impl {
   uint64_t offset_ = 0;
   std::vector<fb::ChunkRef> index_;
   std::atomic<uint64_t> bytes_{0};
+  std::atomic<bool> failed_{false};  // error_ is set: readable without the lock
+  std::atomic<uint64_t> lost_{0};    // events in chunks that were not written
   std::thread thread_;
 };
 
@@ -426,6 +434,7 @@ Status TraceWriter::Close() {
     return close_status_;
   Status st = impl_->Finish(syscalls_, events_);
   bytes_at_close_ = impl_->bytes();
+  lost_at_close_ = impl_->lost();
   impl_.reset();
   close_status_ = st.ok() ? st : Status(st.code(), path_ + ": " + st.message());
   return close_status_;
@@ -438,6 +447,14 @@ Status TraceWriter::status() const {
   if (!st.ok())
     return Status(st.code(), path_ + ": " + st.message());
   return st;
+}
+
+bool TraceWriter::failed() const {
+  return impl_ ? impl_->failed() : !close_status_.ok();
+}
+
+uint64_t TraceWriter::events_lost() const {
+  return impl_ ? impl_->lost() : lost_at_close_;
 }
 
 uint64_t TraceWriter::bytes_written() const {

@@ -125,6 +125,8 @@ int RecordMain(int argc, char** argv) {
               << " events, " << r.bytes << " bytes, " << r.stops << " stops";
     if (r.lost)
       std::cerr << ", " << r.lost << " LOST (recorded in the trace)";
+    if (r.unwritten)
+      std::cerr << ", " << r.unwritten << " events NOT WRITTEN (the file ends early)";
     if (r.read_failures)
       std::cerr << ", " << r.read_failures << " buffers unreadable";
     if (r.detached_by_signal)

@@ -40,6 +40,8 @@ volatile sig_atomic_t g_alarm = 0;
 void OnStopSignal(int sig) {
   g_stop_signal = sig;
 }
+void OnFileSizeLimit(int) {}
+
 void OnAlarm(int) {
   g_alarm = 1;
 }
@@ -282,6 +284,7 @@ class Recorder {
   std::vector<sock_filter> filter_;
   pid_t command_pid_ = -1;
   int command_exit_code_ = 0;
+  bool detached_for_failure_ = false;
   bool command_done_ = false;
   bool command_snapshot_done_ = false;
   RecordResult result_;
@@ -350,12 +353,16 @@ RecordResult Recorder::Run() {
 
   struct sigaction sa = {};
   sa.sa_handler = OnStopSignal;  // no SA_RESTART: waitpid() returns EINTR
-  struct sigaction old_int, old_term, old_hup, old_alrm;
+  struct sigaction old_int, old_term, old_hup, old_alrm, old_xfsz;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   sigaction(SIGHUP, &sa, &old_hup);
   sa.sa_handler = OnAlarm;
   sigaction(SIGALRM, &sa, &old_alrm);
+  // A file size limit (RLIMIT_FSIZE) makes the write fail with EFBIG, reported like ENOSPC,
+  // instead of killing the recorder. (A handler, unlike SIG_IGN, is reset by the command's exec.)
+  sa.sa_handler = OnFileSizeLimit;
+  sigaction(SIGXFSZ, &sa, &old_xfsz);
   g_stop_signal = 0;
 
   Status started;
@@ -376,6 +383,14 @@ RecordResult Recorder::Run() {
     while (!tracees_.empty()) {
       if (g_stop_signal) {
         DetachAll(g_stop_signal);
+        break;
+      }
+      if (writer_->failed()) {
+        // Nothing more can be recorded: let the tracees run at full speed, untraced.
+        dprintf(2, "strec-record: %s; detaching from the traced processes, which keep running\n",
+                writer_->status().message().c_str());
+        DetachAll(0);
+        detached_for_failure_ = true;
         break;
       }
       int status;
@@ -400,10 +415,20 @@ RecordResult Recorder::Run() {
     itimerval off = {};
     setitimer(ITIMER_REAL, &off, nullptr);
   }
+  if (detached_for_failure_ && command_pid_ > 0 && !command_done_) {
+    // The command is still our child: its exit status is still ours to pass on.
+    int status = 0;
+    pid_t got;
+    while ((got = waitpid(command_pid_, &status, 0)) < 0 && errno == EINTR) {
+    }
+    if (got == command_pid_)
+      command_exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   sigaction(SIGHUP, &old_hup, nullptr);
   sigaction(SIGALRM, &old_alrm, nullptr);
+  sigaction(SIGXFSZ, &old_xfsz, nullptr);
 
   FlushHeld();
   if (capture_.stats().read_failures) {
@@ -415,6 +440,7 @@ RecordResult Recorder::Run() {
   result_.events = writer_->events();
   result_.syscalls = writer_->syscalls();
   result_.bytes = writer_->bytes_written();
+  result_.unwritten = writer_->events_lost();
   result_.vm_reads = capture_.stats().vm_reads;
   result_.read_failures = capture_.stats().read_failures;
   if (result_.detached_by_signal) {

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -192,7 +193,10 @@ std::string Slurp(const std::string& path) {
 }
 
 // Runs strec-record with args; captures stdout and stderr through files.
-RunResult RunRecorder(const std::vector<std::string>& args, const testing::TempDir& dir) {
+// A non-zero file_size_limit is set as RLIMIT_FSIZE for the recorder (and so its command).
+RunResult RunRecorder(const std::vector<std::string>& args,
+                      const testing::TempDir& dir,
+                      rlim_t file_size_limit = 0) {
   std::string out = dir.File("stdout"), err = dir.File("stderr");
   pid_t pid = fork();
   if (pid == 0) {
@@ -200,6 +204,10 @@ RunResult RunRecorder(const std::vector<std::string>& args, const testing::TempD
     int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(o, 1);
     dup2(e, 2);
+    if (file_size_limit) {
+      rlimit lim = {file_size_limit, file_size_limit};
+      setrlimit(RLIMIT_FSIZE, &lim);
+    }
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(kRecorder.c_str()));
     for (const auto& a : args)
@@ -773,6 +781,42 @@ TEST_F(RecorderTest, AttachToMissingPidFails) {
   RunResult r2 = RunRecorder({"-o", trace_path(), "-p", "4194303"}, dir_);
   EXPECT_EQ(r2.exit_code, 1);
   EXPECT_NE(r2.err.find("4194303"), std::string::npos) << r2.err;
+}
+
+// A full disk (here: a file size limit) stops the recording, never the command: the recorder
+// says so, detaches, passes on the command's exit status, and the file keeps what was written.
+TEST_F(RecorderTest, WriteFailureDetachesAndKeepsTheCommandRunning) {
+  RunResult r = RunRecorder(
+      {"-o", trace_path(), "--chunk-kib", "16", "--", Program("syscall_loop"), "200000", "getppid"},
+      dir_, 32 << 10);
+  // The command exited 0; the recording failed, so strec-record exits 1.
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("detaching"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("NOT WRITTEN"), std::string::npos) << r.err;
+  // What reached the file is readable: a prefix of the run, without an index.
+  auto reader = format::TraceReader::Open(trace_path());
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  EXPECT_FALSE((*reader)->warnings().empty());
+  uint64_t events = 0;
+  for (;;) {
+    auto e = (*reader)->Next();
+    ASSERT_TRUE(e.ok()) << e.status().message();
+    if (!*e)
+      break;
+    events++;
+  }
+  EXPECT_GT(events, 100u);
+  EXPECT_LT(events, 200000u);
+}
+
+// The command's exit status survives a failed recording too, with children still running.
+TEST_F(RecorderTest, WriteFailureKeepsTheCommandsExitStatus) {
+  RunResult r = RunRecorder({"-o", trace_path(), "--chunk-kib", "16", "--", "/bin/sh", "-c",
+                             "for i in $(seq 200); do /bin/true; done; exit 7"},
+                            dir_, 16 << 10);
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_NE(r.err.find("detaching"), std::string::npos) << r.err;
 }
 
 TEST_F(RecorderTest, DefaultOutputNeverOverwrites) {

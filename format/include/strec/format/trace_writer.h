@@ -73,6 +73,10 @@ class TraceWriter {
   Status Close();
   // The first error the writer met, if any.
   Status status() const;
+  // Whether a write has failed: cheap (no lock), for a producer's periodic check. After a
+  // failure, later chunks are not written; their events are counted in events_lost().
+  bool failed() const;
+  uint64_t events_lost() const;
 
   const std::string& path() const { return path_; }
   uint64_t events() const { return events_; }
@@ -88,6 +92,7 @@ class TraceWriter {
   uint64_t events_ = 0;
   uint64_t syscalls_ = 0;
   uint64_t bytes_at_close_ = 0;
+  uint64_t lost_at_close_ = 0;
   Status close_status_;
 };
 

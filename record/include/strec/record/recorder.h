@@ -37,7 +37,8 @@ struct RecordResult {
   uint64_t events = 0, syscalls = 0, bytes = 0;
   uint64_t stops = 0;  // ptrace stops handled
   uint64_t vm_reads = 0, read_failures = 0;
-  uint64_t lost = 0;
+  uint64_t lost = 0;           // stops that could not be decoded (each recorded as a Loss)
+  uint64_t unwritten = 0;      // events that never reached the file (a write failed)
   int detached_by_signal = 0;  // the signal that made the recorder detach, if any
 };
 
