@@ -15,13 +15,15 @@ int ReplayMain(int argc, char** argv) {
       "it for the recorded run, or as JSON lines. strace's display options are chosen here, at\n"
       "replay time.\n\n"
       "usage: strec-replay [-o FILE [-ff]] [-s N] [-x|-xx] [-t|-tt|-ttt] [-r] [-T] [-y] [-v]\n"
-      "                    [-e trace=SET] [-e status=SET] [-p PID]... [--json] TRACE",
+      "                    [-X raw|abbrev|verbose] [-a N] [-qq] [-e trace=SET]\n"
+      "                    [-e status=SET] [-e signal=SET] [-e read=FDS] [-e write=FDS]\n"
+      "                    [-e quiet=SET] [-p PID]... [--json] TRACE",
       "strec-replay"};
   ReplayConfig config;
   std::string trace;
   std::vector<std::string> exprs;
   std::vector<int> pids;
-  int x = 0, t = 0, f = 0, y = 0;
+  int x = 0, t = 0, f = 0, y = 0, q = 0;
   bool r = false, T = false, v = false, json = false;
   uint32_t strsize = 32;
   app.add_option("-o,--output", config.output, "write to FILE instead of standard output");
@@ -34,11 +36,21 @@ int ReplayMain(int argc, char** argv) {
                "-ttt: seconds since the epoch)");
   app.add_flag("-r", r, "prefix each line with the time since the previous one");
   app.add_flag("-T", T, "show the time spent in each syscall");
-  app.add_flag("-y", y, "print the paths of file descriptors (as far as the trace tells)");
+  app.add_flag("-y", y,
+               "print the paths of file descriptors (-yy: the same; socket and device details "
+               "are not in the trace)");
   app.add_flag("-v", v, "print structures unabbreviated");
+  app.add_flag("-q", q, "-qq: no \"+++ exited with N +++\" lines (-q alone changes nothing here)");
+  std::string xstyle;
+  app.add_option("-X", xstyle,
+                 "how named constants print: abbrev (names), raw (numbers), verbose (both)")
+      ->check(CLI::IsMember({"raw", "abbrev", "verbose"}));
+  app.add_option("-a", config.render.acolumn, "align return values at column N (40)")
+      ->check(CLI::Range(0, 1 << 20));
   app.add_option("-e", exprs,
-                 "trace=SET (names, %classes, /regex, !negation) or status=SET "
-                 "(successful, failed, unfinished, unavailable, detached)");
+                 "trace=SET (names, %classes, /regex, !negation), status=SET (successful, "
+                 "failed, unfinished, unavailable, detached), signal=SET, read=FDS, write=FDS "
+                 "(hex dumps of the captured data), quiet=exit,thread-execve");
   app.add_option("-p", pids, "show only these processes and their descendants (repeatable)")
       ->delimiter(',');
   app.add_flag("--json", json, "one JSON object per line instead of strace's text");
@@ -66,8 +78,25 @@ int ReplayMain(int argc, char** argv) {
         std::cerr << "strec-replay: -e status=" << value << ": " << error << "\n";
         return 2;
       }
+    } else if (key == "signal" || key == "signals" || key == "s") {
+      if (!ParseSignalSet(value, &config.render.signals, &error)) {
+        std::cerr << "strec-replay: -e signal=" << value << ": " << error << "\n";
+        return 2;
+      }
+    } else if (key == "read" || key == "reads" || key == "r" || key == "write" || key == "writes" ||
+               key == "w") {
+      FdSet* set = key[0] == 'r' ? &config.render.dump_read : &config.render.dump_write;
+      if (!ParseFdSet(value, set, &error)) {
+        std::cerr << "strec-replay: -e " << key << "=" << value << ": " << error << "\n";
+        return 2;
+      }
+    } else if (key == "quiet" || key == "silent" || key == "silence" || key == "q") {
+      if (!ParseQuietSet(value, &config.render, &error)) {
+        std::cerr << "strec-replay: -e quiet=" << value << ": " << error << "\n";
+        return 2;
+      }
     } else {
-      std::cerr << "strec-replay: -e " << key << "= is not supported yet\n";
+      std::cerr << "strec-replay: -e " << key << "= is not supported\n";
       return 2;
     }
   }
@@ -85,6 +114,11 @@ int ReplayMain(int argc, char** argv) {
   config.render.syscall_times = T;
   config.render.decode_fds = y;
   config.render.verbose = v;
+  if (q >= 2)
+    config.render.quiet_exit = true;
+  config.render.xlat_style = xstyle == "raw"       ? XlatStyle::kRaw
+                             : xstyle == "verbose" ? XlatStyle::kVerbose
+                                                   : XlatStyle::kAbbrev;
   config.render.pids.insert(pids.begin(), pids.end());
   std::vector<std::string> warnings;
   Status st = Replay(config, stdout, &warnings);

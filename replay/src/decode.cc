@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "decode_more.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
 
@@ -72,14 +73,29 @@ std::string Enum(const char* table, uint64_t v) {
   return s;
 }
 
+// The abbreviated text `make()` gives, styled as one constant of value `number` (-X).
+template <typename F>
+std::string Whole(const std::string& number, F make) {
+  if (CurrentXlatStyle() == XlatStyle::kAbbrev)
+    return make();
+  std::string names;
+  {
+    ScopedXlatStyle abbrev(XlatStyle::kAbbrev);
+    names = make();
+  }
+  return Styled(number, names);
+}
+
 std::string SignalArg(int64_t sig) {
   if (sig <= 0 || sig > 64)
     return Dec(sig);
-  return SignalName(static_cast<int>(sig));
+  return Styled(Dec(sig), SignalName(static_cast<int>(sig)));
 }
 
 std::string OpenFlags(uint64_t v) {
   v &= 0xffffffff;
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    return Whole(HexString(v), [v] { return OpenFlags(v); });
   std::string s;
   AppendEnum(&s, Table("open_accmode"), v & 3);
   if (v & ~3ull) {
@@ -91,6 +107,8 @@ std::string OpenFlags(uint64_t v) {
 
 std::string MmapFlags(uint64_t v) {
   v &= 0xffffffff;
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    return Whole(HexString(v), [v] { return MmapFlags(v); });
   std::string s;
   uint64_t type = v & 0xf;
   uint64_t rest = v & ~0xfull;
@@ -136,7 +154,13 @@ std::string SocketType(uint64_t v) {
 
 std::string StatxFlags(uint64_t v) {
   v &= 0xffffffff;
-  std::string s = Table("statx_sync").Name(v & 0x6000);
+  std::string s;
+  if (const char* n = Table("statx_sync").Name(v & 0x6000))
+    s = n;
+  // strace 6.1 prints the sync type with -X raw as an empty string when it is 0.
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    s = (v & 0x6000) || CurrentXlatStyle() == XlatStyle::kVerbose ? Styled(HexString(v & 0x6000), s)
+                                                                  : "";
   if (v & ~0x6000ull) {
     s += '|';
     AppendFlags(&s, Table("statx_flags"), v & ~0x6000ull);
@@ -146,6 +170,8 @@ std::string StatxFlags(uint64_t v) {
 
 std::string FutexOp(uint64_t v) {
   v &= 0xffffffff;
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    return Whole(HexString(v), [v] { return FutexOp(v); });
   std::string s;
   uint64_t cmd = v & 127;
   if (const char* n = Table("futex_cmd").Name(cmd)) {
@@ -215,9 +241,9 @@ std::string Timeval(const std::string& d, size_t off) {
 
 std::string Rlim(uint64_t v) {
   if (v == ~0ull)
-    return "RLIM64_INFINITY";
+    return Styled(UDec(v), "RLIM64_INFINITY");
   if (v > 1024 && v % 1024 == 0)
-    return UDec(v / 1024) + "*1024";
+    return Styled(UDec(v), UDec(v / 1024) + "*1024");
   return UDec(v);
 }
 
@@ -244,6 +270,8 @@ std::string ModeType(uint32_t mode) {
 
 // st_mode as strace prints it: S_IFREG|0644, with the set-id and sticky bits named.
 std::string StatMode(uint32_t mode) {
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    return Whole(Octal(mode), [mode] { return StatMode(mode); });
   std::string s = ModeType(mode);
   if (s.empty() && (mode & 0170000))
     s = Octal(mode & 0170000);
@@ -265,6 +293,8 @@ std::string StatMode(uint32_t mode) {
 }
 
 std::string Makedev(uint64_t dev) {
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    return Whole(HexString(dev), [dev] { return Makedev(dev); });
   uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull);
   uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~0xffull);
   return "makedev(" + HexString(major) + ", " + HexString(minor) + ")";
@@ -360,9 +390,9 @@ std::string Sigaction(const std::string& d) {
            mask = At<uint64_t>(d, 24);
   std::string s = "{sa_handler=";
   if (handler == 0)
-    s += "SIG_DFL";
+    s += Styled("0", "SIG_DFL");
   else if (handler == 1)
-    s += "SIG_IGN";
+    s += Styled("0x1", "SIG_IGN");
   else
     s += HexString(handler);
   s += ", sa_mask=" + FormatSigset(mask);
@@ -433,8 +463,38 @@ std::string Sockaddr(const std::string& d, uint64_t len, const QuoteOptions& q) 
   std::string s = "{sa_family=";
   uint16_t family = At<uint16_t>(d, 0);
   const char* fname = Table("socket_family").Name(family);
-  s += fname ? fname : Dec(family) + " /* AF_??? */";
+  s += fname ? Styled(HexString(family), fname) : Dec(family) + " /* AF_??? */";
   std::string body = d.substr(2, std::min<uint64_t>(len, d.size()) - 2);
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev && (family == AF_INET || family == AF_INET6)) {
+    // -X raw: the port and the address as the bytes they are; -X verbose adds the usual form
+    // in a comment.
+    bool verbose = CurrentXlatStyle() == XlatStyle::kVerbose;
+    QuoteOptions hex = q;
+    hex.force_hex = true;
+    auto field = [&](const char* name, size_t off, size_t n, const std::string& comment) {
+      s += std::string(", ") + name + "=";
+      AppendQuotedBuffer(&s, d.size() >= off + n ? d.substr(off, n) : "", n, hex);
+      if (verbose)
+        s += " /* " + comment + " */";
+    };
+    std::string port = "htons(" + UDec(d.size() >= 4 ? ntohs(At<uint16_t>(d, 2)) : 0) + ")";
+    if (family == AF_INET) {
+      char addr[INET_ADDRSTRLEN] = "";
+      if (d.size() >= 8)
+        inet_ntop(AF_INET, d.data() + 4, addr, sizeof addr);
+      field("sin_port", 2, 2, port);
+      field("sin_addr", 4, 4, std::string("inet_addr(\"") + addr + "\")");
+    } else {
+      char addr[INET6_ADDRSTRLEN] = "";
+      if (d.size() >= 24)
+        inet_ntop(AF_INET6, d.data() + 8, addr, sizeof addr);
+      field("sin6_port", 2, 2, port);
+      field("sin6_flowinfo", 4, 4, "htonl(" + UDec(ntohl(At<uint32_t>(d, 4))) + ")");
+      field("sin6_addr", 8, 16, std::string("inet_pton(AF_INET6, \"") + addr + "\")");
+      s += ", sin6_scope_id=" + UDec(At<uint32_t>(d, 24));
+    }
+    return s + "}";
+  }
   switch (family) {
     case AF_UNIX: {
       if (body.empty())
@@ -517,20 +577,32 @@ struct Ctx {
     return b && !b->read_errno ? b : nullptr;
   }
 
+  std::string FdText(int64_t fd) {
+    std::string saved;
+    std::swap(saved, *cur);
+    Fd(fd);
+    std::swap(saved, *cur);
+    return saved;
+  }
   void Fd(int64_t fd) {
     Put(Dec(static_cast<int32_t>(fd)));
     if (opt.decode_fds && env.state) {
       if (const std::string* p = env.state->FdPath(sc.tid, static_cast<int32_t>(fd)))
-        Put("<" + *p + ">");
+        Put(FdPathText(*p, opt.xflag));
     }
   }
   void DirFd(int64_t fd) {
-    if (static_cast<int32_t>(fd) == -100)
-      Put("AT_FDCWD");
-    else
+    if (static_cast<int32_t>(fd) == -100) {
+      Put(Styled("-100", "AT_FDCWD"));
+      if (opt.decode_fds && env.state)
+        if (const std::string* p = env.state->Cwd(sc.tid))
+          Put(FdPathText(*p, opt.xflag));
+    } else {
       Fd(fd);
+    }
   }
   void Ptr(uint64_t v) { Put(PtrString(v)); }
+  void StrArray(int i);
 
   void Path(int i) {
     if (!A(i)) {
@@ -642,7 +714,17 @@ void Ctx::Struct(int i, bool out, const char* name) {
   } else if (n == "sigset") {
     Put(FormatSigset(At<uint64_t>(d, 0)));
   } else if (n == "fd_pair") {
-    Put("[" + Dec(At<int32_t>(d, 0)) + ", " + Dec(At<int32_t>(d, 4)) + "]");
+    // The new fds' paths come with the call (the state is updated after the line is built).
+    Put("[");
+    for (uint32_t k = 0; k < 2; k++) {
+      if (k)
+        Put(", ");
+      Put(Dec(At<int32_t>(d, k * 4)));
+      const Buffer* p = opt.decode_fds ? Out(i, format::kBufferFdPath, k) : nullptr;
+      if (p)
+        Put(FdPathText(p->data, opt.xflag));
+    }
+    Put("]");
   } else if (n == "rusage") {
     Put(Rusage(d, opt.verbose));
   } else if (n == "utsname") {
@@ -680,7 +762,13 @@ void Ctx::Struct(int i, bool out, const char* name) {
     Put("[{sched_priority=" + Dec(At<int32_t>(d, 0)) + "}]");
   } else if (n == "epoll_event") {
     Put("{events=" + Flags("epoll_events", At<uint32_t>(d, 0)) +
-        ", data=" + HexString(At<uint64_t>(d, 4)) + "}");
+        ", data=" + FormatEpollData(At<uint64_t>(d, 4)) + "}");
+  } else if (n == "sysinfo") {
+    Put(FormatSysinfo(d));
+  } else if (n == "tms") {
+    Put(FormatTms(d));
+  } else if (n == "statfs") {
+    Put(FormatStatfs(d));
   } else {
     Ptr(A(i));
   }
@@ -709,11 +797,11 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
     }
     std::string elem = b->data.substr(k * size, size);
     if (n == "pollfd") {
-      s += "{fd=" + Dec(At<int32_t>(elem, 0)) +
+      s += "{fd=" + FdText(At<int32_t>(elem, 0)) +
            ", events=" + Flags("poll_events", At<uint16_t>(elem, 4)) + "}";
     } else if (n == "epoll_event") {
       s += "{events=" + Flags("epoll_events", At<uint32_t>(elem, 0)) +
-           ", data=" + HexString(At<uint64_t>(elem, 4)) + "}";
+           ", data=" + FormatEpollData(At<uint64_t>(elem, 4)) + "}";
     } else if (n == "gid_t" || n == "uid_t") {
       s += UDec(At<uint32_t>(elem, 0));
     } else if (n == "int") {
@@ -844,7 +932,7 @@ void Ctx::Arg(int i) {
         for (size_t byte = 0; byte < b->data.size() && byte < Len(a.len); byte++)
           for (int bit = 0; bit < 8; bit++)
             if (static_cast<unsigned char>(b->data[byte]) & (1 << bit)) {
-              s += (first ? "" : ", ") + UDec(byte * 8 + bit);
+              s += (first ? "" : " ") + UDec(byte * 8 + bit);
               first = false;
             }
         Put(s + "]");
@@ -933,6 +1021,37 @@ void DecodeOpen(Ctx& c) {
   c.Put(")");
 }
 
+// A NULL-terminated string array (argv, or envp with -v): at most -s elements, each quoted.
+void Ctx::StrArray(int av) {
+  const Buffer* raw = sc.Find(av, false, format::kBufferStringPtrs);
+  if (!A(av)) {
+    Put("NULL");
+    return;
+  }
+  if (!raw) {
+    Ptr(A(av));
+    return;
+  }
+  uint64_t count = raw->data.size() / 8;
+  std::string s = "[";
+  for (uint64_t k = 0; k < count; k++) {
+    if (k)
+      s += ", ";
+    if (k >= opt.max_strlen) {
+      s += "...";
+      break;
+    }
+    const Buffer* str = sc.Find(av, false, format::kBufferString, static_cast<uint32_t>(k));
+    if (str && !str->read_errno)
+      AppendQuotedCString(&s, str->data, str->full_len > str->data.size(), q);
+    else
+      s += PtrString(At<uint64_t>(raw->data, k * 8));
+  }
+  if (raw->read_errno && count < opt.max_strlen)
+    s += count ? ", ..." : "...";
+  Put(s + "]");
+}
+
 void DecodeExecve(Ctx& c) {
   bool at = c.sc.nr == __NR_execveat;
   int p = at ? 1 : 0;
@@ -942,42 +1061,19 @@ void DecodeExecve(Ctx& c) {
   }
   c.Path(p);
   c.Sep();
-  // argv
-  int av = p + 1;
-  const Buffer* ptrs = c.In(av, format::kBufferStringPtrs);
-  if (!c.A(av)) {
-    c.Put("NULL");
-  } else if (!ptrs && !c.sc.Find(av, false, format::kBufferStringPtrs)) {
-    c.Ptr(c.A(av));
-  } else {
-    const Buffer* raw = c.sc.Find(av, false, format::kBufferStringPtrs);
-    uint64_t count = raw->data.size() / 8;
-    std::string s = "[";
-    for (uint64_t k = 0; k < count; k++) {
-      if (k)
-        s += ", ";
-      if (k >= c.opt.max_strlen) {
-        s += "...";
-        break;
-      }
-      const Buffer* str = c.sc.Find(av, false, format::kBufferString, static_cast<uint32_t>(k));
-      if (str && !str->read_errno)
-        AppendQuotedCString(&s, str->data, str->full_len > str->data.size(), c.q);
-      else
-        s += PtrString(At<uint64_t>(raw->data, k * 8));
-    }
-    if (raw->read_errno && count < c.opt.max_strlen)
-      s += count ? ", ..." : "...";
-    c.Put(s + "]");
-  }
+  c.StrArray(p + 1);
   c.Sep();
-  // envp: the address and the count.
+  // envp: with -v the strings when they were recorded (strec-record --capture-env), else the
+  // address and the count.
   int ev = p + 2;
-  if (!c.A(ev)) {
+  const Buffer* env = c.sc.Find(ev, false, format::kBufferStringPtrs);
+  bool have_strings = env && !env->read_errno && env->data.size() / 8 == env->full_len;
+  if (c.A(ev) && c.opt.verbose && have_strings) {
+    c.StrArray(ev);
+  } else if (!c.A(ev)) {
     c.Put("NULL");
   } else {
     c.Ptr(c.A(ev));
-    const Buffer* env = c.sc.Find(ev, false, format::kBufferStringPtrs);
     if (env && !env->read_errno)
       c.Put(" /* " + UDec(env->full_len) + (env->full_len == 1 ? " var" : " vars") + " */");
   }
@@ -1135,7 +1231,7 @@ void DecodeFutex(Ctx& c) {
   };
   auto bitset = [&](uint64_t v) {
     v &= 0xffffffff;
-    c.Put(v == 0xffffffff ? "FUTEX_BITSET_MATCH_ANY" : HexString(v));
+    c.Put(v == 0xffffffff ? Styled(HexString(v), "FUTEX_BITSET_MATCH_ANY") : HexString(v));
   };
   switch (cmd) {
     case 0:  // FUTEX_WAIT
@@ -1281,9 +1377,19 @@ void DecodeIoctl(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
   uint32_t req = static_cast<uint32_t>(c.A(1));
+  if (req == 0x40049409) {  // FICLONE = _IOW(0x94, 9, int), shared with BTRFS_IOC_CLONE
+    c.Put(Styled(HexString(req), "BTRFS_IOC_CLONE or FICLONE"));
+    c.Sep();
+    c.Put(Dec(c.I(2)));  // the source fd, printed bare even with -y
+    c.ToExit();
+    c.Put(")");
+    return;
+  }
   const char* name = Table("ioctl_cmd").Name(req);
   if (name) {
-    c.Put(name);
+    c.Put(Styled(HexString(req), name));
+  } else if (CurrentXlatStyle() == XlatStyle::kRaw) {
+    c.Put(HexString(req));
   } else {
     uint32_t dir = (req >> 30) & 3, type = (req >> 8) & 0xff, nr = req & 0xff,
              size = (req >> 16) & 0x3fff;
@@ -1463,8 +1569,25 @@ void Msghdr(Ctx& c, bool out) {
   c.Put(s);
   c.Iovec(1, out, iovlen, out ? c.sc.ret : -1);
   s = ", msg_iovlen=" + UDec(iovlen);
-  if (controllen)
-    s += ", msg_control=" + PtrString(control);
+  if (controllen) {
+    const Buffer* cb = c.sc.Find(1, out, format::kBufferAux, 1);
+    std::string cm;
+    if (cb && !cb->read_errno) {
+      // A received message's control length is what the kernel filled in.
+      // Received fds are new: their paths come with the call (kBufferFdPath, arg 1, index =
+      // the fd's position among the SCM_RIGHTS fds), not from the state.
+      uint32_t k = 0;
+      cm = FormatCmsgs(
+          cb->data, std::min<uint64_t>(controllen, cb->data.size()), [&c, out, &k](int fd) {
+            if (!out)
+              return c.FdText(fd);
+            const Buffer* p = c.opt.decode_fds ? c.Out(1, format::kBufferFdPath, k) : nullptr;
+            k++;
+            return std::to_string(fd) + (p ? FdPathText(p->data, c.opt.xflag) : "");
+          });
+    }
+    s += ", msg_control=" + (cm.empty() ? PtrString(control) : cm);
+  }
   s += ", msg_controllen=" + UDec(controllen) + ", msg_flags=" + Flags("msg_flags", flags) + "}";
   c.Put(s);
 }
@@ -1555,9 +1678,11 @@ void DecodeGetdents(Ctx& c) {
         name = d.substr(off + 18, reclen - 19);
       }
       name = name.substr(0, name.find('\0'));
-      static const char* kTypes[] = {"DT_UNKNOWN", "DT_FIFO", "?",       "?", "DT_CHR", "?",
-                                     "DT_DIR",     "?",       "DT_BLK",  "?", "DT_REG", "?",
-                                     "DT_LNK",     "?",       "DT_SOCK", "?"};
+      // <dirent.h>: DT_FIFO 1, DT_CHR 2, DT_DIR 4, DT_BLK 6, DT_REG 8, DT_LNK 10, DT_SOCK 12,
+      // DT_WHT 14.
+      static const char* kTypes[] = {"DT_UNKNOWN", "DT_FIFO", "DT_CHR", "?", "DT_DIR", "?",
+                                     "DT_BLK",     "?",       "DT_REG", "?", "DT_LNK", "?",
+                                     "DT_SOCK",    "?",       "DT_WHT", "?"};
       std::string item =
           "{d_ino=" + UDec(ino) + ", d_off=" + Dec(doff) + ", d_reclen=" + UDec(reclen) +
           ", d_type=" + (type < 16 && kTypes[type][0] != '?' ? kTypes[type] : UDec(type)) +
@@ -1581,6 +1706,70 @@ void DecodeGetdents(Ctx& c) {
   c.Sep();
   c.Put(UDec(c.A(2) & 0xffffffff));
   c.Put(")");
+}
+
+// select and pselect6: the fd sets as they were at entry; the ready sets go to the return value.
+void DecodeSelect(Ctx& c) {
+  bool p6 = c.sc.nr == __NR_pselect6;
+  int32_t nfds = c.I(0);
+  c.Put(Dec(nfds));
+  for (int i = 1; i <= 3; i++) {
+    c.Sep();
+    const Buffer* b = c.In(i);
+    if (!c.A(i))
+      c.Put("NULL");
+    else if (b && nfds >= 0)
+      c.Put(
+          FormatFdSet(b->data, static_cast<uint64_t>(nfds), [&c](int fd) { return c.FdText(fd); }));
+    else
+      c.Ptr(c.A(i));
+  }
+  c.Sep();
+  const Buffer* t = c.In(4);
+  if (!c.A(4))
+    c.Put("NULL");
+  else if (t && t->data.size() >= 16)
+    c.Put(p6 ? Timespec(t->data, 0) : Timeval(t->data, 0));
+  else
+    c.Ptr(c.A(4));
+  if (p6) {
+    c.Sep();
+    const Buffer* pack = c.In(5);
+    if (!c.A(5)) {
+      c.Put("NULL");
+    } else if (pack && pack->data.size() >= 16) {
+      uint64_t set = At<uint64_t>(pack->data, 0), size = At<uint64_t>(pack->data, 8);
+      const Buffer* mask = c.In(5, format::kBufferAux);
+      std::string m = !set                             ? "NULL"
+                      : mask && mask->data.size() >= 8 ? FormatSigset(At<uint64_t>(mask->data, 0))
+                                                       : PtrString(set);
+      c.Put("{sigmask=" + m + ", sigsetsize=" + UDec(size) + "}");
+    } else {
+      c.Ptr(c.A(5));
+    }
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
+// sendfile: the offset as it was, then " => " the offset after a transfer.
+void DecodeSendfile(Ctx& c) {
+  c.Fd(c.A(0));
+  c.Sep();
+  c.Fd(c.A(1));
+  c.Sep();
+  const Buffer* in = c.In(2);
+  if (!c.A(2))
+    c.Put("NULL");
+  else if (in && in->data.size() >= 8)
+    c.Put("[" + Dec(At<int64_t>(in->data, 0)) + "]");
+  else
+    c.Ptr(c.A(2));
+  c.ToExit();
+  const Buffer* out = c.A(2) && c.sc.ret ? c.Out(2) : nullptr;
+  if (out && out->data.size() >= 8)
+    c.Put(" => [" + Dec(At<int64_t>(out->data, 0)) + "]");
+  c.Put(", " + UDec(c.A(3)) + ")");
 }
 
 void DecodePoll(Ctx& c) {
@@ -1688,45 +1877,27 @@ void DecodeMremap(Ctx& c) {
 
 const std::unordered_map<int, Decoder>& Decoders() {
   static const std::unordered_map<int, Decoder> k = {
-      {__NR_open, DecodeOpen},
-      {__NR_openat, DecodeOpen},
-      {__NR_execve, DecodeExecve},
-      {__NR_execveat, DecodeExecve},
-      {__NR_clone, DecodeClone},
-      {__NR_clone3, DecodeClone3},
-      {__NR_wait4, DecodeWait4},
-      {__NR_arch_prctl, DecodeArchPrctl},
-      {__NR_getrandom, DecodeGetrandom},
-      {__NR_rt_sigreturn, DecodeRtSigreturn},
-      {__NR_nanosleep, DecodeNanosleep},
-      {__NR_clock_nanosleep, DecodeNanosleep},
-      {__NR_futex, DecodeFutex},
-      {__NR_fcntl, DecodeFcntl},
-      {__NR_ioctl, DecodeIoctl},
-      {__NR_socket, DecodeSocket},
-      {__NR_socketpair, DecodeSocket},
-      {__NR_connect, DecodeConnect},
-      {__NR_bind, DecodeConnect},
-      {__NR_accept, DecodeAccept},
-      {__NR_accept4, DecodeAccept},
-      {__NR_getsockname, DecodeAccept},
-      {__NR_getpeername, DecodeAccept},
-      {__NR_sendto, DecodeSendto},
-      {__NR_recvfrom, DecodeRecvfrom},
-      {__NR_sendmsg, DecodeSendmsg},
-      {__NR_recvmsg, DecodeSendmsg},
-      {__NR_setsockopt, DecodeSockopt},
-      {__NR_getsockopt, DecodeSockopt},
-      {__NR_getdents, DecodeGetdents},
-      {__NR_getdents64, DecodeGetdents},
-      {__NR_poll, DecodePoll},
-      {__NR_ppoll, DecodePoll},
-      {__NR_statx, DecodeStatx},
-      {__NR_rt_sigaction, DecodeRtSigaction},
-      {__NR_prctl, DecodePrctl},
-      {__NR_kill, DecodeKill},
-      {__NR_tkill, DecodeKill},
-      {__NR_tgkill, DecodeKill},
+      {__NR_open, DecodeOpen},           {__NR_openat, DecodeOpen},
+      {__NR_execve, DecodeExecve},       {__NR_execveat, DecodeExecve},
+      {__NR_clone, DecodeClone},         {__NR_clone3, DecodeClone3},
+      {__NR_wait4, DecodeWait4},         {__NR_arch_prctl, DecodeArchPrctl},
+      {__NR_getrandom, DecodeGetrandom}, {__NR_rt_sigreturn, DecodeRtSigreturn},
+      {__NR_nanosleep, DecodeNanosleep}, {__NR_clock_nanosleep, DecodeNanosleep},
+      {__NR_futex, DecodeFutex},         {__NR_fcntl, DecodeFcntl},
+      {__NR_ioctl, DecodeIoctl},         {__NR_socket, DecodeSocket},
+      {__NR_socketpair, DecodeSocket},   {__NR_connect, DecodeConnect},
+      {__NR_bind, DecodeConnect},        {__NR_accept, DecodeAccept},
+      {__NR_accept4, DecodeAccept},      {__NR_getsockname, DecodeAccept},
+      {__NR_getpeername, DecodeAccept},  {__NR_sendto, DecodeSendto},
+      {__NR_recvfrom, DecodeRecvfrom},   {__NR_sendmsg, DecodeSendmsg},
+      {__NR_recvmsg, DecodeSendmsg},     {__NR_setsockopt, DecodeSockopt},
+      {__NR_getsockopt, DecodeSockopt},  {__NR_getdents, DecodeGetdents},
+      {__NR_getdents64, DecodeGetdents}, {__NR_poll, DecodePoll},
+      {__NR_sendfile, DecodeSendfile},   {__NR_select, DecodeSelect},
+      {__NR_pselect6, DecodeSelect},     {__NR_ppoll, DecodePoll},
+      {__NR_statx, DecodeStatx},         {__NR_rt_sigaction, DecodeRtSigaction},
+      {__NR_prctl, DecodePrctl},         {__NR_kill, DecodeKill},
+      {__NR_tkill, DecodeKill},          {__NR_tgkill, DecodeKill},
       {__NR_mremap, DecodeMremap},
   };
   return k;
@@ -1797,15 +1968,15 @@ std::string FormatSigset(uint64_t mask) {
     if (!first)
       s += " ";
     first = false;
-    s += SigsetMemberName(sig);
+    s += Styled(Dec(sig), SigsetMemberName(sig));
   }
   return s + "]";
 }
 
 std::string FormatSiginfo(const std::string& d, const RenderOptions& opt) {
-  (void)opt;
   int32_t signo = At<int32_t>(d, 0), err = At<int32_t>(d, 4), code = At<int32_t>(d, 8);
-  std::string s = "{si_signo=" + SignalName(signo);
+  ScopedXlatStyle style(opt.xlat_style);
+  std::string s = "{si_signo=" + Styled(Dec(signo), SignalName(signo));
   std::string cname;
   if (code <= 0 || code == 0x80) {
     if (const char* n =
@@ -1825,7 +1996,8 @@ std::string FormatSiginfo(const std::string& d, const RenderOptions& opt) {
       if (const char* n = Table(table).Name(static_cast<uint64_t>(code)))
         cname = n;
   }
-  s += ", si_code=" + (cname.empty() ? Dec(code) : cname);
+  s += ", si_code=" +
+       (cname.empty() ? Dec(code) : Styled(HexString(static_cast<uint32_t>(code)), cname));
   if (err)
     s += ", si_errno=" + std::string(ErrnoName(err) ? ErrnoName(err) : Dec(err).c_str());
   auto pid_uid = [&]() {
@@ -1880,6 +2052,7 @@ std::string FormatSiginfo(const std::string& d, const RenderOptions& opt) {
 SyscallText DecodeSyscall(const Syscall& sc,
                           const format::SyscallInfo* info,
                           const DecodeEnv& env) {
+  ScopedXlatStyle style(env.opt->xlat_style);
   SyscallText t;
   if (!info) {
     char buf[32];
@@ -1903,6 +2076,7 @@ SyscallText DecodeSyscall(const Syscall& sc,
 }
 
 std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env) {
+  ScopedXlatStyle style(env.opt->xlat_style);
   if (!sc.returned())
     return "?";
   int err = sc.error();
@@ -1925,7 +2099,7 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
       std::string s = Dec(r);
       if (env.opt->decode_fds && env.state)
         if (const std::string* p = env.state->FdPath(sc.tid, r))
-          s += "<" + *p + ">";
+          s += FdPathText(*p, env.opt->xflag);
       return s;
     }
   }
@@ -1944,8 +2118,33 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
              ", revents=" + Flags("poll_events", rev) + "}";
         first = false;
       }
-      return s + "])";
+      s += "]";
+      const Buffer* left = nr == __NR_ppoll && sc.args[2] ? sc.Find(2, true) : nullptr;
+      if (left && left->data.size() >= 16)
+        s += ", left " + Timespec(left->data, 0);
+      return s + ")";
     }
+  }
+  if (nr == __NR_select || nr == __NR_pselect6) {
+    if (r == 0)
+      return "0 (Timeout)";
+    int32_t nfds = static_cast<int32_t>(sc.args[0]);
+    std::string parts;
+    const char* names[] = {"in", "out", "except"};
+    for (int i = 1; i <= 3 && nfds >= 0; i++) {
+      const Buffer* b = sc.args[i] ? sc.Find(i, true) : nullptr;
+      if (!b || b->read_errno)
+        continue;
+      std::string set = FormatFdSet(b->data, static_cast<uint64_t>(nfds),
+                                    [](int fd) { return std::to_string(fd); });
+      if (set != "[]")
+        parts += (parts.empty() ? "" : ", ") + std::string(names[i - 1]) + " " + set;
+    }
+    const Buffer* left = sc.args[4] ? sc.Find(4, true) : nullptr;
+    if (left && left->data.size() >= 16)
+      parts += (parts.empty() ? "" : ", ") + std::string("left ") +
+               (nr == __NR_pselect6 ? Timespec(left->data, 0) : Timeval(left->data, 0));
+    return parts.empty() ? Dec(r) : Dec(r) + " (" + parts + ")";
   }
   switch (ReturnStyle(nr)) {
     case RetStyle::kHex:
@@ -1956,7 +2155,7 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
       std::string s = Dec(r);
       if (env.opt->decode_fds && env.state)
         if (const std::string* p = env.state->FdPath(sc.tid, r))
-          s += "<" + *p + ">";
+          s += FdPathText(*p, env.opt->xflag);
       return s;
     }
     case RetStyle::kUDec:

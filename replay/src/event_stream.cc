@@ -5,7 +5,9 @@
 #include <linux/sched.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 namespace strec::replay {
 
@@ -96,6 +98,13 @@ const ThreadInfo* State::Thread(int32_t tid) const {
   return it == threads_.end() ? nullptr : &it->second;
 }
 
+const std::string* State::Cwd(int32_t tid) const {
+  const ThreadInfo* t = Thread(tid);
+  if (!t || !t->cwd || t->cwd->empty())
+    return nullptr;
+  return t->cwd.get();
+}
+
 const std::string* State::FdPath(int32_t tid, int64_t fd) const {
   const ThreadInfo* t = Thread(tid);
   if (!t || !t->fds)
@@ -120,6 +129,49 @@ std::string State::Resolve(const ThreadInfo& t, int64_t dirfd, const std::string
   if (base.empty() || base[0] != '/')
     return "";
   return Normalize(base + "/" + path);
+}
+
+// The kernel names an open file whose last link went away "PATH (deleted)". Other links are
+// not known here: the first unlink of a path counts.
+void State::MarkDeleted(const std::string& path) {
+  if (path.empty())
+    return;
+  std::unordered_set<const FdTable*> done;  // threads share tables: each one once
+  for (auto& [tid, t] : threads_) {
+    if (!t.fds || !t.alive || !done.insert(t.fds.get()).second)
+      continue;
+    for (auto& [fd, info] : t.fds->fds)
+      if (info.path == path)
+        info.path += " (deleted)";
+  }
+}
+
+// Open files at or under `from` now live under `to`.
+void State::Renamed(const std::string& from, const std::string& to) {
+  if (from.empty() || to.empty() || from == "/")
+    return;
+  std::unordered_set<const void*> done;  // threads share tables and cwds: each one once
+  for (auto& [tid, t] : threads_) {
+    if (!t.alive)
+      continue;
+    if (t.fds && done.insert(t.fds.get()).second) {
+      for (auto& [fd, info] : t.fds->fds) {
+        if (info.path == from)
+          info.path = to;
+        else if (info.path.size() > from.size() && info.path.compare(0, from.size(), from) == 0 &&
+                 info.path[from.size()] == '/')
+          info.path = to + info.path.substr(from.size());
+      }
+    }
+    if (t.cwd && !t.cwd->empty() && done.insert(t.cwd.get()).second) {
+      std::string& c = *t.cwd;
+      if (c == from)
+        c = to;
+      else if (c.size() > from.size() && c.compare(0, from.size(), from) == 0 &&
+               c[from.size()] == '/')
+        c = to + c.substr(from.size());
+    }
+  }
 }
 
 void State::ApplySyscall(const Syscall& sc) {
@@ -249,8 +301,78 @@ void State::ApplySyscall(const Syscall& sc) {
       *t.cwd = p ? *p : "";
       break;
     }
+    case __NR_unlink:
+    case __NR_rmdir:
+      MarkDeleted(Resolve(t, kAtFdcwd, StringArg(sc, 0)));
+      break;
+    case __NR_unlinkat:
+      MarkDeleted(Resolve(t, Fd(sc, 0), StringArg(sc, 1)));
+      break;
+    case __NR_rename:
+      Renamed(Resolve(t, kAtFdcwd, StringArg(sc, 0)), Resolve(t, kAtFdcwd, StringArg(sc, 1)));
+      break;
+    case __NR_renameat:
+    case __NR_renameat2:
+      Renamed(Resolve(t, Fd(sc, 0), StringArg(sc, 1)), Resolve(t, Fd(sc, 2), StringArg(sc, 3)));
+      break;
     default:
       break;
+  }
+  // fds received with SCM_RIGHTS (recvmsg): new entries, in the order of the control messages.
+  std::vector<int32_t> received;
+  if (sc.nr == __NR_recvmsg) {
+    const Buffer* m = sc.Find(1, true);
+    const Buffer* control = sc.Find(1, true, format::kBufferAux, 1);
+    if (m && control && !control->read_errno && m->data.size() >= 48) {
+      uint64_t controllen;
+      std::memcpy(&controllen, m->data.data() + 40, 8);
+      controllen = std::min<uint64_t>(controllen, control->data.size());
+      const std::string& d = control->data;
+      for (uint64_t off = 0; off + 16 <= controllen;) {
+        uint64_t len;
+        int32_t level, type;
+        std::memcpy(&len, d.data() + off, 8);
+        std::memcpy(&level, d.data() + off + 8, 4);
+        std::memcpy(&type, d.data() + off + 12, 4);
+        if (len < 16 || off + len > controllen)
+          break;
+        if (level == SOL_SOCKET && type == SCM_RIGHTS)
+          for (uint64_t i = 16; i + 4 <= len; i += 4) {
+            int32_t fd;
+            std::memcpy(&fd, d.data() + off + i, 4);
+            received.push_back(fd);
+            add(fd, "", Arg(sc, 2) & MSG_CMSG_CLOEXEC);
+          }
+        off += (len + 7) & ~7ull;
+      }
+    }
+  }
+  // The recorder's readlink of each new fd and of the new working directory: what the kernel
+  // says, preferred to the paths resolved above (symlinks, pipe and socket inodes).
+  for (const Buffer& b : sc.buffers) {
+    if (!b.out || b.read_errno)
+      continue;
+    if (b.kind == format::kBufferCwd && b.arg == format::kArgReturn) {
+      *t.cwd = b.data;
+    } else if (b.kind == format::kBufferFdPath) {
+      int64_t fd = -1;
+      if (b.arg == format::kArgReturn) {
+        fd = ret;
+      } else if (sc.nr == __NR_recvmsg) {
+        if (b.index < received.size())
+          fd = received[b.index];
+      } else if (b.arg < 6) {
+        const Buffer* array = sc.Find(b.arg, true);
+        int32_t v;
+        if (array && b.index < 1024 && array->data.size() >= (b.index + 1) * 4ull) {
+          std::memcpy(&v, array->data.data() + b.index * 4, 4);
+          fd = v;
+        }
+      }
+      if (fd < 0 || fd > INT32_MAX)
+        continue;
+      fds.fds[static_cast<int>(fd)].path = b.data;
+    }
   }
 }
 
@@ -302,11 +424,14 @@ void State::Apply(const Event& e) {
       Touch(e.tid, e.pid).alive = false;
       break;
     case EventType::kFdSnapshot: {
+      // The complete table at that moment (after the started command's exec, or at attach):
+      // it replaces what was inferred. "pipe:[N]" and friends are kept, strace -y prints them.
       ThreadInfo& t = Touch(e.tid, e.pid);
-      for (const auto& [fd, path] : e.fds) {
-        // Only real paths: "pipe:[N]" and friends are kept too, strace -y prints them as is.
+      t.fds->fds.clear();
+      for (const auto& [fd, path] : e.fds)
         t.fds->fds[fd] = FdInfo{path, false};
-      }
+      if (!e.cwd.empty())
+        *t.cwd = e.cwd;
       break;
     }
     default:
@@ -524,6 +649,7 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
       if (x.fds())
         for (const auto* f : *x.fds())
           e.fds.emplace_back(f->fd(), f->path() ? f->path()->str() : "");
+      e.cwd = x.cwd() ? x.cwd()->str() : "";
       break;
     }
     case Body::Loss: {

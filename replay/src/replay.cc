@@ -1,12 +1,15 @@
 #include "strec/replay/replay.h"
 
+#include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <memory>
 
 #include "strec/replay/event_stream.h"
 #include "strec/replay/json_renderer.h"
 #include "strec/replay/text_renderer.h"
+#include "strec/replay/xlat.h"
 
 namespace strec::replay {
 
@@ -115,6 +118,114 @@ bool ParseStatusSet(const std::string& expr, uint32_t* bits, std::string* error)
     start = end + 1;
   }
   *bits = negate ? (kStatusAll & ~v) : v;
+  return true;
+}
+
+namespace {
+
+// Splits "a,b,c" after an optional leading '!'.
+std::vector<std::string> SetWords(std::string e, bool* negate) {
+  *negate = !e.empty() && e[0] == '!';
+  if (*negate)
+    e = e.substr(1);
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= e.size()) {
+    size_t end = e.find(',', start);
+    if (end == std::string::npos)
+      end = e.size();
+    out.push_back(e.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool ParseInt(const std::string& w, int64_t* v) {
+  if (w.empty() || w.size() > 10 || w.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  *v = std::stoll(w);
+  return true;
+}
+
+}  // namespace
+
+bool ParseSignalSet(const std::string& expr, uint64_t* mask, std::string* error) {
+  bool negate;
+  uint64_t v = 0;
+  for (std::string w : SetWords(expr, &negate)) {
+    int64_t n;
+    for (char& ch : w)
+      ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+    if (w == "ALL") {
+      v = ~0ull;
+    } else if (w == "NONE") {
+    } else if (ParseInt(w, &n)) {
+      if (n < 1 || n > 64) {
+        *error = "invalid signal '" + w + "'";
+        return false;
+      }
+      v |= 1ull << (n - 1);
+    } else {
+      std::string name = w.rfind("SIG", 0) == 0 ? w : "SIG" + w;
+      int found = 0;
+      for (int sig = 1; sig <= 64 && !found; sig++)
+        if (SignalName(sig) == name)
+          found = sig;
+      if (!found) {
+        *error = "invalid signal '" + w + "'";
+        return false;
+      }
+      v |= 1ull << (found - 1);
+    }
+  }
+  *mask = negate ? ~v : v;
+  return true;
+}
+
+bool ParseFdSet(const std::string& expr, FdSet* set, std::string* error) {
+  bool negate;
+  FdSet s;
+  for (const std::string& w : SetWords(expr, &negate)) {
+    int64_t n;
+    if (w == "all") {
+      s.negated = true;
+      s.fds.clear();
+    } else if (w == "none") {
+    } else if (ParseInt(w, &n) && n <= INT32_MAX) {
+      if (s.negated)
+        s.fds.erase(static_cast<int>(n));
+      else
+        s.fds.insert(static_cast<int>(n));
+    } else {
+      *error = "invalid descriptor '" + w + "'";
+      return false;
+    }
+  }
+  if (negate)
+    s.negated = !s.negated;
+  *set = s;
+  return true;
+}
+
+bool ParseQuietSet(const std::string& expr, RenderOptions* opt, std::string* error) {
+  bool negate;
+  bool exit = false, superseded = false;
+  for (const std::string& w : SetWords(expr, &negate)) {
+    if (w == "all") {
+      exit = superseded = true;
+    } else if (w == "exit" || w == "exits") {
+      exit = true;
+    } else if (w == "thread-execve" || w == "superseded") {
+      superseded = true;
+    } else if (w == "none" || w == "attach" || w == "personality" || w == "path-resolution") {
+      // Messages strace writes to stderr, or never for a recorded run: nothing to hide.
+    } else {
+      *error = "invalid quiet value '" + w + "'";
+      return false;
+    }
+  }
+  opt->quiet_exit = exit != negate;
+  opt->quiet_superseded = superseded != negate;
   return true;
 }
 

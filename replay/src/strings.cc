@@ -17,7 +17,10 @@ bool NeedsHex(std::string_view s) {
   return false;
 }
 
-void AppendEscaped(std::string* out, std::string_view s, bool hex) {
+void AppendEscaped(std::string* out,
+                   std::string_view s,
+                   bool hex,
+                   std::string_view octal_too = {}) {
   static const char kDigits[] = "0123456789abcdef";
   for (size_t i = 0; i < s.size(); i++) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -52,7 +55,7 @@ void AppendEscaped(std::string* out, std::string_view s, bool hex) {
       default:
         break;
     }
-    if (c >= ' ' && c < 0x7f) {
+    if (c >= ' ' && c < 0x7f && octal_too.find(static_cast<char>(c)) == std::string_view::npos) {
       *out += static_cast<char>(c);
       continue;
     }
@@ -96,6 +99,46 @@ void AppendQuotedCString(std::string* out,
   AppendQuoted(out, s, opt);
   if (cut || unterminated)
     *out += "...";
+}
+
+std::string FdPathText(std::string_view path, int xflag) {
+  constexpr std::string_view kDeleted = " (deleted)";
+  bool deleted = path.size() > kDeleted.size() && path.ends_with(kDeleted);
+  if (deleted)
+    path.remove_suffix(kDeleted.size());
+  std::string out = "<";
+  AppendEscaped(&out, path, xflag >= 2 || (xflag == 1 && NeedsHex(path)), "<>");
+  out += '>';
+  if (deleted)
+    out += "(deleted)";
+  return out;
+}
+
+std::string HexDump(std::string_view data) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (size_t off = 0; off < data.size(); off += 16) {
+    char head[32];
+    snprintf(head, sizeof head, " | %05zx  ", off);
+    out += head;
+    std::string text;
+    for (size_t i = 0; i < 16; i++) {
+      if (off + i < data.size()) {
+        unsigned char c = static_cast<unsigned char>(data[off + i]);
+        out += kDigits[c >> 4];
+        out += kDigits[c & 15];
+        out += ' ';
+        text += c >= ' ' && c < 0x7f ? static_cast<char>(c) : '.';
+      } else {
+        out += "   ";
+        text += ' ';
+      }
+      if (i == 7)
+        out += ' ';
+    }
+    out += ' ' + text + " |\n";
+  }
+  return out;
 }
 
 void AppendPtr(std::string* out, uint64_t addr) {

@@ -4,12 +4,14 @@
 #include <linux/sched.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 
 #include "strec/replay/decode.h"
+#include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
 
 namespace strec::replay {
@@ -176,6 +178,7 @@ std::shared_ptr<TextRenderer::Handlers>& TextRenderer::HandlersOf(int32_t tid, i
 
 std::string TextRenderer::SigreturnMask(int32_t tid) {
   SigState& s = Sig(tid);
+  ScopedXlatStyle style(opt_.xlat_style);
   return FormatSigset(s.saved.empty() ? s.mask : s.saved.back());
 }
 
@@ -286,6 +289,80 @@ void TextRenderer::TrackSignals(const Event& e) {
   }
 }
 
+namespace {
+
+// -e read= / -e write=: the hex dump lines that follow a finished syscall on a listed fd, of the
+// data as far as it was captured.
+std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
+  if (opt.dump_read.Empty() && opt.dump_write.Empty())
+    return "";
+  if (!sc.returned() || sc.error() || !sc.has_entry)
+    return "";
+  int64_t fd = static_cast<int32_t>(sc.args[0]);
+  auto plain = [&](bool out, uint64_t len) {
+    const Buffer* b = sc.Find(1, out);
+    if (!b || b->read_errno)
+      return std::string();
+    return HexDump(std::string_view(b->data).substr(0, std::min<uint64_t>(len, b->data.size())));
+  };
+  auto iov = [&](bool out, uint64_t total) {
+    const Buffer* arr = sc.Find(1, out, format::kBufferIovecArray);
+    if (!arr)
+      return std::string();
+    std::string s;
+    uint64_t left = total;
+    // Each element under " * N bytes in buffer K"; like strace, the first empty one ends it.
+    for (uint64_t k = 0; k < arr->data.size() / 16 && left; k++) {
+      uint64_t len = 0;
+      std::memcpy(&len, arr->data.data() + k * 16 + 8, 8);
+      len = std::min(len, left);
+      if (!len)
+        break;
+      left -= len;
+      const Buffer* d = sc.Find(1, out, format::kBufferIovecData, static_cast<uint32_t>(k));
+      if (!d || d->read_errno)
+        continue;
+      s += " * " + std::to_string(len) + " bytes in buffer " + std::to_string(k) + "\n";
+      s += HexDump(std::string_view(d->data).substr(0, std::min<uint64_t>(len, d->data.size())));
+    }
+    return s;
+  };
+  uint64_t ret = static_cast<uint64_t>(sc.ret);
+  if (opt.dump_read.Contains(fd)) {
+    switch (sc.nr) {
+      case __NR_read:
+      case __NR_pread64:
+      case __NR_recvfrom:
+        return plain(true, ret);
+      case __NR_readv:
+      case __NR_preadv:
+      case __NR_preadv2:
+      case __NR_recvmsg:  // the msghdr's iovecs are recorded under its argument too
+        return iov(true, ret);
+      default:
+        break;
+    }
+  }
+  if (opt.dump_write.Contains(fd)) {
+    switch (sc.nr) {
+      case __NR_write:
+      case __NR_pwrite64:
+      case __NR_sendto:
+        return plain(false, sc.args[2]);
+      case __NR_writev:
+      case __NR_pwritev:
+      case __NR_pwritev2:
+      case __NR_sendmsg:
+        return iov(false, ~0ull);
+      default:
+        break;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   const Syscall& sc = *e.syscall;
   const format::SyscallInfo* info = stream->table()->Find(sc.nr);
@@ -324,7 +401,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   SyscallText t = DecodeSyscall(sc, info, env);
   stream->ApplyCurrent();
   std::string ret = DecodeReturn(sc, info, env);
-  std::string tail = ret + Duration(sc) + "\n";
+  std::string tail = ret + Duration(sc) + "\n" + IoDump(sc, opt_);
 
   if (buffered) {
     if (!StatusSelected(sc))
@@ -368,7 +445,7 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
       st = RenderSyscall(e, stream);
       break;
     case EventType::kSignal:
-      if (Shown(e)) {
+      if (Shown(e) && opt_.SignalShown(e.signo)) {
         std::string body = e.group_stop ? "--- stopped by " + SignalName(e.signo) + " ---"
                                         : "--- " + SignalName(e.signo) + " " +
                                               FormatSiginfo(e.siginfo, opt_) + " ---";
@@ -376,7 +453,7 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
       }
       break;
     case EventType::kExit:
-      if (Shown(e)) {
+      if (Shown(e) && (e.signal ? opt_.SignalShown(e.signal) : !opt_.quiet_exit)) {
         std::string body;
         if (e.signal)
           body = "+++ killed by " + SignalName(e.signal) + (e.core_dumped ? " (core dumped)" : "") +
@@ -411,8 +488,9 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
           if (!st.ok())
             return st;
         }
-        st = Line(e.tid, e.time_ns,
-                  "+++ superseded by execve in pid " + std::to_string(e.former_tid) + " +++");
+        if (!opt_.quiet_superseded)
+          st = Line(e.tid, e.time_ns,
+                    "+++ superseded by execve in pid " + std::to_string(e.former_tid) + " +++");
       }
       break;
     case EventType::kDetach: {

@@ -69,7 +69,47 @@ const Xlat* FindXlat(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+thread_local XlatStyle g_style = XlatStyle::kAbbrev;
+}  // namespace
+
+XlatStyle CurrentXlatStyle() {
+  return g_style;
+}
+
+ScopedXlatStyle::ScopedXlatStyle(XlatStyle style) : saved_(g_style) {
+  g_style = style;
+}
+
+ScopedXlatStyle::~ScopedXlatStyle() {
+  g_style = saved_;
+}
+
+std::string Styled(const std::string& number, const std::string& names) {
+  switch (g_style) {
+    case XlatStyle::kRaw:
+      return number;
+    case XlatStyle::kVerbose:
+      return number == names || names.empty() ? number : number + " /* " + names + " */";
+    case XlatStyle::kAbbrev:
+    default:
+      return names;
+  }
+}
+
 void AppendFlags(std::string* out, const Xlat& xlat, uint64_t value, const char* zero) {
+  if (g_style != XlatStyle::kAbbrev) {
+    std::string names;
+    {
+      ScopedXlatStyle abbrev(XlatStyle::kAbbrev);
+      AppendFlags(&names, xlat, value, zero);
+    }
+    // Only names in the comment: nothing when no flag is known.
+    bool known = value == 0 ? std::string(zero) != "0"
+                            : names.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == 0;
+    *out += Styled(Hex(value), known ? names : "");
+    return;
+  }
   if (value == 0) {
     *out += zero;
     return;
@@ -93,6 +133,15 @@ void AppendFlags(std::string* out, const Xlat& xlat, uint64_t value, const char*
 }
 
 void AppendEnum(std::string* out, const Xlat& xlat, uint64_t value) {
+  if (g_style != XlatStyle::kAbbrev) {
+    const char* n = xlat.Name(value);
+    if (!n && g_style == XlatStyle::kVerbose) {
+      *out += Hex(value) + " /* " + Prefix(xlat) + "??? */";
+      return;
+    }
+    *out += Styled(Hex(value), n ? n : "");
+    return;
+  }
   if (const char* n = xlat.Name(value)) {
     *out += n;
     return;
@@ -102,6 +151,15 @@ void AppendEnum(std::string* out, const Xlat& xlat, uint64_t value) {
 }
 
 void AppendEnumDec(std::string* out, const Xlat& xlat, int64_t value) {
+  if (g_style != XlatStyle::kAbbrev) {
+    const char* n = xlat.Name(static_cast<uint64_t>(value));
+    if (!n && g_style == XlatStyle::kVerbose) {
+      *out += std::to_string(value) + " /* " + Prefix(xlat) + "??? */";
+      return;
+    }
+    *out += Styled(std::to_string(value), n ? n : "");
+    return;
+  }
   if (const char* n = xlat.Name(static_cast<uint64_t>(value))) {
     *out += n;
     return;

@@ -131,12 +131,14 @@ void ReplayTraceBuilder::ProcessExit(int tid, int pid, int status, int signal, b
   w_->Add(e);
 }
 
-void ReplayTraceBuilder::FdSnapshot(int pid, std::vector<std::pair<int, std::string>> fds) {
+void ReplayTraceBuilder::FdSnapshot(int pid,
+                                    std::vector<std::pair<int, std::string>> fds,
+                                    const std::string& cwd) {
   std::vector<format::FdEntryRecord> recs;
   for (const auto& [fd, path] : fds)
     recs.push_back({fd, path});
   t_ += 1000;
-  w_->Add(format::FdSnapshotRecord{pid, pid, recs, t_});
+  w_->Add(format::FdSnapshotRecord{pid, pid, recs, t_, cwd});
 }
 
 void ReplayTraceBuilder::Finish() {

@@ -8,6 +8,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 
 #include <cstring>
@@ -271,6 +273,273 @@ TEST_F(ReplayTest, FdPathsTimesAndDurations) {
             "100   22:13:20.000002 openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY) = 3 <0.000000>");
 }
 
+TEST_F(ReplayTest, FdPathsFromTheRecordedKernelPaths) {
+  const uint64_t kCwd = static_cast<uint64_t>(-100);
+  int32_t pair[2] = {5, 6};
+  std::string pairs(reinterpret_cast<char*>(pair), 8);
+  {
+    ReplayTraceBuilder b(path());
+    b.FdSnapshot(100, {{0, "/dev/null"}, {1, "pipe:[77]"}}, "/home/u");
+    // The program opened a symlink; the recorder saw the kernel's path.
+    b.Syscall(100, 100, __NR_openat, {kCwd, 0x1000, O_RDONLY}, 3,
+              {{1, false, "/lib/libc.so.6", format::kBufferString},
+               {format::kArgReturn, true, "/usr/lib/libc.so.6", format::kBufferFdPath}});
+    b.Syscall(100, 100, __NR_pipe2, {0x1000, O_CLOEXEC}, 0,
+              {{0, true, pairs},
+               {0, true, "pipe:[9]", format::kBufferFdPath, 0},
+               {0, true, "pipe:[9]", format::kBufferFdPath, 1}});
+    b.Syscall(100, 100, __NR_write, {6, 0x1000, 1}, 1, {{1, false, "x"}});
+    b.Syscall(100, 100, __NR_chdir, {0x1000}, 0,
+              {{0, false, "sub", format::kBufferString},
+               {format::kArgReturn, true, "/srv/real", format::kBufferCwd}});
+    b.Syscall(100, 100, __NR_openat, {kCwd, 0x1000, O_RDWR | O_CREAT, 0600}, 4,
+              {{1, false, "a<b>\n", format::kBufferString}});
+    b.Syscall(
+        100, 100, __NR_rename, {0x1000, 0x2000}, 0,
+        {{0, false, "a<b>\n", format::kBufferString}, {1, false, "c", format::kBufferString}});
+    b.Syscall(100, 100, __NR_unlink, {0x1000}, 0, {{0, false, "c", format::kBufferString}});
+    b.Syscall(100, 100, __NR_close, {4}, 0);
+    b.Syscall(100, 100, __NR_close, {1}, 0);
+  }
+  RenderOptions o;
+  o.decode_fds = 1;
+  EXPECT_EQ(
+      Render(o),
+      "100   openat(AT_FDCWD</home/u>, \"/lib/libc.so.6\", O_RDONLY) = 3</usr/lib/libc.so.6>\n"
+      "100   pipe2([5<pipe:[9]>, 6<pipe:[9]>], O_CLOEXEC) = 0\n"
+      "100   write(6<pipe:[9]>, \"x\", 1)        = 1\n"
+      "100   chdir(\"sub\")                      = 0\n"
+      "100   openat(AT_FDCWD</srv/real>, \"a<b>\\n\", O_RDWR|O_CREAT, 0600) = "
+      "4</srv/real/a\\74b\\76\\n>\n"
+      "100   rename(\"a<b>\\n\", \"c\")             = 0\n"
+      "100   unlink(\"c\")                       = 0\n"
+      "100   close(4</srv/real/c>(deleted))    = 0\n"
+      "100   close(1<pipe:[77]>)               = 0\n");
+}
+
+TEST_F(ReplayTest, FdsReceivedWithScmRights) {
+  alignas(8) char cmsg[24] = {};
+  uint64_t clen = 20;
+  int32_t level = SOL_SOCKET, type = SCM_RIGHTS, fd = 7;
+  std::memcpy(cmsg, &clen, 8);
+  std::memcpy(cmsg + 8, &level, 4);
+  std::memcpy(cmsg + 12, &type, 4);
+  std::memcpy(cmsg + 16, &fd, 4);
+  uint64_t msg[7] = {0, 0, 0, 0, 0x6000, 24, 0};
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_recvmsg, {6, 0x1000, 0}, 0,
+              {{1, true, std::string(reinterpret_cast<char*>(msg), 56)},
+               {1, true, std::string(cmsg, 24), format::kBufferAux, 1},
+               {1, true, "pipe:[5]", format::kBufferFdPath, 0}});
+    b.Syscall(100, 100, __NR_close, {7}, 0);
+  }
+  RenderOptions o;
+  o.decode_fds = 1;
+  std::string out = Render(o);
+  EXPECT_NE(out.find("cmsg_type=SCM_RIGHTS, cmsg_data=[7<pipe:[5]>]}]"), std::string::npos) << out;
+  EXPECT_NE(out.find("close(7<pipe:[5]>)"), std::string::npos) << out;
+}
+
+TEST_F(ReplayTest, ExecveEnvironmentWithVerbose) {
+  uint64_t ptrs[2] = {0x3000, 0x3010};
+  std::vector<Buf> bufs = {
+      {0, false, "/bin/true", format::kBufferString},
+      {1, false, std::string(8, '\0'), format::kBufferStringPtrs, 0, 1},
+      {1, false, "true", format::kBufferString, 0},
+      {2, false, std::string(reinterpret_cast<char*>(ptrs), 16), format::kBufferStringPtrs, 0, 2},
+      {2, false, "A=1", format::kBufferString, 0},
+      {2, false, "HOME=/", format::kBufferString, 1}};
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_execve, {0x1000, 0x2000, 0x2100}, 0, bufs);
+    // Recorded without --capture-env: only the count.
+    b.Syscall(100, 100, __NR_execve, {0x1000, 0x2000, 0x2100}, 0,
+              {bufs[0], bufs[1], bufs[2], {2, false, "", format::kBufferStringPtrs, 0, 2}});
+  }
+  RenderOptions o;
+  EXPECT_EQ(Render(o),
+            "100   execve(\"/bin/true\", [\"true\"], 0x2100 /* 2 vars */) = 0\n"
+            "100   execve(\"/bin/true\", [\"true\"], 0x2100 /* 2 vars */) = 0\n");
+  o.verbose = true;
+  EXPECT_EQ(Render(o),
+            "100   execve(\"/bin/true\", [\"true\"], [\"A=1\", \"HOME=/\"]) = 0\n"
+            "100   execve(\"/bin/true\", [\"true\"], 0x2100 /* 2 vars */) = 0\n");
+}
+
+TEST_F(ReplayTest, ConstantsRawAndVerbose) {
+  const uint64_t kCwd = static_cast<uint64_t>(-100);
+  uint64_t act[4] = {0, 0x04000000, 0x7000, 1ull << (SIGINT - 1)};
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_openat, {kCwd, 0x1000, O_RDONLY | O_CLOEXEC}, 3,
+              {{1, false, "/x", format::kBufferString}});
+    b.Syscall(100, 100, __NR_mmap,
+              {0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+               static_cast<uint64_t>(-1), 0},
+              0x7f0000000000);
+    b.Syscall(100, 100, __NR_socket, {AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0}, 4);
+    b.Syscall(100, 100, __NR_rt_sigaction, {SIGCHLD, 0x1000, 0, 8}, 0,
+              {{1, false, std::string(reinterpret_cast<char*>(act), 32)}});
+    b.Syscall(100, 100, __NR_lseek, {3, 0, SEEK_END}, 10);
+    b.Syscall(100, 100, __NR_access, {0x1000, F_OK}, -ENOENT,
+              {{0, false, "/y", format::kBufferString}});
+  }
+  RenderOptions o;
+  o.xlat_style = XlatStyle::kRaw;
+  EXPECT_EQ(Render(o),
+            "100   openat(-100, \"/x\", 0x80000)       = 3\n"
+            "100   mmap(NULL, 4096, 0x3, 0x22, -1, 0) = 0x7f0000000000\n"
+            "100   socket(0x1, 0x1|0x80000, 0)       = 4\n"
+            "100   rt_sigaction(17, {sa_handler=0, sa_mask=[2], sa_flags=0x4000000, "
+            "sa_restorer=0x7000}, NULL, 8) = 0\n"
+            "100   lseek(3, 0, 0x2)                  = 10\n"
+            "100   access(\"/y\", 0)                   = -1 ENOENT (No such file or directory)\n");
+  o.xlat_style = XlatStyle::kVerbose;
+  EXPECT_EQ(Render(o),
+            "100   openat(-100 /* AT_FDCWD */, \"/x\", 0x80000 /* O_RDONLY|O_CLOEXEC */) = 3\n"
+            "100   mmap(NULL, 4096, 0x3 /* PROT_READ|PROT_WRITE */, 0x22 /* "
+            "MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0) = 0x7f0000000000\n"
+            "100   socket(0x1 /* AF_UNIX */, 0x1 /* SOCK_STREAM */|0x80000 /* SOCK_CLOEXEC */, 0) "
+            "= 4\n"
+            "100   rt_sigaction(17 /* SIGCHLD */, {sa_handler=0 /* SIG_DFL */, sa_mask=[2 /* INT "
+            "*/], sa_flags=0x4000000 /* SA_RESTORER */, sa_restorer=0x7000}, NULL, 8) = 0\n"
+            "100   lseek(3, 0, 0x2 /* SEEK_END */)   = 10\n"
+            "100   access(\"/y\", 0 /* F_OK */)        = -1 ENOENT (No such file or directory)\n");
+}
+
+TEST_F(ReplayTest, SignalSetQuietDumpsAndColumn) {
+  std::string data = "hello world, this is\x01\x02 more than 16";
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_write, {1, 0x1000, data.size()}, data.size(), {{1, false, data}});
+    b.Syscall(100, 100, __NR_read, {0, 0x1000, 64}, 3, {{1, true, "ab\n"}});
+    b.Syscall(100, 100, __NR_read, {5, 0x1000, 64}, 3, {{1, true, "xyz"}});
+    b.Signal(100, 100, SIGUSR1, 0, 100);
+    b.Signal(100, 100, SIGCHLD, 1, 101);
+    b.ProcessExit(101, 101, 0);
+    b.ProcessExit(100, 100, 0, SIGTERM);
+  }
+  RenderOptions o;
+  std::string err;
+  ASSERT_TRUE(ParseSignalSet("!usr1", &o.signals, &err)) << err;
+  ASSERT_TRUE(ParseFdSet("0,1", &o.dump_read, &err)) << err;
+  ASSERT_TRUE(ParseFdSet("all", &o.dump_write, &err)) << err;
+  ASSERT_TRUE(ParseQuietSet("exit", &o, &err)) << err;
+  o.acolumn = 60;
+  std::string out = Render(o);
+  auto at60 = [](std::string call, const char* ret) {
+    return call + std::string(call.size() < 60 ? 60 - call.size() : 1, ' ') + "= " + ret + "\n";
+  };
+  EXPECT_EQ(out.substr(0, out.find("100   --- ")),
+            at60("100   write(1, \"hello world, this is\\1\\2 more than\"..., 35)", "35") +
+                " | 00000  68 65 6c 6c 6f 20 77 6f  72 6c 64 2c 20 74 68 69  hello world, thi |\n"
+                " | 00010  73 20 69 73 01 02 20 6d  6f 72 65 20 74 68 61 6e  s is.. more than |\n"
+                " | 00020  20 31 36                                           16              |\n" +
+                at60("100   read(0, \"ab\\n\", 64)", "3") +
+                " | 00000  61 62 0a                                          ab.              |\n" +
+                at60("100   read(5, \"xyz\", 64)", "3"));
+  EXPECT_EQ(out.find("SIGUSR1"), std::string::npos) << out;
+  EXPECT_NE(out.find("--- SIGCHLD"), std::string::npos) << out;
+  EXPECT_EQ(out.find("exited with"), std::string::npos) << out;
+  EXPECT_NE(out.find("+++ killed by SIGTERM +++"), std::string::npos) << out;
+  ASSERT_TRUE(ParseSignalSet("none", &o.signals, &err));
+  out = Render(o);
+  EXPECT_EQ(out.find("killed by"), std::string::npos) << out;
+  EXPECT_FALSE(ParseSignalSet("SIGNOPE", &o.signals, &err));
+  EXPECT_FALSE(ParseFdSet("x", &o.dump_read, &err));
+  EXPECT_FALSE(ParseQuietSet("loud", &o, &err));
+}
+
+TEST_F(ReplayTest, DecodesSelectStatfsSysinfoAndControlMessages) {
+  struct statfs sf = {};
+  sf.f_type = 0xEF53;
+  sf.f_bsize = 4096;
+  sf.f_namelen = 255;
+  sf.f_flags = 0x20 | 0x1000;  // ST_VALID (kernel), ST_RELATIME
+  struct sysinfo si = {};
+  si.uptime = 5;
+  si.loads[0] = 1;
+  si.procs = 9;
+  si.mem_unit = 1;
+  uint64_t in_set = (1 << 3), out_set = (1 << 4);
+  int64_t tv[2] = {1, 0}, left[2] = {0, 999};
+  uint64_t pack[2] = {0x5000, 8}, mask = 1ull << (SIGUSR1 - 1);
+  auto bytes = [](const void* p, size_t n) { return std::string(static_cast<const char*>(p), n); };
+  // One SCM_RIGHTS message carrying fd 3: cmsg_len 20, SOL_SOCKET, SCM_RIGHTS.
+  alignas(8) char cmsg[24] = {};
+  uint64_t clen = 20;
+  int32_t level = SOL_SOCKET, type = SCM_RIGHTS, fd = 3;
+  std::memcpy(cmsg, &clen, 8);
+  std::memcpy(cmsg + 8, &level, 4);
+  std::memcpy(cmsg + 12, &type, 4);
+  std::memcpy(cmsg + 16, &fd, 4);
+  uint64_t msg[7] = {0, 0, 0, 0, 0x6000, 24, 0};
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_statfs, {0x1000, 0x2000}, 0,
+              {{0, false, "/", format::kBufferString}, {1, true, bytes(&sf, sizeof sf)}});
+    b.Syscall(100, 100, __NR_sysinfo, {0x2000}, 0, {{0, true, bytes(&si, sizeof si)}});
+    b.Syscall(100, 100, __NR_pselect6, {5, 0x1000, 0x1100, 0, 0x1200, 0x1300}, 2,
+              {{1, false, bytes(&in_set, 8)},
+               {2, false, bytes(&out_set, 8)},
+               {4, false, bytes(tv, 16)},
+               {5, false, bytes(pack, 16)},
+               {5, false, bytes(&mask, 8), format::kBufferAux},
+               {1, true, bytes(&in_set, 8)},
+               {2, true, bytes(&out_set, 8)},
+               {4, true, bytes(left, 16)}});
+    b.Syscall(100, 100, __NR_select, {4, 0x1000, 0, 0, 0x1200}, 0,
+              {{1, false, bytes(&in_set, 8)}, {4, false, bytes(tv, 16)}});
+    b.Syscall(100, 100, __NR_sendmsg, {5, 0x1000, 0}, 0,
+              {{1, false, bytes(msg, 56)}, {1, false, bytes(cmsg, 24), format::kBufferAux, 1}});
+  }
+  std::string out = Render();
+  EXPECT_NE(out.find("statfs(\"/\", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, "
+                     "f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0, 0]}, f_namelen=255, "
+                     "f_frsize=0, f_flags=ST_VALID|ST_RELATIME}) = 0"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("sysinfo({uptime=5, loads=[1, 0, 0], totalram=0, freeram=0, sharedram=0, "
+                     "bufferram=0, totalswap=0, freeswap=0, procs=9, totalhigh=0, freehigh=0, "
+                     "mem_unit=1}) = 0"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("pselect6(5, [3], [4], NULL, {tv_sec=1, tv_nsec=0}, {sigmask=[USR1], "
+                     "sigsetsize=8}) = 2 (in [3], out [4], left {tv_sec=0, tv_nsec=999})"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("select(4, [3], NULL, NULL, {tv_sec=1, tv_usec=0}) = 0 (Timeout)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, "
+                     "cmsg_data=[3]}], msg_controllen=24"),
+            std::string::npos)
+      << out;
+}
+
+TEST_F(ReplayTest, IovecDumpsPerBuffer) {
+  uint64_t iov[6] = {0x3000, 2, 0x3100, 0, 0x3200, 3};
+  std::string arr(reinterpret_cast<char*>(iov), sizeof iov);
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_writev, {1, 0x1000, 3}, 5,
+              {{1, false, arr, format::kBufferIovecArray},
+               {1, false, "ab", format::kBufferIovecData, 0},
+               {1, false, "", format::kBufferIovecData, 1},
+               {1, false, "cde", format::kBufferIovecData, 2}});
+  }
+  RenderOptions o;
+  std::string err;
+  ASSERT_TRUE(ParseFdSet("1", &o.dump_write, &err));
+  std::string out = Render(o);
+  // As strace 6.1: the empty second buffer ends the dump.
+  EXPECT_EQ(out.substr(out.find('\n') + 1),
+            " * 2 bytes in buffer 0\n"
+            " | 00000  61 62                                             ab               |\n")
+      << out;
+}
+
 TEST_F(ReplayTest, DecodesStructsAndSpecialCalls) {
   struct stat st = {};
   st.st_mode = S_IFREG | 0644;
@@ -362,12 +631,94 @@ TEST_F(ReplayTest, OddRecordsNeverCrash) {
               {{0, false, "/bin/x", format::kBufferString},
                {1, false, "", format::kBufferStringPtrs, 0, 1, EFAULT}});
   }
+  {
+    // More odd shapes: huge nfds with a short set, garbage control messages, fd paths for an
+    // fd array element that does not exist, a snapshot with an empty path.
+    ReplayTraceBuilder b(dir_.File("odd2.strec"));
+    b.FdSnapshot(100, {{0, ""}}, "");
+    b.Syscall(100, 100, __NR_pselect6, {0x7fffffff, 0x1000, 0, 0, 0, 0x2000}, 1,
+              {{1, false, "\x01"}, {1, true, "\xff"}, {5, false, "short"}});
+    uint64_t msg[7] = {0, 0, 0, 0, 0x6000, 1u << 20, 0};
+    b.Syscall(100, 100, __NR_sendmsg, {5, 0x1000, 0}, 0,
+              {{1, false, std::string(reinterpret_cast<char*>(msg), 56)},
+               {1, false, std::string(40, '\xff'), format::kBufferAux, 1}});
+    b.Syscall(100, 100, __NR_pipe2, {0x1000, 0}, 0,
+              {{0, true, "abc"}, {0, true, "pipe:[1]", format::kBufferFdPath, 7}});
+    b.Syscall(100, 100, __NR_statfs, {0x1000, 0x2000}, 0, {{1, true, "tiny"}});
+    b.Syscall(100, 100, __NR_close, {0}, 0);
+  }
+  RenderOptions y;
+  y.decode_fds = 2;
+  y.xlat_style = XlatStyle::kVerbose;
+  auto odd = ReplayToString(dir_.File("odd2.strec"), y, false);
+  ASSERT_TRUE(odd.ok()) << odd.status().message();
+  EXPECT_NE(odd->find("pselect6(2147483647, [0], NULL, NULL, NULL, 0x2000)"), std::string::npos)
+      << *odd;
+  EXPECT_NE(odd->find("msg_control=0x6000"), std::string::npos) << *odd;
+
   std::string out = Render();
   EXPECT_NE(out.find("newfstatat(3, \"\", 0x2000, 0)"), std::string::npos) << out;
   EXPECT_NE(out.find("read(3, 0x1000, 10)"), std::string::npos) << out;
   EXPECT_NE(out.find("syscall_0x3e7(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = -1 ENOSYS"), std::string::npos)
       << out;
   EXPECT_NE(out.find("<... nanosleep resumed>"), std::string::npos) << out;
+}
+
+// Every syscall number with random arguments and random buffers of every kind, rendered with
+// every option that changes decoding: nothing may crash or fail.
+TEST_F(ReplayTest, RandomRecordsNeverCrash) {
+  uint64_t seed = 0x9e3779b97f4a7c15ull;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  {
+    ReplayTraceBuilder b(path());
+    b.FdSnapshot(100, {{0, "/dev/null"}, {1, "pipe:[1]"}}, "/tmp");
+    for (int round = 0; round < 3; round++) {
+      for (int nr = 0; nr < 460; nr++) {
+        if (nr == __NR_exit || nr == __NR_exit_group || nr == __NR_execve || nr == __NR_execveat)
+          continue;
+        std::vector<uint64_t> args;
+        for (int i = 0; i < 6; i++) {
+          uint64_t r = next();
+          args.push_back(r % 4 == 0 ? r % 64 : r % 4 == 1 ? static_cast<uint64_t>(-100) : r);
+        }
+        std::vector<Buf> bufs;
+        int n = static_cast<int>(next() % 6);
+        for (int k = 0; k < n; k++) {
+          Buf x;
+          x.arg = static_cast<uint8_t>(next() % 7);
+          x.out = next() % 2;
+          x.kind = static_cast<uint8_t>(next() % 9);
+          x.index = static_cast<uint32_t>(next() % 4);
+          size_t len = next() % 3 == 0 ? next() % 300 : next() % 24;
+          for (size_t j = 0; j < len; j++)
+            x.data += static_cast<char>(next());
+          x.full_len = next() % 4 == 0 ? next() : x.data.size();
+          bufs.push_back(x);
+        }
+        int64_t ret = next() % 3 == 0 ? -static_cast<int64_t>(next() % 600)
+                                      : static_cast<int64_t>(next() % 70000);
+        b.Syscall(100, 100, nr, args, ret, bufs);
+      }
+    }
+  }
+  RenderOptions o;
+  o.decode_fds = 2;
+  o.verbose = true;
+  o.xflag = 1;
+  o.max_strlen = 4;
+  std::string err;
+  ASSERT_TRUE(ParseFdSet("all", &o.dump_read, &err));
+  ASSERT_TRUE(ParseFdSet("all", &o.dump_write, &err));
+  for (XlatStyle style : {XlatStyle::kAbbrev, XlatStyle::kRaw, XlatStyle::kVerbose}) {
+    o.xlat_style = style;
+    EXPECT_FALSE(Render(o).empty());
+    EXPECT_FALSE(Render(o, true).empty());
+  }
 }
 
 TEST(EventStreamTest, TracksFdTablesThroughForkAndExec) {

@@ -106,6 +106,7 @@ struct Event {
   std::string reason;
   // kFdSnapshot.
   std::vector<std::pair<int, std::string>> fds;
+  std::string cwd;  // "" = unknown
   // kLoss.
   uint64_t lost_events = 0, lost_bytes = 0;
 };
@@ -141,12 +142,16 @@ class State {
   const ThreadInfo* Thread(int32_t tid) const;
   // The path of fd in the thread's table, or nullptr when unknown.
   const std::string* FdPath(int32_t tid, int64_t fd) const;
+  // The thread's working directory, or nullptr when unknown.
+  const std::string* Cwd(int32_t tid) const;
   // Every thread ever seen.
   const std::unordered_map<int32_t, ThreadInfo>& threads() const { return threads_; }
 
  private:
   ThreadInfo& Touch(int32_t tid, int32_t pid);
   void ApplySyscall(const Syscall& sc);
+  void MarkDeleted(const std::string& path);
+  void Renamed(const std::string& from, const std::string& to);
   std::string Resolve(const ThreadInfo& t, int64_t dirfd, const std::string& path) const;
 
   const format::SyscallTable* table_;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "strec/format/syscall_table.h"
+#include "strec/replay/xlat.h"
 
 namespace strec::replay {
 
@@ -20,18 +21,33 @@ enum StatusBits : uint32_t {
   kStatusAll = 31,
 };
 
+// A set of file descriptors (-e read=, -e write=): the listed ones, or all but them.
+struct FdSet {
+  bool negated = false;
+  std::set<int> fds;
+  bool Contains(int64_t fd) const { return fds.count(static_cast<int>(fd)) != negated; }
+  bool Empty() const { return !negated && fds.empty(); }
+};
+
 struct RenderOptions {
-  uint32_t max_strlen = 32;      // -s
-  int xflag = 0;                 // -x (1), -xx (2)
-  bool verbose = false;          // -v: structs unabbreviated
-  int timestamps = 0;            // -t (1), -tt (2), -ttt (3)
-  bool relative = false;         // -r
-  bool syscall_times = false;    // -T
-  int decode_fds = 0;            // -y (1)
-  format::SyscallSet trace;      // -e trace=
-  uint32_t status = kStatusAll;  // -e status=
-  std::set<int32_t> pids;        // -p: only these processes (and their descendants)
-  int acolumn = 40;              // the column strace aligns " = " to
+  uint32_t max_strlen = 32;                   // -s
+  int xflag = 0;                              // -x (1), -xx (2)
+  bool verbose = false;                       // -v: structs unabbreviated
+  int timestamps = 0;                         // -t (1), -tt (2), -ttt (3)
+  bool relative = false;                      // -r
+  bool syscall_times = false;                 // -T
+  int decode_fds = 0;                         // -y (1)
+  format::SyscallSet trace;                   // -e trace=
+  uint32_t status = kStatusAll;               // -e status=
+  std::set<int32_t> pids;                     // -p: only these processes (and their descendants)
+  int acolumn = 40;                           // -a: the column strace aligns " = " to
+  XlatStyle xlat_style = XlatStyle::kAbbrev;  // -X
+  uint64_t signals = ~0ull;       // -e signal=: bit N-1 shows signal N (and its "killed by")
+  FdSet dump_read, dump_write;    // -e read=, -e write=: hex dumps of the data on these fds
+  bool quiet_exit = false;        // -qq, -e quiet=exit: no "+++ exited with N +++"
+  bool quiet_superseded = false;  // -e quiet=thread-execve: no "+++ superseded by execve +++"
+
+  bool SignalShown(int sig) const { return sig < 1 || sig > 64 || (signals >> (sig - 1)) & 1; }
 };
 
 }  // namespace strec::replay

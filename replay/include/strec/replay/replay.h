@@ -31,6 +31,13 @@ StatusOr<std::string> ReplayToString(const std::string& trace,
 // strace's -e status= set ("successful,failed", "!failed", "all", "none") as StatusBits.
 bool ParseStatusSet(const std::string& expr, uint32_t* bits, std::string* error);
 
+// strace's -e signal= set: names with or without "SIG", numbers, "all", "none", "!" to negate.
+bool ParseSignalSet(const std::string& expr, uint64_t* mask, std::string* error);
+// -e read= / -e write=: fd numbers, "all", "none", "!" to negate.
+bool ParseFdSet(const std::string& expr, FdSet* set, std::string* error);
+// -e quiet=: attach, exit, path-resolution, personality, thread-execve (superseded), all, none.
+bool ParseQuietSet(const std::string& expr, RenderOptions* opt, std::string* error);
+
 int ReplayMain(int argc, char** argv);
 
 }  // namespace strec::replay

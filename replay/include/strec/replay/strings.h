@@ -31,6 +31,14 @@ void AppendQuotedCString(std::string* out,
                          bool unterminated,
                          const QuoteOptions& opt);
 
+// What -y prints after an fd: "<path>", with the path escaped as strings are (no quotes) and
+// '<' '>' in octal; a kernel path ending in " (deleted)" gives "<path>(deleted)".
+std::string FdPathText(std::string_view path, int xflag);
+
+// strace's -e read=/-e write= dump of `data`: lines " | 00000  68 69 ...  hi. |", 16 bytes
+// each, offsets from 0, each line ending in '\n'.
+std::string HexDump(std::string_view data);
+
 // An address as strace prints pointers: NULL or 0x...
 void AppendPtr(std::string* out, uint64_t addr);
 std::string PtrString(uint64_t addr);

@@ -11,6 +11,28 @@
 
 namespace strec::replay {
 
+// strace's -X: how named constants print. kAbbrev: the names; kRaw: the number only (hex for
+// flags and most enums); kVerbose: the number, then the names in a comment.
+enum class XlatStyle { kAbbrev, kRaw, kVerbose };
+
+// The style of the calling thread (kAbbrev unless set): the decoder sets it for one syscall.
+XlatStyle CurrentXlatStyle();
+class ScopedXlatStyle {
+ public:
+  explicit ScopedXlatStyle(XlatStyle style);
+  ~ScopedXlatStyle();
+  ScopedXlatStyle(const ScopedXlatStyle&) = delete;
+  ScopedXlatStyle& operator=(const ScopedXlatStyle&) = delete;
+
+ private:
+  XlatStyle saved_;
+};
+
+// A constant in the current style, given its number as text and its abbreviated form:
+// kRaw -> number, kVerbose -> "number /* names */" (just the number when the two are the
+// same), kAbbrev -> names.
+std::string Styled(const std::string& number, const std::string& names);
+
 struct XlatEntry {
   uint64_t value;
   const char* name;
