@@ -1,6 +1,8 @@
 #include "strec/analyze/aggregator.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 namespace strec::analyze {
 namespace {
@@ -48,9 +50,50 @@ void ProcessStats::Merge(const ProcessStats& o) {
   syscall_ns += o.syscall_ns;
 }
 
+void ThreadStats::Merge(const ThreadStats& o) {
+  if (o.pid)
+    pid = o.pid;
+  first_ns = std::min(first_ns, o.first_ns);
+  last_ns = std::max(last_ns, o.last_ns);
+  exited = exited || o.exited;
+  if (!o.name.empty() && (name.empty() || o.name_ns >= name_ns)) {
+    name = o.name;
+    name_ns = o.name_ns;
+  }
+  calls += o.calls;
+  errors += o.errors;
+  syscall_ns += o.syscall_ns;
+}
+
 Aggregator::Aggregator() : direct_(kDirect) {}
-Aggregator::Aggregator(Aggregator&&) noexcept = default;
-Aggregator& Aggregator::operator=(Aggregator&&) noexcept = default;
+Aggregator::Aggregator(Aggregator&& o) noexcept {
+  *this = std::move(o);
+}
+
+Aggregator& Aggregator::operator=(Aggregator&& o) noexcept {
+  // The caches point into map nodes, which move along with the maps: keep them here, and leave
+  // none behind in `o`.
+  if (this == &o)
+    return *this;
+  direct_ = std::move(o.direct_);
+  other_ = std::move(o.other_);
+  processes_ = std::move(o.processes_);
+  std::copy(std::begin(o.recent_), std::end(o.recent_), std::begin(recent_));
+  next_slot_ = o.next_slot_;
+  track_threads_ = o.track_threads_;
+  threads_ = std::move(o.threads_);
+  last_thread_key_ = o.last_thread_key_;
+  last_thread_ = o.last_thread_;
+  lost_events_ = o.lost_events_;
+  std::fill(std::begin(o.recent_), std::end(o.recent_), ProcessSlot{});
+  o.last_thread_ = nullptr;
+  o.direct_.clear();
+  o.direct_.resize(kDirect);
+  o.other_.clear();
+  o.processes_.clear();
+  o.threads_.clear();
+  return *this;
+}
 Aggregator::~Aggregator() = default;
 
 SyscallStats& Aggregator::StatsFor(uint32_t arch, int32_t nr) {
@@ -65,11 +108,28 @@ SyscallStats& Aggregator::StatsFor(uint32_t arch, int32_t nr) {
 
 ProcessStats& Aggregator::ProcessFor(int32_t trace, int32_t pid) {
   ProcessKey key{trace, pid};
-  if (last_process_ && key == last_key_)
-    return *last_process_;
-  last_key_ = key;
-  last_process_ = &processes_[key];  // std::map nodes never move
-  return *last_process_;
+  // A few recently used processes: events of concurrent processes interleave.
+  for (const ProcessSlot& slot : recent_)
+    if (slot.stats && slot.key == key)
+      return *slot.stats;
+  ProcessSlot& slot = recent_[next_slot_++ % kRecent];
+  slot.key = key;
+  slot.stats = &processes_[key];  // std::map nodes never move
+  return *slot.stats;
+}
+
+ThreadStats& Aggregator::ThreadFor(int32_t trace, int32_t tid, int32_t pid, uint64_t time_ns) {
+  ThreadKey key{trace, tid};
+  if (!last_thread_ || !(key == last_thread_key_)) {
+    last_thread_key_ = key;
+    last_thread_ = &threads_[key];  // std::map nodes never move
+  }
+  ThreadStats& t = *last_thread_;
+  if (pid)
+    t.pid = pid;
+  t.first_ns = std::min(t.first_ns, time_ns);
+  t.last_ns = std::max(t.last_ns, time_ns);
+  return t;
 }
 
 void Aggregator::AddSyscall(int32_t trace, const format::SyscallRecord& r) {
@@ -78,18 +138,29 @@ void Aggregator::AddSyscall(int32_t trace, const format::SyscallRecord& r) {
   SyscallStats& s = StatsFor(r.arch, r.nr);
   ProcessStats& p = ProcessFor(trace, r.pid);
   uint64_t t = r.time_ns();
-  p.first_ns = std::min(p.first_ns, r.entry_ns ? r.entry_ns : t);
+  uint64_t first = r.entry_ns ? r.entry_ns : t;
+  p.first_ns = std::min(p.first_ns, first);
   p.last_ns = std::max(p.last_ns, t);
+  ThreadStats* th = nullptr;
+  if (track_threads_) {
+    th = &ThreadFor(trace, r.tid, r.pid, t);
+    th->first_ns = std::min(th->first_ns, first);
+  }
   if (r.flags & (format::kSyscallNoReturn | format::kSyscallDetached)) {
     s.unfinished++;
     return;
   }
   s.calls++;
   p.calls++;
-  if (r.ret >= -4095 && r.ret <= -1) {
+  bool error = r.ret >= -4095 && r.ret <= -1;
+  if (error) {
     s.errors++;
     p.errors++;
     s.errnos[static_cast<int>(-r.ret)]++;
+  }
+  if (th) {
+    th->calls++;
+    th->errors += error;
   }
   if (r.flags & format::kSyscallNoEntry) {
     s.no_entry++;
@@ -99,12 +170,31 @@ void Aggregator::AddSyscall(int32_t trace, const format::SyscallRecord& r) {
   s.total_ns += latency;
   s.latency.Add(latency);
   p.syscall_ns += latency;
+  if (th)
+    th->syscall_ns += latency;
+}
+
+void Aggregator::AddThreadName(int32_t trace,
+                               int32_t tid,
+                               std::string_view name,
+                               uint64_t time_ns) {
+  if (!track_threads_)
+    return;
+  ThreadStats& t = ThreadFor(trace, tid, 0, time_ns);
+  if (t.name.empty() || time_ns >= t.name_ns) {
+    t.name = std::string(name.substr(0, name.find('\0')));
+    t.name_ns = time_ns;
+  }
 }
 
 void Aggregator::AddSpawn(int32_t trace, const format::SpawnRecord& r) {
   ProcessStats& parent = ProcessFor(trace, r.pid);
   parent.first_ns = std::min(parent.first_ns, r.time_ns);
   parent.last_ns = std::max(parent.last_ns, r.time_ns);
+  if (track_threads_) {
+    ThreadFor(trace, r.tid, r.pid, r.time_ns);
+    ThreadFor(trace, r.child_tid, r.child_pid ? r.child_pid : r.child_tid, r.time_ns);
+  }
   if (r.child_pid == r.pid || (r.clone_flags & kCloneThread)) {
     parent.threads_spawned++;
     return;
@@ -123,6 +213,8 @@ void Aggregator::AddExec(int32_t trace, const format::ExecRecord& r) {
   ProcessStats& p = ProcessFor(trace, r.pid);
   p.first_ns = std::min(p.first_ns, r.time_ns);
   p.last_ns = std::max(p.last_ns, r.time_ns);
+  if (track_threads_)
+    ThreadFor(trace, r.tid, r.pid, r.time_ns);
   auto entry = std::make_pair(r.time_ns, Basename(r.path));
   p.execs.insert(std::upper_bound(p.execs.begin(), p.execs.end(), entry), std::move(entry));
 }
@@ -131,6 +223,8 @@ void Aggregator::AddExit(int32_t trace, const format::ExitRecord& r) {
   ProcessStats& p = ProcessFor(trace, r.pid);
   p.first_ns = std::min(p.first_ns, r.time_ns);
   p.last_ns = std::max(p.last_ns, r.time_ns);
+  if (track_threads_)
+    ThreadFor(trace, r.tid, r.pid, r.time_ns).exited = true;
   if (r.thread_only)
     return;
   if (!p.exited || r.time_ns > p.exit_ns) {
@@ -142,10 +236,12 @@ void Aggregator::AddExit(int32_t trace, const format::ExitRecord& r) {
   }
 }
 
-void Aggregator::AddOther(int32_t trace, int32_t pid, uint64_t time_ns) {
+void Aggregator::AddOther(int32_t trace, int32_t pid, uint64_t time_ns, int32_t tid) {
   ProcessStats& p = ProcessFor(trace, pid);
   p.first_ns = std::min(p.first_ns, time_ns);
   p.last_ns = std::max(p.last_ns, time_ns);
+  if (track_threads_ && tid)
+    ThreadFor(trace, tid, pid, time_ns);
 }
 
 void Aggregator::Merge(const Aggregator& o) {
@@ -156,6 +252,9 @@ void Aggregator::Merge(const Aggregator& o) {
     other_[key].Merge(stats);
   for (const auto& [key, stats] : o.processes_)
     processes_[key].Merge(stats);
+  for (const auto& [key, stats] : o.threads_)
+    threads_[key].Merge(stats);
+  track_threads_ = track_threads_ || o.track_threads_;
   lost_events_ += o.lost_events_;
 }
 
@@ -193,6 +292,27 @@ std::string ProcessName(const std::map<ProcessKey, ProcessStats>& processes,
       !root_commands[key.trace].empty())
     return root_commands[key.trace];
   return "?";
+}
+
+std::string ThreadName(const Aggregator& aggregate,
+                       const ThreadKey& key,
+                       const std::vector<std::string>& root_commands) {
+  auto it = aggregate.threads().find(key);
+  if (it == aggregate.threads().end())
+    return "?";
+  const ThreadStats& t = it->second;
+  ProcessKey pk{key.trace, t.pid ? t.pid : key.tid};
+  if (!t.name.empty()) {
+    // An exec after the name was set resets it to the program's name.
+    bool reset = false;
+    auto p = aggregate.processes().find(pk);
+    if (p != aggregate.processes().end())
+      for (const auto& [at, prog] : p->second.execs)
+        reset = reset || (at > t.name_ns && at <= t.last_ns);
+    if (!reset)
+      return t.name;
+  }
+  return ProcessName(aggregate.processes(), pk, t.last_ns, root_commands);
 }
 
 }  // namespace strec::analyze

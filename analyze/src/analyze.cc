@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "strec/analyze/event_feed.h"
+#include "strec/analyze/stream_feed.h"
 #include "strec/format/trace_reader.h"
 
 namespace strec::analyze {
@@ -186,6 +187,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
     if (h.command() && h.command()->size() > 0)
       facts.command = Basename(h.command()->Get(0)->string_view());
     facts.start_ns = h.monotonic_ns();
+    facts.realtime_ns = h.realtime_ns();
     if (const fb::Footer* f = in.reader->footer(); f && f->lost_events() > 0) {
       footer_lost = true;
       result.warnings.push_back(paths[t] + ": the recorder lost " +
@@ -193,7 +195,9 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
                                 " events; counts are lower bounds");
     }
     const auto& chunks = in.reader->chunks();
-    for (size_t c = 0; c < chunks.size(); c++) {
+    if (options.needs_state())
+      facts.chunks_read = chunks.size();  // the stream pass reads every chunk
+    for (size_t c = 0; c < chunks.size() && !options.needs_state(); c++) {
       // Every syscall record's time is its exit, so a chunk entirely outside the window holds
       // no syscall to count.
       if (!options.whole_trace &&
@@ -206,53 +210,103 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
   }
 
   size_t jobs = static_cast<size_t>(std::max(1, options.jobs));
-  jobs = std::min(jobs, std::max<size_t>(1, work.size()));
-  std::vector<Aggregator> partial(jobs);
-  std::vector<std::vector<uint64_t>> events(jobs, std::vector<uint64_t>(inputs.size()));
-  std::atomic<size_t> next{0};
   std::mutex error_mu;
   size_t error_item = SIZE_MAX;
   Status error;
-  auto worker = [&](size_t w) {
-    format::DecodedChunk chunk;
-    for (;;) {
-      size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= work.size())
-        return;
-      const WorkItem& item = work[i];
-      const Input& in = inputs[item.trace];
-      Status st = in.reader->ReadChunk(item.chunk, &chunk);
-      if (!st.ok()) {
-        // Report the error of the earliest chunk, as a sequential pass would.
-        std::lock_guard lock(error_mu);
-        if (i < error_item) {
-          error_item = i;
-          error = st;
-        }
-        next.store(work.size());
-        return;
-      }
-      for (size_t e = 0; e < chunk.size(); e++)
-        FeedEvent(item.trace, *chunk.event(e), in.filter, &partial[w]);
-      events[w][item.trace] += chunk.size();
+  // Keeps the error of the earliest work item, as a sequential pass would report it.
+  auto fail = [&](size_t item, const Status& st) {
+    std::lock_guard lock(error_mu);
+    if (item < error_item) {
+      error_item = item;
+      error = st;
     }
   };
-  if (jobs == 1) {
-    worker(0);
-  } else {
-    std::vector<std::thread> threads;
-    for (size_t w = 0; w < jobs; w++)
-      threads.emplace_back(worker, w);
-    for (auto& th : threads)
+  auto run = [](size_t threads, const auto& worker) {
+    if (threads == 1) {
+      worker(0);
+      return;
+    }
+    std::vector<std::thread> pool;
+    for (size_t w = 0; w < threads; w++)
+      pool.emplace_back(worker, w);
+    for (auto& th : pool)
       th.join();
+  };
+  result.files = FileTable(options.file_limit);
+  result.slow = SlowCalls(options.slow);
+
+  if (options.needs_state()) {
+    // The stream pass: one trace per thread, all of it (the fd state needs every event).
+    std::vector<Aggregator> partial(inputs.size());
+    std::vector<FileTable> files(inputs.size(), FileTable(options.file_limit));
+    std::vector<SlowCalls> slow(inputs.size(), SlowCalls(options.slow));
+    std::vector<uint64_t> events(inputs.size());
+    std::atomic<size_t> next{0};
+    jobs = std::min(jobs, std::max<size_t>(1, inputs.size()));
+    run(jobs, [&](size_t) {
+      for (;;) {
+        size_t t = next.fetch_add(1, std::memory_order_relaxed);
+        if (t >= inputs.size())
+          return;
+        replay::EventStream stream(std::move(inputs[t].reader));
+        partial[t].set_track_threads(options.threads);
+        StreamSinks sinks;
+        sinks.aggregate = &partial[t];
+        sinks.files = options.files ? &files[t] : nullptr;
+        sinks.slow = options.slow ? &slow[t] : nullptr;
+        sinks.slow_fd_paths = options.slow_fd_paths;
+        Status st = FeedStream(static_cast<int32_t>(t), &stream, inputs[t].filter, &sinks);
+        events[t] = sinks.events;
+        if (!st.ok()) {
+          fail(t, st);
+          next.store(inputs.size());
+          return;
+        }
+      }
+    });
+    if (!error.ok())
+      return error;
+    for (size_t t = 0; t < inputs.size(); t++) {
+      result.aggregate.Merge(partial[t]);
+      result.files.Merge(files[t]);
+      result.slow.Merge(slow[t]);
+      result.traces[t].events = events[t];
+    }
+  } else {
+    jobs = std::min(jobs, std::max<size_t>(1, work.size()));
+    std::vector<Aggregator> partial(jobs);
+    for (Aggregator& a : partial)
+      a.set_track_threads(options.threads);
+    std::vector<std::vector<uint64_t>> events(jobs, std::vector<uint64_t>(inputs.size()));
+    std::atomic<size_t> next{0};
+    run(jobs, [&](size_t w) {
+      format::DecodedChunk chunk;
+      for (;;) {
+        size_t i = next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= work.size())
+          return;
+        const WorkItem& item = work[i];
+        const Input& in = inputs[item.trace];
+        Status st = in.reader->ReadChunk(item.chunk, &chunk);
+        if (!st.ok()) {
+          fail(i, st);
+          next.store(work.size());
+          return;
+        }
+        for (size_t e = 0; e < chunk.size(); e++)
+          FeedEvent(item.trace, *chunk.event(e), in.filter, &partial[w]);
+        events[w][item.trace] += chunk.size();
+      }
+    });
+    if (!error.ok())
+      return error;
+    for (size_t w = 0; w < jobs; w++) {
+      result.aggregate.Merge(partial[w]);
+      for (size_t t = 0; t < inputs.size(); t++)
+        result.traces[t].events += events[w][t];
+    }
   }
-  if (!error.ok())
-    return error;
-  for (size_t w = 0; w < jobs; w++) {
-    result.aggregate.Merge(partial[w]);
-    for (size_t t = 0; t < inputs.size(); t++)
-      result.traces[t].events += events[w][t];
-  }
+  result.aggregate.set_track_threads(options.threads);
   if (result.aggregate.lost_events() > 0 && !footer_lost)
     result.warnings.push_back("the recorder lost " +
                               std::to_string(result.aggregate.lost_events()) +

@@ -1,11 +1,13 @@
 // strec-analyze's command line (CLI11 stays in this file).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/cli.h"
+#include "strec/analyze/files.h"
 #include "strec/analyze/report.h"
 
 namespace strec::analyze {
@@ -15,13 +17,17 @@ int AnalyzeMain(int argc, char** argv) {
       "strec-analyze: statistics over .strec traces. By default, the table `strace -c -w` "
       "prints\n(time from syscall entry to exit), for all the traces given, merged.\n\n"
       "usage: strec-analyze [-S SORTBY] [-e trace=SET] [-p PID]... [--since T] [--until T]\n"
-      "                     [--percentiles] [--errors] [--by process] [--format F] TRACE...",
+      "                     [--percentiles] [--errors] [--by process|thread|file]...\n"
+      "                     [--slow N [-y]] [--format table|json|csv] TRACE...",
       "strec-analyze"};
   std::vector<std::string> traces;
-  std::string sort = "time", expr, format = "table", by, since, until, output;
+  std::string sort = "time", expr, format = "table", since, until, output;
+  std::vector<std::string> by;
   std::vector<int32_t> pids;
   bool percentiles = false, errors = false, compat_c = false, compat_w = false;
+  bool threads = false, fd_paths = false;
   int jobs = 2;
+  size_t slow = 0, max_files = FileTable::kDefaultLimit;
   app.add_option("traces", traces, "trace files (several are merged)")->required();
   app.add_option("-S,--sort", sort,
                  "sort the syscall rows by: time (default), calls, errors, name, avg-time, "
@@ -38,10 +44,30 @@ int AnalyzeMain(int argc, char** argv) {
   app.add_flag("--percentiles", percentiles,
                "per syscall latency p50/p90/p99/max (log histogram, within 0.8%)");
   app.add_flag("--errors", errors, "per syscall, the errno names of its failures");
-  app.add_option("--by", by, "per-entity view: process")->check(CLI::IsMember({"process"}));
+  app.add_option("--by", by,
+                 "per-entity view, repeatable: process (pid, command, threads, calls, errors, "
+                 "time, lifetime, exit status); thread (pid, tid, command or prctl name, calls, "
+                 "errors, time, lifetime); file (per path through the fd state: calls, errors, "
+                 "time, opens, reads and writes with bytes; sockets and pipes as socket:[N], "
+                 "pipe:[N])")
+      ->check(CLI::IsMember({"process", "thread", "file"}))
+      ->delimiter(',')
+      ->take_all()
+      ->allow_extra_args(false);
+  app.add_flag("--threads", threads, "with --by process: one row per thread (= --by thread)");
+  app.add_option("--slow", slow,
+                 "the N slowest calls: duration, pid, tid, start (after the trace's start and "
+                 "UTC) and the call as strace prints it");
+  app.add_flag("-y", fd_paths, "with --slow: print fd paths in the calls (strace -y)");
+  app.add_option("--max-files", max_files,
+                 "--by file keeps at most N distinct paths; later ones are summed in one "
+                 "'(other paths)' row")
+      ->default_val(FileTable::kDefaultLimit)
+      ->check(CLI::PositiveNumber);
   app.add_option("--format", format, "table (default), json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  app.add_option("-j,--jobs", jobs, "threads decoding chunks")
+  app.add_option("-j,--jobs", jobs,
+                 "threads: decoding chunks; with --by file or --slow, one trace each")
       ->default_val(2)
       ->check(CLI::Range(1, 64));
   app.add_option("-o,--output", output, "write the report to FILE instead of stdout");
@@ -49,6 +75,8 @@ int AnalyzeMain(int argc, char** argv) {
   app.add_flag("-w", compat_w, "ignored: times are always entry-to-exit (strace habit)");
   app.footer(
       "\nOnly calls that returned are counted, as strace -c does (exit_group is not listed).\n"
+      "--by file and --slow read each trace in order through the fd state (one thread per\n"
+      "trace); the other views decode chunks in parallel (-j).\n"
       "Exit status: 0 on success, 1 if a trace could not be read, 2 for a usage error.");
   try {
     app.parse(argc, argv);
@@ -86,11 +114,32 @@ int AnalyzeMain(int argc, char** argv) {
     ro.views.push_back(View::kPercentiles);
   if (errors)
     ro.views.push_back(View::kErrors);
-  if (by == "process")
+  auto wants = [&](const char* v) { return std::find(by.begin(), by.end(), v) != by.end(); };
+  bool by_thread = wants("thread") || (threads && wants("process"));
+  if (threads && !wants("process")) {
+    std::cerr << "strec-analyze: --threads goes with --by process\n";
+    return 2;
+  }
+  if (fd_paths && slow == 0) {
+    std::cerr << "strec-analyze: -y goes with --slow N\n";
+    return 2;
+  }
+  if (wants("process") && !threads)
     ro.views.push_back(View::kProcesses);
+  if (by_thread)
+    ro.views.push_back(View::kThreads);
+  if (wants("file"))
+    ro.views.push_back(View::kFiles);
+  if (slow > 0)
+    ro.views.push_back(View::kSlow);
   if (ro.views.empty())
     ro.views.push_back(View::kSummary);
-  ao.whole_trace = by == "process";
+  ao.whole_trace = wants("process") || by_thread;
+  ao.threads = by_thread;
+  ao.files = wants("file");
+  ao.file_limit = max_files;
+  ao.slow = slow;
+  ao.slow_fd_paths = fd_paths;
   auto key = ParseSortKey(sort);
   if (!key) {
     std::cerr << "strec-analyze: invalid sortby: '" << sort << "'\n";

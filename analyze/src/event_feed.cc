@@ -3,6 +3,12 @@
 #include <algorithm>
 
 namespace strec::analyze {
+namespace {
+
+constexpr int kPrctl = 157;          // x86_64 __NR_prctl
+constexpr uint64_t kPrSetName = 15;  // PR_SET_NAME
+
+}  // namespace
 
 bool EventFilter::WantsPid(int32_t pid, int32_t tid) const {
   return pids.empty() || std::binary_search(pids.begin(), pids.end(), pid) ||
@@ -33,10 +39,18 @@ void FeedEvent(int32_t trace, const fb::Event& e, const EventFilter& f, Aggregat
       uint64_t t = r.time_ns();
       if (r.phase == fb::SyscallPhase::Entry || t < f.since_ns || t > f.until_ns ||
           (f.syscalls && !f.syscalls->Contains(r.nr))) {
-        agg->AddOther(trace, pid, t);
+        agg->AddOther(trace, pid, t, tid);
         return;
       }
       agg->AddSyscall(trace, r);
+      if (r.arch == format::kArchX86_64 && r.nr == kPrctl && s->a0() == kPrSetName && r.ret == 0 &&
+          s->buffers())
+        for (const fb::Buffer* b : *s->buffers())
+          if (b->arg() == 1 && b->kind() == format::kBufferString && b->data())
+            agg->AddThreadName(trace, tid,
+                               std::string_view(reinterpret_cast<const char*>(b->data()->data()),
+                                                b->data()->size()),
+                               t);
       return;
     }
     case fb::Body::Spawn: {
@@ -65,7 +79,7 @@ void FeedEvent(int32_t trace, const fb::Event& e, const EventFilter& f, Aggregat
       return;
     }
     default:
-      agg->AddOther(trace, pid, format::EventTime(e));
+      agg->AddOther(trace, pid, format::EventTime(e), tid);
       return;
   }
 }

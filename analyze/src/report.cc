@@ -4,15 +4,35 @@
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
+#include <ctime>
 #include <map>
+#include <tuple>
 
-#include "strec/analyze/names.h"
 #include "strec/format/syscall_table.h"
+#include "strec/replay/xlat.h"
 
 namespace strec::analyze {
 namespace {
 
 constexpr uint64_t kNsPerSec = 1'000'000'000;
+
+// Names from replay's tables (format/xlat), with a fallback for numbers without one.
+std::string ErrnoName(int err) {
+  if (const char* name = replay::ErrnoName(err))
+    return name;
+  std::string name = "E";  // (built in steps: GCC 12 warns on "E" + std::string)
+  name += std::to_string(err);
+  return name;
+}
+
+std::string SignalName(int signo) {
+  std::string name = replay::SignalName(signo);
+  if (name.starts_with("SIG"))
+    return name;
+  std::string out = "SIG";
+  out += name;
+  return out;
+}
 
 // strace's ts_float(): seconds as a double, from whole seconds and nanoseconds.
 double TsFloat(uint64_t ns) {
@@ -437,6 +457,222 @@ void ProcessesCsv(const std::vector<ProcRow>& rows, std::ostream& out) {
         << CsvField(r.status) << "\n";
 }
 
+// ---- threads ----
+
+struct ThreadRow {
+  ThreadKey key;
+  const ThreadStats* t;
+  std::string name;
+  uint64_t lifetime_ns;
+};
+
+std::vector<ThreadRow> ThreadRows(const Analysis& a) {
+  std::vector<ThreadRow> out;
+  std::vector<std::string> roots = a.RootCommands();
+  for (const auto& [key, t] : a.aggregate.threads()) {
+    uint64_t life = t.last_ns > t.first_ns && t.first_ns != UINT64_MAX ? t.last_ns - t.first_ns : 0;
+    out.push_back({key, &t, ThreadName(a.aggregate, key, roots), life});
+  }
+  // By process, then thread id (the map's order is trace, tid).
+  std::stable_sort(out.begin(), out.end(), [](const ThreadRow& x, const ThreadRow& y) {
+    return std::tie(x.key.trace, x.t->pid) < std::tie(y.key.trace, y.t->pid);
+  });
+  return out;
+}
+
+void ThreadsTable(const std::vector<ThreadRow>& rows, bool show_trace, std::ostream& out) {
+  size_t name_max = 7;
+  for (const ThreadRow& r : rows)
+    name_max = std::max(name_max, r.name.size());
+  int w_name = static_cast<int>(std::max<size_t>(16, name_max + 1));
+  out << (show_trace ? Printf("%5s ", "trace") : "")
+      << Printf("%7s %7s %-*s %9s %9s %11s %11s\n", "pid", "tid", w_name, "command", "calls",
+                "errors", "seconds", "lifetime");
+  out << (show_trace ? std::string(5, '-') + " " : "") << std::string(7, '-') << " "
+      << std::string(7, '-') << " " << std::string(w_name, '-') << " " << std::string(9, '-') << " "
+      << std::string(9, '-') << " " << std::string(11, '-') << " " << std::string(11, '-') << "\n";
+  for (const ThreadRow& r : rows) {
+    if (show_trace)
+      out << Printf("%5d ", r.key.trace);
+    out << Printf("%7d %7d %-*s %9" PRIu64 " %9" PRIu64 " %11.6f %11.6f\n", r.t->pid, r.key.tid,
+                  w_name, Printable(r.name).c_str(), r.t->calls, r.t->errors,
+                  TsFloat(r.t->syscall_ns), TsFloat(r.lifetime_ns));
+  }
+}
+
+std::string ThreadsJson(const std::vector<ThreadRow>& rows) {
+  std::string out = "[";
+  for (size_t i = 0; i < rows.size(); i++) {
+    const ThreadRow& r = rows[i];
+    out += Printf(
+        "%s\n    {\"trace\": %d, \"pid\": %d, \"tid\": %d, \"command\": %s, \"calls\": "
+        "%" PRIu64 ", \"errors\": %" PRIu64 ", \"syscall_ns\": %" PRIu64
+        ", \"lifetime_ns\": %" PRIu64 ", \"exited\": %s}",
+        i ? "," : "", r.key.trace, r.t->pid, r.key.tid, JsonString(r.name).c_str(), r.t->calls,
+        r.t->errors, r.t->syscall_ns, r.lifetime_ns, r.t->exited ? "true" : "false");
+  }
+  return out + (rows.empty() ? "]" : "\n  ]");
+}
+
+void ThreadsCsv(const std::vector<ThreadRow>& rows, std::ostream& out) {
+  out << "trace,pid,tid,command,calls,errors,syscall_ns,lifetime_ns,exited\n";
+  for (const ThreadRow& r : rows)
+    out << Printf("%d,%d,%d,", r.key.trace, r.t->pid, r.key.tid) << CsvField(r.name)
+        << Printf(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%d\n", r.t->calls, r.t->errors,
+                  r.t->syscall_ns, r.lifetime_ns, r.t->exited ? 1 : 0);
+}
+
+// ---- files ----
+
+constexpr const char* kOtherPaths = "(other paths)";
+
+struct FileRow {
+  std::string path;
+  const FileStats* f;
+};
+
+std::vector<FileRow> FileRows(const Analysis& a, SortKey key) {
+  std::vector<FileRow> rows;
+  for (const auto& [path, f] : a.files.paths())
+    rows.push_back({path, &f});
+  // Name order first: the tie-break of every other key, and independent of hashing.
+  std::sort(rows.begin(), rows.end(),
+            [](const FileRow& x, const FileRow& y) { return x.path < y.path; });
+  auto by = [&](auto value) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const FileRow& x, const FileRow& y) { return value(x) > value(y); });
+  };
+  switch (key) {
+    case SortKey::kCalls:
+      by([](const FileRow& r) { return r.f->calls; });
+      break;
+    case SortKey::kErrors:
+      by([](const FileRow& r) { return r.f->errors; });
+      break;
+    case SortKey::kName:
+    case SortKey::kNothing:
+      break;
+    default:
+      by([](const FileRow& r) { return r.f->syscall_ns; });
+      break;
+  }
+  if (a.files.overflow().calls > 0)
+    rows.push_back({kOtherPaths, &a.files.overflow()});
+  return rows;
+}
+
+void FilesTable(const std::vector<FileRow>& rows, std::ostream& out) {
+  out << Printf("%11s %9s %9s %7s %9s %12s %9s %12s %s\n", "seconds", "calls", "errors", "opens",
+                "reads", "read bytes", "writes", "write bytes", "path");
+  std::string divider =
+      std::string(11, '-') + " " + std::string(9, '-') + " " + std::string(9, '-') + " " +
+      std::string(7, '-') + " " + std::string(9, '-') + " " + std::string(12, '-') + " " +
+      std::string(9, '-') + " " + std::string(12, '-') + " " + std::string(16, '-') + "\n";
+  out << divider;
+  for (const FileRow& r : rows) {
+    const FileStats& f = *r.f;
+    out << Printf("%11.6f %9" PRIu64 " %9" PRIu64 " %7" PRIu64 " %9" PRIu64 " %12" PRIu64
+                  " %9" PRIu64 " %12" PRIu64 " %s\n",
+                  TsFloat(f.syscall_ns), f.calls, f.errors, f.opens, f.reads, f.read_bytes,
+                  f.writes, f.write_bytes, Printable(r.path).c_str());
+  }
+}
+
+std::string FilesJson(const std::vector<FileRow>& rows, const Analysis& a) {
+  std::string out = "{\"limit\": " + std::to_string(a.files.limit()) + ", \"paths\": [";
+  for (size_t i = 0; i < rows.size(); i++) {
+    const FileStats& f = *rows[i].f;
+    bool other = rows[i].f == &a.files.overflow();
+    out += Printf("%s\n    {\"path\": %s, \"calls\": %" PRIu64 ", \"errors\": %" PRIu64
+                  ", \"syscall_ns\": %" PRIu64 ", \"opens\": %" PRIu64 ", \"reads\": %" PRIu64
+                  ", \"read_bytes\": %" PRIu64 ", \"writes\": %" PRIu64
+                  ", \"write_bytes\": %" PRIu64 "%s}",
+                  i ? "," : "", other ? "null" : JsonString(rows[i].path).c_str(), f.calls,
+                  f.errors, f.syscall_ns, f.opens, f.reads, f.read_bytes, f.writes, f.write_bytes,
+                  other ? ", \"overflow\": true" : "");
+  }
+  return out + (rows.empty() ? "]}" : "\n  ]}");
+}
+
+void FilesCsv(const std::vector<FileRow>& rows, std::ostream& out) {
+  out << "path,calls,errors,syscall_ns,opens,reads,read_bytes,writes,write_bytes\n";
+  for (const FileRow& r : rows) {
+    const FileStats& f = *r.f;
+    out << CsvField(r.path)
+        << Printf(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                  ",%" PRIu64 ",%" PRIu64 "\n",
+                  f.calls, f.errors, f.syscall_ns, f.opens, f.reads, f.read_bytes, f.writes,
+                  f.write_bytes);
+  }
+}
+
+// ---- slowest calls ----
+
+// CLOCK_REALTIME ns as 2023-11-14T22:13:20.000001Z (UTC, microseconds as strace -tt).
+std::string IsoTime(uint64_t realtime_ns) {
+  time_t sec = static_cast<time_t>(realtime_ns / kNsPerSec);
+  struct tm tm;
+  gmtime_r(&sec, &tm);
+  return Printf("%04d-%02d-%02dT%02d:%02d:%02d.%06" PRIu64 "Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, realtime_ns % kNsPerSec / 1000);
+}
+
+struct SlowRow {
+  const SlowCall* c;
+  uint64_t relative_ns;  // entry after the trace's start
+  uint64_t realtime_ns;  // entry, wall clock
+};
+
+std::vector<SlowRow> SlowRows(const Analysis& a, const std::vector<SlowCall>& calls) {
+  std::vector<SlowRow> rows;
+  for (const SlowCall& c : calls) {
+    const TraceFacts& t = a.traces[static_cast<size_t>(c.trace)];
+    uint64_t rel = c.entry_ns > t.start_ns ? c.entry_ns - t.start_ns : 0;
+    int64_t real = static_cast<int64_t>(t.realtime_ns) +
+                   (static_cast<int64_t>(c.entry_ns) - static_cast<int64_t>(t.start_ns));
+    rows.push_back({&c, rel, static_cast<uint64_t>(std::max<int64_t>(real, 0))});
+  }
+  return rows;
+}
+
+void SlowTable(const std::vector<SlowRow>& rows, bool show_trace, std::ostream& out) {
+  out << (show_trace ? Printf("%5s ", "trace") : "")
+      << Printf("%11s %7s %7s %11s %-27s %s\n", "seconds", "pid", "tid", "start", "start (UTC)",
+                "call");
+  out << (show_trace ? std::string(5, '-') + " " : "") << std::string(11, '-') << " "
+      << std::string(7, '-') << " " << std::string(7, '-') << " " << std::string(11, '-') << " "
+      << std::string(27, '-') << " " << std::string(16, '-') << "\n";
+  for (const SlowRow& r : rows) {
+    if (show_trace)
+      out << Printf("%5d ", r.c->trace);
+    out << Printf("%11.6f %7d %7d %11.6f %-27s %s\n", TsFloat(r.c->duration_ns()), r.c->pid,
+                  r.c->tid, TsFloat(r.relative_ns), IsoTime(r.realtime_ns).c_str(),
+                  Printable(r.c->text).c_str());
+  }
+}
+
+std::string SlowJson(const std::vector<SlowRow>& rows) {
+  std::string out = "[";
+  for (size_t i = 0; i < rows.size(); i++) {
+    const SlowRow& r = rows[i];
+    out += Printf("%s\n    {\"trace\": %d, \"pid\": %d, \"tid\": %d, \"duration_ns\": %" PRIu64
+                  ", \"start_ns\": %" PRIu64 ", \"start_realtime_ns\": %" PRIu64
+                  ", \"start\": \"%s\", \"call\": %s}",
+                  i ? "," : "", r.c->trace, r.c->pid, r.c->tid, r.c->duration_ns(), r.relative_ns,
+                  r.realtime_ns, IsoTime(r.realtime_ns).c_str(), JsonString(r.c->text).c_str());
+  }
+  return out + (rows.empty() ? "]" : "\n  ]");
+}
+
+void SlowCsv(const std::vector<SlowRow>& rows, std::ostream& out) {
+  out << "trace,pid,tid,duration_ns,start_ns,start_realtime_ns,start,call\n";
+  for (const SlowRow& r : rows)
+    out << Printf("%d,%d,%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,", r.c->trace, r.c->pid,
+                  r.c->tid, r.c->duration_ns(), r.relative_ns, r.realtime_ns,
+                  IsoTime(r.realtime_ns).c_str())
+        << CsvField(r.c->text) << "\n";
+}
+
 const char* ViewKey(View v) {
   switch (v) {
     case View::kSummary:
@@ -447,6 +683,12 @@ const char* ViewKey(View v) {
       return "errors";
     case View::kProcesses:
       return "processes";
+    case View::kThreads:
+      return "threads";
+    case View::kFiles:
+      return "files";
+    case View::kSlow:
+      return "slowest";
   }
   return "";
 }
@@ -504,6 +746,7 @@ Status WriteReport(const Analysis& a, const ReportOptions& o, std::ostream& out)
   std::vector<Row> rows = Rows(a.aggregate);
   SortRows(&rows, o.sort);
   std::vector<Row> error_rows = rows;
+  std::vector<SlowCall> slow = a.slow.Sorted();
   if (o.format == OutputFormat::kJson) {
     out << "{\n  \"traces\": [";
     for (size_t i = 0; i < a.traces.size(); i++)
@@ -523,6 +766,15 @@ Status WriteReport(const Analysis& a, const ReportOptions& o, std::ostream& out)
           break;
         case View::kProcesses:
           out << ProcessesJson(ProcRows(a));
+          break;
+        case View::kThreads:
+          out << ThreadsJson(ThreadRows(a));
+          break;
+        case View::kFiles:
+          out << FilesJson(FileRows(a, o.sort), a);
+          break;
+        case View::kSlow:
+          out << SlowJson(SlowRows(a, slow));
           break;
       }
     }
@@ -550,6 +802,21 @@ Status WriteReport(const Analysis& a, const ReportOptions& o, std::ostream& out)
       case View::kProcesses: {
         auto p = ProcRows(a);
         table ? ProcessesTable(p, a.traces.size() > 1, out) : ProcessesCsv(p, out);
+        break;
+      }
+      case View::kThreads: {
+        auto t = ThreadRows(a);
+        table ? ThreadsTable(t, a.traces.size() > 1, out) : ThreadsCsv(t, out);
+        break;
+      }
+      case View::kFiles: {
+        auto f = FileRows(a, o.sort);
+        table ? FilesTable(f, out) : FilesCsv(f, out);
+        break;
+      }
+      case View::kSlow: {
+        auto r = SlowRows(a, slow);
+        table ? SlowTable(r, a.traces.size() > 1, out) : SlowCsv(r, out);
         break;
       }
     }

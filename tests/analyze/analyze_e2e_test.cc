@@ -209,6 +209,115 @@ INSTANTIATE_TEST_SUITE_P(Programs,
                            return std::string(info.param.program);
                          });
 
+// --by file on a recorded program: the per-path counts of tests/programs/files, worked out from
+// its source (the times vary, the rest does not).
+class FileViewAnalyzeE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why = PtraceUnavailable();
+    if (!why.empty())
+      GTEST_SKIP() << why;
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(FileViewAnalyzeE2ETest, ByFileCountsOfTheFilesProgram) {
+  char real[4096];
+  ASSERT_NE(realpath(dir_.path().c_str(), real), nullptr);
+  std::string d = real;  // the kernel's name of the directory (readlink of the fds)
+  ASSERT_EQ(RunCommand({kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/files", d},
+                       dir_.File("r.out"), dir_.File("r.err")),
+            0)
+      << Slurp(dir_.File("r.err"));
+  ASSERT_EQ(RunCommand({kAnalyze, "--by", "file", "--format", "csv", "-o", dir_.File("a.csv"),
+                        dir_.File("t.strec")},
+                       dir_.File("a.out"), dir_.File("a.err")),
+            0)
+      << Slurp(dir_.File("a.err"));
+  // path -> the row without its syscall_ns field.
+  std::map<std::string, std::string> rows;
+  std::istringstream in(Slurp(dir_.File("a.csv")));
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');)
+      f.push_back(x);
+    if (f.size() == 9)
+      rows[f[0]] =
+          f[1] + "," + f[2] + "," + f[4] + "," + f[5] + "," + f[6] + "," + f[7] + "," + f[8];
+  }
+  // calls,errors,opens,reads,read_bytes,writes,write_bytes. files.txt: creat, close, openat,
+  // write (12 bytes), lseek, read (12), read (0), newfstatat(fd, "", AT_EMPTY_PATH), fstat,
+  // pread64 (6), rename (its first path); then the fd names the renamed file, unlink marks it
+  // deleted, and the last close is on "... (deleted)", as strace -y shows it.
+  EXPECT_EQ(rows[d + "/does-not-exist"], "1,1,0,0,0,0,0");
+  EXPECT_EQ(rows[d + "/files.txt"], "11,0,2,3,18,1,12");
+  EXPECT_EQ(rows[d + "/files-renamed.txt"], "1,0,0,0,0,0,0");
+  EXPECT_EQ(rows[d + "/files-renamed.txt (deleted)"], "1,0,0,0,0,0,0");
+}
+
+// --slow and --by thread on recorded programs: the sleeper's three 50 ms sleeps are its three
+// slowest calls; the threads program has its main thread and 3 workers.
+TEST_F(FileViewAnalyzeE2ETest, SlowAndThreadsOfRecordedPrograms) {
+  ASSERT_EQ(RunCommand(
+                {kRecorder, "-q", "-o", dir_.File("s.strec"), "--", kPrograms + "/sleeper", "0.15"},
+                dir_.File("r.out"), dir_.File("r.err")),
+            0)
+      << Slurp(dir_.File("r.err"));
+  ASSERT_EQ(RunCommand({kAnalyze, "--slow", "3", "--format", "csv", "-o", dir_.File("slow.csv"),
+                        dir_.File("s.strec")},
+                       dir_.File("a.out"), dir_.File("a.err")),
+            0)
+      << Slurp(dir_.File("a.err"));
+  std::istringstream slow(Slurp(dir_.File("slow.csv")));
+  std::string line;
+  std::getline(slow, line);
+  EXPECT_EQ(line, "trace,pid,tid,duration_ns,start_ns,start_realtime_ns,start,call");
+  int rows = 0;
+  while (std::getline(slow, line)) {
+    rows++;
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');)
+      f.push_back(x);
+    ASSERT_GE(f.size(), 8u) << line;
+    EXPECT_GE(std::stoull(f[3]), 50'000'000u) << line;
+    EXPECT_NE(line.find(",\"clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=50000000}, "),
+              std::string::npos)
+        << line;
+  }
+  EXPECT_EQ(rows, 3);
+
+  ASSERT_EQ(RunCommand({kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/threads"},
+                       dir_.File("r.out"), dir_.File("r.err")),
+            0)
+      << Slurp(dir_.File("r.err"));
+  ASSERT_EQ(RunCommand({kAnalyze, "--by", "thread", "--format", "csv", "-o",
+                        dir_.File("threads.csv"), dir_.File("t.strec")},
+                       dir_.File("a.out"), dir_.File("a.err")),
+            0)
+      << Slurp(dir_.File("a.err"));
+  std::istringstream threads(Slurp(dir_.File("threads.csv")));
+  std::getline(threads, line);
+  std::set<std::string> pids, tids;
+  rows = 0;
+  while (std::getline(threads, line)) {
+    rows++;
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');)
+      f.push_back(x);
+    ASSERT_EQ(f.size(), 9u) << line;
+    pids.insert(f[1]);
+    tids.insert(f[2]);
+    EXPECT_EQ(f[3], "threads") << line;
+    EXPECT_GT(std::stoull(f[4]), 0u) << line;
+  }
+  EXPECT_EQ(rows, 4);
+  EXPECT_EQ(pids.size(), 1u);
+  EXPECT_EQ(tids.size(), 4u);
+}
+
 // The binary itself (no ptrace): options, formats, exit statuses.
 class CliTest : public ::testing::Test {
  protected:
@@ -257,6 +366,34 @@ TEST_F(CliTest, FormatsAndFilters) {
   EXPECT_NE(out_.find("     10 demo"), std::string::npos) << out_;
 }
 
+TEST_F(CliTest, NewViews) {
+  // pid 10: read (100 ns), read (300 ns); pid 11: open (200 ns, ENOENT), open (400 ns).
+  ASSERT_EQ(Analyze({"--by", "thread", "--format", "csv", dir_.File("t.strec")}), 0) << err_;
+  EXPECT_EQ(out_,
+            "trace,pid,tid,command,calls,errors,syscall_ns,lifetime_ns,exited\n"
+            "0,10,10,demo,2,0,400,2300,0\n"
+            "0,11,11,demo,2,1,600,2400,0\n");
+  std::string threads = out_;
+  ASSERT_EQ(Analyze({"--by", "process", "--threads", "--format", "csv", dir_.File("t.strec")}), 0);
+  EXPECT_EQ(out_, threads);
+  ASSERT_EQ(Analyze({"--slow", "1", "--format", "csv", dir_.File("t.strec")}), 0) << err_;
+  EXPECT_TRUE(
+      out_.starts_with("trace,pid,tid,duration_ns,start_ns,start_realtime_ns,start,call\n"
+                       "0,11,11,400,3000,"))
+      << out_;
+  EXPECT_NE(out_.find(",\"open("), std::string::npos) << out_;
+  // Several views at once, as tables and as one JSON object.
+  ASSERT_EQ(Analyze({"--by", "process,file", "--slow", "2", "--percentiles", dir_.File("t.strec")}),
+            0)
+      << err_;
+  EXPECT_NE(out_.find("read bytes"), std::string::npos) << out_;
+  ASSERT_EQ(Analyze({"--by", "file", "--by", "thread", "--slow", "2", "--format", "json",
+                     dir_.File("t.strec")}),
+            0);
+  for (const char* key : {"\"threads\": [", "\"files\": {", "\"slowest\": ["})
+    EXPECT_NE(out_.find(key), std::string::npos) << key << "\n" << out_;
+}
+
 TEST_F(CliTest, UsageErrors) {
   EXPECT_EQ(Analyze({}), 2);
   EXPECT_EQ(Analyze({"-S", "bogus", dir_.File("t.strec")}), 2);
@@ -264,6 +401,10 @@ TEST_F(CliTest, UsageErrors) {
   EXPECT_EQ(Analyze({"--since", "soon", dir_.File("t.strec")}), 2);
   EXPECT_EQ(Analyze({"-e", "trace=nosuch", dir_.File("t.strec")}), 2);
   EXPECT_EQ(Analyze({"--errors", "--percentiles", "--format", "csv", dir_.File("t.strec")}), 2);
+  EXPECT_EQ(Analyze({"--by", "socket", dir_.File("t.strec")}), 2);
+  EXPECT_EQ(Analyze({"--threads", dir_.File("t.strec")}), 2);
+  EXPECT_EQ(Analyze({"-y", dir_.File("t.strec")}), 2);
+  EXPECT_EQ(Analyze({"--by", "file", "--slow", "1", "--format", "csv", dir_.File("t.strec")}), 2);
   EXPECT_EQ(Analyze({dir_.File("missing.strec")}), 1);
   EXPECT_NE(err_.find("missing.strec"), std::string::npos) << err_;
 }

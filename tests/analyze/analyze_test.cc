@@ -9,7 +9,6 @@
 #include "format/trace_builder.h"
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/histogram.h"
-#include "strec/analyze/names.h"
 #include "strec/analyze/report.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
@@ -340,16 +339,6 @@ TEST(ErrorsTest, TableJsonCsv) {
                 "\"calls\": 2},\n"
                 "    {\"name\": \"read\", \"errno\": \"ERESTARTSYS\", \"errno_value\": 512, "
                 "\"count\": 1, \"calls\": 2}\n  ]\n}\n");
-}
-
-TEST(NamesTest, ErrnoAndSignal) {
-  EXPECT_EQ(ErrnoName(2), "ENOENT");
-  EXPECT_EQ(ErrnoName(11), "EAGAIN");
-  EXPECT_EQ(ErrnoName(133), "EHWPOISON");
-  EXPECT_EQ(ErrnoName(516), "ERESTART_RESTARTBLOCK");
-  EXPECT_EQ(ErrnoName(41), "E41");
-  EXPECT_EQ(SignalName(9), "SIGKILL");
-  EXPECT_EQ(SignalName(34), "SIGRT_2");
 }
 
 void WriteProcesses(const std::string& path) {

@@ -1,13 +1,14 @@
-// Aggregator: the per-syscall and per-process statistics of a stream of events.
+// Aggregator: the per-syscall, per-process and per-thread statistics of a stream of events.
 //
 // It takes backend-neutral records (format::SyscallRecord, SpawnRecord, ExecRecord, ExitRecord),
-// so any event source can feed it: today event_feed.h decodes .strec chunks; later replay/'s
-// event stream. Only finished syscalls count (a Complete or Exit record); Entry records are
-// ignored because their Exit record carries the whole call. Memory is fixed per syscall number
-// (counters, one LogHistogram, an errno map of at most 4095 entries) and per process, never per
-// event. Every statistic is a sum, min, max or a time-ordered pick, so Merge() of aggregates
-// built over any partition of the events gives the same result as one pass over all of them.
-// Not thread-safe: one owner thread; merge per-thread aggregators at the end.
+// so any event source can feed it: event_feed.h from decoded .strec chunks (the parallel chunk
+// pass), stream_feed.h from replay's EventStream (the stateful pass). Only finished syscalls count
+// (a Complete or Exit record); Entry records are ignored because their Exit record carries the
+// whole call. Memory is fixed per syscall number (counters, one LogHistogram, an errno map of at
+// most 4095 entries), per process and (when tracking threads) per thread, never per event. Every
+// statistic is a sum, min, max or a time-ordered pick, so Merge() of aggregates built over any
+// partition of the events gives the same result as one pass over all of them. Not thread-safe: one
+// owner thread; merge per-thread aggregators at the end.
 #ifndef STREC_ANALYZE_AGGREGATOR_H_
 #define STREC_ANALYZE_AGGREGATOR_H_
 
@@ -15,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -67,6 +69,26 @@ struct ProcessStats {
   void Merge(const ProcessStats& other);
 };
 
+// One thread of one trace (kept only when Aggregator::set_track_threads(true)).
+struct ThreadKey {
+  int32_t trace = 0;
+  int32_t tid = 0;
+  auto operator<=>(const ThreadKey&) const = default;
+};
+
+struct ThreadStats {
+  int32_t pid = 0;                 // its thread group
+  uint64_t first_ns = UINT64_MAX;  // its spawn or earliest event
+  uint64_t last_ns = 0;            // its exit or latest event
+  bool exited = false;
+  // The latest name it gave itself with prctl(PR_SET_NAME), and when ("" = never).
+  std::string name;
+  uint64_t name_ns = 0;
+  uint64_t calls = 0, errors = 0, syscall_ns = 0;
+
+  void Merge(const ThreadStats& other);
+};
+
 class Aggregator {
  public:
   Aggregator();
@@ -80,28 +102,46 @@ class Aggregator {
   void AddSpawn(int32_t trace, const format::SpawnRecord& r);
   void AddExec(int32_t trace, const format::ExecRecord& r);
   void AddExit(int32_t trace, const format::ExitRecord& r);
-  // Any other event of a process (signal, detach, fd snapshot): extends its lifetime.
-  void AddOther(int32_t trace, int32_t pid, uint64_t time_ns);
+  // Any other event of a process (signal, detach, fd snapshot, a syscall filtered out): extends
+  // its lifetime, and thread tid's (when given).
+  void AddOther(int32_t trace, int32_t pid, uint64_t time_ns, int32_t tid = 0);
   void AddLoss(uint64_t events) { lost_events_ += events; }
+  // A successful prctl(PR_SET_NAME, name) by thread tid (only kept when tracking threads).
+  void AddThreadName(int32_t trace, int32_t tid, std::string_view name, uint64_t time_ns);
+
+  // Per-thread statistics cost a map lookup per event: off unless a view needs them.
+  void set_track_threads(bool on) { track_threads_ = on; }
+  bool track_threads() const { return track_threads_; }
 
   void Merge(const Aggregator& other);
 
   // Per syscall, ordered by key; only syscalls seen at all.
   std::vector<std::pair<SyscallKey, const SyscallStats*>> Syscalls() const;
   const std::map<ProcessKey, ProcessStats>& processes() const { return processes_; }
+  const std::map<ThreadKey, ThreadStats>& threads() const { return threads_; }
   uint64_t lost_events() const { return lost_events_; }
 
  private:
   SyscallStats& StatsFor(uint32_t arch, int32_t nr);
   ProcessStats& ProcessFor(int32_t trace, int32_t pid);
+  ThreadStats& ThreadFor(int32_t trace, int32_t tid, int32_t pid, uint64_t time_ns);
 
   // x86_64 numbers 0..kDirect-1 index directly; everything else goes through other_.
   static constexpr int kDirect = 1024;
   std::vector<std::unique_ptr<SyscallStats>> direct_;
   std::map<SyscallKey, SyscallStats> other_;
   std::map<ProcessKey, ProcessStats> processes_;
-  ProcessKey last_key_{-1, -1};
-  ProcessStats* last_process_ = nullptr;
+  struct ProcessSlot {
+    ProcessKey key;
+    ProcessStats* stats = nullptr;
+  };
+  static constexpr size_t kRecent = 8;
+  ProcessSlot recent_[kRecent];
+  size_t next_slot_ = 0;
+  bool track_threads_ = false;
+  std::map<ThreadKey, ThreadStats> threads_;
+  ThreadKey last_thread_key_{-1, -1};
+  ThreadStats* last_thread_ = nullptr;
   uint64_t lost_events_ = 0;
 };
 
@@ -111,6 +151,12 @@ std::string ProcessName(const std::map<ProcessKey, ProcessStats>& processes,
                         const ProcessKey& key,
                         uint64_t at_ns,
                         const std::vector<std::string>& root_commands);
+
+// The name a thread is shown with: the name it set with prctl(PR_SET_NAME) if it did so after
+// its process's latest exec, else its process's name at the thread's end.
+std::string ThreadName(const Aggregator& aggregate,
+                       const ThreadKey& key,
+                       const std::vector<std::string>& root_commands);
 
 }  // namespace strec::analyze
 

@@ -1,9 +1,13 @@
 // Analysis of one or more .strec traces: decode, filter, aggregate.
 //
-// AnalyzeTraces() streams: each worker thread holds one decoded chunk and one Aggregator at a
-// time, whatever the trace length. Chunks of all inputs are handed out to `jobs` threads
-// (TraceReader::ReadChunk is thread-safe) and the per-thread aggregates are merged at the end;
-// the result is the same as one sequential pass (see aggregator.h).
+// Two passes, chosen by the views asked for; both stream, in memory bounded whatever the trace
+// length, and give the same Aggregator for the same events:
+// - the chunk pass (views without fd state: summary, percentiles, errors, processes, threads):
+//   chunks of all inputs are handed out to `jobs` threads (TraceReader::ReadChunk is
+//   thread-safe), each holding one decoded chunk and one Aggregator; merged at the end.
+// - the stream pass (--by file, --slow): each trace is read in order through replay's
+//   EventStream, whose State follows processes and fd → path tables (stream_feed.h); traces
+//   run on up to `jobs` threads, one trace per thread, merged in input order.
 #ifndef STREC_ANALYZE_ANALYZE_H_
 #define STREC_ANALYZE_ANALYZE_H_
 
@@ -14,6 +18,8 @@
 #include <vector>
 
 #include "strec/analyze/aggregator.h"
+#include "strec/analyze/files.h"
+#include "strec/analyze/slow_calls.h"
 #include "strec/format/status.h"
 
 namespace strec::analyze {
@@ -35,6 +41,14 @@ struct AnalyzeOptions {
   int jobs = 2;  // decoding threads
   // Read chunks outside the time window too (process names, spawns and exits live there).
   bool whole_trace = false;
+  bool threads = false;  // per-thread statistics (Aggregator::threads())
+  // Views that need the fd state; either selects the stream pass.
+  bool files = false;                            // per-file statistics
+  size_t file_limit = FileTable::kDefaultLimit;  // distinct paths kept; the rest overflow
+  size_t slow = 0;                               // keep the N slowest calls
+  bool slow_fd_paths = false;                    // render their fds as strace -y does
+
+  bool needs_state() const { return files || slow > 0; }
 };
 
 // Facts of one input, for the reports.
@@ -42,12 +56,15 @@ struct TraceFacts {
   std::string path;
   std::string command;       // basename of the recorded command's argv[0], or ""
   uint64_t start_ns = 0;     // monotonic clock at the start of recording
+  uint64_t realtime_ns = 0;  // CLOCK_REALTIME at the same moment (ns since the epoch)
   uint64_t chunks_read = 0;  // chunks decoded (fewer than all when a window skips some)
   uint64_t events = 0;       // events fed
 };
 
 struct Analysis {
   Aggregator aggregate;
+  FileTable files;  // with AnalyzeOptions::files
+  SlowCalls slow;   // with AnalyzeOptions::slow
   std::vector<TraceFacts> traces;
   std::vector<std::string> warnings;  // for stderr: no footer, lost events, ...
 

@@ -1,5 +1,6 @@
-// The bridge from decoded .strec events to the Aggregator, with the user's filters. When replay/
-// gains its event stream, that stream feeds the same Aggregator methods instead.
+// The bridge from decoded .strec chunk events to the Aggregator, with the user's filters: the
+// chunk pass, which needs no fd state and so runs on any chunk in any thread. The stateful pass
+// (stream_feed.h) applies the same filters to replay's events.
 #ifndef STREC_ANALYZE_EVENT_FEED_H_
 #define STREC_ANALYZE_EVENT_FEED_H_
 
