@@ -1,5 +1,8 @@
-// strec-analyze throughput: the default summary (strace -c -w table) over a synthetic trace of
-// about 1M syscalls, decoded on 1 and 2 threads. items_per_second is syscalls/s.
+// strec-analyze throughput, items_per_second = syscalls/s:
+// - BM_Analyze_Summary: the default summary (strace -c -w table) over a synthetic trace of 1M
+//   syscalls without buffers, chunks decoded on 1 and 2 threads (the chunk pass);
+// - BM_Analyze_ByFile: --by file over 1M file syscalls with their buffers (paths, fd paths,
+//   data), read in order through replay's EventStream and fd state (the stream pass).
 // Run: build/bench/analyze_benchmark --benchmark_filter=BM_Analyze
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -53,6 +56,87 @@ class TraceFixture {
   std::string path_;
 };
 
+// Files: 4 processes, each in turn opening one of 100 paths and doing 8 calls on it: openat
+// (with the path and the recorder's fd path), three 64-byte reads, a write to the pipe on fd 1,
+// fstat, lseek, close.
+class FileTraceFixture {
+ public:
+  FileTraceFixture() {
+    char tmpl[] = "/tmp/strec-analyze-bench-XXXXXX";
+    int fd = mkstemp(tmpl);
+    close(fd);
+    path_ = tmpl;
+    format::HeaderInfo h = format::HeaderInfo::ForThisHost();
+    h.command = {"bench"};
+    auto w = format::TraceWriter::Create(path_, h);
+    if (!w.ok())
+      std::abort();
+    uint64_t t = h.monotonic_ns;
+    for (int p = 0; p < 4; p++) {
+      format::FdEntryRecord fds[] = {{0, "/dev/null"}, {1, "pipe:[4242]"}, {2, "/dev/null"}};
+      format::FdSnapshotRecord snap;
+      snap.tid = snap.pid = 1000 + p;
+      snap.fds = fds;
+      snap.time_ns = t;
+      (*w)->Add(snap);
+    }
+    static const int kNrs[] = {257, 0, 0, 0, 1, 5, 8, 3};
+    const std::string data(64, 'x');
+    for (int i = 0; i < kSyscalls; i++) {
+      int step = i % 8;
+      std::string path =
+          "/data/dir" + std::to_string(i / 8 % 10) + "/file" + std::to_string(i / 80 % 10);
+      format::BufferRecord bufs[2];
+      size_t nbufs = 0;
+      format::SyscallRecord s;
+      s.tid = s.pid = 1000 + i / 8 % 4;
+      s.nr = kNrs[step];
+      s.args[0] = step == 0 ? static_cast<uint64_t>(-100) : step == 4 ? 1 : 3;
+      s.ret = step == 0 ? 3 : step >= 1 && step <= 4 ? 64 : 0;
+      if (step == 0) {
+        bufs[0] = {1,
+                   false,
+                   format::kBufferString,
+                   0,
+                   0x1000,
+                   path.size(),
+                   0,
+                   std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size())};
+        bufs[1] = {format::kArgReturn,
+                   true,
+                   format::kBufferFdPath,
+                   0,
+                   3,
+                   path.size(),
+                   0,
+                   std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size())};
+        nbufs = 2;
+      } else if (step <= 4) {
+        bufs[0] = {1,
+                   step != 4,
+                   format::kBufferPlain,
+                   0,
+                   0x2000,
+                   64,
+                   0,
+                   std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size())};
+        nbufs = 1;
+      }
+      s.buffers = std::span(bufs, nbufs);
+      s.entry_ns = t += 500;
+      s.exit_ns = t += 100 + (static_cast<uint64_t>(i) * 2654435761u) % 100'000;
+      (*w)->Add(s);
+    }
+    if (!(*w)->Close().ok())
+      std::abort();
+  }
+  ~FileTraceFixture() { unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 const TraceFixture& Fixture() {
   static const TraceFixture fixture;  // built once, in the first setup; removed at exit
   return fixture;
@@ -81,5 +165,26 @@ BENCHMARK(BM_Analyze_Summary)
     ->ArgName("jobs")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+void BM_Analyze_ByFile(benchmark::State& state) {
+  static const FileTraceFixture fixture;  // built once; removed at exit
+  analyze::AnalyzeOptions ao;
+  ao.files = true;
+  analyze::ReportOptions ro;
+  ro.views = {analyze::View::kFiles};
+  for (auto _ : state) {
+    auto a = analyze::AnalyzeTraces({fixture.path()}, ao);
+    if (!a.ok()) {
+      state.SkipWithError(a.status().message().c_str());
+      return;
+    }
+    std::ostringstream out;
+    if (!analyze::WriteReport(*a, ro, out).ok())
+      state.SkipWithError("report failed");
+    benchmark::DoNotOptimize(out.str());
+  }
+  state.SetItemsProcessed(state.iterations() * kSyscalls);
+}
+BENCHMARK(BM_Analyze_ByFile)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
