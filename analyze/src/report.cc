@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "strec/format/syscall_table.h"
+#include "strec/replay/json_renderer.h"
 #include "strec/replay/xlat.h"
 
 namespace strec::analyze {
@@ -64,29 +65,7 @@ std::string Printf(const char* fmt, ...) {
 }
 
 std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f)
-          out += Printf("\\u%04x", c);
-        else
-          out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
+  return replay::JsonString(s, replay::JsonHighBytes::kKeep);
 }
 
 std::string CsvField(std::string_view s) {

@@ -48,49 +48,14 @@ FileOp OpOf(const Syscall& sc) {
   }
 }
 
-// Lexical normalisation of an absolute path ("//", "." and ".." removed), as the state does.
-std::string Normalize(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos)
-      j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (part == "..") {
-      if (!parts.empty())
-        parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out;
-  for (std::string_view p : parts) {
-    out += '/';
-    out += p;
-  }
-  return out.empty() ? "/" : out;
-}
-
 // A path argument made absolute through the thread's cwd or dirfd, when the state knows them;
 // else the path as given.
 std::string ResolvePath(const replay::State& state,
                         int32_t tid,
                         int64_t dirfd,
                         const std::string& path) {
-  if (path.empty() || path[0] == '/')
-    return path.empty() ? path : Normalize(path);
-  std::string base;
-  if (dirfd == AT_FDCWD) {
-    if (const std::string* cwd = state.Cwd(tid))
-      base = *cwd;
-  } else if (const std::string* p = state.FdPath(tid, dirfd)) {
-    base = *p;
-  }
-  if (base.empty() || base[0] != '/')
-    return path;
-  return Normalize(base + "/" + path);
+  std::string resolved = state.ResolvePath(tid, dirfd, path);
+  return resolved.empty() ? path : resolved;
 }
 
 int64_t FdArg(const Syscall& sc, int i) {

@@ -105,6 +105,11 @@ const std::string* State::Cwd(int32_t tid) const {
   return t->cwd.get();
 }
 
+std::string State::ResolvePath(int32_t tid, int64_t dirfd, const std::string& path) const {
+  const ThreadInfo* t = Thread(tid);
+  return t ? Resolve(*t, dirfd, path) : "";
+}
+
 const std::string* State::FdPath(int32_t tid, int64_t fd) const {
   const ThreadInfo* t = Thread(tid);
   if (!t || !t->fds)

@@ -42,7 +42,7 @@ std::vector<std::string> SplitArgs(const std::string& args) {
   return out;
 }
 
-std::string JsonString(const std::string& s) {
+std::string JsonString(std::string_view s, JsonHighBytes high) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
@@ -59,7 +59,7 @@ std::string JsonString(const std::string& s) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20 || c >= 0x7f) {
+        if (c < 0x20 || c == 0x7f || (c > 0x7f && high == JsonHighBytes::kEscape)) {
           char buf[8];
           snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;

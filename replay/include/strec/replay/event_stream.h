@@ -144,6 +144,9 @@ class State {
   const std::string* FdPath(int32_t tid, int64_t fd) const;
   // The thread's working directory, or nullptr when unknown.
   const std::string* Cwd(int32_t tid) const;
+  // A path argument made absolute (and lexically normalised) through the thread's cwd or dirfd
+  // (-100 = AT_FDCWD); "" when the state does not know the base directory.
+  std::string ResolvePath(int32_t tid, int64_t dirfd, const std::string& path) const;
   // Every thread ever seen.
   const std::unordered_map<int32_t, ThreadInfo>& threads() const { return threads_; }
 

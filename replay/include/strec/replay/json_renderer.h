@@ -5,6 +5,7 @@
 #define STREC_REPLAY_JSON_RENDERER_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "strec/format/status.h"
@@ -16,8 +17,12 @@ namespace strec::replay {
 
 // Splits "a, {b, c}, \"d, e\"" into its top-level comma-separated parts.
 std::vector<std::string> SplitArgs(const std::string& args);
-// A JSON string literal.
-std::string JsonString(const std::string& s);
+// What a JSON string literal does with bytes >= 0x80: escape each as \u00XX (the output is
+// ASCII, valid JSON whatever the bytes; the replay's choice), or keep them (UTF-8 names stay
+// readable; strec-analyze's choice).
+enum class JsonHighBytes { kEscape, kKeep };
+// A JSON string literal; control bytes and DEL are always escaped.
+std::string JsonString(std::string_view s, JsonHighBytes high = JsonHighBytes::kEscape);
 
 class JsonRenderer {
  public:
