@@ -131,6 +131,10 @@ std::ostream& operator<<(std::ostream& os, const Case& c) {
 //   so a program that makes a temporary file or directory calls it in a few percent of runs;
 // - restart_syscall: exists only when a signal interrupted a sleeping call, a matter of timing.
 const std::set<std::string> kAlwaysExcluded = {"getrandom", "restart_syscall"};
+// Left out for stopcont: wait4. When the child's SIGCHLD (stopped, continued) reaches the traced
+// parent while it is already blocked in wait4, the call returns ERESTARTSYS and is restarted (one
+// more call, one error); when the signal comes first, it is not. Which happens is scheduling.
+const std::set<std::string> kStopContRaces = {"wait4"};
 // Left out for the threaded programs: futex. glibc waits on a futex (pthread_join, a lock) only
 // when the other thread has not got there yet, which depends on how the threads interleave,
 // even on one CPU.
@@ -201,7 +205,7 @@ INSTANTIATE_TEST_SUITE_P(Programs,
                                            Case{"vfork", {}, {}},
                                            Case{"sockets", {}, {}},
                                            Case{"killed", {}, {}},
-                                           Case{"stopcont", {}, {}},
+                                           Case{"stopcont", {}, kStopContRaces},
                                            Case{"threads", {}, kThreadRaces},
                                            Case{"exec_thread", {}, kExecThreadRaces},
                                            Case{"syscall_loop", {"2000", "mix"}, kThreadRaces}),
