@@ -755,7 +755,19 @@ TEST_F(RecorderTest, SigkillInsideABlockingSyscall) {
       child = std::stoi(kids);
   }
   ASSERT_NE(child, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // into its nanosleep
+  // Wait until it sleeps inside its nanosleep (not in a ptrace stop, not still starting up): a
+  // fixed delay is not enough on a loaded machine.
+  bool sleeping = false;
+  for (int i = 0; i < 500 && !sleeping; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::string sc = Slurp("/proc/" + std::to_string(child) + "/syscall");
+    std::string stat = Slurp("/proc/" + std::to_string(child) + "/stat");
+    size_t paren = stat.rfind(')');
+    char state = paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
+    int nr = sc.empty() ? -1 : atoi(sc.c_str());
+    sleeping = state == 'S' && (nr == __NR_clock_nanosleep || nr == __NR_nanosleep);
+  }
+  ASSERT_TRUE(sleeping) << "the command never reached its sleep";
   kill(child, SIGKILL);
   int status = 0;
   ASSERT_EQ(waitpid(rec, &status, 0), rec);
