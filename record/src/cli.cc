@@ -50,9 +50,27 @@ int RecordMain(int argc, char** argv) {
   app.add_option("--chunk-kib", chunk_kib, "size of a chunk before compression, in KiB")
       ->default_val(1024)
       ->check(CLI::Range(size_t{4}, size_t{65536}));
-  app.add_option("--spin-us", o.spin_us,
-                 "poll for the next stop this many microseconds before sleeping in waitpid")
-      ->check(CLI::Range(0u, 100000u));
+  app.add_option("--zstd-level", o.writer.zstd_level,
+                 "zstd compression level of the trace's chunks (compression runs on its own "
+                 "thread; higher levels make smaller files for more CPU time)")
+      ->default_val(o.writer.zstd_level)
+      ->check(CLI::Range(1, 19));
+  std::string spin = "auto";
+  app.add_option("--spin-us", spin,
+                 "poll for the next stop up to this many microseconds before sleeping in "
+                 "waitpid, or auto: up to 50, backing off while the tracees are quiet, and "
+                 "only when strec-record may use more than one CPU (0: never; polling spends "
+                 "CPU time to avoid waking an idle CPU at every stop)")
+      ->default_val("auto")
+      ->check([](const std::string& v) -> std::string {
+        if (v == "auto")
+          return "";
+        char* end = nullptr;
+        unsigned long n = strtoul(v.c_str(), &end, 10);
+        if (v.empty() || *end || v[0] == '-' || n > 100000)
+          return "expected auto or a number of microseconds from 0 to 100000";
+        return "";
+      });
   app.add_flag("-q,--quiet", quiet, "do not print the summary line on stderr");
   app.add_option("command", o.command, "the command to run and trace, with its arguments");
   app.prefix_command(false);
@@ -76,7 +94,8 @@ int RecordMain(int argc, char** argv) {
       std::string prev = i > 1 ? argv[i - 1] : "";
       bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
                          prev == "--snaplen" || prev == "-e" || prev == "-p" ||
-                         prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us";
+                         prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us" ||
+                         prev == "--zstd-level";
       if (!takes_value) {
         split = i;
         break;
@@ -93,6 +112,7 @@ int RecordMain(int argc, char** argv) {
   int cmd_start = split < argc && std::string(argv[split]) == "--" ? split + 1 : split;
   o.command.assign(argv + cmd_start, argv + argc);
   o.follow = !no_follow;
+  o.spin_us = spin == "auto" ? RecordOptions::kSpinAuto : static_cast<int>(std::stoul(spin));
   o.use_seccomp = !no_seccomp;
   o.writer.chunk_bytes = chunk_kib * 1024;
   if (!expr.empty()) {

@@ -24,6 +24,7 @@
 #include "strec/format/trace_writer.h"
 #include "strec/record/capture.h"
 #include "strec/record/seccomp_filter.h"
+#include "strec/record/spin_policy.h"
 
 namespace strec::record {
 
@@ -165,6 +166,17 @@ std::string DefaultOutputName(const std::vector<std::string>& command,
   return base + "-" + stamp;
 }
 
+// The spin budget for --spin-us: auto polls only when the recorder may run on more than one
+// CPU (pinned to one, polling would only take turns with the tracees it waits for).
+uint32_t SpinBudgetUs(int spin_us) {
+  if (spin_us >= 0)
+    return static_cast<uint32_t>(spin_us);
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) != 0 || CPU_COUNT(&cpus) < 2)
+    return 0;
+  return 50;
+}
+
 struct Tracee {
   pid_t tid = 0;
   pid_t tgid = 0;
@@ -192,10 +204,13 @@ class Recorder {
   RecordResult Run();
 
  private:
-  uint64_t Now() {
+  static uint64_t MonotonicNs() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t t = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
+    return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
+  }
+  uint64_t Now() {
+    uint64_t t = MonotonicNs();
     // Strictly increasing, so that times alone order the stops as the tracer saw them.
     last_ns_ = std::max(t, last_ns_ + 1);
     return last_ns_;
@@ -226,26 +241,27 @@ class Recorder {
     Pt(req, t->tid, 0, sig);
   }
 
-  // waitpid(-1, __WALL), first polling for up to spin_us: a tracer that spins keeps its CPU
-  // awake, so the tracee's next stop does not have to wake an idle CPU.
+  // waitpid(-1, __WALL), first polling as the spin policy allows (see spin_policy.h).
   pid_t WaitForStop(int* status) {
-    if (opt_.spin_us > 0) {
-      uint64_t deadline = 0;
-      for (int i = 0;; i++) {
+    if (uint32_t us = spin_.BeforeWait()) {
+      uint64_t deadline = MonotonicNs() + uint64_t{us} * 1000u;
+      do {
         pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
-        if (tid != 0)
+        if (tid != 0) {
+          if (tid > 0) {
+            spin_.Hit();
+            result_.spin_hits++;
+          }
           return tid;
-        sched_yield();  // lets a tracee that shares this CPU run meanwhile
-        if ((i & 15) == 15) {
-          timespec ts;
-          clock_gettime(CLOCK_MONOTONIC, &ts);
-          uint64_t now = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
-          if (!deadline)
-            deadline = now + opt_.spin_us * 1000u;
-          else if (now >= deadline)
-            break;
         }
-      }
+        if (g_stop_signal || g_alarm) {
+          errno = EINTR;  // as a blocking waitpid would have seen the signal
+          return -1;
+        }
+        sched_yield();  // lets a tracee that shares this CPU run meanwhile
+      } while (MonotonicNs() < deadline);
+      spin_.Miss();
+      result_.spin_misses++;
     }
     return waitpid(-1, status, __WALL);
   }
@@ -275,6 +291,7 @@ class Recorder {
   const format::SyscallTable& table_;
   format::SyscallSet set_;
   Capture capture_;
+  SpinPolicy spin_;
   std::unique_ptr<format::TraceWriter> writer_;
   std::unordered_map<pid_t, std::unique_ptr<Tracee>> tracees_;
   Tracee* held_ = nullptr;
@@ -304,6 +321,7 @@ RecordResult Recorder::Run() {
       return result_;
     }
   }
+  spin_ = SpinPolicy(SpinBudgetUs(opt_.spin_us));
   seccomp_active_ = opt_.use_seccomp && !set_.all() && !opt_.command.empty();
   if (seccomp_active_)
     filter_ = BuildSeccompFilter(table_, set_);

@@ -26,7 +26,13 @@ struct RecordOptions {
   bool use_seccomp = true;    // a seccomp-bpf filter for a narrowed set (started commands)
   std::vector<pid_t> attach;  // -p
   std::vector<std::string> command;
-  uint32_t spin_us = 0;  // poll for a stop this long before blocking in waitpid
+  // Poll for the next stop this long before blocking in waitpid: a tracer that sleeps leaves
+  // its CPU idle, and waking an idle CPU for every stop is what makes ptrace slow on a
+  // multi-CPU (and especially a virtual) machine. kSpinAuto: up to 50 us, adaptive (it backs
+  // off while the tracees are quiet) and only when the recorder may run on more than one CPU.
+  // 0: never spin.
+  static constexpr int kSpinAuto = -1;
+  int spin_us = kSpinAuto;
   format::WriterOptions writer;
 };
 
@@ -35,7 +41,8 @@ struct RecordResult {
   int exit_code = 0;  // what strec-record exits with (the command's status)
   std::string path;
   uint64_t events = 0, syscalls = 0, bytes = 0;
-  uint64_t stops = 0;  // ptrace stops handled
+  uint64_t stops = 0;                       // ptrace stops handled
+  uint64_t spin_hits = 0, spin_misses = 0;  // waits a spin ended; spins that timed out
   uint64_t vm_reads = 0, read_failures = 0;
   uint64_t lost = 0;           // stops that could not be decoded (each recorded as a Loss)
   uint64_t unwritten = 0;      // events that never reached the file (a write failed)
