@@ -10,6 +10,7 @@
 
 #include "strec/format/container.h"
 #include "strec/format/io.h"
+#include "time_delta.h"
 
 namespace strec::format {
 namespace {
@@ -88,10 +89,10 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path
     return Unimplemented(path + ": written in trace format " + Num(r->major_) + "." +
                          Num(r->minor_) + " by a newer strec; this strec reads format " +
                          Num(kFormatMajor) + ".x: upgrade strec to read it");
-  if (r->major_ < kFormatMajor)
+  if (r->major_ < kOldestMajor)
     return Unimplemented(path + ": written in trace format " + Num(r->major_) + "." +
-                         Num(r->minor_) + " by an older strec; this strec reads format " +
-                         Num(kFormatMajor) + ".x only");
+                         Num(r->minor_) + " by an older strec; this strec reads formats " +
+                         Num(kOldestMajor) + " to " + Num(kFormatMajor));
   uint32_t header_len = GetU32(fh + 12);
   if (header_len > kMaxHeaderLen || kFileHeaderSize + header_len > r->file_size_)
     return r->Error(12, "header length " + Num(header_len) + " exceeds the file");
@@ -264,7 +265,68 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
     return Error(payload_off, "chunk holds " + Num(out->events_.size()) + " events, header says " +
                                   Num(ch.event_count));
   out->raw_size_ = ch.raw_len;
+  if (major_ >= 3)
+    RestoreTimes(ch.first_ns, out);
   return OkStatus();
+}
+
+// Format 3 stores times as differences within the chunk (time_delta.h): make them absolute
+// again, in place, so that readers see the same events as in format 2.
+void TraceReader::RestoreTimes(uint64_t first_ns, DecodedChunk* chunk) {
+  TimeDeltaCoder times;
+  times.StartChunk(first_ns);
+  for (const fb::Event* ce : chunk->events_) {
+    auto* e = const_cast<fb::Event*>(ce);  // points into chunk->storage_, which we own
+    switch (e->body_type()) {
+      case fb::Body::Syscall: {
+        auto* s = static_cast<fb::Syscall*>(e->mutable_body());
+        bool entry_phase = s->phase() == fb::SyscallPhase::Entry;
+        uint64_t stop = times.DecodeStop(entry_phase ? s->entry_ns() : s->exit_ns());
+        uint64_t other = times.DecodeBefore(entry_phase ? s->exit_ns() : s->entry_ns(), stop);
+        // A field stored as 0 is absent and stays 0, which is also what it decodes to.
+        s->mutate_entry_ns(entry_phase ? stop : other);
+        s->mutate_exit_ns(entry_phase ? other : stop);
+        break;
+      }
+      case fb::Body::Spawn: {
+        auto* b = static_cast<fb::Spawn*>(e->mutable_body());
+        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+        break;
+      }
+      case fb::Body::Exec: {
+        auto* b = static_cast<fb::Exec*>(e->mutable_body());
+        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+        break;
+      }
+      case fb::Body::Exit: {
+        auto* b = static_cast<fb::Exit*>(e->mutable_body());
+        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+        break;
+      }
+      case fb::Body::Signal: {
+        auto* b = static_cast<fb::Signal*>(e->mutable_body());
+        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+        break;
+      }
+      case fb::Body::Detach: {
+        auto* b = static_cast<fb::Detach*>(e->mutable_body());
+        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+        break;
+      }
+      case fb::Body::FdSnapshot: {
+        auto* b = static_cast<fb::FdSnapshot*>(e->mutable_body());
+        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+        break;
+      }
+      case fb::Body::Loss: {
+        auto* b = static_cast<fb::Loss*>(e->mutable_body());
+        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+        break;
+      }
+      default:
+        break;
+    }
+  }
 }
 
 StatusOr<const fb::Event*> TraceReader::Next() {

@@ -17,6 +17,7 @@
 #include "strec/format/container.h"
 #include "strec/format/io.h"
 #include "strec/format/version.h"
+#include "time_delta.h"
 
 namespace strec::format {
 namespace {
@@ -85,6 +86,12 @@ class TraceWriter::Impl {
   // --- producer side ---
   // The builder of the next event; Added() moves the finished event into the chunk.
   flatbuffers::FlatBufferBuilder& builder() { return fbb_; }
+  // The time coder for the next event, whose own time is t (what Added() will be given).
+  TimeDeltaCoder& Times(uint64_t t) {
+    if (current_->events == 0)
+      times_.StartChunk(t);  // the chunk's first_ns
+    return times_;
+  }
   void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> ev, bool syscall) {
     fbb_.FinishSizePrefixed(ev);
     ChunkSlot& c = *current_;
@@ -249,6 +256,7 @@ class TraceWriter::Impl {
   std::vector<std::unique_ptr<ChunkSlot>> slots_;
   ChunkSlot* current_ = nullptr;              // producer-owned
   flatbuffers::FlatBufferBuilder fbb_{1024};  // producer-owned
+  TimeDeltaCoder times_;                      // producer-owned
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -345,9 +353,15 @@ void TraceWriter::Add(const SyscallRecord& r) {
     }
     buffers = fbb.CreateVector(offs, r.buffers.size());
   }
-  auto body = fb::CreateSyscall(fbb, r.phase, r.arch, r.nr, r.args[0], r.args[1], r.args[2],
-                                r.args[3], r.args[4], r.args[5], r.ret, r.entry_ns, r.exit_ns,
-                                r.flags, buffers, r.instruction_pointer);
+  // The stop's own time relative to the previous event; the other time relative to it.
+  TimeDeltaCoder& times = impl_->Times(r.time_ns());
+  bool entry_phase = r.phase == fb::SyscallPhase::Entry;
+  uint64_t stop = times.EncodeStop(r.time_ns());
+  uint64_t other = times.EncodeBefore(entry_phase ? r.exit_ns : r.entry_ns, r.time_ns());
+  auto body =
+      fb::CreateSyscall(fbb, r.phase, r.arch, r.nr, r.args[0], r.args[1], r.args[2], r.args[3],
+                        r.args[4], r.args[5], r.ret, entry_phase ? stop : other,
+                        entry_phase ? other : stop, r.flags, buffers, r.instruction_pointer);
   events_++;
   syscalls_ += r.phase != fb::SyscallPhase::Entry;
   impl_->Added(r.time_ns(), FinishEvent(fbb, r.tid, r.pid, fb::Body::Syscall, body.Union()),
@@ -356,7 +370,8 @@ void TraceWriter::Add(const SyscallRecord& r) {
 
 void TraceWriter::Add(const SpawnRecord& r) {
   auto& fbb = impl_->builder();
-  auto body = fb::CreateSpawn(fbb, r.kind, r.child_tid, r.child_pid, r.clone_flags, r.time_ns);
+  auto body = fb::CreateSpawn(fbb, r.kind, r.child_tid, r.child_pid, r.clone_flags,
+                              impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Spawn, body.Union()), false);
 }
@@ -367,15 +382,17 @@ void TraceWriter::Add(const ExecRecord& r) {
   argv.reserve(r.argv.size());
   for (auto a : r.argv)
     argv.push_back(fbb.CreateString(a.data(), a.size()));
-  auto body = fb::CreateExec(fbb, r.former_tid, fbb.CreateString(r.path.data(), r.path.size()),
-                             fbb.CreateVector(argv), r.envc, r.time_ns);
+  auto body =
+      fb::CreateExec(fbb, r.former_tid, fbb.CreateString(r.path.data(), r.path.size()),
+                     fbb.CreateVector(argv), r.envc, impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exec, body.Union()), false);
 }
 
 void TraceWriter::Add(const ExitRecord& r) {
   auto& fbb = impl_->builder();
-  auto body = fb::CreateExit(fbb, r.status, r.signal, r.core_dumped, r.time_ns, r.thread_only);
+  auto body = fb::CreateExit(fbb, r.status, r.signal, r.core_dumped,
+                             impl_->Times(r.time_ns).EncodeStop(r.time_ns), r.thread_only);
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exit, body.Union()), false);
 }
@@ -383,14 +400,16 @@ void TraceWriter::Add(const ExitRecord& r) {
 void TraceWriter::Add(const SignalRecord& r) {
   auto& fbb = impl_->builder();
   auto info = fbb.CreateVector(r.siginfo.data(), r.siginfo.size());
-  auto body = fb::CreateSignal(fbb, r.signo, r.code, info, r.group_stop, r.time_ns);
+  auto body = fb::CreateSignal(fbb, r.signo, r.code, info, r.group_stop,
+                               impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Signal, body.Union()), false);
 }
 
 void TraceWriter::Add(const DetachRecord& r) {
   auto& fbb = impl_->builder();
-  auto body = fb::CreateDetach(fbb, r.time_ns, fbb.CreateString(r.reason.data(), r.reason.size()));
+  auto reason = fbb.CreateString(r.reason.data(), r.reason.size());
+  auto body = fb::CreateDetach(fbb, impl_->Times(r.time_ns).EncodeStop(r.time_ns), reason);
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Detach, body.Union()), false);
 }
@@ -401,7 +420,8 @@ void TraceWriter::Add(const FdSnapshotRecord& r) {
   for (const auto& e : r.fds)
     fds.push_back(fb::CreateFdEntry(fbb, e.fd, fbb.CreateString(e.path.data(), e.path.size())));
   auto cwd = r.cwd.empty() ? 0 : fbb.CreateString(r.cwd.data(), r.cwd.size());
-  auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds), r.time_ns, cwd);
+  auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds),
+                                   impl_->Times(r.time_ns).EncodeStop(r.time_ns), cwd);
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::FdSnapshot, body.Union()),
                false);
@@ -409,8 +429,9 @@ void TraceWriter::Add(const FdSnapshotRecord& r) {
 
 void TraceWriter::Add(const LossRecord& r) {
   auto& fbb = impl_->builder();
-  auto body = fb::CreateLoss(fbb, r.events, r.bytes,
-                             fbb.CreateString(r.reason.data(), r.reason.size()), r.time_ns);
+  auto reason = fbb.CreateString(r.reason.data(), r.reason.size());
+  auto body =
+      fb::CreateLoss(fbb, r.events, r.bytes, reason, impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
 }

@@ -233,6 +233,127 @@ TEST(TraceRoundTripTest, ManyChunksInOrderAndSeekByTime) {
   EXPECT_EQ((*first)->body_type(), fb::Body::Spawn);
 }
 
+// Format 3 stores times as differences within a chunk. Every pattern the recorder can produce
+// must come back exactly: zero times (an exit without its entry), an Exit whose entry lies
+// before earlier events or in an earlier chunk, times that go backwards, huge jumps, and each
+// event kind, across many small chunks.
+TEST(TraceRoundTripTest, TimesSurviveTheirDeltaCoding) {
+  TempDir dir;
+  std::string path = dir.File("times.strec");
+  WriterOptions wo;
+  wo.chunk_bytes = 4096;
+  wo.flush_interval_ns = ~uint64_t{0};
+  auto w = TraceWriter::Create(path, HeaderInfo::ForThisHost(), wo);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  struct Want {
+    uint64_t entry, exit, time;
+  };
+  std::vector<Want> want;
+  uint64_t seed = 12345;
+  auto rnd = [&seed] {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    return seed >> 17;
+  };
+  uint64_t t = 1'700'000'000'000'000'000u;
+  for (int i = 0; i < 5000; i++) {
+    t += rnd() % 50000;
+    switch (i % 9) {
+      case 0:
+      case 1:
+      case 2: {  // Complete
+        SyscallRecord r;
+        r.entry_ns = t;
+        r.exit_ns = t += 1 + rnd() % 3000;
+        (*w)->Add(r);
+        want.push_back({r.entry_ns, r.exit_ns, 0});
+        break;
+      }
+      case 3: {  // Entry, then an Exit with the entry long before
+        SyscallRecord r;
+        r.phase = fb::SyscallPhase::Entry;
+        r.entry_ns = t;
+        (*w)->Add(r);
+        want.push_back({r.entry_ns, 0, 0});
+        r.phase = fb::SyscallPhase::Exit;
+        r.entry_ns = t - rnd() % 100'000'000;
+        r.exit_ns = t += rnd() % 1000;
+        (*w)->Add(r);
+        want.push_back({r.entry_ns, r.exit_ns, 0});
+        break;
+      }
+      case 4: {  // an exit seen without its entry; then a clock that went backwards
+        SyscallRecord r;
+        r.phase = fb::SyscallPhase::Exit;
+        r.flags = kSyscallNoEntry;
+        r.exit_ns = t;
+        (*w)->Add(r);
+        want.push_back({0, r.exit_ns, 0});
+        SpawnRecord s;
+        s.time_ns = t - 5000;
+        (*w)->Add(s);
+        want.push_back({0, 0, s.time_ns});
+        break;
+      }
+      case 5: {
+        ExitRecord e;
+        e.time_ns = i == 5 ? 0 : t;  // one event with no time at all
+        (*w)->Add(e);
+        want.push_back({0, 0, e.time_ns});
+        break;
+      }
+      case 6: {
+        SignalRecord s;
+        s.time_ns = t += uint64_t{1} << 40;  // a jump of about 18 minutes
+        (*w)->Add(s);
+        want.push_back({0, 0, s.time_ns});
+        break;
+      }
+      case 7: {
+        std::string_view argv[] = {"a"};
+        ExecRecord x;
+        x.path = "/bin/a";
+        x.argv = argv;
+        x.time_ns = t;
+        (*w)->Add(x);
+        want.push_back({0, 0, x.time_ns});
+        FdSnapshotRecord f;
+        f.time_ns = t + 1;
+        (*w)->Add(f);
+        want.push_back({0, 0, f.time_ns});
+        break;
+      }
+      case 8: {
+        DetachRecord d;
+        d.reason = "x";
+        d.time_ns = t;
+        (*w)->Add(d);
+        want.push_back({0, 0, d.time_ns});
+        LossRecord l;
+        l.reason = "y";
+        l.time_ns = t;
+        (*w)->Add(l);
+        want.push_back({0, 0, l.time_ns});
+        break;
+      }
+    }
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = TraceReader::Open(path);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_GT((*r)->chunks().size(), 10u);
+  AllEvents events(**r);
+  ASSERT_EQ(events.size(), want.size());
+  for (size_t i = 0; i < want.size(); i++) {
+    const fb::Event* e = events[i];
+    if (e->body_type() == fb::Body::Syscall) {
+      EXPECT_EQ(e->body_as_Syscall()->entry_ns(), want[i].entry) << "event " << i;
+      EXPECT_EQ(e->body_as_Syscall()->exit_ns(), want[i].exit) << "event " << i;
+    } else {
+      EXPECT_EQ(EventTime(*e), want[i].time) << "event " << i;
+    }
+  }
+}
+
 TEST(TraceRoundTripTest, NoFooterIsReadWithAWarning) {
   TempDir dir;
   std::string path = dir.File("nofooter.strec");
@@ -316,7 +437,7 @@ TEST(TraceReaderTest, OlderMajorVersionIsRefused) {
   std::string path = dir.File("v1.strec");
   testing::WriteSampleTrace(path, 10, 1 << 20);
   auto bytes = testing::ReadFileBytes(path);
-  PutU16(bytes.data() + 8, kFormatMajor - 1);
+  PutU16(bytes.data() + 8, kOldestMajor - 1);
   PutU32(bytes.data() + 20, Crc32c(bytes.data(), 20));
   testing::WriteFileBytes(path, bytes);
   auto r = TraceReader::Open(path);

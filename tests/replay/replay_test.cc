@@ -753,5 +753,37 @@ TEST(EventStreamTest, TracksFdTablesThroughForkAndExec) {
   EXPECT_EQ(*st.state().Thread(101)->cwd, "/tmp");
 }
 
+// A trace that strec wrote in format 2 (absolute times; tests/data) renders exactly as that
+// strec rendered it: the format 3 reader restores times only in format 3 files.
+TEST(FormatCompatibilityTest, Format2TraceRendersAsItsOwnStrecDid) {
+  const std::string data = STREC_TEST_DATA_DIR;
+  auto slurp = [](const std::string& path) {
+    FILE* f = fopen(path.c_str(), "re");
+    std::string s;
+    if (!f)
+      return s;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+      s.append(buf, n);
+    fclose(f);
+    return s;
+  };
+  RenderOptions timed;
+  timed.timestamps = 3;
+  timed.syscall_times = true;
+  timed.decode_fds = 1;
+  RenderOptions relative;
+  relative.relative = true;
+  for (const auto& [options, expected] :
+       {std::pair{timed, "format2-echo.ttt-T-y.txt"}, std::pair{relative, "format2-echo.r.txt"}}) {
+    auto got = ReplayToString(data + "/format2-echo.strec", options);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    std::string want = slurp(data + "/" + expected);
+    ASSERT_FALSE(want.empty()) << expected;
+    EXPECT_EQ(*got, want) << expected;
+  }
+}
+
 }  // namespace
 }  // namespace strec::replay

@@ -9,7 +9,8 @@
 
 namespace strec::format {
 
-inline constexpr uint16_t kFormatMajor = 2;  // readers refuse another major
+inline constexpr uint16_t kFormatMajor = 3;  // what this strec writes
+inline constexpr uint16_t kOldestMajor = 2;  // the oldest it reads (2: absolute times)
 inline constexpr uint16_t kFormatMinor = 0;  // additions old readers can ignore
 
 inline constexpr char kFileMagic[8] = {'S', 'T', 'R', 'E', 'C', 'T', 'R', 'C'};

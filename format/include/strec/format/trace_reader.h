@@ -74,6 +74,7 @@ class TraceReader {
   Status LoadFooter();
   Status ScanChunks(uint64_t first_chunk_offset);
   Status Error(uint64_t offset, const std::string& what) const;
+  static void RestoreTimes(uint64_t first_ns, DecodedChunk* chunk);
 
   std::string path_;
   int fd_ = -1;
