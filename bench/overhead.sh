@@ -21,9 +21,10 @@ WORKDIR=""
 KEEP=0
 DO_BUILD=1
 CPU=0
+READ_SCALE=5
 ALL_WORKLOADS=(getppid write pread openclose threads forkexec mix)
 WORKLOADS=("${ALL_WORKLOADS[@]}")
-ALL_MODES=(native strace strec strace-e strec-e perf)
+ALL_MODES=(native floor strace strec strace-e strec-e perf)
 
 usage() {
   cat <<EOF
@@ -39,6 +40,8 @@ usage: bench/overhead.sh [OPTIONS]
   --note TEXT       a line for the report's header (e.g. "loaded machine")
   --workdir DIR     where traces and outputs go (default: a new /tmp/strec-overhead.XXXXXX)
   --keep            keep the work directory (traces, outputs, raw results.tsv)
+  --read-scale N    the trace that replay and analyze read is mix with N times its iterations
+                    (default $READ_SCALE; big enough that start-up does not dominate)
 EOF
 }
 
@@ -60,12 +63,14 @@ while [ $# -gt 0 ]; do
     --note) NOTE=${2:?}; shift ;;
     --workdir) WORKDIR=${2:?}; shift ;;
     --keep) KEEP=1 ;;
+    --read-scale) READ_SCALE=${2:?}; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
   shift
 done
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive integer"
+[[ $READ_SCALE =~ ^[1-9][0-9]*$ ]] || die "--read-scale wants a positive integer"
 for w in "${WORKLOADS[@]}"; do
   [[ " ${ALL_WORKLOADS[*]} " == *" $w "* ]] || die "unknown workload: $w"
 done
@@ -84,11 +89,12 @@ if [ "$DO_BUILD" = 1 ]; then
   fi
   log "building the tools and workloads in $BUILD"
   cmake --build "$BUILD" -j"$(nproc)" --target strec-record strec-replay strec-analyze \
-    bench_workload bench_runstat >&2
+    bench_workload bench_runstat bench_ptrace_floor >&2
 fi
 WORKLOAD="$BUILD/bench/workload"
 RUNSTAT="$BUILD/bench/runstat"
-for f in "$WORKLOAD" "$RUNSTAT" "$BIN/strec-record" "$BIN/strec-replay" "$BIN/strec-analyze"; do
+FLOOR="$BUILD/bench/ptrace_floor"
+for f in "$WORKLOAD" "$RUNSTAT" "$FLOOR" "$BIN/strec-record" "$BIN/strec-replay" "$BIN/strec-analyze"; do
   [ -x "$f" ] || die "$f is missing (build the targets, or see --build, --bin)"
 done
 
@@ -165,6 +171,7 @@ echo "forkexec iterations=$1"' sh "$n") ;;
 mode_cmd() {
   case $1 in
     native) MCMD=("${WCMD[@]}") ;;
+    floor) MCMD=("$FLOOR" "${WCMD[@]}") ;;
     strace) MCMD=(strace -f -o "$3.txt" -- "${WCMD[@]}") ;;
     strec) MCMD=("$BIN/strec-record" -o "$3.strec" -- "${WCMD[@]}") ;;
     strace-e) MCMD=(strace -f --seccomp-bpf -e trace=openat -o "$3.txt" -- "${WCMD[@]}") ;;
@@ -274,15 +281,16 @@ report() {
   echo
   echo "### Wall time (ratio to native in the same placement)"
   echo
-  echo "| workload | placement | native | \`strace -f\` | \`strec-record\` | strec / strace | \`strace -e openat\` | \`strec-record -e openat\` | \`perf trace record\` |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  local wl pl nat st sr
+  echo "| workload | placement | native | ptrace floor | \`strace -f\` | \`strec-record\` | strec / strace | floor / strace | \`strace -e openat\` | \`strec-record -e openat\` | \`perf trace record\` |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  local wl pl nat st sr fl
   for wl in "${WORKLOADS[@]}"; do
     for pl in "${PLACEMENTS[@]}"; do
       nat=$(median 5 "$wl" "$pl" native)
+      fl=$(median 5 "$wl" "$pl" floor)
       st=$(median 5 "$wl" "$pl" strace)
       sr=$(median 5 "$wl" "$pl" strec)
-      echo "| $wl | $pl | $(secs "$nat") s | $(cell "$wl" "$pl" strace "$nat") | $(cell "$wl" "$pl" strec "$nat") | $(div "$sr" "$st" 2) | $(cell "$wl" "$pl" strace-e "$nat") | $(cell "$wl" "$pl" strec-e "$nat") | $(cell "$wl" "$pl" perf "$nat") |"
+      echo "| $wl | $pl | $(secs "$nat") s | $(cell "$wl" "$pl" floor "$nat") | $(cell "$wl" "$pl" strace "$nat") | $(cell "$wl" "$pl" strec "$nat") | $(div "$sr" "$st" 2) | $(div "$fl" "$st" 2) | $(cell "$wl" "$pl" strace-e "$nat") | $(cell "$wl" "$pl" strec-e "$nat") | $(cell "$wl" "$pl" perf "$nat") |"
     done
   done
   echo
@@ -312,16 +320,16 @@ report() {
     echo "| $wl | ${sn:-–} / ${n:-–} | $(div "$stb" "$sn") | $(div "$srb" "$n") | $(div "$srb" "$stb" 2) | $(div "$pfb" "$n") | $(mib "$(median 6 "$wl" unpinned native)") / $(mib "$(median 6 "$wl" unpinned strace)") / $(mib "$(median 6 "$wl" unpinned strec)") / $(mib "$(median 6 "$wl" unpinned perf)") | ${chk:-ok} |"
   done
   echo
-  # Reading throughput on the biggest strec trace.
-  local big="" size=0 s
-  for f in "$WORKDIR"/t.*.unpinned.strec.strec; do
-    [ -f "$f" ] || continue
-    s=$(fsize "$f")
-    if [ "$s" -gt "$size" ]; then big=$f; size=$s; fi
-  done
-  if [ -n "$big" ]; then
+  # Reading throughput, on a mix trace READ_SCALE times the size of the mix workload's, so
+  # that the time to start a process and open the file does not dominate.
+  local big="$WORKDIR/read.strec" size=0
+  log "recording the reading trace (mix x $READ_SCALE)"
+  "$BIN/strec-record" -q -o "$big" -- "$WORKLOAD" mix $(($(iterations mix) * READ_SCALE)) \
+    "$WORKDIR" >/dev/null 2>&1 || rm -f "$big"
+  if [ -f "$big" ]; then
     local name calls tr ta failed=""
-    name=$(basename "$big" | cut -d. -f2)
+    size=$(fsize "$big")
+    name="mix x $READ_SCALE"
     calls=$(strec_syscalls "$big")
     : >"$WORKDIR/read.tsv"
     for rep in $(seq 1 "$REPS"); do
