@@ -341,6 +341,30 @@ void Capture::FdPath(pid_t tid, uint8_t arg, uint32_t index, int64_t fd, Capture
   Link(tid, name, format::kBufferFdPath, arg, index, static_cast<uint64_t>(fd), dst);
 }
 
+// The paths of the fds a recvmsg received with SCM_RIGHTS (kBufferFdPath of argument 1, index =
+// the fd's position among all the SCM_RIGHTS fds of the control data), as strace -y shows them.
+void Capture::ReceivedFdPaths(pid_t tid, CapturedBuffers* dst) {
+  const CapturedBuffers::Item* c = nullptr;
+  for (const auto& it : dst->items_)
+    if (it.rec.arg == 1 && it.rec.out && it.rec.kind == format::kBufferAux && it.rec.index == 1)
+      c = &it;
+  if (!c || c->rec.read_errno)
+    return;
+  // Copied: FdPath() appends to dst's arena, which may move it.
+  std::vector<uint8_t> control(dst->bytes(c->off), dst->bytes(c->off) + c->len);
+  uint32_t index = 0;
+  for (size_t at = 0; at + 16 <= control.size();) {
+    uint64_t cmsg_len = U64(&control[at]);
+    uint32_t level = U32(&control[at + 8]), type = U32(&control[at + 12]);
+    if (cmsg_len < 16 || cmsg_len > control.size() - at)
+      break;
+    if (level == 1 && type == 1)  // SOL_SOCKET, SCM_RIGHTS
+      for (size_t i = 16; i + 4 <= cmsg_len; i += 4)
+        FdPath(tid, 1, index++, static_cast<int32_t>(U32(&control[at + i])), dst);
+    at += (cmsg_len + 7) & ~size_t{7};
+  }
+}
+
 // Records readlink of /proc/TID/NAME as an out buffer of the given kind.
 void Capture::Link(pid_t tid,
                    const char* name,
@@ -650,6 +674,8 @@ void Capture::SpecialExit(pid_t tid,
       Execute(tid, dst);
       if (iov)
         Iovec(tid, 1, true, iov, iovlen, ret, dst);
+      if (control)
+        ReceivedFdPaths(tid, dst);
       break;
     }
     case __NR_sendmmsg:

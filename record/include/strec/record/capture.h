@@ -102,6 +102,7 @@ class Capture {
              int64_t total,
              CapturedBuffers* dst);
   void StrArray(pid_t tid, uint8_t arg, uint64_t addr, CapturedBuffers* dst, bool strings);
+  void ReceivedFdPaths(pid_t tid, CapturedBuffers* dst);
   // Records the paths of the fds a successful call created (strace -y shows them).
   void FdPaths(pid_t tid,
                const format::SyscallInfo& info,
