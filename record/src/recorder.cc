@@ -805,12 +805,20 @@ void Recorder::WriteSyscall(Tracee* t,
   r.phase = phase;
   r.nr = t->nr;
   r.arch = t->arch;
-  std::memcpy(r.args, t->args, sizeof r.args);
   r.ret = ret;
   r.entry_ns = t->entry_ns;
   r.exit_ns = exit_ns;
   r.flags = flags;
-  r.instruction_pointer = t->ip;
+  // The Exit of a call whose Entry record was written: the arguments are there already (most
+  // splits are of short calls interleaved with other tracees, so this keeps them small). Not for
+  // execve, whose entry may have been written under another thread's id (OnExec).
+  if (phase == SyscallPhase::Exit && !(flags & format::kSyscallNoEntry) && t->nr != __NR_execve &&
+      t->nr != __NR_execveat) {
+    r.flags |= format::kSyscallArgsInEntry;
+  } else {
+    std::memcpy(r.args, t->args, sizeof r.args);
+    r.instruction_pointer = t->ip;
+  }
   r.buffers = records_;
   writer_->Add(r);
 }

@@ -190,6 +190,21 @@ TEST_F(ReplayTest, UnfinishedAndResumedInterleave) {
             "100   <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 101\n");
 }
 
+// The recorder leaves the arguments out of an Exit record whose Entry it wrote
+// (kSyscallArgsInEntry): the replay takes them from the entry, for the resumed half too.
+TEST_F(ReplayTest, ExitWithArgumentsInItsEntry) {
+  {
+    ReplayTraceBuilder b(path());
+    b.Entry(100, __NR_read, {3, 0x1000, 16});
+    b.Syscall(101, 100, __NR_getpid, {}, 100);
+    b.Exit(100, __NR_read, {}, 4, {{1, true, "ping"}}, format::kSyscallArgsInEntry);
+  }
+  EXPECT_EQ(Render(),
+            "100   read(3,  <unfinished ...>\n"
+            "101   getpid()                          = 100\n"
+            "100   <... read resumed>\"ping\", 16)     = 4\n");
+}
+
 TEST_F(ReplayTest, SignalsExitsAndKills) {
   {
     ReplayTraceBuilder b(path());

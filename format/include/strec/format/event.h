@@ -18,8 +18,11 @@ namespace strec::format {
 inline constexpr uint32_t kSyscallNoReturn = 1;  // the thread ended inside the syscall
 inline constexpr uint32_t kSyscallDetached = 2;  // still inside when the recorder detached
 inline constexpr uint32_t kSyscallSeccompEntry = 4;
-inline constexpr uint32_t kSyscallNoEntry =
-    8;  // an exit seen without its entry (attached mid-call)
+// An exit seen without its entry (attached mid-call).
+inline constexpr uint32_t kSyscallNoEntry = 8;
+// On an Exit record: its Entry record (same tid, same number, earlier in the file) holds the
+// arguments and the instruction pointer, which this record leaves out (they read as 0 here).
+inline constexpr uint32_t kSyscallArgsInEntry = 16;
 
 // What a buffer's bytes are, when an argument carries several (fb::Buffer::kind).
 enum BufferKind : uint8_t {
