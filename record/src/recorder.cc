@@ -241,15 +241,20 @@ class Recorder {
     Pt(req, t->tid, 0, sig);
   }
 
-  // waitpid(-1, __WALL), first polling as the spin policy allows (see spin_policy.h).
+  // waitpid(-1, __WALL), first polling as the spin policy allows (see spin_policy.h). Waits
+  // after resuming a syscall entry (the next stop is usually that call's exit, soon) and after
+  // anything else (the next entry comes when the program next makes a call) have a policy each,
+  // so that a program that computes between calls stops the second kind of polling without
+  // losing the first.
   pid_t WaitForStop(int* status) {
-    if (uint32_t us = spin_.BeforeWait()) {
+    SpinPolicy& spin = spin_[after_entry_];
+    if (uint32_t us = spin.BeforeWait()) {
       uint64_t deadline = MonotonicNs() + uint64_t{us} * 1000u;
       do {
         pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
         if (tid != 0) {
           if (tid > 0) {
-            spin_.Hit();
+            spin.Hit();
             result_.spin_hits++;
           }
           return tid;
@@ -260,7 +265,7 @@ class Recorder {
         }
         sched_yield();  // lets a tracee that shares this CPU run meanwhile
       } while (MonotonicNs() < deadline);
-      spin_.Miss();
+      spin.Miss();
       result_.spin_misses++;
     }
     return waitpid(-1, status, __WALL);
@@ -291,7 +296,8 @@ class Recorder {
   const format::SyscallTable& table_;
   format::SyscallSet set_;
   Capture capture_;
-  SpinPolicy spin_;
+  SpinPolicy spin_[2];        // [after_entry_]
+  bool after_entry_ = false;  // the last stop handled was a syscall entry
   std::unique_ptr<format::TraceWriter> writer_;
   std::unordered_map<pid_t, std::unique_ptr<Tracee>> tracees_;
   Tracee* held_ = nullptr;
@@ -321,7 +327,7 @@ RecordResult Recorder::Run() {
       return result_;
     }
   }
-  spin_ = SpinPolicy(SpinBudgetUs(opt_.spin_us));
+  spin_[0] = spin_[1] = SpinPolicy(SpinBudgetUs(opt_.spin_us));
   seccomp_active_ = opt_.use_seccomp && !set_.all() && !opt_.command.empty();
   if (seccomp_active_)
     filter_ = BuildSeccompFilter(table_, set_);
@@ -428,6 +434,7 @@ RecordResult Recorder::Run() {
         break;
       }
       result_.stops++;
+      after_entry_ = false;  // OnEntry sets it
       HandleStop(tid, status);
     }
     itimerval off = {};
@@ -728,6 +735,7 @@ void Recorder::OnEntry(Tracee* t, int nr, const uint64_t* args, uint64_t ip, boo
   t->entry_written = false;
   t->record_this = t->recording && set_.Contains(nr);
   t->want_exit_stop = from_seccomp;
+  after_entry_ = true;
   t->entry_bufs.Clear();
   if (t->record_this) {
     if (const format::SyscallInfo* si = table_.Find(nr))
