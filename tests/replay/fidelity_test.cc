@@ -161,6 +161,7 @@ Normalized Normalize(const std::string& text) {
   }
   Normalized out;
   std::map<std::string, size_t> pending;  // pid -> index of its <unfinished ...> line
+  std::string last_pid;                   // of the last line that had one
   bool first_exec = true;
   static const std::regex kEnvp(R"(\], 0x[0-9a-f]+ /\*)");
   static const std::regex kLine(R"(^(P\d+)\s+(TIME )?(.*)$)");
@@ -186,10 +187,21 @@ Normalized Normalize(const std::string& text) {
     }
     std::smatch m;
     if (!std::regex_match(l, m, kLine)) {
+      // With -e status=, strace prints a call whose entry another process's line interrupted
+      // as the entry without "<unfinished ...>", then the rest on a line of its own, without a
+      // pid: the same split as unfinished/resumed, so it is joined the same way.
+      if (!last_pid.empty() && !l.empty() && l[0] == ')') {
+        auto& v = out.per_process[last_pid];
+        if (!v.empty() && v.back().find(" = ") == std::string::npos) {
+          v.back() = std::regex_replace(v.back() + l, kAlign, " = ");
+          continue;
+        }
+      }
       out.per_process["?"].push_back(l);
       continue;
     }
     std::string pid = m[1], time = m[2], body = m[3];
+    last_pid = pid;
     auto& v = out.per_process[pid];
     const std::string kUnfinished = " <unfinished ...>";
     if (body.size() > kUnfinished.size() &&
