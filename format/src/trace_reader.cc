@@ -270,6 +270,17 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
   return OkStatus();
 }
 
+namespace {
+
+// An event body whose only time is time_ns.
+template <typename Body>
+void RestoreStop(fb::Event* e, TimeDeltaCoder* times) {
+  auto* b = static_cast<Body*>(e->mutable_body());
+  b->mutate_time_ns(times->DecodeStop(b->time_ns()));
+}
+
+}  // namespace
+
 // Format 3 stores times as differences within the chunk (time_delta.h): make them absolute
 // again, in place, so that readers see the same events as in format 2.
 void TraceReader::RestoreTimes(uint64_t first_ns, DecodedChunk* chunk) {
@@ -288,41 +299,27 @@ void TraceReader::RestoreTimes(uint64_t first_ns, DecodedChunk* chunk) {
         s->mutate_exit_ns(entry_phase ? other : stop);
         break;
       }
-      case fb::Body::Spawn: {
-        auto* b = static_cast<fb::Spawn*>(e->mutable_body());
-        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+      case fb::Body::Spawn:
+        RestoreStop<fb::Spawn>(e, &times);
         break;
-      }
-      case fb::Body::Exec: {
-        auto* b = static_cast<fb::Exec*>(e->mutable_body());
-        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+      case fb::Body::Exec:
+        RestoreStop<fb::Exec>(e, &times);
         break;
-      }
-      case fb::Body::Exit: {
-        auto* b = static_cast<fb::Exit*>(e->mutable_body());
-        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+      case fb::Body::Exit:
+        RestoreStop<fb::Exit>(e, &times);
         break;
-      }
-      case fb::Body::Signal: {
-        auto* b = static_cast<fb::Signal*>(e->mutable_body());
-        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+      case fb::Body::Signal:
+        RestoreStop<fb::Signal>(e, &times);
         break;
-      }
-      case fb::Body::Detach: {
-        auto* b = static_cast<fb::Detach*>(e->mutable_body());
-        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+      case fb::Body::Detach:
+        RestoreStop<fb::Detach>(e, &times);
         break;
-      }
-      case fb::Body::FdSnapshot: {
-        auto* b = static_cast<fb::FdSnapshot*>(e->mutable_body());
-        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+      case fb::Body::FdSnapshot:
+        RestoreStop<fb::FdSnapshot>(e, &times);
         break;
-      }
-      case fb::Body::Loss: {
-        auto* b = static_cast<fb::Loss*>(e->mutable_body());
-        b->mutate_time_ns(times.DecodeStop(b->time_ns()));
+      case fb::Body::Loss:
+        RestoreStop<fb::Loss>(e, &times);
         break;
-      }
       default:
         break;
     }
