@@ -19,43 +19,29 @@ TEST(SpinPolicyTest, PollsWhileStopsKeepComing) {
   }
 }
 
+// Misses polls until the policy stops polling, then counts the waits it blocks at once; the
+// poll it allows after them is reported as `then_hit` says.
+uint32_t QuietRound(SpinPolicy* p, bool then_hit) {
+  uint32_t polls = 0;
+  while (p->BeforeWait() != 0) {
+    p->Miss();
+    polls++;
+    EXPECT_LE(polls, SpinPolicy::kMissesBeforeBackoff);
+  }
+  uint32_t blocked = 1;  // the BeforeWait() that ended the loop
+  while (p->BeforeWait() == 0)
+    blocked++;
+  then_hit ? p->Hit() : p->Miss();
+  return blocked;
+}
+
 TEST(SpinPolicyTest, BacksOffExponentiallyWhileQuietAndResetsOnAHit) {
   SpinPolicy p(50);
-  // Counts the waits that block at once after each round of misses.
-  auto blocked_after_misses = [&p] {
-    for (uint32_t i = 0; i < SpinPolicy::kMissesBeforeBackoff; i++) {
-      EXPECT_EQ(p.BeforeWait(), 50u);
-      p.Miss();
-    }
-    uint32_t blocked = 0;
-    while (p.BeforeWait() == 0)
-      blocked++;
-    return blocked;  // the last BeforeWait() allowed a poll again
-  };
-  EXPECT_EQ(blocked_after_misses(), 1u);
-  p.Miss();  // the poll BeforeWait() just allowed
-  for (uint32_t i = 1; i < SpinPolicy::kMissesBeforeBackoff; i++) {
-    EXPECT_EQ(p.BeforeWait(), 50u);
-    p.Miss();
-  }
-  uint32_t blocked = 0;
-  while (p.BeforeWait() == 0)
-    blocked++;
-  EXPECT_EQ(blocked, 2u);
-  // Quiet for long: the backoff doubles up to its cap.
-  p.Miss();
-  uint32_t last = 2;
+  // Quiet for long: 4 misses, then 1, 2, 4, ... waits without polling, up to the cap.
+  uint32_t want = 1;
   for (int round = 0; round < 20; round++) {
-    for (uint32_t i = 1; i < SpinPolicy::kMissesBeforeBackoff; i++) {
-      EXPECT_EQ(p.BeforeWait(), 50u);
-      p.Miss();
-    }
-    uint32_t n = 0;
-    while (p.BeforeWait() == 0)
-      n++;
-    p.Miss();
-    EXPECT_EQ(n, std::min(last * 2, SpinPolicy::kMaxBackoff)) << "round " << round;
-    last = n;
+    EXPECT_EQ(QuietRound(&p, false), want) << "round " << round;
+    want = std::min(want * 2, SpinPolicy::kMaxBackoff);
   }
   // One stop found by a poll: back to polling at every wait, with a fresh backoff.
   p.Hit();
@@ -63,7 +49,8 @@ TEST(SpinPolicyTest, BacksOffExponentiallyWhileQuietAndResetsOnAHit) {
     EXPECT_EQ(p.BeforeWait(), 50u);
     p.Hit();
   }
-  EXPECT_EQ(blocked_after_misses(), 1u);
+  EXPECT_EQ(QuietRound(&p, true), 1u);
+  EXPECT_EQ(QuietRound(&p, false), 1u);  // the hit reset the backoff
 }
 
 }  // namespace
