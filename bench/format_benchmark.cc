@@ -21,17 +21,23 @@ std::string TempPath() {
 }
 
 // A realistic mix: mostly small syscalls (getppid-like, no buffers), some with a short path or
-// 64 bytes of data.
+// 64 bytes of data. Times jitter as measured ones do (a few microseconds between stops, with
+// nanosecond noise): constant steps would compress to nothing.
 void WriteEvents(TraceWriter& w, int n) {
   static const uint8_t data[64] = "the quick brown fox jumps over the lazy dog, 0123456789";
   static const char path[] = "/usr/lib/x86_64-linux-gnu/libc.so.6";
-  uint64_t t = 1'000'000;
+  uint64_t t = 1'700'000'000'000'000'000u;
+  uint64_t seed = 42;
+  auto jitter = [&seed](uint64_t range) {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    return (seed >> 33) % range;
+  };
   for (int i = 0; i < n; i++) {
     BufferRecord b;
     SyscallRecord s;
     s.tid = s.pid = 4242;
-    s.entry_ns = t += 700;
-    s.exit_ns = t += 300;
+    s.entry_ns = t += 5000 + jitter(20000);
+    s.exit_ns = t += 1000 + jitter(3000);
     switch (i % 4) {
       case 0:
       case 1:
