@@ -142,9 +142,10 @@ void Capture::Iovec(pid_t tid,
                     uint64_t addr,
                     uint64_t count,
                     int64_t total,
-                    CapturedBuffers* dst) {
+                    CapturedBuffers* dst,
+                    uint32_t index_base) {
   uint64_t n = std::min<uint64_t>(count, std::min<uint64_t>(kMaxArrayElems, snaplen_));
-  Plan(arg, out, addr, n * 16, count * 16, format::kBufferIovecArray);
+  Plan(arg, out, addr, n * 16, count * 16, format::kBufferIovecArray, index_base);
   size_t items_before = dst->items_.size();
   Execute(tid, dst);
   if (dst->items_.size() == items_before)
@@ -159,7 +160,8 @@ void Capture::Iovec(pid_t tid,
     uint64_t filled = out ? std::min(len, left) : len;
     if (out)
       left -= filled;
-    Plan(arg, out, base, Cap(filled), filled, format::kBufferIovecData, static_cast<uint32_t>(i));
+    Plan(arg, out, base, Cap(filled), filled, format::kBufferIovecData,
+         index_base + static_cast<uint32_t>(i));
   }
   Execute(tid, dst);
 }
@@ -362,6 +364,39 @@ void Capture::ReceivedFdPaths(pid_t tid, CapturedBuffers* dst) {
       for (size_t i = 16; i + 4 <= cmsg_len; i += 4)
         FdPath(tid, 1, index++, static_cast<int32_t>(U32(&control[at + i])), dst);
     at += (cmsg_len + 7) & ~size_t{7};
+  }
+}
+
+// The struct mmsghdr array of a successful sendmmsg/recvmmsg (the `count` messages the call
+// processed, at most snaplen of them), and for each message i what recvmsg/sendmsg would keep:
+// msg_name (kBufferAux, index i << 16), msg_control (kBufferAux, (i << 16) | 1) and the iovecs
+// (index base i << 16), their data cut at the message's msg_len. Read at exit for both calls:
+// the data sent is still in place.
+void Capture::Mmsgs(pid_t tid, uint64_t addr, int64_t count, CapturedBuffers* dst) {
+  constexpr uint64_t kMmsghdr = 64;  // struct msghdr (56) + msg_len (4) + padding
+  uint64_t n = std::min<uint64_t>(static_cast<uint64_t>(count), std::max<uint32_t>(snaplen_, 1));
+  n = std::min<uint64_t>(n, 0xffff);
+  Plan(1, true, addr, n * kMmsghdr, static_cast<uint64_t>(count) * kMmsghdr);
+  size_t items_before = dst->items_.size();
+  Execute(tid, dst);
+  if (dst->items_.size() == items_before)
+    return;
+  // Copied: the reads below append to dst's arena.
+  const auto& arr = dst->items_.back();
+  std::vector<uint8_t> msgs(dst->bytes(arr.off), dst->bytes(arr.off) + arr.len);
+  for (uint64_t i = 0; i < msgs.size() / kMmsghdr; i++) {
+    const uint8_t* p = msgs.data() + i * kMmsghdr;
+    uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
+             control = U64(p + 32), controllen = U64(p + 40), len = U32(p + 56);
+    uint32_t base = static_cast<uint32_t>(i) << 16;
+    if (name)
+      Plan(1, true, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, base);
+    if (control)
+      Plan(1, true, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
+           base | 1);
+    Execute(tid, dst);
+    if (iov)
+      Iovec(tid, 1, true, iov, iovlen, static_cast<int64_t>(len), dst, base);
   }
 }
 
@@ -681,8 +716,7 @@ void Capture::SpecialExit(pid_t tid,
     case __NR_sendmmsg:
     case __NR_recvmmsg:
       if (!failed && args[1] && ret > 0)
-        Plan(1, true, args[1], static_cast<uint64_t>(std::min<int64_t>(ret, snaplen_)) * 64,
-             static_cast<uint64_t>(ret) * 64);
+        Mmsgs(tid, args[1], ret, dst);
       break;
     case __NR_select:
     case __NR_pselect6: {

@@ -657,7 +657,8 @@ struct Ctx {
 
   void Struct(int i, bool out, const char* name);
   void Array(int i, bool out, const char* name, uint64_t count);
-  void Iovec(int i, bool out, uint64_t count, int64_t total);
+  // index_base: where this array's buffers start (sendmmsg/recvmmsg: message << 16).
+  void Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_base = 0);
   void Arg(int i);
   void Generic();
 };
@@ -820,10 +821,11 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
 }
 
 // struct iovec[count]: each element's data, at most `total` bytes in all (outputs).
-void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total) {
-  const Buffer* arr = out ? Out(i, format::kBufferIovecArray) : In(i, format::kBufferIovecArray);
+void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_base) {
+  const Buffer* arr = out ? Out(i, format::kBufferIovecArray, index_base)
+                          : In(i, format::kBufferIovecArray, index_base);
   if (!arr) {
-    Ptr(A(i));
+    Ptr(index_base ? 0 : A(i));
     return;
   }
   uint64_t left = total < 0 ? ~0ull : static_cast<uint64_t>(total);
@@ -841,7 +843,8 @@ void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total) {
     if (out)
       left -= shown;
     s += "{iov_base=";
-    const Buffer* d = sc.Find(i, out, format::kBufferIovecData, static_cast<uint32_t>(k));
+    const Buffer* d =
+        sc.Find(i, out, format::kBufferIovecData, index_base + static_cast<uint32_t>(k));
     if (d && !d->read_errno)
       AppendQuotedBuffer(&s, d->data, shown, q);
     else
@@ -1547,18 +1550,21 @@ void DecodeRecvfrom(Ctx& c) {
   c.Put(")");
 }
 
-void Msghdr(Ctx& c, bool out) {
-  const Buffer* m = out ? c.Out(1) : c.In(1);
-  if (!m || m->data.size() < 56) {
-    c.Ptr(c.A(1));
-    return;
-  }
-  const std::string& d = m->data;
+// A struct msghdr (56 bytes at d[off]) of argument 1, with its buffers: msg_name (aux index
+// base), msg_control (aux index base + 1), the iovecs (index base); iovec data shown up to
+// `total` bytes (-1: all).
+void MsghdrAt(Ctx& c,
+              bool out,
+              const std::string& msghdr,
+              size_t off,
+              uint32_t base,
+              int64_t total) {
+  const std::string d = msghdr.substr(off, 56);
   uint64_t name = At<uint64_t>(d, 0), iovlen = At<uint64_t>(d, 24), control = At<uint64_t>(d, 32),
            controllen = At<uint64_t>(d, 40);
   uint32_t namelen = At<uint32_t>(d, 8), flags = At<uint32_t>(d, 48);
   std::string s = "{msg_name=";
-  const Buffer* nb = c.sc.Find(1, out, format::kBufferAux, 0);
+  const Buffer* nb = c.sc.Find(1, out, format::kBufferAux, base);
   if (!name)
     s += "NULL";
   else if (nb && !nb->read_errno)
@@ -1567,10 +1573,10 @@ void Msghdr(Ctx& c, bool out) {
     s += PtrString(name);
   s += ", msg_namelen=" + UDec(namelen) + ", msg_iov=";
   c.Put(s);
-  c.Iovec(1, out, iovlen, out ? c.sc.ret : -1);
+  c.Iovec(1, out, iovlen, total, base);
   s = ", msg_iovlen=" + UDec(iovlen);
   if (controllen) {
-    const Buffer* cb = c.sc.Find(1, out, format::kBufferAux, 1);
+    const Buffer* cb = c.sc.Find(1, out, format::kBufferAux, base + 1);
     std::string cm;
     if (cb && !cb->read_errno) {
       // A received message's control length is what the kernel filled in.
@@ -1578,10 +1584,11 @@ void Msghdr(Ctx& c, bool out) {
       // the fd's position among the SCM_RIGHTS fds), not from the state.
       uint32_t k = 0;
       cm = FormatCmsgs(
-          cb->data, std::min<uint64_t>(controllen, cb->data.size()), [&c, out, &k](int fd) {
+          cb->data, std::min<uint64_t>(controllen, cb->data.size()), [&c, out, &k, base](int fd) {
             if (!out)
               return c.FdText(fd);
-            const Buffer* p = c.opt.decode_fds ? c.Out(1, format::kBufferFdPath, k) : nullptr;
+            const Buffer* p =
+                c.opt.decode_fds && !base ? c.Out(1, format::kBufferFdPath, k) : nullptr;
             k++;
             return std::to_string(fd) + (p ? FdPathText(p->data, c.opt.xflag) : "");
           });
@@ -1590,6 +1597,51 @@ void Msghdr(Ctx& c, bool out) {
   }
   s += ", msg_controllen=" + UDec(controllen) + ", msg_flags=" + Flags("msg_flags", flags) + "}";
   c.Put(s);
+}
+
+void Msghdr(Ctx& c, bool out) {
+  const Buffer* m = out ? c.Out(1) : c.In(1);
+  if (!m || m->data.size() < 56) {
+    c.Ptr(c.A(1));
+    return;
+  }
+  MsghdrAt(c, out, m->data, 0, 0, out ? c.sc.ret : -1);
+}
+
+// sendmmsg/recvmmsg: the messages the call processed, each with its msg_len, all read at exit.
+void DecodeMmsg(Ctx& c) {
+  c.Fd(c.A(0));
+  c.Sep();
+  c.ToExit();
+  const Buffer* m = c.Out(1);
+  if (!m || c.sc.error() || !c.sc.returned()) {
+    c.Ptr(c.A(1));
+  } else {
+    uint64_t have = m->data.size() / 64;
+    c.Put("[");
+    for (uint64_t i = 0; i < have; i++) {
+      if (i)
+        c.Put(", ");
+      if (i >= c.opt.max_strlen) {
+        c.Put("...");
+        break;
+      }
+      c.Put("{msg_hdr=");
+      uint32_t len = At<uint32_t>(m->data, i * 64 + 56);
+      MsghdrAt(c, true, m->data, i * 64, static_cast<uint32_t>(i) << 16, len);
+      c.Put(", msg_len=" + UDec(len) + "}");
+    }
+    c.Put(have < m->full_len / 64 && have < c.opt.max_strlen ? ", ...]" : "]");
+  }
+  c.Sep();
+  c.Put(UDec(c.A(2) & 0xffffffff));
+  c.Sep();
+  c.Put(Flags("msg_flags", c.A(3) & 0xffffffff));
+  if (c.sc.nr == __NR_recvmmsg) {
+    c.Sep();
+    c.Arg(4);
+  }
+  c.Put(")");
 }
 
 void DecodeSendmsg(Ctx& c) {
@@ -1891,6 +1943,7 @@ const std::unordered_map<int, Decoder>& Decoders() {
       {__NR_getpeername, DecodeAccept},  {__NR_sendto, DecodeSendto},
       {__NR_recvfrom, DecodeRecvfrom},   {__NR_sendmsg, DecodeSendmsg},
       {__NR_recvmsg, DecodeSendmsg},     {__NR_setsockopt, DecodeSockopt},
+      {__NR_sendmmsg, DecodeMmsg},       {__NR_recvmmsg, DecodeMmsg},
       {__NR_getsockopt, DecodeSockopt},  {__NR_getdents, DecodeGetdents},
       {__NR_getdents64, DecodeGetdents}, {__NR_poll, DecodePoll},
       {__NR_sendfile, DecodeSendfile},   {__NR_select, DecodeSelect},

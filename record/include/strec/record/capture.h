@@ -94,13 +94,18 @@ class Capture {
               uint8_t kind = format::kBufferString,
               uint32_t index = 0,
               size_t max = 4096);
+  // An iovec array (kind kBufferIovecArray, index `index_base`) and its elements' data
+  // (kBufferIovecData, index index_base + element); at most `total` bytes (-1: each whole).
   void Iovec(pid_t tid,
              uint8_t arg,
              bool out,
              uint64_t addr,
              uint64_t count,
              int64_t total,
-             CapturedBuffers* dst);
+             CapturedBuffers* dst,
+             uint32_t index_base = 0);
+  // The messages of sendmmsg/recvmmsg (see the function).
+  void Mmsgs(pid_t tid, uint64_t addr, int64_t count, CapturedBuffers* dst);
   void StrArray(pid_t tid, uint8_t arg, uint64_t addr, CapturedBuffers* dst, bool strings);
   void ReceivedFdPaths(pid_t tid, CapturedBuffers* dst);
   // Records the paths of the fds a successful call created (strace -y shows them).
