@@ -53,6 +53,7 @@ uint64_t EventTime(const fb::Event& e) {
 }
 
 TraceReader::~TraceReader() {
+  DropPrefetch();
   if (fd_ >= 0)
     close(fd_);
 }
@@ -326,17 +327,44 @@ void TraceReader::RestoreTimes(uint64_t first_ns, DecodedChunk* chunk) {
   }
 }
 
+void TraceReader::Prefetch(size_t i) {
+  prefetch_index_ = i;
+  prefetch_ = std::async(std::launch::async, [this, i] { return ReadChunk(i, &ahead_); });
+}
+
+void TraceReader::DropPrefetch() {
+  if (prefetch_index_ == SIZE_MAX)
+    return;
+  prefetch_.wait();
+  prefetch_index_ = SIZE_MAX;
+}
+
 StatusOr<const fb::Event*> TraceReader::Next() {
   while (next_event_ >= current_.size()) {
     if (next_chunk_ >= chunks_.size())
       return static_cast<const fb::Event*>(nullptr);
     next_event_ = 0;
-    RETURN_IF_ERROR(ReadChunk(next_chunk_++, &current_));
+    if (prefetch_index_ == next_chunk_) {
+      prefetch_index_ = SIZE_MAX;
+      Status st = prefetch_.get();
+      if (!st.ok()) {
+        current_.events_.clear();
+        return st;
+      }
+      std::swap(current_, ahead_);
+    } else {
+      DropPrefetch();
+      RETURN_IF_ERROR(ReadChunk(next_chunk_, &current_));
+    }
+    next_chunk_++;
+    if (next_chunk_ < chunks_.size())
+      Prefetch(next_chunk_);
   }
   return current_.event(next_event_++);
 }
 
 Status TraceReader::SeekTime(uint64_t t) {
+  DropPrefetch();
   auto it = std::lower_bound(chunks_.begin(), chunks_.end(), t,
                              [](const ChunkInfo& c, uint64_t v) { return c.last_ns < v; });
   next_chunk_ = static_cast<size_t>(it - chunks_.begin());

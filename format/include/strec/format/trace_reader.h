@@ -12,6 +12,7 @@
 #define STREC_FORMAT_TRACE_READER_H_
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,7 +65,8 @@ class TraceReader {
   Status ReadChunk(size_t i, DecodedChunk* out) const;
 
   // Sequential iteration. Returns nullptr at the end. The pointer stays valid until the next
-  // call to Next() or SeekTime().
+  // call to Next() or SeekTime(). While the caller works through a chunk, the next one is read,
+  // verified and decompressed on another thread.
   StatusOr<const fb::Event*> Next();
   // Positions Next() at the first event whose time is >= time_ns (monotonic clock).
   Status SeekTime(uint64_t time_ns);
@@ -87,9 +89,17 @@ class TraceReader {
   std::vector<ChunkInfo> chunks_;
   std::vector<std::string> warnings_;
 
+  // Starts reading chunk i into ahead_ on another thread.
+  void Prefetch(size_t i);
+  // Waits for a prefetch in flight, if any, and forgets it.
+  void DropPrefetch();
+
   size_t next_chunk_ = 0;
   size_t next_event_ = 0;
   DecodedChunk current_;
+  DecodedChunk ahead_;                // chunk prefetch_index_, being read
+  size_t prefetch_index_ = SIZE_MAX;  // SIZE_MAX: none in flight
+  std::future<Status> prefetch_;
 };
 
 }  // namespace strec::format
