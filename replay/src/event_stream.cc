@@ -472,7 +472,8 @@ void EventStream::ApplyCurrent() {
   if (current_applied_)
     return;
   current_applied_ = true;
-  state_.Apply(current_);
+  if (has_current_)
+    state_.Apply(queue_.front());
 }
 
 namespace {
@@ -586,8 +587,8 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
       if (e.former_tid && e.former_tid != e.tid) {
         // The recorder wrote the caller's execve entry under the leader's id, just before this
         // event: give it back to the caller, and the leader its own syscall in progress.
-        if (queue_.size() >= 1) {
-          Event& prev = queue_.back();
+        if (queue_.size() >= 2) {  // the back is this event, converted in place
+          Event& prev = queue_[queue_.size() - 2];
           if (prev.type == EventType::kSyscallEntry && prev.tid == e.tid && prev.syscall &&
               (prev.syscall->nr == __NR_execve || prev.syscall->nr == __NR_execveat)) {
             auto moved = std::make_shared<Syscall>(*prev.syscall);
@@ -674,6 +675,10 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
 
 StatusOr<const Event*> EventStream::Next() {
   ApplyCurrent();
+  if (has_current_) {
+    queue_.pop_front();
+    has_current_ = false;
+  }
   while (!eof_ && queue_.size() < 2) {
     auto n = reader_->Next();
     if (!n.ok())
@@ -682,16 +687,14 @@ StatusOr<const Event*> EventStream::Next() {
       eof_ = true;
       break;
     }
-    Event e;
-    Convert(**n, &e);
-    queue_.push_back(std::move(e));
+    queue_.emplace_back();
+    Convert(**n, &queue_.back());
   }
   if (queue_.empty())
     return static_cast<const Event*>(nullptr);
-  current_ = std::move(queue_.front());
-  queue_.pop_front();
+  has_current_ = true;
   current_applied_ = false;
-  return static_cast<const Event*>(&current_);
+  return static_cast<const Event*>(&queue_.front());
 }
 
 }  // namespace strec::replay

@@ -189,9 +189,12 @@ class EventStream {
   std::unique_ptr<format::TraceReader> reader_;
   const format::SyscallTable* table_;
   State state_;
-  std::deque<Event> queue_;  // converted, not yet returned (one event of lookahead)
+  // The event Next() returned last (at the front, while has_current_), then the events
+  // converted ahead of it (one of lookahead). Events are converted in place: a deque keeps
+  // references to its elements valid while others are added at the back.
+  std::deque<Event> queue_;
+  bool has_current_ = false;
   bool eof_ = false;
-  Event current_;
   bool current_applied_ = true;
   std::unordered_map<int32_t, std::shared_ptr<Syscall>> pending_;
   // A thread's pending entry replaced by a second Entry before its exit (see above).
