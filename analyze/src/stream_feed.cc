@@ -48,6 +48,30 @@ FileOp OpOf(const Syscall& sc) {
   }
 }
 
+// sendfile, splice, tee and copy_file_range move data from one fd to another without it
+// passing through the process: what they return is read from one file and written to the other.
+bool TransferFds(const Syscall& sc, int* in_arg, int* out_arg) {
+  if (sc.arch != format::kArchX86_64)
+    return false;
+  switch (sc.nr) {
+    case __NR_sendfile:  // (out_fd, in_fd, offset, count)
+      *in_arg = 1;
+      *out_arg = 0;
+      return true;
+    case __NR_splice:  // (fd_in, off_in, fd_out, off_out, len, flags)
+    case __NR_copy_file_range:
+      *in_arg = 0;
+      *out_arg = 2;
+      return true;
+    case __NR_tee:  // (fd_in, fd_out, len, flags)
+      *in_arg = 0;
+      *out_arg = 1;
+      return true;
+    default:
+      return false;
+  }
+}
+
 // A path argument made absolute through the thread's cwd or dirfd, when the state knows them;
 // else the path as given.
 std::string ResolvePath(const replay::State& state,
@@ -197,10 +221,21 @@ class Feeder {
     // Files named before the call changes the state (close removes the fd).
     std::vector<std::string> paths;
     Shape shape;
+    int in_arg = -1, out_arg = -1;  // sendfile and friends: the fds data moves between
+    std::string in_path, out_path;
     if (sinks_.files) {
       shape = ShapeOf(info);
       const replay::State& st = stream_->state();
-      if (shape.fd_arg >= 0 && !(shape.new_fd && shape.path_arg >= 0)) {
+      if (TransferFds(sc, &in_arg, &out_arg)) {
+        for (int arg : {in_arg, out_arg}) {
+          int64_t fd = FdArg(sc, arg);
+          const std::string* p = fd >= 0 ? st.FdPath(sc.tid, fd) : nullptr;
+          std::string path = p ? *p : kUnknown;
+          (arg == in_arg ? in_path : out_path) = path;
+          if (fd >= 0 && std::find(paths.begin(), paths.end(), path) == paths.end())
+            paths.push_back(std::move(path));
+        }
+      } else if (shape.fd_arg >= 0 && !(shape.new_fd && shape.path_arg >= 0)) {
         int64_t fd = FdArg(sc, shape.fd_arg);
         if (fd >= 0) {
           const std::string* p = st.FdPath(sc.tid, fd);
@@ -248,18 +283,22 @@ class Feeder {
     if (sinks_.files) {
       FileOp op = OpOf(sc);
       int err = sc.error();
+      uint64_t bytes = err == 0 && sc.ret > 0 ? static_cast<uint64_t>(sc.ret) : 0;
       for (const std::string& path : paths) {
         FileStats& f = sinks_.files->For(path);
         f.calls++;
         f.errors += err != 0;
         f.syscall_ns += latency;
         f.opens += std::find(opened.begin(), opened.end(), path) != opened.end();
-        if (err == 0 && op == FileOp::kRead) {
+        bool read = op == FileOp::kRead || (in_arg >= 0 && path == in_path);
+        bool write = op == FileOp::kWrite || (out_arg >= 0 && path == out_path);
+        if (err == 0 && read) {
           f.reads++;
-          f.read_bytes += sc.ret > 0 ? static_cast<uint64_t>(sc.ret) : 0;
-        } else if (err == 0 && op == FileOp::kWrite) {
+          f.read_bytes += bytes;
+        }
+        if (err == 0 && write) {
           f.writes++;
-          f.write_bytes += sc.ret > 0 ? static_cast<uint64_t>(sc.ret) : 0;
+          f.write_bytes += bytes;
         }
       }
     }

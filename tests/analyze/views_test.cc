@@ -294,6 +294,26 @@ TEST(FilesViewTest, SocketsAndPipesCreatedInTheTrace) {
             "socket:[5001],4,0,710,1,0,0,1,2\n");
 }
 
+TEST(FilesViewTest, SendfileAndSpliceMoveBytesBetweenTwoFiles) {
+  testing::TempDir dir;
+  {
+    Trace t(dir.File("t.strec"));
+    // openat /src = 3, openat /dst = 4; sendfile(4, 3, NULL, 4096) = 1000 (100 ns);
+    // copy_file_range(3, NULL, 4, NULL, 500, 0) = 500 (50 ns); a failing splice(3, .., 4, ..)
+    // (-EINVAL, 10 ns): a call and an error on each, no bytes.
+    t.Call(7, 7, kOpenat, {kAtFdcwd, 0x1000, 0}, 3, 1000, 1100, {Str(1, "/src"), FdPath("/src")});
+    t.Call(7, 7, kOpenat, {kAtFdcwd, 0x1100, 0x41}, 4, 2000, 2100,
+           {Str(1, "/dst"), FdPath("/dst")});
+    t.Call(7, 7, 40, {4, 3, 0, 4096}, 1000, 3000, 3100);
+    t.Call(7, 7, 326, {3, 0, 4, 0, 500, 0}, 500, 4000, 4050);
+    t.Call(7, 7, 275, {3, 0, 4, 0, 500, 0}, -22, 5000, 5010);
+  }
+  EXPECT_EQ(Report({dir.File("t.strec")}, FilesOptions(), View::kFiles, OutputFormat::kCsv),
+            "path,calls,errors,syscall_ns,opens,reads,read_bytes,writes,write_bytes\n"
+            "/dst,4,1,260,1,0,0,2,1500\n"
+            "/src,4,1,260,1,2,1500,0,0\n");
+}
+
 // Slow calls: an openat (2000 ns), a read split by pid 200's close(7) (5000 ns), that close
 // (2000 ns, a tie with the openat but later), a failing openat (3000 ns), a close (100 ns).
 void WriteSlow(const std::string& path) {
