@@ -161,7 +161,15 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
   std::sort(pids.begin(), pids.end());
   for (size_t t = 0; t < paths.size(); t++) {
     Input& in = inputs[t];
-    ASSIGN_OR_RETURN(in.reader, format::TraceReader::Open(paths[t]));
+    auto reader = format::TraceReader::Open(paths[t]);
+    if (!reader.ok()) {
+      // A file that is not a readable trace is bad input, not a bad option: never
+      // kInvalidArgument, which the CLI reports as a usage error.
+      const Status& st = reader.status();
+      return Status(st.code() == StatusCode::kInvalidArgument ? StatusCode::kDataLoss : st.code(),
+                    st.message());
+    }
+    in.reader = std::move(reader).value();
     const fb::Header& h = in.reader->header();
     for (const std::string& w : in.reader->warnings())
       result.warnings.push_back(paths[t] + ": " + w);

@@ -107,7 +107,8 @@ int RecordMain(int argc, char** argv) {
   try {
     app.parse(own);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int st = app.exit(e);
+    return st == 0 ? 0 : 2;  // --help is success; anything else a usage error
   }
   int cmd_start = split < argc && std::string(argv[split]) == "--" ? split + 1 : split;
   o.command.assign(argv + cmd_start, argv + argc);

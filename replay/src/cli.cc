@@ -55,10 +55,14 @@ int ReplayMain(int argc, char** argv) {
       ->delimiter(',');
   app.add_flag("--json", json, "one JSON object per line instead of strace's text");
   app.add_option("trace", trace, "the .strec file")->required();
+  app.footer(
+      "\nExit status: 0 on success, 1 if the trace could not be read (or the output not "
+      "written), 2 for a usage error.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int st = app.exit(e);
+    return st == 0 ? 0 : 2;  // --help is success; anything else a usage error
   }
   const format::SyscallTable* table = format::SyscallTable::ForArch(format::kArchX86_64);
   for (const std::string& e : exprs) {
