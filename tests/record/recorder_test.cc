@@ -2,29 +2,27 @@
 // binary, then decode the trace and check what was recorded. They need ptrace; each skips with
 // the reason where it is not permitted.
 #include <asm/unistd.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "format/trace_builder.h"
 #include "strec/format/trace_reader.h"
+#include "support/process.h"
 
 namespace strec::record {
 namespace {
@@ -180,49 +178,20 @@ Trace Load(const std::string& path) {
   return t;
 }
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
+using testing::ReadFile;
+using testing::RunResult;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs strec-record with args; captures stdout and stderr through files.
-// A non-zero file_size_limit is set as RLIMIT_FSIZE for the recorder (and so its command).
+// Runs strec-record with args; captures stdout and stderr through the files "stdout" and
+// "stderr" of dir. A non-zero file_size_limit is set as RLIMIT_FSIZE for the recorder (and so
+// its command).
 RunResult RunRecorder(const std::vector<std::string>& args,
                       const testing::TempDir& dir,
                       rlim_t file_size_limit = 0) {
-  std::string out = dir.File("stdout"), err = dir.File("stderr");
-  pid_t pid = fork();
-  if (pid == 0) {
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(o, 1);
-    dup2(e, 2);
-    if (file_size_limit) {
-      rlimit lim = {file_size_limit, file_size_limit};
-      setrlimit(RLIMIT_FSIZE, &lim);
-    }
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(kRecorder.c_str()));
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(kRecorder.c_str(), argv.data());
-    _exit(99);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
+  std::vector<std::string> argv = {kRecorder};
+  argv.insert(argv.end(), args.begin(), args.end());
+  testing::RunOptions options;
+  options.file_size_limit = file_size_limit;
+  return testing::RunCapturing(argv, dir.path(), options);
 }
 
 // The number of entries in this process's environment (the recorder and the command inherit it).
@@ -233,25 +202,10 @@ size_t CountEnviron() {
   return n;
 }
 
-// Whether this process may ptrace a child; the reason if not.
-std::string PtraceUnavailable() {
-  pid_t pid = fork();
-  if (pid == 0) {
-    pause();
-    _exit(0);
-  }
-  std::string reason;
-  if (ptrace(PTRACE_SEIZE, pid, 0, 0) != 0)
-    reason = std::string("PTRACE_SEIZE not permitted: ") + strerror(errno);
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return reason;
-}
-
 class RecorderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string why = PtraceUnavailable();
+    std::string why = testing::PtraceUnavailable();
     if (!why.empty())
       GTEST_SKIP() << why;
   }
@@ -703,20 +657,9 @@ TEST_F(RecorderTest, TraceSetWithSeccompStopsOnlyForChosenSyscalls) {
 }
 
 TEST_F(RecorderTest, AttachAndDetachLeaveTheProcessUnharmed) {
-  pid_t sleeper = fork();
-  if (sleeper == 0) {
-    execl(Program("sleeper").c_str(), "sleeper", "30", nullptr);
-    _exit(99);
-  }
+  pid_t sleeper = testing::Start({Program("sleeper"), "30"});
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  pid_t rec = fork();
-  if (rec == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 2);
-    execl(kRecorder.c_str(), "strec-record", "-o", trace_path().c_str(), "-p",
-          std::to_string(sleeper).c_str(), nullptr);
-    _exit(99);
-  }
+  pid_t rec = testing::Start({kRecorder, "-o", trace_path(), "-p", std::to_string(sleeper)});
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   kill(rec, SIGINT);
   int status = 0;
@@ -725,7 +668,7 @@ TEST_F(RecorderTest, AttachAndDetachLeaveTheProcessUnharmed) {
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT);
   // The sleeper is alive, not traced, and exits with its own status on SIGTERM.
   EXPECT_EQ(kill(sleeper, 0), 0);
-  std::string st = Slurp("/proc/" + std::to_string(sleeper) + "/status");
+  std::string st = ReadFile("/proc/" + std::to_string(sleeper) + "/status");
   EXPECT_NE(st.find("TracerPid:\t0\n"), std::string::npos) << st;
   kill(sleeper, SIGTERM);
   ASSERT_EQ(waitpid(sleeper, &status, 0), sleeper);
@@ -742,14 +685,7 @@ TEST_F(RecorderTest, AttachAndDetachLeaveTheProcessUnharmed) {
 }
 
 TEST_F(RecorderTest, SigtermDetachesFromAStartedCommand) {
-  pid_t rec = fork();
-  if (rec == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 2);
-    execl(kRecorder.c_str(), "strec-record", "-o", trace_path().c_str(), "--",
-          Program("sleeper").c_str(), "30", nullptr);
-    _exit(99);
-  }
+  pid_t rec = testing::Start({kRecorder, "-o", trace_path(), "--", Program("sleeper"), "30"});
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   kill(rec, SIGTERM);
   int status = 0;
@@ -763,12 +699,12 @@ TEST_F(RecorderTest, SigtermDetachesFromAStartedCommand) {
   // The command runs on, untraced; it still answers SIGTERM its own way (it was reparented, so
   // only its disappearance can be observed here).
   ASSERT_EQ(kill(sleeper, 0), 0);
-  std::string st = Slurp("/proc/" + std::to_string(sleeper) + "/status");
+  std::string st = ReadFile("/proc/" + std::to_string(sleeper) + "/status");
   EXPECT_NE(st.find("TracerPid:\t0\n"), std::string::npos) << st;
   EXPECT_EQ(st.find("State:\tT"), std::string::npos) << "left stopped: " << st;
   kill(sleeper, SIGTERM);
   for (int i = 0; i < 100 && kill(sleeper, 0) == 0; i++) {
-    std::string s = Slurp("/proc/" + std::to_string(sleeper) + "/status");
+    std::string s = ReadFile("/proc/" + std::to_string(sleeper) + "/status");
     if (s.find("State:\tZ") != std::string::npos)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -777,20 +713,13 @@ TEST_F(RecorderTest, SigtermDetachesFromAStartedCommand) {
 }
 
 TEST_F(RecorderTest, SigkillInsideABlockingSyscall) {
-  pid_t rec = fork();
-  if (rec == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 2);
-    execl(kRecorder.c_str(), "strec-record", "-o", trace_path().c_str(), "--",
-          Program("sleeper").c_str(), "30", nullptr);
-    _exit(99);
-  }
+  pid_t rec = testing::Start({kRecorder, "-o", trace_path(), "--", Program("sleeper"), "30"});
   // The command is the recorder's only child.
   pid_t child = 0;
   for (int i = 0; i < 100 && child == 0; i++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::string kids =
-        Slurp("/proc/" + std::to_string(rec) + "/task/" + std::to_string(rec) + "/children");
+        ReadFile("/proc/" + std::to_string(rec) + "/task/" + std::to_string(rec) + "/children");
     if (!kids.empty())
       child = std::stoi(kids);
   }
@@ -800,8 +729,8 @@ TEST_F(RecorderTest, SigkillInsideABlockingSyscall) {
   bool sleeping = false;
   for (int i = 0; i < 500 && !sleeping; i++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::string sc = Slurp("/proc/" + std::to_string(child) + "/syscall");
-    std::string stat = Slurp("/proc/" + std::to_string(child) + "/stat");
+    std::string sc = ReadFile("/proc/" + std::to_string(child) + "/syscall");
+    std::string stat = ReadFile("/proc/" + std::to_string(child) + "/stat");
     size_t paren = stat.rfind(')');
     char state = paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
     int nr = sc.empty() ? -1 : atoi(sc.c_str());
@@ -872,25 +801,12 @@ TEST_F(RecorderTest, WriteFailureKeepsTheCommandsExitStatus) {
 }
 
 TEST_F(RecorderTest, DefaultOutputNeverOverwrites) {
-  std::string cwd = dir_.path();
-  auto run_in_dir = [&]() {
-    pid_t pid = fork();
-    if (pid == 0) {
-      if (chdir(cwd.c_str()) != 0)
-        _exit(98);
-      int null = open("/dev/null", O_WRONLY);
-      dup2(null, 2);
-      execl(kRecorder.c_str(), "strec-record", Program("exitcode").c_str(), "0", nullptr);
-      _exit(99);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    return WEXITSTATUS(status);
-  };
-  ASSERT_EQ(run_in_dir(), 0);
-  ASSERT_EQ(run_in_dir(), 0);
+  testing::RunOptions in_dir;
+  in_dir.cwd = dir_.path();
+  ASSERT_EQ(testing::Run({kRecorder, Program("exitcode"), "0"}, in_dir), 0);
+  ASSERT_EQ(testing::Run({kRecorder, Program("exitcode"), "0"}, in_dir), 0);
   int traces = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(cwd))
+  for (const auto& entry : std::filesystem::directory_iterator(in_dir.cwd))
     if (entry.path().extension() == ".strec") {
       traces++;
       EXPECT_EQ(entry.path().filename().string().rfind("exitcode-", 0), 0u);

@@ -1,0 +1,108 @@
+#include "support/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace strec::testing {
+namespace {
+
+std::vector<char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (const auto& s : strings)
+    out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+// In the child: opens path as fd `fd`.
+bool Redirect(const std::string& path, int flags, int fd) {
+  int opened = open(path.c_str(), flags, 0600);
+  if (opened < 0 || dup2(opened, fd) < 0)
+    return false;
+  if (opened != fd)
+    close(opened);
+  return true;
+}
+
+}  // namespace
+
+pid_t Start(const std::vector<std::string>& argv, const RunOptions& options) {
+  // Made before fork: the child only makes system calls.
+  std::vector<char*> args = CStrings(argv);
+  std::vector<char*> env = CStrings(options.env);
+  pid_t pid = fork();
+  if (pid != 0)
+    return pid;
+  if (!Redirect("/dev/null", O_RDONLY, 0) ||
+      !Redirect(options.out, O_WRONLY | O_CREAT | O_TRUNC, 1) ||
+      !Redirect(options.err, O_WRONLY | O_CREAT | O_TRUNC, 2) ||
+      (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0))
+    _exit(127);
+  if (options.file_size_limit) {
+    rlimit lim = {options.file_size_limit, options.file_size_limit};
+    setrlimit(RLIMIT_FSIZE, &lim);
+  }
+  execvpe(args[0], args.data(), options.env.empty() ? environ : env.data());
+  _exit(127);
+}
+
+int Run(const std::vector<std::string>& argv, const RunOptions& options) {
+  pid_t pid = Start(argv, options);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+RunResult RunCapturing(const std::vector<std::string>& argv,
+                       const std::string& dir,
+                       RunOptions options) {
+  options.out = dir + "/stdout";
+  options.err = dir + "/stderr";
+  RunResult r;
+  r.exit_code = Run(argv, options);
+  r.out = ReadFile(options.out);
+  r.err = ReadFile(options.err);
+  return r;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string Which(const std::string& name) {
+  const char* path = getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::string candidate = dir + "/" + name;
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return "";
+}
+
+std::string PtraceUnavailable() {
+  pid_t pid = fork();
+  if (pid == 0) {
+    pause();
+    _exit(0);
+  }
+  std::string reason;
+  if (ptrace(PTRACE_SEIZE, pid, 0, 0) != 0)
+    reason = std::string("PTRACE_SEIZE not permitted: ") + strerror(errno);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return reason;
+}
+
+}  // namespace strec::testing

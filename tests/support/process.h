@@ -1,0 +1,53 @@
+// What the end-to-end tests share: running a command (strec-record, strace, a fixture program)
+// and reading what it wrote, finding a tool, and whether ptrace works here. Linked into the test
+// binaries as strec_test_support; any thread may call these, but the tests call them from one.
+#ifndef STREC_TESTS_SUPPORT_PROCESS_H_
+#define STREC_TESTS_SUPPORT_PROCESS_H_
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace strec::testing {
+
+// How Start and Run set up the command. Its stdin is always /dev/null.
+struct RunOptions {
+  std::string out = "/dev/null";  // the file its stdout goes to (truncated)
+  std::string err = "/dev/null";  // the file its stderr goes to (truncated)
+  std::string cwd;                // its working directory; empty: this process's
+  std::vector<std::string> env;   // its whole environment; empty: this process's
+  rlim_t file_size_limit = 0;     // its RLIMIT_FSIZE, when not 0
+};
+
+// Starts argv (argv[0] is looked up in PATH when it has no '/') and returns its pid, for the
+// caller to wait for. A child that cannot be set up or executed exits with 127.
+pid_t Start(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// Runs argv to its end; returns its exit status, 128+N if signal N killed it.
+int Run(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs argv with its stdout and stderr in the files `dir`/stdout and `dir`/stderr (options.out
+// and options.err are replaced); returns them with the exit status.
+RunResult RunCapturing(const std::vector<std::string>& argv,
+                       const std::string& dir,
+                       RunOptions options = {});
+
+// The contents of a file; empty if it cannot be read.
+std::string ReadFile(const std::string& path);
+
+// The path of an executable `name` in PATH; empty if there is none.
+std::string Which(const std::string& name);
+
+// Why this process may not ptrace a child of its own; empty if it may.
+std::string PtraceUnavailable();
+
+}  // namespace strec::testing
+
+#endif  // STREC_TESTS_SUPPORT_PROCESS_H_
