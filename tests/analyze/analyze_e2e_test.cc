@@ -2,15 +2,9 @@
 // with strec-record whose calls and errors columns must equal those of the real `strace -c -f`
 // on the same program. Both tracers run pinned to CPU 0 (taskset -c 0). The ptrace tests skip
 // with the reason when ptrace, strace or taskset is missing.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/ptrace.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstring>
-#include <fstream>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -19,6 +13,7 @@
 
 #include "format/trace_builder.h"
 #include "strec/format/trace_writer.h"
+#include "support/process.h"
 
 namespace strec::analyze {
 namespace {
@@ -27,53 +22,9 @@ const std::string kPrograms = STREC_PROGRAMS_DIR;
 const std::string kRecorder = STREC_RECORD_BIN;
 const std::string kAnalyze = STREC_ANALYZE_BIN;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs argv with stdout and stderr into files; returns the exit status (128+N if killed).
-int RunCommand(const std::vector<std::string>& args,
-               const std::string& out,
-               const std::string& err) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-bool InPath(const std::string& tool) {
-  testing::TempDir dir;
-  return RunCommand({"sh", "-c", "command -v " + tool}, dir.File("o"), dir.File("e")) == 0;
-}
-
-std::string PtraceUnavailable() {
-  pid_t pid = fork();
-  if (pid == 0) {
-    pause();
-    _exit(0);
-  }
-  std::string reason;
-  if (ptrace(PTRACE_SEIZE, pid, 0, 0) != 0)
-    reason = std::string("PTRACE_SEIZE not permitted: ") + strerror(errno);
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return reason;
-}
+using testing::ReadFile;
+using testing::RunCapturing;
+using testing::RunResult;
 
 struct Counts {
   uint64_t calls = 0, errors = 0;
@@ -147,12 +98,12 @@ const std::set<std::string> kExecThreadRaces = {"futex", "rt_sigprocmask"};
 class AnalyzeE2ETest : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
-    std::string why = PtraceUnavailable();
+    std::string why = testing::PtraceUnavailable();
     if (!why.empty())
       GTEST_SKIP() << why;
-    if (!InPath("strace"))
+    if (testing::Which("strace").empty())
       GTEST_SKIP() << "strace is not installed: nothing to compare with";
-    if (!InPath("taskset"))
+    if (testing::Which("taskset").empty())
       GTEST_SKIP() << "taskset (util-linux) is not installed";
   }
   testing::TempDir dir_;
@@ -166,20 +117,18 @@ TEST_P(AnalyzeE2ETest, CallsAndErrorsMatchStrace) {
   std::vector<std::string> strace = {"taskset", "-c", "0",  "strace",
                                      "-c",      "-f", "-o", dir_.File("strace.txt")};
   strace.insert(strace.end(), cmd.begin(), cmd.end());
-  int strace_status = RunCommand(strace, dir_.File("s.out"), dir_.File("s.err"));
+  int strace_status = RunCapturing(strace, dir_.path()).exit_code;
 
   std::vector<std::string> record = {
       "taskset", "-c", "0", kRecorder, "-q", "-o", dir_.File("t.strec"), "--"};
   record.insert(record.end(), cmd.begin(), cmd.end());
-  int record_status = RunCommand(record, dir_.File("r.out"), dir_.File("r.err"));
-  EXPECT_EQ(record_status, strace_status) << Slurp(dir_.File("r.err"));
+  RunResult r = RunCapturing(record, dir_.path());
+  EXPECT_EQ(r.exit_code, strace_status) << r.err;
 
-  ASSERT_EQ(RunCommand({kAnalyze, "-o", dir_.File("analyze.txt"), dir_.File("t.strec")},
-                       dir_.File("a.out"), dir_.File("a.err")),
-            0)
-      << Slurp(dir_.File("a.err"));
-  std::string theirs = Slurp(dir_.File("strace.txt"));
-  std::string ours = Slurp(dir_.File("analyze.txt"));
+  r = RunCapturing({kAnalyze, "-o", dir_.File("analyze.txt"), dir_.File("t.strec")}, dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string theirs = ReadFile(dir_.File("strace.txt"));
+  std::string ours = ReadFile(dir_.File("analyze.txt"));
   // Same header (with -c the columns have the same names as with -c -w).
   ASSERT_EQ(ours.substr(0, ours.find('\n')), theirs.substr(0, theirs.find('\n'))) << ours;
 
@@ -218,7 +167,7 @@ INSTANTIATE_TEST_SUITE_P(Programs,
 class FileViewAnalyzeE2ETest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string why = PtraceUnavailable();
+    std::string why = testing::PtraceUnavailable();
     if (!why.empty())
       GTEST_SKIP() << why;
   }
@@ -229,18 +178,16 @@ TEST_F(FileViewAnalyzeE2ETest, ByFileCountsOfTheFilesProgram) {
   char real[4096];
   ASSERT_NE(realpath(dir_.path().c_str(), real), nullptr);
   std::string d = real;  // the kernel's name of the directory (readlink of the fds)
-  ASSERT_EQ(RunCommand({kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/files", d},
-                       dir_.File("r.out"), dir_.File("r.err")),
-            0)
-      << Slurp(dir_.File("r.err"));
-  ASSERT_EQ(RunCommand({kAnalyze, "--by", "file", "--format", "csv", "-o", dir_.File("a.csv"),
-                        dir_.File("t.strec")},
-                       dir_.File("a.out"), dir_.File("a.err")),
-            0)
-      << Slurp(dir_.File("a.err"));
+  RunResult r = RunCapturing(
+      {kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/files", d}, dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunCapturing(
+      {kAnalyze, "--by", "file", "--format", "csv", "-o", dir_.File("a.csv"), dir_.File("t.strec")},
+      dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   // path -> the row without its syscall_ns field.
   std::map<std::string, std::string> rows;
-  std::istringstream in(Slurp(dir_.File("a.csv")));
+  std::istringstream in(ReadFile(dir_.File("a.csv")));
   for (std::string line; std::getline(in, line);) {
     std::vector<std::string> f;
     std::istringstream fields(line);
@@ -263,17 +210,15 @@ TEST_F(FileViewAnalyzeE2ETest, ByFileCountsOfTheFilesProgram) {
 // --slow and --by thread on recorded programs: the sleeper's three 50 ms sleeps are its three
 // slowest calls; the threads program has its main thread and 3 workers.
 TEST_F(FileViewAnalyzeE2ETest, SlowAndThreadsOfRecordedPrograms) {
-  ASSERT_EQ(RunCommand(
-                {kRecorder, "-q", "-o", dir_.File("s.strec"), "--", kPrograms + "/sleeper", "0.15"},
-                dir_.File("r.out"), dir_.File("r.err")),
-            0)
-      << Slurp(dir_.File("r.err"));
-  ASSERT_EQ(RunCommand({kAnalyze, "--slow", "3", "--format", "csv", "-o", dir_.File("slow.csv"),
-                        dir_.File("s.strec")},
-                       dir_.File("a.out"), dir_.File("a.err")),
-            0)
-      << Slurp(dir_.File("a.err"));
-  std::istringstream slow(Slurp(dir_.File("slow.csv")));
+  RunResult r = RunCapturing(
+      {kRecorder, "-q", "-o", dir_.File("s.strec"), "--", kPrograms + "/sleeper", "0.15"},
+      dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunCapturing({kAnalyze, "--slow", "3", "--format", "csv", "-o", dir_.File("slow.csv"),
+                    dir_.File("s.strec")},
+                   dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream slow(ReadFile(dir_.File("slow.csv")));
   std::string line;
   std::getline(slow, line);
   EXPECT_EQ(line, "trace,pid,tid,duration_ns,start_ns,start_realtime_ns,start,call");
@@ -292,16 +237,14 @@ TEST_F(FileViewAnalyzeE2ETest, SlowAndThreadsOfRecordedPrograms) {
   }
   EXPECT_EQ(rows, 3);
 
-  ASSERT_EQ(RunCommand({kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/threads"},
-                       dir_.File("r.out"), dir_.File("r.err")),
-            0)
-      << Slurp(dir_.File("r.err"));
-  ASSERT_EQ(RunCommand({kAnalyze, "--by", "thread", "--format", "csv", "-o",
-                        dir_.File("threads.csv"), dir_.File("t.strec")},
-                       dir_.File("a.out"), dir_.File("a.err")),
-            0)
-      << Slurp(dir_.File("a.err"));
-  std::istringstream threads(Slurp(dir_.File("threads.csv")));
+  r = RunCapturing({kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/threads"},
+                   dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunCapturing({kAnalyze, "--by", "thread", "--format", "csv", "-o", dir_.File("threads.csv"),
+                    dir_.File("t.strec")},
+                   dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream threads(ReadFile(dir_.File("threads.csv")));
   std::getline(threads, line);
   std::set<std::string> pids, tids;
   rows = 0;
@@ -345,10 +288,10 @@ class CliTest : public ::testing::Test {
   int Analyze(const std::vector<std::string>& args) {
     std::vector<std::string> all = {kAnalyze};
     all.insert(all.end(), args.begin(), args.end());
-    int st = RunCommand(all, dir_.File("out"), dir_.File("err"));
-    out_ = Slurp(dir_.File("out"));
-    err_ = Slurp(dir_.File("err"));
-    return st;
+    RunResult r = RunCapturing(all, dir_.path());
+    out_ = r.out;
+    err_ = r.err;
+    return r.exit_code;
   }
   testing::TempDir dir_;
   std::string out_, err_;
