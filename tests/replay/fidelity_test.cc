@@ -7,15 +7,10 @@
 // interleaving is scheduling), and each process's lines are compared in order. The test prints
 // the identical-line percentage per case and option set, the first differing lines, and fails
 // below the threshold of its option set. Needs ptrace and strace; skips with the reason.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/ptrace.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,6 +20,7 @@
 #include <vector>
 
 #include "format/trace_builder.h"
+#include "support/process.h"
 
 namespace strec::replay {
 namespace {
@@ -34,13 +30,6 @@ const std::string kRecorder = STREC_RECORD_BIN;
 const std::string kReplay = STREC_REPLAY_BIN;
 const char* kStrace = "/usr/bin/strace";
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream ss(text);
@@ -48,55 +37,6 @@ std::vector<std::string> Lines(const std::string& text) {
   while (std::getline(ss, l))
     out.push_back(l);
   return out;
-}
-
-std::string Which(const std::string& name) {
-  for (const char* dir : {"/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/"}) {
-    std::string p = std::string(dir) + name;
-    if (access(p.c_str(), X_OK) == 0)
-      return p;
-  }
-  return "";
-}
-
-// Runs argv in `cwd` with a fixed environment and stdio on /dev/null; returns the exit code.
-int RunCommand(const std::vector<std::string>& argv, const std::string& cwd) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(cwd.c_str()) != 0)
-      _exit(98);
-    int null = open("/dev/null", O_RDWR);
-    dup2(null, 0);
-    dup2(null, 1);
-    dup2(null, 2);
-    if (null > 2)
-      close(null);
-    std::vector<char*> args;
-    for (const auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    char* env[] = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>("HOME=/"),
-                   const_cast<char*>("LANG=C"), nullptr};
-    execve(argv[0].c_str(), args.data(), env);
-    _exit(99);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::string PtraceUnavailable() {
-  pid_t pid = fork();
-  if (pid == 0) {
-    pause();
-    _exit(0);
-  }
-  std::string reason;
-  if (ptrace(PTRACE_SEIZE, pid, 0, 0) != 0)
-    reason = std::string("PTRACE_SEIZE not permitted: ") + strerror(errno);
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return reason;
 }
 
 // ---- Normalisation and comparison ----
@@ -312,13 +252,13 @@ std::vector<Case> Cases() {
 class FidelityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string why = PtraceUnavailable();
+    std::string why = testing::PtraceUnavailable();
     if (!why.empty())
       GTEST_SKIP() << why;
     if (access(kStrace, X_OK) != 0)
       GTEST_SKIP() << "strace is not installed at " << kStrace;
-    setarch_ = Which("setarch");
-    taskset_ = Which("taskset");
+    setarch_ = testing::Which("setarch");
+    taskset_ = testing::Which("taskset");
     if (setarch_.empty())
       GTEST_SKIP() << "setarch (util-linux) is needed to disable ASLR";
   }
@@ -349,8 +289,11 @@ class FidelityTest : public ::testing::Test {
                 const std::vector<std::string>& opts,
                 const std::vector<std::string>& record_opts,
                 std::string* report) {
-    std::string work = dir_.File("work");
-    std::filesystem::create_directories(work);
+    // Every command runs in the same directory with a fixed environment and stdio on /dev/null.
+    testing::RunOptions in_work;
+    in_work.cwd = dir_.File("work");
+    in_work.env = {"PATH=/usr/bin:/bin", "HOME=/", "LANG=C"};
+    std::filesystem::create_directories(in_work.cwd);
     std::string trace = dir_.File(c.name + ".strec"), st = dir_.File(c.name + ".strace"),
                 rp = dir_.File(c.name + ".replay");
     std::vector<std::string> rec = {kRecorder, "-q", "--capture-env"};
@@ -358,20 +301,20 @@ class FidelityTest : public ::testing::Test {
     rec.insert(rec.end(), {"-o", trace, "--"});
     std::vector<std::string> cmd = Prepare(c);
     rec.insert(rec.end(), cmd.begin(), cmd.end());
-    RunCommand(Wrap(rec), work);
+    testing::Run(Wrap(rec), in_work);
     cmd = Prepare(c);
     std::vector<std::string> str = {kStrace, "-f"};
     str.insert(str.end(), opts.begin(), opts.end());
     str.insert(str.end(), {"-o", st});
     str.insert(str.end(), cmd.begin(), cmd.end());
-    RunCommand(Wrap(str), work);
+    testing::Run(Wrap(str), in_work);
     std::vector<std::string> rep = {kReplay};
     rep.insert(rep.end(), opts.begin(), opts.end());
     rep.insert(rep.end(), {"-o", rp, trace});
-    int rc = RunCommand(rep, work);
+    int rc = testing::Run(rep, in_work);
     EXPECT_EQ(rc, 0) << "strec-replay failed on " << c.name;
     std::string detail;
-    Score s = Compare(Slurp(st), Slurp(rp), &detail);
+    Score s = Compare(testing::ReadFile(st), testing::ReadFile(rp), &detail);
     char line[160];
     snprintf(line, sizeof line, "  %-12s %5zu/%-5zu %6.2f%%\n", c.name.c_str(), s.same, s.total,
              s.percent());
