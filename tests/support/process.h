@@ -1,6 +1,7 @@
 // What the end-to-end tests share: running a command (strec-record, strace, a fixture program)
 // and reading what it wrote, finding a tool, and whether ptrace works here. Linked into the test
-// binaries as strec_test_support; any thread may call these, but the tests call them from one.
+// binaries as strec_test_support, which also defines STREC_RECORD_BIN and STREC_PROGRAMS_DIR
+// for them (tests/CMakeLists.txt). Called from the test's thread.
 #ifndef STREC_TESTS_SUPPORT_PROCESS_H_
 #define STREC_TESTS_SUPPORT_PROCESS_H_
 
