@@ -549,11 +549,13 @@ struct Ctx {
   const DecodeEnv& env;
   const RenderOptions& opt;
   QuoteOptions q;
-  std::string entry, exit;
+  std::string& entry;
+  std::string& exit;
   std::string* cur;
 
-  Ctx(const Syscall& s, const format::SyscallInfo* i, const DecodeEnv& e)
-      : sc(s), info(i), env(e), opt(*e.opt), cur(&entry) {
+  // Appends the text to out's entry and exit.
+  Ctx(const Syscall& s, const format::SyscallInfo* i, const DecodeEnv& e, SyscallText* out)
+      : sc(s), info(i), env(e), opt(*e.opt), entry(out->entry), exit(out->exit), cur(&entry) {
     q.max_strlen = opt.max_strlen;
     q.xflag = opt.xflag;
   }
@@ -2102,29 +2104,58 @@ std::string FormatSiginfo(const std::string& d, const RenderOptions& opt) {
   return s + "}";
 }
 
-SyscallText DecodeSyscall(const Syscall& sc,
-                          const format::SyscallInfo* info,
-                          const DecodeEnv& env) {
+namespace {
+
+Decoder FindDecoder(int nr) {
+  // A flat table in front of the map: the lookup is on every syscall rendered.
+  static constexpr int kFlat = 1024;
+  static const std::vector<Decoder> flat = [] {
+    std::vector<Decoder> v(kFlat, nullptr);
+    for (const auto& [n, d] : Decoders())
+      if (n >= 0 && n < kFlat)
+        v[n] = d;
+    return v;
+  }();
+  if (nr >= 0 && nr < kFlat)
+    return flat[nr];
+  auto it = Decoders().find(nr);
+  return it == Decoders().end() ? nullptr : it->second;
+}
+
+}  // namespace
+
+void DecodeSyscall(const Syscall& sc,
+                   const format::SyscallInfo* info,
+                   const DecodeEnv& env,
+                   SyscallText* t) {
   ScopedXlatStyle style(env.opt->xlat_style);
-  SyscallText t;
+  t->entry.clear();
+  t->exit.clear();
   if (!info) {
     char buf[32];
     snprintf(buf, sizeof buf, "syscall_%#x", static_cast<unsigned>(sc.nr));
-    t.name = buf;
-    for (int i = 0; i < 6; i++)
-      t.entry += (i ? ", " : "") + HexString(sc.args[i]);
-    t.exit = ")";
-    return t;
+    t->name = buf;
+    for (int i = 0; i < 6; i++) {
+      if (i)
+        t->entry += ", ";
+      t->entry += HexString(sc.args[i]);
+    }
+    t->exit = ")";
+    return;
   }
-  t.name = info->name;
-  Ctx c(sc, info, env);
-  auto it = Decoders().find(sc.nr);
-  if (it != Decoders().end())
-    it->second(c);
+  t->name = info->name;
+  Ctx c(sc, info, env, t);
+  if (Decoder d = FindDecoder(sc.nr))
+    d(c);
   else
     c.Generic();
-  t.entry = std::move(c.entry);
-  t.exit = std::move(c.exit);
+}
+
+SyscallText DecodeSyscall(const Syscall& sc,
+                          const format::SyscallInfo* info,
+                          const DecodeEnv& env) {
+  SyscallText t;
+  DecodeSyscall(sc, info, env, &t);
   return t;
 }
 

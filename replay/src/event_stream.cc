@@ -473,16 +473,46 @@ void EventStream::ApplyCurrent() {
     return;
   current_applied_ = true;
   if (has_current_)
-    state_.Apply(queue_.front());
+    state_.Apply(Slot(0));
 }
 
-namespace {
+std::shared_ptr<Syscall> EventStream::NewSyscall() {
+  if (free_syscalls_.empty())
+    return std::make_shared<Syscall>();
+  std::shared_ptr<Syscall> sc = std::move(free_syscalls_.back());
+  free_syscalls_.pop_back();
+  return sc;
+}
 
-void CopyBuffers(const fb::Syscall& s, std::vector<Buffer>* out) {
+void EventStream::Recycle(std::shared_ptr<Syscall>* sc) {
+  if (*sc && sc->use_count() == 1) {
+    Syscall& s = **sc;
+    for (Buffer& b : s.buffers)
+      free_buffers_.push_back(std::move(b));
+    std::vector<Buffer> buffers = std::move(s.buffers);
+    buffers.clear();
+    s = Syscall();
+    s.buffers = std::move(buffers);
+    free_syscalls_.push_back(std::move(*sc));
+  }
+  sc->reset();
+}
+
+void EventStream::Recycle(std::shared_ptr<const Syscall>* sc) {
+  std::shared_ptr<Syscall> s = std::const_pointer_cast<Syscall>(std::move(*sc));
+  sc->reset();
+  Recycle(&s);
+}
+
+void EventStream::CopyBuffers(const fb::Syscall& s, std::vector<Buffer>* out) {
   if (!s.buffers())
     return;
   for (const fb::Buffer* b : *s.buffers()) {
     Buffer x;
+    if (!free_buffers_.empty()) {
+      x = std::move(free_buffers_.back());
+      free_buffers_.pop_back();
+    }
     x.arg = b->arg();
     x.out = b->out();
     x.kind = b->kind();
@@ -492,11 +522,35 @@ void CopyBuffers(const fb::Syscall& s, std::vector<Buffer>* out) {
     x.read_errno = b->read_errno();
     if (b->data())
       x.data.assign(reinterpret_cast<const char*>(b->data()->data()), b->data()->size());
+    else
+      x.data.clear();
     out->push_back(std::move(x));
   }
 }
 
-}  // namespace
+void EventStream::Reset(Event* e) {
+  Recycle(&e->syscall);
+  e->superseded.reset();
+  e->type = EventType::kSyscall;
+  e->tid = e->pid = 0;
+  e->time_ns = 0;
+  e->fork_kind = fb::ForkKind::Fork;
+  e->child_tid = e->child_pid = 0;
+  e->clone_flags = 0;
+  e->former_tid = 0;
+  e->path.clear();
+  e->argv.clear();
+  e->envc = 0;
+  e->status = e->signal = 0;
+  e->core_dumped = e->thread_only = false;
+  e->signo = e->code = 0;
+  e->siginfo.clear();
+  e->group_stop = false;
+  e->reason.clear();
+  e->fds.clear();
+  e->cwd.clear();
+  e->lost_events = e->lost_bytes = 0;
+}
 
 void EventStream::Convert(const fb::Event& in, Event* out) {
   Event& e = *out;
@@ -506,7 +560,7 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
   switch (in.body_type()) {
     case Body::Syscall: {
       const fb::Syscall& s = *in.body_as_Syscall();
-      auto sc = std::make_shared<Syscall>();
+      std::shared_ptr<Syscall> sc = NewSyscall();
       sc->tid = e.tid;
       sc->pid = e.pid;
       sc->nr = s.nr();
@@ -523,7 +577,10 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
           sc->has_exit = true;
           CopyBuffers(s, &sc->buffers);
           e.type = EventType::kSyscall;
-          pending_.erase(e.tid);
+          if (auto it = pending_.find(e.tid); it != pending_.end()) {
+            Recycle(&it->second);
+            pending_.erase(it);
+          }
           break;
         case SyscallPhase::Entry: {
           sc->flags = s.flags();
@@ -531,18 +588,26 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
           CopyBuffers(s, &sc->buffers);
           e.type = EventType::kSyscallEntry;
           auto old = pending_.find(e.tid);
-          if (old != pending_.end())
-            displaced_[e.tid] = old->second;
-          else
-            displaced_.erase(e.tid);
+          if (old != pending_.end()) {
+            displaced_[e.tid] = std::move(old->second);
+          } else if (auto d = displaced_.find(e.tid); d != displaced_.end()) {
+            Recycle(&d->second);
+            displaced_.erase(d);
+          }
           pending_[e.tid] = sc;
           break;
         }
         case SyscallPhase::Exit: {
           auto it = pending_.find(e.tid);
           if (it != pending_.end() && it->second->nr == s.nr()) {
-            // The entry's view of the arguments and its buffers, then the exit's.
-            *sc = *it->second;
+            // The entry's view of the arguments and its buffers, then the exit's. When the
+            // Entry event is gone, the entry is completed in place; else it is copied.
+            if (it->second.use_count() == 1) {
+              Recycle(&sc);
+              sc = std::move(it->second);
+            } else {
+              *sc = *it->second;
+            }
             pending_.erase(it);
           } else {
             sc->has_entry = false;
@@ -587,8 +652,8 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
       if (e.former_tid && e.former_tid != e.tid) {
         // The recorder wrote the caller's execve entry under the leader's id, just before this
         // event: give it back to the caller, and the leader its own syscall in progress.
-        if (queue_.size() >= 2) {  // the back is this event, converted in place
-          Event& prev = queue_[queue_.size() - 2];
+        if (size_ >= 2) {  // the last slot is this event, converted in place
+          Event& prev = Slot(size_ - 2);
           if (prev.type == EventType::kSyscallEntry && prev.tid == e.tid && prev.syscall &&
               (prev.syscall->nr == __NR_execve || prev.syscall->nr == __NR_execveat)) {
             auto moved = std::make_shared<Syscall>(*prev.syscall);
@@ -630,7 +695,10 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
       e.signal = x.signal();
       e.core_dumped = x.core_dumped();
       e.thread_only = x.thread_only();
-      pending_.erase(e.tid);
+      if (auto it = pending_.find(e.tid); it != pending_.end()) {
+        Recycle(&it->second);
+        pending_.erase(it);
+      }
       break;
     }
     case Body::Signal: {
@@ -676,10 +744,12 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
 StatusOr<const Event*> EventStream::Next() {
   ApplyCurrent();
   if (has_current_) {
-    queue_.pop_front();
+    Reset(&Slot(0));
+    head_ = (head_ + 1) % kSlots;
+    size_--;
     has_current_ = false;
   }
-  while (!eof_ && queue_.size() < 2) {
+  while (!eof_ && size_ < kSlots) {
     auto n = reader_->Next();
     if (!n.ok())
       return n.status();
@@ -687,14 +757,14 @@ StatusOr<const Event*> EventStream::Next() {
       eof_ = true;
       break;
     }
-    queue_.emplace_back();
-    Convert(**n, &queue_.back());
+    size_++;
+    Convert(**n, &Slot(size_ - 1));
   }
-  if (queue_.empty())
+  if (size_ == 0)
     return static_cast<const Event*>(nullptr);
   has_current_ = true;
   current_applied_ = false;
-  return static_cast<const Event*>(&queue_.front());
+  return static_cast<const Event*>(&Slot(0));
 }
 
 }  // namespace strec::replay

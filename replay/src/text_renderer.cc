@@ -32,7 +32,7 @@ uint64_t Sigset(const Syscall& sc, int arg) {
 
 // ---- Sinks ----
 
-Status FileSink::Write(int, const std::string& text) {
+Status FileSink::Write(int, std::string_view text) {
   if (fwrite(text.data(), 1, text.size(), f_) != text.size())
     return IoError(std::string("write: ") + strerror(errno));
   return OkStatus();
@@ -43,7 +43,7 @@ PerThreadSink::~PerThreadSink() {
     fclose(f);
 }
 
-Status PerThreadSink::Write(int output, const std::string& text) {
+Status PerThreadSink::Write(int output, std::string_view text) {
   FILE*& f = files_[output];
   if (!f) {
     std::string path = base_ + "." + std::to_string(output);
@@ -75,6 +75,12 @@ bool TextRenderer::Shown(const Event& e) {
 
 std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
   std::string s;
+  AppendPrefix(&s, tid, time_ns);
+  return s;
+}
+
+void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns) {
+  std::string& s = *out;
   char buf[64];
   if (sink_->pid_prefix()) {
     // "%-5d " without printf, which was a tenth of the replay's time.
@@ -117,28 +123,42 @@ std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
     last_time_ns_ = time_ns;
     have_last_time_ = true;
   }
-  return s;
+}
+
+namespace {
+
+// The column a line that was at `column` reaches with `text` appended.
+size_t ColumnAfter(size_t column, std::string_view text) {
+  size_t nl = text.rfind('\n');
+  return nl == std::string_view::npos ? column + text.size() : text.size() - nl - 1;
+}
+
+}  // namespace
+
+void TextRenderer::AppendPad(std::string* s, size_t column) const {
+  // The column is counted from the start of the line (prefix included).
+  if (column < static_cast<size_t>(opt_.acolumn)) {
+    s->append(opt_.acolumn - column, ' ');
+    s->append("= ");
+  } else {
+    s->append(" = ");
+  }
 }
 
 std::string TextRenderer::Pad(const std::string& line) const {
-  // The column is counted from the start of the line (prefix included).
-  size_t col = line.size();
-  size_t nl = line.rfind('\n');
-  if (nl != std::string::npos)
-    col = line.size() - nl - 1;
-  if (col < static_cast<size_t>(opt_.acolumn))
-    return std::string(opt_.acolumn - col, ' ') + "= ";
-  return " = ";
+  std::string s;
+  AppendPad(&s, ColumnAfter(0, line));
+  return s;
 }
 
-std::string TextRenderer::Duration(const Syscall& sc) const {
+void TextRenderer::AppendDuration(std::string* s, const Syscall& sc) const {
   if (!opt_.syscall_times || !sc.returned() || !sc.has_entry || sc.exit_ns < sc.entry_ns)
-    return "";
+    return;
   uint64_t d = sc.exit_ns - sc.entry_ns;
   char buf[64];
   snprintf(buf, sizeof buf, " <%llu.%06llu>", static_cast<unsigned long long>(d / 1000000000),
            static_cast<unsigned long long>((d % 1000000000) / 1000));
-  return buf;
+  s->append(buf);
 }
 
 bool TextRenderer::StatusSelected(const Syscall& sc) const {
@@ -389,38 +409,56 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
     env.sigreturn_mask = SigreturnMask(sc.tid);
   int output = sink_->OutputOf(sc.tid);
   bool buffered = opt_.status != kStatusAll;
+  SyscallText& t = text_;
+  std::string& line = line_;
+  line.clear();
 
   if (e.type == EventType::kSyscallEntry) {
     stream->ApplyCurrent();
     if (buffered)
       return OkStatus();
-    SyscallText t = DecodeSyscall(sc, info, env);
+    DecodeSyscall(sc, info, env, &t);
     RETURN_IF_ERROR(Interrupt(output, sc.tid));
-    auto it = open_.find(output);
-    if (it != open_.end() && it->second.active) {
+    OpenLine& open = open_[output];
+    if (open.active) {
       // The same thread's earlier line is still open (an entry without its exit).
-      it->second.active = false;
+      open.active = false;
       RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
     }
-    std::string text = Prefix(sc.tid, sc.entry_ns) + t.name + "(" + t.entry;
-    open_[output] = OpenLine{true, sc.tid, t.name};
-    open_[output].name = t.name;
-    line_start_[output] = text;
-    return sink_->Write(output, text);
+    AppendPrefix(&line, sc.tid, sc.entry_ns);
+    line += t.name;
+    line += '(';
+    line += t.entry;
+    open.active = true;
+    open.tid = sc.tid;
+    open.name = t.name;
+    open.column = ColumnAfter(0, line);
+    return sink_->Write(output, line);
   }
 
-  SyscallText t = DecodeSyscall(sc, info, env);
+  DecodeSyscall(sc, info, env, &t);
   stream->ApplyCurrent();
-  std::string ret = DecodeReturn(sc, info, env);
-  std::string tail = ret + Duration(sc) + "\n" + IoDump(sc, opt_);
+  // Appends the return value, -T's duration, the newline and -e read=/write='s dump.
+  auto tail = [&] {
+    line += DecodeReturn(sc, info, env);
+    AppendDuration(&line, sc);
+    line += '\n';
+    if (!opt_.dump_read.Empty() || !opt_.dump_write.Empty())
+      line += IoDump(sc, opt_);
+  };
 
   if (buffered) {
     if (!StatusSelected(sc))
       return OkStatus();
-    std::string line =
-        Prefix(sc.tid, sc.has_entry ? sc.entry_ns : sc.exit_ns) + t.name + "(" + t.entry + t.exit;
+    AppendPrefix(&line, sc.tid, sc.has_entry ? sc.entry_ns : sc.exit_ns);
+    line += t.name;
+    line += '(';
+    line += t.entry;
+    line += t.exit;
+    AppendPad(&line, ColumnAfter(0, line));
+    tail();
     RETURN_IF_ERROR(Interrupt(output, sc.tid));
-    return sink_->Write(output, line + Pad(line) + tail);
+    return sink_->Write(output, line);
   }
 
   auto it = open_.find(output);
@@ -428,20 +466,32 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
       it->second.tid == sc.tid && it->second.name == t.name) {
     // Nothing came in between: strace finishes the line it started.
     it->second.active = false;
-    std::string line = line_start_[output] + t.exit;
-    return sink_->Write(output, t.exit + Pad(line) + tail);
+    line += t.exit;
+    AppendPad(&line, ColumnAfter(it->second.column, t.exit));
+    tail();
+    return sink_->Write(output, line);
   }
   RETURN_IF_ERROR(Interrupt(output, sc.tid));
   if (it != open_.end() && it->second.active) {
     it->second.active = false;
     RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
   }
-  std::string line;
-  if (e.type == EventType::kSyscallExit)
-    line = Prefix(sc.tid, sc.exit_ns) + "<... " + t.name + " resumed>" + t.exit;
-  else
-    line = Prefix(sc.tid, sc.entry_ns) + t.name + "(" + t.entry + t.exit;
-  return sink_->Write(output, line + Pad(line) + tail);
+  if (e.type == EventType::kSyscallExit) {
+    AppendPrefix(&line, sc.tid, sc.exit_ns);
+    line += "<... ";
+    line += t.name;
+    line += " resumed>";
+    line += t.exit;
+  } else {
+    AppendPrefix(&line, sc.tid, sc.entry_ns);
+    line += t.name;
+    line += '(';
+    line += t.entry;
+    line += t.exit;
+  }
+  AppendPad(&line, ColumnAfter(0, line));
+  tail();
+  return sink_->Write(output, line);
 }
 
 Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
@@ -487,8 +537,9 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
           if (it != open_.end() && it->second.active && it->second.tid == e.tid &&
               it->second.name == t.name && opt_.status == kStatusAll) {
             it->second.active = false;
-            std::string line = line_start_[output] + t.exit;
-            st = sink_->Write(output, t.exit + Pad(line) + "?\n");
+            std::string line = t.exit;
+            AppendPad(&line, ColumnAfter(it->second.column, t.exit));
+            st = sink_->Write(output, line + "?\n");
           } else if (opt_.status & kStatusUnfinished) {
             std::string line = Prefix(e.tid, e.time_ns) +
                                (opt_.status == kStatusAll ? "<... " + t.name + " resumed>" + t.exit

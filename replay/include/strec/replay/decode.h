@@ -29,6 +29,11 @@ struct SyscallText {
 };
 
 SyscallText DecodeSyscall(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env);
+// The same into *out, reusing its strings' storage (the renderers' hot path).
+void DecodeSyscall(const Syscall& sc,
+                   const format::SyscallInfo* info,
+                   const DecodeEnv& env,
+                   SyscallText* out);
 
 // "0", "0x7f...", "3</etc/passwd>", "-1 ENOENT (No such file or directory)",
 // "? ERESTARTSYS (To be restarted if SA_RESTART is set)", "?" (never returned).

@@ -6,7 +6,6 @@
 #define STREC_REPLAY_EVENT_STREAM_H_
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -185,14 +184,27 @@ class EventStream {
 
  private:
   void Convert(const fb::Event& in, Event* out);
+  // Syscalls and buffers are recycled: a syscall no event or pending entry holds any more goes
+  // back to a free list, with its buffers' storage, so that reading allocates almost nothing
+  // per event once it is warm.
+  std::shared_ptr<Syscall> NewSyscall();
+  void Recycle(std::shared_ptr<const Syscall>* sc);
+  void Recycle(std::shared_ptr<Syscall>* sc);
+  void CopyBuffers(const fb::Syscall& s, std::vector<Buffer>* out);
+  // Empties a slot for the next event, keeping the storage of its strings and vectors.
+  void Reset(Event* e);
+  Event& Slot(size_t i) { return slots_[(head_ + i) % kSlots]; }
 
   std::unique_ptr<format::TraceReader> reader_;
   const format::SyscallTable* table_;
   State state_;
-  // The event Next() returned last (at the front, while has_current_), then the events
-  // converted ahead of it (one of lookahead). Events are converted in place: a deque keeps
-  // references to its elements valid while others are added at the back.
-  std::deque<Event> queue_;
+  // A ring of events: the one Next() returned last (at the head, while has_current_), then the
+  // one converted ahead of it (one of lookahead). Events are converted in place in their slot.
+  static constexpr size_t kSlots = 2;
+  Event slots_[kSlots];
+  size_t head_ = 0, size_ = 0;
+  std::vector<std::shared_ptr<Syscall>> free_syscalls_;
+  std::vector<Buffer> free_buffers_;
   bool has_current_ = false;
   bool eof_ = false;
   bool current_applied_ = true;

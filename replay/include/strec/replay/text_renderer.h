@@ -11,10 +11,12 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "strec/format/status.h"
+#include "strec/replay/decode.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/options.h"
 
@@ -26,7 +28,7 @@ class LineSink {
   virtual ~LineSink() = default;
   // The output that tid's lines go to (lines of one output interleave; different outputs not).
   virtual int OutputOf(int32_t tid) = 0;
-  virtual Status Write(int output, const std::string& text) = 0;
+  virtual Status Write(int output, std::string_view text) = 0;
   // Whether lines carry the "PID " prefix (strace -f with one output file).
   virtual bool pid_prefix() const = 0;
 };
@@ -35,7 +37,7 @@ class LineSink {
 class StringSink : public LineSink {
  public:
   int OutputOf(int32_t) override { return 0; }
-  Status Write(int, const std::string& text) override {
+  Status Write(int, std::string_view text) override {
     text_ += text;
     return OkStatus();
   }
@@ -50,7 +52,7 @@ class FileSink : public LineSink {
  public:
   explicit FileSink(FILE* f) : f_(f) {}
   int OutputOf(int32_t) override { return 0; }
-  Status Write(int, const std::string& text) override;
+  Status Write(int, std::string_view text) override;
   bool pid_prefix() const override { return true; }
 
  private:
@@ -63,7 +65,7 @@ class PerThreadSink : public LineSink {
   explicit PerThreadSink(std::string base) : base_(std::move(base)) {}
   ~PerThreadSink() override;
   int OutputOf(int32_t tid) override { return tid; }
-  Status Write(int output, const std::string& text) override;
+  Status Write(int output, std::string_view text) override;
   bool pid_prefix() const override { return false; }
 
  private:
@@ -86,6 +88,7 @@ class TextRenderer {
     bool active = false;
     int32_t tid = 0;
     std::string name;
+    size_t column = 0;  // where the open line ends (for the "= " column)
   };
   struct SigState {
     uint64_t mask = 0;
@@ -101,8 +104,11 @@ class TextRenderer {
 
   bool Shown(const Event& e);
   std::string Prefix(int32_t tid, uint64_t time_ns);
+  void AppendPrefix(std::string* s, int32_t tid, uint64_t time_ns);
+  // Appends " = " or the padding to -a's column, for a line that now ends at `column`.
+  void AppendPad(std::string* s, size_t column) const;
   std::string Pad(const std::string& line) const;
-  std::string Duration(const Syscall& sc) const;
+  void AppendDuration(std::string* s, const Syscall& sc) const;
   bool StatusSelected(const Syscall& sc) const;
   // Ends another thread's open line on this output with " <unfinished ...>".
   Status Interrupt(int output, int32_t tid);
@@ -117,7 +123,9 @@ class TextRenderer {
   uint64_t realtime_ns_, monotonic_ns_;
   LineSink* sink_;
   std::map<int, OpenLine> open_;
-  std::map<int, std::string> line_start_;  // the text of each output's open line
+  // Reused for every syscall, so that rendering allocates nothing once warm.
+  SyscallText text_;
+  std::string line_;
   uint64_t last_time_ns_ = 0;
   bool have_last_time_ = false;
   std::set<int32_t> shown_pids_;  // -p: the selected processes and their descendants
