@@ -1715,8 +1715,18 @@ void DecodeGetdents(Ctx& c) {
     bool is64 = c.sc.nr == __NR_getdents64;
     const std::string& d = b->data;
     std::vector<std::string> items;
+    size_t count = 0;
     size_t off = 0;
     while (off + (is64 ? 19 : 18) <= d.size()) {
+      if (!c.opt.verbose) {
+        // Without -v only the number of entries shows.
+        uint16_t reclen = At<uint16_t>(d, off + 16);
+        if (reclen == 0 || off + reclen > d.size())
+          break;
+        count++;
+        off += reclen;
+        continue;
+      }
       uint64_t ino = At<uint64_t>(d, off);
       int64_t doff = At<int64_t>(d, off + 8);
       uint16_t reclen = At<uint16_t>(d, off + 16);
@@ -1753,8 +1763,8 @@ void DecodeGetdents(Ctx& c) {
         s += (k ? ", " : "") + items[k];
       c.Put(s + "]");
     } else {
-      c.Put(PtrString(c.A(1)) + " /* " + UDec(items.size()) +
-            (items.size() == 1 ? " entry" : " entries") + " */");
+      c.Put(PtrString(c.A(1)) + " /* " + UDec(count) + (count == 1 ? " entry" : " entries") +
+            " */");
     }
   }
   c.Sep();

@@ -1,6 +1,7 @@
 #include "strec/replay/strings.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace strec::replay {
@@ -22,14 +23,40 @@ void AppendEscaped(std::string* out,
                    bool hex,
                    std::string_view octal_too = {}) {
   static const char kDigits[] = "0123456789abcdef";
-  for (size_t i = 0; i < s.size(); i++) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (hex) {
-      *out += "\\x";
-      *out += kDigits[c >> 4];
-      *out += kDigits[c & 15];
-      continue;
+  if (hex) {
+    size_t at = out->size();
+    out->resize(at + 4 * s.size());
+    char* p = out->data() + at;
+    for (unsigned char c : s) {
+      *p++ = '\\';
+      *p++ = 'x';
+      *p++ = kDigits[c >> 4];
+      *p++ = kDigits[c & 15];
     }
+    return;
+  }
+  // Printable characters that stand for themselves.
+  static const auto kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = ' '; c < 0x7f; c++)
+      t[c] = c != '"' && c != '\\';
+    return t;
+  }();
+  auto plain = [&](char c) {
+    return kPlain[static_cast<unsigned char>(c)] &&
+           (octal_too.empty() || octal_too.find(c) == std::string_view::npos);
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    // Runs of plain characters are copied at once.
+    size_t j = i;
+    while (j < s.size() && plain(s[j]))
+      j++;
+    out->append(s.data() + i, j - i);
+    if (j == s.size())
+      break;
+    i = j;
+    unsigned char c = static_cast<unsigned char>(s[i++]);
     switch (c) {
       case '"':
         *out += "\\\"";
@@ -55,12 +82,8 @@ void AppendEscaped(std::string* out,
       default:
         break;
     }
-    if (c >= ' ' && c < 0x7f && octal_too.find(static_cast<char>(c)) == std::string_view::npos) {
-      *out += static_cast<char>(c);
-      continue;
-    }
     // Octal: the shortest form, unless an octal digit follows.
-    bool digit_follows = i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7';
+    bool digit_follows = i < s.size() && s[i] >= '0' && s[i] <= '7';
     *out += '\\';
     if (digit_follows || c >= 64)
       *out += static_cast<char>('0' + (c >> 6));
