@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 
 namespace strec::replay {
 
@@ -63,10 +64,15 @@ const char* Xlat::Name(uint64_t value) const {
 }
 
 const Xlat* FindXlat(std::string_view name) {
-  for (const Xlat& x : kTables)
-    if (name == x.name)
-      return &x;
-  return nullptr;
+  // Looked up for every flag argument rendered: hashed, not scanned.
+  static const auto* index = [] {
+    auto* m = new std::unordered_map<std::string_view, const Xlat*>();
+    for (const Xlat& x : kTables)
+      m->emplace(x.name, &x);
+    return m;
+  }();
+  auto it = index->find(name);
+  return it == index->end() ? nullptr : it->second;
 }
 
 namespace {
