@@ -993,13 +993,18 @@ void Ctx::Generic() {
       split = i;
       break;
     }
-  for (int i = 0; i < n; i++) {
+  // The part the caller does not use is left out.
+  int from = env.part == DecodeEnv::Part::kExit ? split : 0;
+  int to = env.part == DecodeEnv::Part::kEntry ? split : n;
+  for (int i = from; i < to; i++) {
     if (i)
       Sep();
     if (i == split)
       ToExit();
     Arg(i);
   }
+  if (to == split && split > 0 && split < n)
+    Sep();  // the separator before the first output argument is part of the entry
   ToExit();
   Put(")");
 }
@@ -1009,6 +1014,11 @@ void Ctx::Generic() {
 using Decoder = void (*)(Ctx&);
 
 void DecodeOpen(Ctx& c) {
+  if (c.env.part == DecodeEnv::Part::kExit) {  // every argument shows at entry
+    c.ToExit();
+    c.Put(")");
+    return;
+  }
   int p = c.sc.nr == __NR_open ? 0 : 1;  // the path argument
   if (p == 1) {
     c.Arg(0);

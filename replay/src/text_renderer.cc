@@ -417,6 +417,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
     stream->ApplyCurrent();
     if (buffered)
       return OkStatus();
+    env.part = DecodeEnv::Part::kEntry;
     DecodeSyscall(sc, info, env, &t);
     RETURN_IF_ERROR(Interrupt(output, sc.tid));
     OpenLine& open = open_[output];
@@ -436,6 +437,10 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
     return sink_->Write(output, line);
   }
 
+  // An exit shows only the exit part (the line was started or is resumed), unless the
+  // whole line waits for -e status=.
+  if (e.type == EventType::kSyscallExit && !buffered)
+    env.part = DecodeEnv::Part::kExit;
   DecodeSyscall(sc, info, env, &t);
   stream->ApplyCurrent();
   // Appends the return value, -T's duration, the newline and -e read=/write='s dump.

@@ -20,6 +20,9 @@ struct DecodeEnv {
   const State* state = nullptr;  // for -y (fd paths); may be null
   // rt_sigreturn: the signal mask its frame restores, as "[...]" (the renderer tracks it).
   std::string sigreturn_mask = "[]";
+  // Which part of SyscallText the caller will use. A decoder may leave the other part
+  // incomplete (an unfinished line needs only the entry; its resumption only the exit).
+  enum class Part { kBoth, kEntry, kExit } part = Part::kBoth;
 };
 
 struct SyscallText {
