@@ -60,6 +60,9 @@ Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* w
   }
   FileSink sink(f);
   Status st = Run(stream->get(), config, &sink);
+  Status flushed = sink.Flush();  // what was rendered before an error too
+  if (st.ok())
+    st = flushed;
   if (f != out) {
     if (fclose(f) != 0 && st.ok())
       st = IoError("cannot write " + config.output + ": " + strerror(errno));

@@ -33,7 +33,15 @@ uint64_t Sigset(const Syscall& sc, int arg) {
 // ---- Sinks ----
 
 Status FileSink::Write(int, std::string_view text) {
-  if (fwrite(text.data(), 1, text.size(), f_) != text.size())
+  block_.append(text);
+  return block_.size() >= kBlock ? Flush() : OkStatus();
+}
+
+Status FileSink::Flush() {
+  size_t n = block_.size();
+  bool ok = !n || fwrite(block_.data(), 1, n, f_) == n;
+  block_.clear();
+  if (!ok)
     return IoError(std::string("write: ") + strerror(errno));
   return OkStatus();
 }
@@ -82,7 +90,9 @@ std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
 void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns) {
   std::string& s = *out;
   char buf[64];
-  if (sink_->pid_prefix()) {
+  if (sink_->pid_prefix() && tid == prefix_tid_ && !pid_prefix_.empty()) {
+    s += pid_prefix_;  // the same thread as the line before, most often
+  } else if (sink_->pid_prefix()) {
     // "%-5d " without printf, which was a tenth of the replay's time.
     char digits[16];
     char* end = digits + sizeof digits;
@@ -94,8 +104,11 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
     } while (v);
     if (tid < 0)
       *--p = '-';
+    size_t at = s.size();
     s.append(p, end);
     s.append(std::max<ptrdiff_t>(5 - (end - p), 0) + 1, ' ');
+    prefix_tid_ = tid;
+    pid_prefix_.assign(s, at);
   }
   if (opt_.timestamps) {
     uint64_t real = realtime_ns_ + (time_ns - monotonic_ns_);

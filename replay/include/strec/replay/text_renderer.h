@@ -31,6 +31,8 @@ class LineSink {
   virtual Status Write(int output, std::string_view text) = 0;
   // Whether lines carry the "PID " prefix (strace -f with one output file).
   virtual bool pid_prefix() const = 0;
+  // Writes out what the sink holds back.
+  virtual Status Flush() { return OkStatus(); }
 };
 
 // Everything into one string (tests) or one FILE.
@@ -48,15 +50,19 @@ class StringSink : public LineSink {
   std::string text_;
 };
 
+// Gathers lines into blocks of 64 KiB before handing them to stdio: Flush() at the end.
 class FileSink : public LineSink {
  public:
   explicit FileSink(FILE* f) : f_(f) {}
   int OutputOf(int32_t) override { return 0; }
   Status Write(int, std::string_view text) override;
   bool pid_prefix() const override { return true; }
+  Status Flush() override;
 
  private:
+  static constexpr size_t kBlock = 64 * 1024;
   FILE* f_;
+  std::string block_;
 };
 
 // -ff: one file per thread, named BASE.TID, created on first use.
@@ -126,6 +132,9 @@ class TextRenderer {
   // Reused for every syscall, so that rendering allocates nothing once warm.
   SyscallText text_;
   std::string line_;
+  // The last "PID " prefix written, and whose.
+  int32_t prefix_tid_ = 0;
+  std::string pid_prefix_;
   uint64_t last_time_ns_ = 0;
   bool have_last_time_ = false;
   std::set<int32_t> shown_pids_;  // -p: the selected processes and their descendants
