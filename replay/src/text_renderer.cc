@@ -18,6 +18,27 @@ namespace strec::replay {
 
 namespace {
 
+void AppendDecimal(std::string* s, uint64_t v) {
+  char digits[24];
+  char* end = digits + sizeof digits;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  s->append(p, end);
+}
+
+// Six digits, zero-padded: the fraction of a second in microseconds.
+void AppendMicros(std::string* s, uint32_t usec) {
+  char d[6];
+  for (int i = 5; i >= 0; i--) {
+    d[i] = static_cast<char>('0' + usec % 10);
+    usec /= 10;
+  }
+  s->append(d, sizeof d);
+}
+
 constexpr uint64_t kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
 
 uint64_t Sigset(const Syscall& sc, int arg) {
@@ -89,7 +110,6 @@ std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
 
 void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns) {
   std::string& s = *out;
-  char buf[64];
   if (sink_->pid_prefix() && tid == prefix_tid_ && !pid_prefix_.empty()) {
     s += pid_prefix_;  // the same thread as the line before, most often
   } else if (sink_->pid_prefix()) {
@@ -113,26 +133,37 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
   if (opt_.timestamps) {
     uint64_t real = realtime_ns_ + (time_ns - monotonic_ns_);
     time_t sec = static_cast<time_t>(real / 1000000000);
-    long usec = static_cast<long>((real % 1000000000) / 1000);
+    uint32_t usec = static_cast<uint32_t>((real % 1000000000) / 1000);
     if (opt_.timestamps >= 3) {
-      snprintf(buf, sizeof buf, "%lld.%06ld ", static_cast<long long>(sec), usec);
+      AppendDecimal(&s, static_cast<uint64_t>(sec));
     } else {
-      tm tm;
-      localtime_r(&sec, &tm);
-      char hms[32];
-      strftime(hms, sizeof hms, "%H:%M:%S", &tm);
-      if (opt_.timestamps == 2)
-        snprintf(buf, sizeof buf, "%s.%06ld ", hms, usec);
-      else
-        snprintf(buf, sizeof buf, "%s ", hms);
+      // localtime_r is slow and the second seldom changes from one line to the next.
+      if (!have_clock_ || sec != clock_sec_) {
+        tm tm;
+        localtime_r(&sec, &tm);
+        char hms[32];
+        strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+        clock_ = hms;
+        clock_sec_ = sec;
+        have_clock_ = true;
+      }
+      s += clock_;
     }
-    s += buf;
+    if (opt_.timestamps >= 2) {
+      s += '.';
+      AppendMicros(&s, usec);
+    }
+    s += ' ';
   }
   if (opt_.relative) {
     uint64_t d = have_last_time_ && time_ns >= last_time_ns_ ? time_ns - last_time_ns_ : 0;
-    snprintf(buf, sizeof buf, "%6llu.%06llu ", static_cast<unsigned long long>(d / 1000000000),
-             static_cast<unsigned long long>((d % 1000000000) / 1000));
-    s += buf;
+    size_t at = s.size();
+    AppendDecimal(&s, d / 1000000000);
+    if (size_t width = s.size() - at; width < 6)
+      s.insert(at, 6 - width, ' ');  // "%6u"
+    s += '.';
+    AppendMicros(&s, static_cast<uint32_t>((d % 1000000000) / 1000));
+    s += ' ';
     last_time_ns_ = time_ns;
     have_last_time_ = true;
   }
@@ -168,10 +199,11 @@ void TextRenderer::AppendDuration(std::string* s, const Syscall& sc) const {
   if (!opt_.syscall_times || !sc.returned() || !sc.has_entry || sc.exit_ns < sc.entry_ns)
     return;
   uint64_t d = sc.exit_ns - sc.entry_ns;
-  char buf[64];
-  snprintf(buf, sizeof buf, " <%llu.%06llu>", static_cast<unsigned long long>(d / 1000000000),
-           static_cast<unsigned long long>((d % 1000000000) / 1000));
-  s->append(buf);
+  s->append(" <");
+  AppendDecimal(s, d / 1000000000);
+  *s += '.';
+  AppendMicros(s, static_cast<uint32_t>((d % 1000000000) / 1000));
+  *s += '>';
 }
 
 bool TextRenderer::StatusSelected(const Syscall& sc) const {

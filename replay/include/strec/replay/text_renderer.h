@@ -7,6 +7,7 @@
 #define STREC_REPLAY_TEXT_RENDERER_H_
 
 #include <cstdint>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <set>
@@ -135,6 +136,10 @@ class TextRenderer {
   // The last "PID " prefix written, and whose.
   int32_t prefix_tid_ = 0;
   std::string pid_prefix_;
+  // -t/-tt: the last second's "HH:MM:SS".
+  bool have_clock_ = false;
+  time_t clock_sec_ = 0;
+  std::string clock_;
   uint64_t last_time_ns_ = 0;
   bool have_last_time_ = false;
   std::set<int32_t> shown_pids_;  // -p: the selected processes and their descendants
