@@ -768,6 +768,43 @@ TEST(EventStreamTest, TracksFdTablesThroughForkAndExec) {
   EXPECT_EQ(*st.state().Thread(101)->cwd, "/tmp");
 }
 
+// The renderer decodes only the part of a split call that its line shows (DecodeEnv::part):
+// each part must be what the whole decode gives for it, for every syscall of a real trace.
+TEST(DecodeTest, EachPartIsThePartOfTheWholeDecode) {
+  for (bool verbose : {false, true}) {
+    RenderOptions opt;
+    opt.verbose = verbose;
+    opt.decode_fds = 1;
+    auto s = EventStream::Open(std::string(STREC_TEST_DATA_DIR) + "/format2-echo.strec");
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EventStream& st = **s;
+    int checked = 0;
+    while (true) {
+      auto e = st.Next();
+      ASSERT_TRUE(e.ok());
+      if (!*e)
+        break;
+      if (!(*e)->syscall)
+        continue;
+      const Syscall& sc = *(*e)->syscall;
+      const format::SyscallInfo* info = st.table()->Find(sc.nr);
+      DecodeEnv env;
+      env.opt = &opt;
+      env.state = &st.state();
+      SyscallText whole = DecodeSyscall(sc, info, env);
+      env.part = DecodeEnv::Part::kEntry;
+      SyscallText entry = DecodeSyscall(sc, info, env);
+      env.part = DecodeEnv::Part::kExit;
+      SyscallText exit = DecodeSyscall(sc, info, env);
+      EXPECT_EQ(entry.entry, whole.entry) << whole.name;
+      EXPECT_EQ(exit.exit, whole.exit) << whole.name;
+      EXPECT_EQ(entry.name, whole.name);
+      checked++;
+    }
+    EXPECT_GT(checked, 20);
+  }
+}
+
 // A trace that strec wrote in format 2 (absolute times; tests/data) renders exactly as that
 // strec rendered it: the format 3 reader restores times only in format 3 files.
 TEST(FormatCompatibilityTest, Format2TraceRendersAsItsOwnStrecDid) {
