@@ -54,6 +54,14 @@ uint64_t EventTime(const fb::Event& e) {
 
 TraceReader::~TraceReader() {
   DropPrefetch();
+  if (prefetcher_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    prefetcher_.join();
+  }
   if (fd_ >= 0)
     close(fd_);
 }
@@ -327,15 +335,47 @@ void TraceReader::RestoreTimes(uint64_t first_ns, DecodedChunk* chunk) {
   }
 }
 
+void TraceReader::PrefetchLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || requested_ != SIZE_MAX; });
+    if (stopping_)
+      return;
+    size_t i = requested_;
+    requested_ = SIZE_MAX;
+    lock.unlock();
+    Status st = ReadChunk(i, &ahead_);
+    lock.lock();
+    prefetch_status_ = std::move(st);
+    prefetched_ = true;
+    cv_.notify_all();
+  }
+}
+
 void TraceReader::Prefetch(size_t i) {
   prefetch_index_ = i;
-  prefetch_ = std::async(std::launch::async, [this, i] { return ReadChunk(i, &ahead_); });
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    requested_ = i;
+    prefetched_ = false;
+  }
+  if (!prefetcher_.joinable())
+    prefetcher_ = std::thread([this] { PrefetchLoop(); });
+  else
+    cv_.notify_all();
+}
+
+Status TraceReader::WaitPrefetch() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return prefetched_; });
+  prefetched_ = false;
+  return std::move(prefetch_status_);
 }
 
 void TraceReader::DropPrefetch() {
   if (prefetch_index_ == SIZE_MAX)
     return;
-  prefetch_.wait();
+  (void)WaitPrefetch();  // a dropped chunk's status does not matter
   prefetch_index_ = SIZE_MAX;
 }
 
@@ -346,7 +386,7 @@ StatusOr<const fb::Event*> TraceReader::Next() {
     next_event_ = 0;
     if (prefetch_index_ == next_chunk_) {
       prefetch_index_ = SIZE_MAX;
-      Status st = prefetch_.get();
+      Status st = WaitPrefetch();
       if (!st.ok()) {
         current_.events_.clear();
         return st;

@@ -11,10 +11,12 @@
 #ifndef STREC_FORMAT_TRACE_READER_H_
 #define STREC_FORMAT_TRACE_READER_H_
 
+#include <condition_variable>
 #include <cstdint>
-#include <future>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "strec/format/event.h"
@@ -89,17 +91,28 @@ class TraceReader {
   std::vector<ChunkInfo> chunks_;
   std::vector<std::string> warnings_;
 
-  // Starts reading chunk i into ahead_ on another thread.
+  // Starts reading chunk i into ahead_ on the prefetch thread.
   void Prefetch(size_t i);
+  // Waits for the prefetch in flight and returns how it went.
+  Status WaitPrefetch();
   // Waits for a prefetch in flight, if any, and forgets it.
   void DropPrefetch();
+  void PrefetchLoop();
 
   size_t next_chunk_ = 0;
   size_t next_event_ = 0;
   DecodedChunk current_;
   DecodedChunk ahead_;                // chunk prefetch_index_, being read
   size_t prefetch_index_ = SIZE_MAX;  // SIZE_MAX: none in flight
-  std::future<Status> prefetch_;
+  // One long-lived prefetch thread, started by the first Prefetch(): a thread per chunk
+  // would also set up a zstd context and buffers per chunk (they are thread_local).
+  std::thread prefetcher_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t requested_ = SIZE_MAX;  // the chunk the thread is to read next
+  bool prefetched_ = false;      // the request is done; its status is in prefetch_status_
+  bool stopping_ = false;
+  Status prefetch_status_;
 };
 
 }  // namespace strec::format
