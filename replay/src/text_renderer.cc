@@ -457,6 +457,13 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   SyscallText& t = text_;
   std::string& line = line_;
   line.clear();
+  // "PID [time] name(entry-arguments"
+  auto start = [&](uint64_t time_ns) {
+    AppendPrefix(&line, sc.tid, time_ns);
+    line += t.name;
+    line += '(';
+    line += t.entry;
+  };
 
   if (e.type == EventType::kSyscallEntry) {
     stream->ApplyCurrent();
@@ -471,10 +478,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
       open.active = false;
       RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
     }
-    AppendPrefix(&line, sc.tid, sc.entry_ns);
-    line += t.name;
-    line += '(';
-    line += t.entry;
+    start(sc.entry_ns);
     open.active = true;
     open.tid = sc.tid;
     open.name = t.name;
@@ -500,10 +504,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   if (buffered) {
     if (!StatusSelected(sc))
       return OkStatus();
-    AppendPrefix(&line, sc.tid, sc.has_entry ? sc.entry_ns : sc.exit_ns);
-    line += t.name;
-    line += '(';
-    line += t.entry;
+    start(sc.has_entry ? sc.entry_ns : sc.exit_ns);
     line += t.exit;
     AppendPad(&line, ColumnAfter(0, line));
     tail();
@@ -533,10 +534,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
     line += " resumed>";
     line += t.exit;
   } else {
-    AppendPrefix(&line, sc.tid, sc.entry_ns);
-    line += t.name;
-    line += '(';
-    line += t.entry;
+    start(sc.entry_ns);
     line += t.exit;
   }
   AppendPad(&line, ColumnAfter(0, line));

@@ -370,9 +370,12 @@ TEST_F(FidelityTest, FileAndDescClassesHexStrings) {
          {"files", "pipes", "sockets", "bigio", "threads", "ls-l", "sh-pipe", "gzip", "tar"});
 }
 
+// Not stopcont and sh-pipe: there most failed calls are a wait4 interrupted by SIGCHLD or a
+// close racing a child's exit, so which ones fail, and where the signal lines fall among them,
+// differs from one run to the next (strace's run and strec's are two runs). Out of ~30 lines
+// one such difference fell below the threshold on a loaded machine.
 TEST_F(FidelityTest, FailedOnly) {
-  RunSet({"-e", "status=failed"}, kThreshold,
-         {"files", "signals", "stopcont", "ls-l", "sh-pipe", "python3"});
+  RunSet({"-e", "status=failed"}, kThreshold, {"files", "signals", "ls-l", "python3", "sort"});
 }
 
 // -v prints execve's environment: the recorder runs with --capture-env.
