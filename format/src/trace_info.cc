@@ -69,6 +69,8 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
     std::string expr = Str(s->trace_expr());
     out << "trace set:   " << (expr.empty() ? "all" : expr)
         << (s->seccomp_filter() ? " (seccomp-bpf filter)" : "") << "\n";
+    out << "backend:     "
+        << (s->backend() && s->backend()->size() ? s->backend()->str() : "ptrace") << "\n";
     out << "environment: " << (s->capture_env() ? "kept (--capture-env)" : "count only") << "\n";
     out << "follow:      " << (s->follow_forks() ? "forks, vforks, clones" : "first process only")
         << "\n";

@@ -71,6 +71,26 @@ int RecordMain(int argc, char** argv) {
           return "expected auto or a number of microseconds from 0 to 100000";
         return "";
       });
+  std::string backend = "ptrace";
+  app.add_option("--backend", backend,
+                 "how to trace: ptrace stops the traced threads at every syscall and copies "
+                 "every buffer the syscall table names (the default, for any user allowed to "
+                 "ptrace); bpf records from inside the kernel without stopping them, at a "
+                 "small fraction of the cost (root, or CAP_BPF and CAP_PERFMON; see README "
+                 "\"Recording with eBPF\" for what it keeps)")
+      ->default_val("ptrace")
+      ->check(CLI::IsMember({"ptrace", "bpf"}));
+  app.add_option("--bpf-ring-mib", o.bpf_ring_mib,
+                 "size of the eBPF ring buffer in MiB, a power of two: records that find it full "
+                 "are lost, and counted in the trace")
+      ->default_val(64)
+      ->check([](const std::string& v) -> std::string {
+        char* end = nullptr;
+        unsigned long n = strtoul(v.c_str(), &end, 10);
+        if (v.empty() || *end || n == 0 || n > 4096 || (n & (n - 1)))
+          return "expected a power of two from 1 to 4096";
+        return "";
+      });
   app.add_flag("-q,--quiet", quiet, "do not print the summary line on stderr");
   app.add_option("command", o.command, "the command to run and trace, with its arguments");
   app.prefix_command(false);
@@ -95,7 +115,7 @@ int RecordMain(int argc, char** argv) {
       bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
                          prev == "--snaplen" || prev == "-e" || prev == "-p" ||
                          prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us" ||
-                         prev == "--zstd-level";
+                         prev == "--zstd-level" || prev == "--backend" || prev == "--bpf-ring-mib";
       if (!takes_value) {
         split = i;
         break;
@@ -115,6 +135,7 @@ int RecordMain(int argc, char** argv) {
   o.follow = !no_follow;
   o.spin_us = spin == "auto" ? RecordOptions::kSpinAuto : static_cast<int>(std::stoul(spin));
   o.use_seccomp = !no_seccomp;
+  o.backend = backend == "bpf" ? RecordOptions::Backend::kBpf : RecordOptions::Backend::kPtrace;
   o.writer.chunk_bytes = chunk_kib * 1024;
   if (!expr.empty()) {
     if (expr.rfind("trace=", 0) == 0) {

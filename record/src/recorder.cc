@@ -21,7 +21,9 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "process_util.h"
 #include "strec/format/trace_writer.h"
+#include "strec/record/bpf_recorder.h"
 #include "strec/record/capture.h"
 #include "strec/record/seccomp_filter.h"
 #include "strec/record/spin_policy.h"
@@ -63,28 +65,6 @@ bool IsStopSignal(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-std::string ReadLink(const std::string& path) {
-  char buf[4096];
-  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
-std::vector<pid_t> ListTasks(pid_t pid) {
-  std::vector<pid_t> out;
-  std::string dir = "/proc/" + std::to_string(pid) + "/task";
-  DIR* d = opendir(dir.c_str());
-  if (!d)
-    return out;
-  while (dirent* e = readdir(d)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9')
-      continue;
-    out.push_back(static_cast<pid_t>(atoi(e->d_name)));
-  }
-  closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 pid_t TgidOf(pid_t tid) {
   std::string path = "/proc/" + std::to_string(tid) + "/status";
   FILE* f = fopen(path.c_str(), "re");
@@ -99,71 +79,6 @@ pid_t TgidOf(pid_t tid) {
     }
   fclose(f);
   return tgid;
-}
-
-// PATH lookup as execvp does it, done before forking so that a missing command gives a clear
-// error and exit status 127 (126 when found but not executable).
-std::string ResolveCommand(const std::string& name, int* exit_code, std::string* error) {
-  auto check = [&](const std::string& p) -> int {
-    struct stat st;
-    if (stat(p.c_str(), &st) != 0)
-      return ENOENT;
-    if (S_ISDIR(st.st_mode))
-      return EISDIR;
-    if (access(p.c_str(), X_OK) != 0)
-      return EACCES;
-    return 0;
-  };
-  if (name.find('/') != std::string::npos) {
-    int err = check(name);
-    if (err == 0)
-      return name;
-    *exit_code = err == ENOENT ? 127 : 126;
-    *error = "cannot run '" + name + "': " + strerror(err);
-    return "";
-  }
-  const char* path_env = getenv("PATH");
-  std::string paths = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
-  int last = ENOENT;
-  size_t start = 0;
-  while (start <= paths.size()) {
-    size_t end = paths.find(':', start);
-    if (end == std::string::npos)
-      end = paths.size();
-    std::string dir = paths.substr(start, end - start);
-    std::string p = (dir.empty() ? "." : dir) + "/" + name;
-    int err = check(p);
-    if (err == 0)
-      return p;
-    if (err != ENOENT)
-      last = err;
-    start = end + 1;
-  }
-  *exit_code = last == ENOENT ? 127 : 126;
-  *error = last == ENOENT ? "cannot run '" + name + "': command not found"
-                          : "cannot run '" + name + "': " + strerror(last);
-  return "";
-}
-
-std::string DefaultOutputName(const std::vector<std::string>& command,
-                              const std::vector<pid_t>& attach) {
-  std::string base = "strec";
-  if (!command.empty()) {
-    std::string c = command[0].substr(command[0].rfind('/') + 1);
-    std::string safe;
-    for (char ch : c)
-      safe += (isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_') ? ch : '_';
-    if (!safe.empty())
-      base = safe;
-  } else if (!attach.empty()) {
-    base = "pid" + std::to_string(attach[0]);
-  }
-  time_t now = time(nullptr);
-  tm tm;
-  localtime_r(&now, &tm);
-  char stamp[32];
-  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  return base + "-" + stamp;
 }
 
 // The spin budget for --spin-us: auto polls only when the recorder may run on more than one
@@ -342,31 +257,13 @@ RecordResult Recorder::Run() {
   h.capture_env = opt_.capture_env;
   last_ns_ = h.monotonic_ns;
 
-  format::WriterOptions wo = opt_.writer;
-  std::string path = opt_.output;
-  if (path.empty()) {
-    wo.exclusive = true;
-    std::string base = DefaultOutputName(opt_.command, opt_.attach);
-    for (int i = 0;; i++) {
-      path = base + (i ? "-" + std::to_string(i) : "") + ".strec";
-      auto w = format::TraceWriter::Create(path, h, wo);
-      if (w.ok()) {
-        writer_ = std::move(w).value();
-        break;
-      }
-      if (i > 1000 || access(path.c_str(), F_OK) != 0) {
-        result_.status = w.status();
-        return result_;
-      }
-    }
-  } else {
-    auto w = format::TraceWriter::Create(path, h, wo);
-    if (!w.ok()) {
-      result_.status = w.status();
-      return result_;
-    }
-    writer_ = std::move(w).value();
+  std::string path;
+  auto w = OpenTrace(opt_, h, &path);
+  if (!w.ok()) {
+    result_.status = w.status();
+    return result_;
   }
+  writer_ = std::move(w).value();
   result_.path = path;
 
   options_ = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
@@ -574,23 +471,9 @@ Status Recorder::Attach(pid_t pid) {
 }
 
 void Recorder::WriteFdSnapshot(pid_t pid) {
-  std::string dir = "/proc/" + std::to_string(pid) + "/fd";
-  std::vector<std::pair<int, std::string>> fds;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      if (e->d_name[0] < '0' || e->d_name[0] > '9')
-        continue;
-      fds.emplace_back(atoi(e->d_name), ReadLink(dir + "/" + e->d_name));
-    }
-    closedir(d);
-  }
-  std::sort(fds.begin(), fds.end());
-  std::vector<format::FdEntryRecord> recs;
-  for (const auto& [fd, path] : fds)
-    recs.push_back({fd, path});
-  std::string cwd = ReadLink("/proc/" + std::to_string(pid) + "/cwd");
+  ProcessFds fds = ReadProcessFds(pid);
   FlushHeld();
-  writer_->Add(format::FdSnapshotRecord{pid, pid, recs, Now(), cwd});
+  writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Now(), fds.cwd});
 }
 
 void Recorder::HandleStop(pid_t tid, int status) {
@@ -1085,6 +968,8 @@ RecordResult Record(const RecordOptions& options) {
     r.exit_code = 2;
     return r;
   }
+  if (options.backend == RecordOptions::Backend::kBpf)
+    return RecordWithBpf(options, *table, *set);
   Recorder rec(options, *table, *set);
   return rec.Run();
 }

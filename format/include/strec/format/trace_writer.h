@@ -32,6 +32,7 @@ struct HeaderInfo {
   bool follow_forks = true;
   bool seccomp_filter = false;
   bool capture_env = false;
+  std::string backend = "ptrace";  // the recorder backend: "ptrace" or "bpf"
   uint32_t page_size = 4096;
   int32_t recorder_pid = 0;
 

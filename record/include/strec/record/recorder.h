@@ -33,6 +33,12 @@ struct RecordOptions {
   // 0: never spin.
   static constexpr int kSpinAuto = -1;
   int spin_us = kSpinAuto;
+  // How to trace: stop the tracees at every syscall (ptrace: complete buffers, works for any
+  // user allowed to ptrace) or record from the kernel without stopping them (eBPF: far less
+  // overhead; root or CAP_BPF+CAP_PERFMON; see README "Recording with eBPF").
+  enum class Backend { kPtrace, kBpf };
+  Backend backend = Backend::kPtrace;
+  uint32_t bpf_ring_mib = 64;  // the eBPF ring buffer's size (a power of two)
   format::WriterOptions writer;
 };
 

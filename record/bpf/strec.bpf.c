@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0
+/* strec-record's eBPF backend: syscall entries and exits of the traced threads, with their
+ * argument buffers, and the process events around them (fork, exec, exit, signals), written to
+ * a ring buffer that bpf_recorder.cc turns into trace events. The traced program is never
+ * stopped: the cost is a few hundred nanoseconds per syscall in the kernel.
+ *
+ * What to capture comes from user space: `specs`, one strec_spec per syscall number, built
+ * from the one syscall table (format/syscalls/x86_64.def). Which threads: `tasks`, filled by
+ * the recorder with the command it starts or the processes it attaches to, and here with their
+ * children (sched_process_fork).
+ *
+ * GPL: bpf_probe_read_user and friends are GPL-only helpers. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "strec_bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the recorder before loading. */
+const volatile __u32 snaplen = 256;
+const volatile __u32 follow = 1;
+
+/* tasks' flags */
+#define T_IN_SYSCALL 1 /* between a recorded entry and its exit */
+#define T_RECORDING 2  /* its syscalls are recorded (the started command: from its execve) */
+#define T_WAIT_EXEC 4  /* the started command before its execve */
+#define T_ATTACHED 8   /* attached with -p: an exit without entry is recorded, once */
+
+struct task {
+  __u32 tgid;
+  __u32 flags;
+  __u32 retry; /* arguments whose read at entry failed: read again at exit */
+  __s32 nr;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 65536);
+  __type(key, __u32);
+  __type(value, struct task);
+} tasks SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, STREC_NR_MAX);
+  __type(key, __u32);
+  __type(value, struct strec_spec);
+} specs SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 64 << 20); /* resized by the recorder */
+} events SEC(".maps");
+
+struct scratch {
+  __u8 data[STREC_SCRATCH];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct scratch);
+} scratch SEC(".maps");
+
+/* [0] records the ring buffer had no room for, [1] their bytes. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 2);
+  __type(key, __u32);
+  __type(value, __u64);
+} drops SEC(".maps");
+
+static __always_inline struct scratch* get_scratch(void) {
+  __u32 zero = 0;
+  return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline void emit(struct scratch* s, __u32 size) {
+  if (size >= STREC_SCRATCH)
+    size = STREC_SCRATCH - 8;
+  size &= STREC_SCRATCH - 1; /* for the verifier: the bound it can see */
+  if (bpf_ringbuf_output(&events, s->data, size, 0) != 0) {
+    __u32 k = 0;
+    __u64* n = bpf_map_lookup_elem(&drops, &k);
+    if (n)
+      (*n)++;
+    k = 1;
+    n = bpf_map_lookup_elem(&drops, &k);
+    if (n)
+      *n += size;
+  }
+}
+
+/* meta: arg | out << 3 | kind << 4 | str << 8 | index << 16 */
+#define META(arg, out, kind, str, index)                                             \
+  ((__u64)(arg) | ((__u64)(out) << 3) | ((__u64)(kind) << 4) | ((__u64)(str) << 8) | \
+   ((__u64)(index) << 16))
+
+/* Appends one strec_buf at `off` of the scratch record, reading `want` bytes (at most
+ * STREC_READ_MAX) at `addr`. Returns the new offset; 0 when the read failed (the buffer is
+ * still recorded, with its errno), with the offset in *next. */
+static __noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, __u64 full_len) {
+  struct scratch* s = get_scratch();
+  if (!s || off > STREC_SCRATCH_HALF)
+    return off;
+  __u32 doff = off + sizeof(struct strec_buf);
+  if (doff >= STREC_SCRATCH_HALF)
+    return off;
+  /* The masks change nothing (both values are in range already): they show the verifier
+   * bounds it can follow, doff + len < STREC_SCRATCH. */
+  off &= STREC_SCRATCH_HALF - 1;
+  doff &= STREC_SCRATCH_HALF - 1;
+  struct strec_buf* b = (struct strec_buf*)&s->data[off];
+  __u32 len = want > STREC_READ_MAX ? STREC_READ_MAX : (__u32)want;
+  len &= 2 * STREC_READ_MAX - 1;
+  int str = (meta >> 8) & 1;
+  long r;
+  b->arg = meta & 7;
+  b->out = (meta >> 3) & 1;
+  b->kind = (meta >> 4) & 15;
+  b->pad = 0;
+  b->index = meta >> 16;
+  b->addr = addr;
+  b->full_len = full_len;
+  b->err = 0;
+  if (str) {
+    if (len == 0)
+      len = 1;
+    r = bpf_probe_read_user_str(&s->data[doff], len, (const void*)addr);
+    if (r > 0) {
+      /* r counts the NUL; a string that filled the room was cut: one more than kept */
+      b->len = r - 1;
+      b->full_len = (__u32)r == len ? r : r - 1;
+    }
+  } else {
+    r = len ? bpf_probe_read_user(&s->data[doff], len, (const void*)addr) : 0;
+    if (r == 0)
+      b->len = len;
+  }
+  if (r < 0) {
+    b->err = -r;
+    b->len = 0;
+  }
+  return doff + ((b->len + 7) & ~7u);
+}
+
+struct ctx {
+  __u32 off;
+  __u16 nbufs;
+  __u16 truncated;
+};
+
+static __always_inline void add(struct ctx* c, __u64 addr, __u64 want, __u64 meta, __u64 full_len) {
+  __u32 next = put_buf(c->off, addr, want, meta, full_len);
+  if (next == c->off) {
+    c->truncated = 1;
+    return;
+  }
+  c->off = next;
+  c->nbufs++;
+}
+
+static __always_inline __u64 arg_len(const struct strec_arg_cap* a, const __u64* args, __s64 ret) {
+  __u64 n;
+  if (a->len == STREC_LEN_NONE)
+    return a->size;
+  if (a->len == STREC_LEN_RET)
+    n = ret < 0 ? 0 : (__u64)ret;
+  else if (a->len < 6)
+    n = args[a->len];
+  else
+    return 0;
+  if (a->elem)
+    return n > (1u << 20) ? 0 : n * a->elem;
+  return n;
+}
+
+/* The bytes of one argument: the snap length cuts data (not fixed-size structs); arrays are cut
+ * to whole elements. */
+static __always_inline __u64 snap(const struct strec_arg_cap* a, __u64 len) {
+  __u64 cap = snaplen;
+  if (a->len == STREC_LEN_NONE)
+    return len;
+  if (a->elem)
+    cap = cap * a->elem; /* snaplen elements, as the ptrace recorder keeps */
+  if (a->size && cap > a->size)
+    cap = a->size;
+  return len < cap ? len : cap;
+}
+
+/* The number of entries of a NULL-terminated pointer array (envp), up to 4096. The loops
+ * below run as bpf_loop callbacks: the verifier checks a callback once, not each iteration. */
+struct count_ctx {
+  __u64 addr, n;
+};
+
+static long count_step(__u32 i, void* data) {
+  struct count_ctx* k = data;
+  __u64 p[8];
+  if (bpf_probe_read_user(p, sizeof p, (const void*)(k->addr + i * sizeof p)) != 0)
+    return 1;
+  for (int j = 0; j < 8; j++) {
+    if (!p[j])
+      return 1;
+    k->n++;
+  }
+  return 0;
+}
+
+static __always_inline __u64 count_ptrs(__u64 addr) {
+  struct count_ctx k = {addr, 0};
+  bpf_loop(512, count_step, &k, 0);
+  return k.n;
+}
+
+struct iov_ctx {
+  struct ctx* c;
+  __u64 addr, n, left;
+  __u8 arg, out;
+};
+
+static long iov_step(__u32 i, void* data) {
+  struct iov_ctx* k = data;
+  __u64 v[2];
+  if (i >= k->n || bpf_probe_read_user(v, sizeof v, (const void*)(k->addr + 16 * i)) != 0)
+    return 1;
+  __u64 filled = v[1];
+  if (k->out) {
+    filled = filled < k->left ? filled : k->left;
+    k->left -= filled;
+  }
+  __u64 keep = filled < snaplen ? filled : snaplen;
+  add(k->c, v[0], keep, META(k->arg, k->out, 2 /* kBufferIovecData */, 0, i), filled);
+  return 0;
+}
+
+static __always_inline void iov(struct ctx* c,
+                                __u8 arg,
+                                __u8 out,
+                                __u64 addr,
+                                __u64 count,
+                                __s64 total) {
+  __u64 n = count < STREC_IOV_MAX ? count : STREC_IOV_MAX;
+  if (n > snaplen)
+    n = snaplen;
+  __u32 before = c->off;
+  add(c, addr, n * 16, META(arg, out, 1 /* kBufferIovecArray */, 0, 0), count * 16);
+  if (c->off == before)
+    return;
+  struct iov_ctx k = {c, addr, n, total < 0 ? ~0ull : (__u64)total, arg, out};
+  bpf_loop(STREC_IOV_MAX, iov_step, &k, 0);
+}
+
+/* argv: each string (index i), then the pointer array. */
+struct argv_ctx {
+  struct ctx* c;
+  __u64 addr;
+  __u32 n;
+  __u8 arg;
+};
+
+static long argv_step(__u32 i, void* data) {
+  struct argv_ctx* k = data;
+  __u64 p = 0;
+  if (bpf_probe_read_user(&p, 8, (const void*)(k->addr + 8 * i)) != 0 || !p)
+    return 1;
+  add(k->c, p, 4096, META(k->arg, 0, 3 /* kBufferString */, 1, i), 0);
+  k->n++;
+  return 0;
+}
+
+static __always_inline void argv(struct ctx* c, __u8 arg, __u64 addr) {
+  if (!addr)
+    return;
+  struct argv_ctx k = {c, addr, 0, arg};
+  bpf_loop(STREC_ARGV_MAX, argv_step, &k, 0);
+  __u64 full = k.n < STREC_ARGV_MAX ? k.n : count_ptrs(addr);
+  add(c, addr, k.n * 8, META(arg, 0, 4 /* kBufferStringPtrs */, 0, 0), full);
+}
+
+/* One argument's buffers, as bpf_loop callbacks (verified once, not for each argument). */
+struct arg_ctx {
+  struct ctx c;
+  __u64 args[8]; /* 6 used, as in strec_spec */
+  __s64 ret;
+  __u32 nr;
+  __u32 retry; /* at entry: set for the reads that failed; at exit: the reads to do again */
+};
+
+static long enter_arg(__u32 i, void* data) {
+  struct arg_ctx* k = data;
+  __u32 nr = k->nr;
+  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
+  struct scratch* s = get_scratch();
+  if (!sp || !s || i >= 6)
+    return 1;
+  __u64 j = i;
+  /* j < 6 already; the mask, which the compiler cannot drop, is for the verifier */
+  asm volatile("%0 &= 7" : "+r"(j));
+  const struct strec_arg_cap* a = &sp->args[j];
+  __u64 v = k->args[j];
+  if (a->cap == STREC_CAP_NONE || !v)
+    return 0;
+  struct ctx* c = &k->c;
+  __u32 before = c->off;
+  __u16 nb = c->nbufs;
+  switch (a->cap) {
+    case STREC_CAP_STR:
+      add(c, v, a->size ? a->size : 4096, META(i, 0, 3 /* kBufferString */, 1, 0), 0);
+      break;
+    case STREC_CAP_IN:
+    case STREC_CAP_INOUT: {
+      __u64 len = arg_len(a, k->args, 0);
+      add(c, v, snap(a, len), META(i, 0, 0, 0, 0), len);
+      break;
+    }
+    case STREC_CAP_IN_IOV:
+      if (a->len < 6)
+        iov(c, i, 0, v, k->args[a->len & 7], -1);
+      break;
+    case STREC_CAP_STRARRAY:
+      argv(c, i, v);
+      break;
+    case STREC_CAP_COUNT:
+      add(c, v, 0, META(i, 0, 4 /* kBufferStringPtrs */, 0, 0), count_ptrs(v));
+      break;
+  }
+  /* A string or plain input that could not be read now (its page not yet in memory: a BPF
+   * program cannot fault it in) is read again at exit, after the kernel has touched it. */
+  if (c->nbufs == nb + 1 && (a->cap == STREC_CAP_STR || a->cap == STREC_CAP_IN) &&
+      before < STREC_SCRATCH_HALF) {
+    struct strec_buf* b = (struct strec_buf*)&s->data[before & (STREC_SCRATCH_HALF - 1)];
+    if (b->err == 14 /* EFAULT */)
+      k->retry |= 1u << i;
+  }
+  return 0;
+}
+
+static long exit_arg(__u32 i, void* data) {
+  struct arg_ctx* k = data;
+  __u32 nr = k->nr;
+  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
+  if (!sp || i >= 6)
+    return 1;
+  __u64 j = i;
+  /* j < 6 already; the mask, which the compiler cannot drop, is for the verifier */
+  asm volatile("%0 &= 7" : "+r"(j));
+  const struct strec_arg_cap* a = &sp->args[j];
+  __u64 v = k->args[j];
+  struct ctx* c = &k->c;
+  if (a->cap == STREC_CAP_NONE || !v)
+    return 0;
+  if (k->retry & (1u << i)) {
+    /* an input read again (out = 0): the recorder puts it in place of the failed one */
+    if (a->cap == STREC_CAP_STR) {
+      add(c, v, a->size ? a->size : 4096, META(i, 0, 3, 1, 0), 0);
+    } else {
+      __u64 len = arg_len(a, k->args, 0);
+      add(c, v, snap(a, len), META(i, 0, 0, 0, 0), len);
+    }
+    return 0;
+  }
+  if (k->ret < 0 && k->ret >= -4095)
+    return 0;
+  switch (a->cap) {
+    case STREC_CAP_OUT:
+    case STREC_CAP_INOUT: {
+      __u64 len = arg_len(a, k->args, k->ret);
+      add(c, v, snap(a, len), META(i, 1, 0, 0, 0), len);
+      break;
+    }
+    case STREC_CAP_OUT_IOV:
+      if (a->len < 6)
+        iov(c, i, 1, v, k->args[a->len & 7], k->ret);
+      break;
+  }
+  return 0;
+}
+
+static __always_inline struct strec_syscall* start(struct scratch* s,
+                                                   __u16 type,
+                                                   __u32 tid,
+                                                   __u32 tgid,
+                                                   __s32 nr) {
+  struct strec_syscall* r = (struct strec_syscall*)s->data;
+  r->h.type = type;
+  r->h.tid = tid;
+  r->h.tgid = tgid;
+  r->h.time_ns = bpf_ktime_get_ns();
+  r->nr = nr;
+  r->flags = 0;
+  r->ret = 0;
+  return r;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  struct task* t = bpf_map_lookup_elem(&tasks, &tid);
+  if (!t)
+    return 0;
+  if (t->flags & T_WAIT_EXEC) {
+    if (id != 59 && id != 322) /* execve, execveat */
+      return 0;
+    t->flags = (t->flags & ~T_WAIT_EXEC) | T_RECORDING;
+  }
+  t->flags &= ~(T_IN_SYSCALL | T_ATTACHED);
+  if (!(t->flags & T_RECORDING) || id < 0 || id >= STREC_NR_MAX)
+    return 0;
+  __u32 nr = id;
+  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
+  if (!sp || !sp->traced)
+    return 0;
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 0;
+  t->flags |= T_IN_SYSCALL;
+  t->nr = nr;
+  t->retry = 0;
+  struct strec_syscall* r = start(s, STREC_REC_ENTER, tid, t->tgid, nr);
+  __u64 args[6] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
+  for (int i = 0; i < 6; i++)
+    r->args[i] = args[i];
+  r->ip = regs->ip;
+  struct arg_ctx k = {{sizeof(struct strec_syscall), 0, 0}, {}, 0, nr, 0};
+  for (int i = 0; i < 6; i++)
+    k.args[i] = args[i];
+  bpf_loop(6, enter_arg, &k, 0);
+  t->retry = k.retry;
+  struct ctx c = k.c;
+  r->h.nbufs = c.nbufs;
+  if (c.truncated)
+    r->flags |= STREC_SC_TRUNCATED;
+  r->h.size = c.off;
+  emit(s, c.off);
+  return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  struct task* t = bpf_map_lookup_elem(&tasks, &tid);
+  if (!t)
+    return 0;
+  __u32 flags = 0;
+  __s64 nr = regs->orig_ax;
+  if (t->flags & T_IN_SYSCALL) {
+    t->flags &= ~T_IN_SYSCALL;
+    nr = t->nr;
+  } else if (t->flags & T_ATTACHED) {
+    t->flags &= ~T_ATTACHED;
+    flags = STREC_SC_NO_ENTRY;
+  } else {
+    return 0;
+  }
+  if (nr < 0 || nr >= STREC_NR_MAX)
+    return 0;
+  __u32 key = nr;
+  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &key);
+  if (!sp || !sp->traced)
+    return 0;
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 0;
+  struct strec_syscall* r = start(s, STREC_REC_EXIT, tid, t->tgid, nr);
+  r->ret = ret;
+  r->flags = flags;
+  __u64 args[6] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
+  for (int i = 0; i < 6; i++)
+    r->args[i] = args[i];
+  r->ip = regs->ip;
+  struct arg_ctx k = {{sizeof(struct strec_syscall), 0, 0}, {}, ret, key, t->retry};
+  for (int i = 0; i < 6; i++)
+    k.args[i] = args[i];
+  t->retry = 0;
+  bpf_loop(6, exit_arg, &k, 0);
+  struct ctx c = k.c;
+  r->h.nbufs = c.nbufs;
+  if (c.truncated)
+    r->flags |= STREC_SC_TRUNCATED;
+  r->h.size = c.off;
+  emit(s, c.off);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
+  __u32 ptid = parent->pid;
+  struct task* t = bpf_map_lookup_elem(&tasks, &ptid);
+  if (!t || !follow)
+    return 0;
+  __u32 ctid = child->pid;
+  struct task nt = {child->tgid, t->flags & (T_RECORDING | T_WAIT_EXEC), 0, -1};
+  bpf_map_update_elem(&tasks, &ctid, &nt, BPF_ANY);
+  if (!(t->flags & T_RECORDING))
+    return 0;
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 0;
+  struct strec_spawn* r = (struct strec_spawn*)s->data;
+  r->h.size = sizeof *r;
+  r->h.type = STREC_REC_SPAWN;
+  r->h.nbufs = 0;
+  r->h.tid = ptid;
+  r->h.tgid = t->tgid;
+  r->h.time_ns = bpf_ktime_get_ns();
+  r->child_tid = ctid;
+  r->child_tgid = child->tgid;
+  r->syscall_nr = t->nr;
+  r->clone_flags = 0;
+  r->pad = 0;
+  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(parent);
+  if (regs) {
+    __u64 di = BPF_CORE_READ(regs, di);
+    if (t->nr == 56) /* clone */
+      r->clone_flags = di;
+    else if (t->nr == 435) /* clone3: struct clone_args.flags */
+      bpf_probe_read_user(&r->clone_flags, 8, (const void*)di);
+  }
+  emit(s, sizeof *r);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
+  __u32 old = old_pid, tid = p->pid;
+  struct task* t = bpf_map_lookup_elem(&tasks, &old);
+  if (!t)
+    return 0;
+  struct task moved = *t;
+  if (old != tid) {
+    /* a non-leader thread exec'd: it now has the leader's id */
+    bpf_map_update_elem(&tasks, &tid, &moved, BPF_ANY);
+    bpf_map_delete_elem(&tasks, &old);
+  }
+  if (!(moved.flags & T_RECORDING))
+    return 0;
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 0;
+  struct strec_exec* r = (struct strec_exec*)s->data;
+  r->h.type = STREC_REC_EXEC;
+  r->h.nbufs = 0;
+  r->h.tid = tid;
+  r->h.tgid = p->tgid;
+  r->h.time_ns = bpf_ktime_get_ns();
+  r->former_tid = old;
+  r->argc = BPF_CORE_READ(bprm, argc);
+  long n = bpf_probe_read_kernel_str(&s->data[sizeof *r], 4096, BPF_CORE_READ(bprm, filename));
+  __u32 flen = n > 0 ? n - 1 : 0;
+  r->filename_len = flen;
+  __u64 start = BPF_CORE_READ(p, mm, arg_start), end = BPF_CORE_READ(p, mm, arg_end);
+  __u64 alen = end > start ? end - start : 0;
+  if (alen > STREC_READ_MAX)
+    alen = STREC_READ_MAX;
+  __u32 aoff = sizeof *r + 4096;
+  r->args_len = 0;
+  if (alen && bpf_probe_read_user(&s->data[aoff], alen, (const void*)start) == 0)
+    r->args_len = alen;
+  /* filename at sizeof *r, args at sizeof *r + 4096: the reader knows the layout */
+  __u32 size = (aoff + r->args_len + 7) & ~7u;
+  r->h.size = size;
+  emit(s, size);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_task_exit, struct task_struct* p) {
+  __u32 tid = p->pid;
+  struct task* t = bpf_map_lookup_elem(&tasks, &tid);
+  if (!t)
+    return 0;
+  __u32 recording = t->flags & T_RECORDING, tgid = t->tgid;
+  bpf_map_delete_elem(&tasks, &tid);
+  if (!recording)
+    return 0;
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 0;
+  struct strec_gone* r = (struct strec_gone*)s->data;
+  r->h.size = sizeof *r;
+  r->h.type = STREC_REC_GONE;
+  r->h.nbufs = 0;
+  r->h.tid = tid;
+  r->h.tgid = tgid;
+  r->h.time_ns = bpf_ktime_get_ns();
+  r->exit_code = p->exit_code;
+  r->pad = 0;
+  emit(s, sizeof *r);
+  return 0;
+}
+
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(on_signal, int sig, struct kernel_siginfo* info, struct k_sigaction* ka) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  struct task* t = bpf_map_lookup_elem(&tasks, &tid);
+  if (!t || !(t->flags & T_RECORDING) || sig == 9 /* SIGKILL: never reported, as by ptrace */)
+    return 0;
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 0;
+  struct strec_signal* r = (struct strec_signal*)s->data;
+  r->h.size = sizeof *r;
+  r->h.type = STREC_REC_SIGNAL;
+  r->h.nbufs = 0;
+  r->h.tid = tid;
+  r->h.tgid = t->tgid;
+  r->h.time_ns = bpf_ktime_get_ns();
+  r->signo = sig;
+  r->code = 0;
+  r->handler = ka ? (__u64)BPF_CORE_READ(ka, sa.sa_handler) : 0;
+  __builtin_memset(r->siginfo, 0, sizeof r->siginfo);
+  if (info) {
+    bpf_probe_read_kernel(r->siginfo, sizeof r->siginfo, info);
+    r->code = BPF_CORE_READ(info, si_code);
+  }
+  emit(s, sizeof *r);
+  return 0;
+}

@@ -1,0 +1,129 @@
+/* The records that record/bpf/strec.bpf.c writes to its ring buffer and bpf_recorder.cc reads:
+ * one layout, shared by the BPF program (built with clang -target bpf, types from vmlinux.h)
+ * and the recorder (C++, types from <linux/types.h>). Every record starts with strec_hdr and is
+ * a multiple of 8 bytes; a syscall record is followed by `nbufs` strec_buf, each followed by
+ * its `len` bytes of data, padded to 8. */
+#ifndef STREC_RECORD_BPF_STREC_BPF_H_
+#define STREC_RECORD_BPF_STREC_BPF_H_
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Syscall numbers the capture table covers (x86_64 has fewer than 512). */
+#define STREC_NR_MAX 512
+/* Bytes of one buffer at most; a record starts its last buffer before STREC_SCRATCH_HALF (a per-CPU
+ * map value is at most 32 KiB). */
+#define STREC_READ_MAX 8192
+#define STREC_SCRATCH_HALF 16384
+#define STREC_SCRATCH 32768 /* > STREC_SCRATCH_HALF + STREC_READ_MAX + headers */
+/* iovec elements and argv strings captured at most. */
+#define STREC_IOV_MAX 16
+#define STREC_ARGV_MAX 64
+
+enum strec_rec_type {
+  STREC_REC_ENTER = 1,  /* strec_syscall: a syscall entry, with the buffers read at entry */
+  STREC_REC_EXIT = 2,   /* strec_syscall: its exit, ret set, with the buffers read at exit */
+  STREC_REC_SPAWN = 3,  /* strec_spawn */
+  STREC_REC_EXEC = 4,   /* strec_exec: a successful execve, seen in the new image */
+  STREC_REC_GONE = 5,   /* strec_gone: a thread ended */
+  STREC_REC_SIGNAL = 6, /* strec_signal: a signal was delivered */
+};
+
+struct strec_hdr {
+  __u32 size; /* the whole record, header included */
+  __u16 type;
+  __u16 nbufs;
+  __s32 tid;
+  __s32 tgid;
+  __u64 time_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+};
+
+struct strec_syscall {
+  struct strec_hdr h;
+  __s32 nr;
+  __u32 flags; /* STREC_SC_* */
+  __u64 args[6];
+  __s64 ret; /* STREC_REC_EXIT only */
+  __u64 ip;
+};
+
+/* strec_syscall.flags */
+#define STREC_SC_NO_ENTRY 1  /* an exit whose entry was not seen (tracing began inside it) */
+#define STREC_SC_TRUNCATED 2 /* buffers left out: the record's scratch space ran out */
+
+struct strec_buf {
+  __u8 arg;
+  __u8 out;
+  __u8 kind; /* format::BufferKind */
+  __u8 pad;
+  __u32 index;
+  __u64 addr;
+  __u64 full_len;
+  __s32 err; /* errno of a failed read (the data is then empty) */
+  __u32 len; /* bytes of data that follow (then padding to 8) */
+};
+
+struct strec_spawn {
+  struct strec_hdr h; /* the parent */
+  __s32 child_tid;
+  __s32 child_tgid;
+  __u64 clone_flags;
+  __u32 syscall_nr; /* the parent's syscall: fork, vfork, clone or clone3 */
+  __u32 pad;
+};
+
+struct strec_exec {
+  struct strec_hdr h; /* tid: the thread that now leads the process */
+  __s32 former_tid;   /* the thread that called execve */
+  __u32 argc;         /* argv entries in `args` */
+  __u32 args_len;     /* bytes of NUL-separated argv that follow the filename */
+  __u32 filename_len; /* bytes of filename (no NUL) that follow this struct */
+  /* then filename, then args (the new image's argv, as the kernel copied it) */
+};
+
+struct strec_gone {
+  struct strec_hdr h;
+  __s32 exit_code; /* the wait status: (code << 8) or the killing signal (| 0x80 core) */
+  __u32 pad;
+};
+
+struct strec_signal {
+  struct strec_hdr h;
+  __s32 signo;
+  __s32 code;
+  __u64 handler;    /* 0: SIG_DFL, 1: SIG_IGN, else the handler */
+  __u8 siginfo[48]; /* the kernel's siginfo (the user siginfo_t's first 48 bytes) */
+};
+
+/* How the BPF program captures one argument: the recorder fills a table of these, one
+ * strec_spec per syscall number, from format's syscall table. */
+enum strec_cap {
+  STREC_CAP_NONE = 0,
+  STREC_CAP_STR,      /* NUL-terminated string at entry (up to `size` bytes) */
+  STREC_CAP_IN,       /* bytes at entry: `size` bytes, or arg[len] cut to the snap length */
+  STREC_CAP_OUT,      /* bytes at exit, when the call succeeded: `size`, arg[len] or ret */
+  STREC_CAP_INOUT,    /* STREC_CAP_IN and STREC_CAP_OUT */
+  STREC_CAP_IN_IOV,   /* struct iovec[arg[len]] and its data at entry */
+  STREC_CAP_OUT_IOV,  /* struct iovec[arg[len]] at exit, its data up to ret bytes */
+  STREC_CAP_STRARRAY, /* argv: the pointers and their strings at entry */
+  STREC_CAP_COUNT,    /* envp: only the number of entries (kBufferStringPtrs, no data) */
+};
+
+#define STREC_LEN_NONE 7
+#define STREC_LEN_RET 6
+
+struct strec_arg_cap {
+  __u8 cap;   /* strec_cap */
+  __u8 len;   /* the argument that holds the length (or count), STREC_LEN_RET, or STREC_LEN_NONE */
+  __u16 elem; /* element size for arrays (count arg[len]); 0: arg[len] is a byte count */
+  __u32 size; /* a fixed size (when len is STREC_LEN_NONE), or a cap on the length */
+};
+
+struct strec_spec {
+  __u32 traced; /* record this syscall (the -e trace= set) */
+  __u32 pad;
+  struct strec_arg_cap args[8]; /* 6 used: 8 lets the BPF program bound an index by a mask */
+};
+
+#endif /* STREC_RECORD_BPF_STREC_BPF_H_ */

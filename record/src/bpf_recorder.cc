@@ -1,0 +1,869 @@
+// The eBPF backend of strec-record (--backend=bpf): the BPF program in record/bpf/strec.bpf.c
+// records syscall entries and exits of the traced threads, with their buffers, and their
+// forks, execs, signals and exits, into a ring buffer; this file loads it, starts the command
+// or adds the attached processes, and turns the ring's records into trace events. The traced
+// program never stops: nothing waits for the recorder.
+//
+// What differs from the ptrace backend (README "Recording with eBPF"): a record the ring has
+// no room for is lost (counted in a Loss event, never silently); irregular arguments (ioctl,
+// fcntl, msghdr contents, select sets) keep only what the table can describe; the paths of new
+// fds come from replay's own resolution (no readlink of /proc/PID/fd/N per call); signals
+// that a process ignores are not seen (the kernel discards them before delivery).
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "process_util.h"
+#include "strec.skel.h"
+#include "strec/record/bpf_recorder.h"
+#include "strec_bpf.h"
+
+namespace strec::record {
+
+using fb::SyscallPhase;
+using format::ArgKind;
+using format::BufferRecord;
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+void OnStop(int sig) {
+  g_stop = sig;
+}
+
+constexpr uint32_t kTaskRecording = 2, kTaskWaitExec = 4, kTaskAttached = 8;  // strec.bpf.c
+struct BpfTask {
+  uint32_t tgid, flags, retry;
+  int32_t nr;
+};
+
+uint64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
+}
+
+// The capture of the irregular (kSpecial) arguments that a length or a fixed size describes.
+bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
+  auto set = [&](uint8_t cap, uint8_t len, uint32_t size) {
+    c->cap = cap;
+    c->len = len;
+    c->elem = 0;
+    c->size = size;
+    return true;
+  };
+  switch (nr) {
+    case __NR_execve:
+    case __NR_execveat:
+      if (arg == (nr == __NR_execve ? 2 : 3))
+        return set(capture_env ? STREC_CAP_STRARRAY : STREC_CAP_COUNT, STREC_LEN_NONE, 0);
+      break;
+    case __NR_connect:
+    case __NR_bind:
+      if (arg == 1)
+        return set(STREC_CAP_IN, 2, 128);  // sockaddr, length arg 2, kept whole
+      break;
+    case __NR_sendto:
+      if (arg == 4)
+        return set(STREC_CAP_IN, 5, 128);
+      break;
+    case __NR_wait4:
+      if (arg == 1)
+        return set(STREC_CAP_OUT, STREC_LEN_NONE, 4);
+      if (arg == 3)
+        return set(STREC_CAP_OUT, STREC_LEN_NONE, 144);
+      break;
+    case __NR_getdents:
+    case __NR_getdents64:
+      if (arg == 1)
+        return set(STREC_CAP_OUT, STREC_LEN_RET, STREC_READ_MAX);
+      break;
+    case __NR_clone3:
+      if (arg == 0)
+        return set(STREC_CAP_IN, 1, 88);
+      break;
+    case __NR_rt_sigtimedwait:
+      if (arg == 0)
+        return set(STREC_CAP_IN, STREC_LEN_NONE, 8);
+      if (arg == 1)
+        return set(STREC_CAP_OUT, STREC_LEN_NONE, 128);
+      if (arg == 2)
+        return set(STREC_CAP_IN, STREC_LEN_NONE, 16);
+      break;
+    case __NR_sendmsg:
+    case __NR_recvmsg:
+      if (arg == 1)
+        return set(STREC_CAP_IN, STREC_LEN_NONE, 56);  // struct msghdr
+      break;
+    default:
+      break;
+  }
+  return false;
+}
+
+strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture_env) {
+  strec_spec s = {};
+  s.traced = traced;
+  if (!info)
+    return s;
+  for (int i = 0; i < info->nargs && i < 6; i++) {
+    const format::ArgSpec& a = info->args[i];
+    strec_arg_cap& c = s.args[i];
+    c.len = a.len < 7 ? a.len : STREC_LEN_NONE;
+    uint32_t size = format::StructSize(a.param ? a.param : "");
+    switch (a.kind) {
+      case ArgKind::kPath:
+      case ArgKind::kString:
+        c.cap = STREC_CAP_STR;
+        c.size = 4096;
+        break;
+      case ArgKind::kInData:
+        c.cap = STREC_CAP_IN;
+        break;
+      case ArgKind::kOutData:
+        c.cap = STREC_CAP_OUT;
+        break;
+      case ArgKind::kInStruct:
+      case ArgKind::kOutStruct:
+      case ArgKind::kInOutStruct:
+        if (!size)
+          break;
+        c.cap = a.kind == ArgKind::kInStruct    ? STREC_CAP_IN
+                : a.kind == ArgKind::kOutStruct ? STREC_CAP_OUT
+                                                : STREC_CAP_INOUT;
+        c.len = STREC_LEN_NONE;
+        c.size = size;
+        break;
+      case ArgKind::kInArray:
+      case ArgKind::kOutArray:
+      case ArgKind::kInOutArray:
+        if (!size || size > 0xffff)
+          break;
+        c.cap = a.kind == ArgKind::kInArray    ? STREC_CAP_IN
+                : a.kind == ArgKind::kOutArray ? STREC_CAP_OUT
+                                               : STREC_CAP_INOUT;
+        c.elem = static_cast<uint16_t>(size);
+        break;
+      case ArgKind::kInIovec:
+        c.cap = STREC_CAP_IN_IOV;
+        break;
+      case ArgKind::kOutIovec:
+        c.cap = STREC_CAP_OUT_IOV;
+        break;
+      case ArgKind::kStrArray:
+        c.cap = STREC_CAP_STRARRAY;
+        c.len = STREC_LEN_NONE;
+        break;
+      case ArgKind::kSpecial:
+        if (!SpecialCap(info->nr, i, capture_env, &c))
+          c = {};
+        break;
+      default:
+        break;
+    }
+    if ((c.cap == STREC_CAP_IN || c.cap == STREC_CAP_OUT || c.cap == STREC_CAP_INOUT ||
+         c.cap == STREC_CAP_IN_IOV || c.cap == STREC_CAP_OUT_IOV) &&
+        c.len == STREC_LEN_NONE && c.size == 0)
+      c = {};  // nothing says how long it is
+  }
+  return s;
+}
+
+// One record of the ring, parsed; spans point into the ring (valid during the callback).
+struct ParsedSyscall {
+  const strec_syscall* sc = nullptr;
+  std::vector<BufferRecord> bufs;
+};
+
+bool ParseBuffers(const uint8_t* data, size_t size, ParsedSyscall* out) {
+  if (size < sizeof(strec_syscall))
+    return false;
+  out->sc = reinterpret_cast<const strec_syscall*>(data);
+  out->bufs.clear();
+  size_t off = sizeof(strec_syscall);
+  for (uint16_t i = 0; i < out->sc->h.nbufs; i++) {
+    if (off + sizeof(strec_buf) > size)
+      return false;
+    strec_buf b;
+    std::memcpy(&b, data + off, sizeof b);
+    off += sizeof b;
+    if (b.len > size - off)
+      return false;
+    BufferRecord r;
+    r.arg = b.arg;
+    r.out = b.out;
+    r.kind = b.kind;
+    r.index = b.index;
+    r.addr = b.addr;
+    r.full_len = b.full_len;
+    r.read_errno = b.err;
+    r.data = {data + off, b.len};
+    out->bufs.push_back(r);
+    off += (b.len + 7) & ~size_t{7};
+  }
+  return true;
+}
+
+// A syscall entry not yet matched with its exit; its buffers are copied out of the ring.
+struct Pending {
+  int32_t tid = 0, tgid = 0, nr = 0;
+  uint64_t args[6] = {};
+  uint64_t ip = 0, entry_ns = 0;
+  bool entry_written = false;
+  std::vector<uint8_t> bytes;
+  std::vector<BufferRecord> bufs;  // data offsets into `bytes` until Rebase()
+
+  void Set(const ParsedSyscall& p, uint64_t now) {
+    tid = p.sc->h.tid;
+    tgid = p.sc->h.tgid;
+    nr = p.sc->nr;
+    std::memcpy(args, p.sc->args, sizeof args);
+    ip = p.sc->ip;
+    entry_ns = now;
+    entry_written = false;
+    bytes.clear();
+    bufs.clear();
+    for (const BufferRecord& b : p.bufs) {
+      BufferRecord c = b;
+      c.data = {reinterpret_cast<const uint8_t*>(bytes.size()), b.data.size()};
+      bytes.insert(bytes.end(), b.data.begin(), b.data.end());
+      bufs.push_back(c);
+    }
+  }
+  // The buffers with spans into `bytes`.
+  void AppendTo(std::vector<BufferRecord>* out) const {
+    for (const BufferRecord& b : bufs) {
+      BufferRecord c = b;
+      c.data = {bytes.data() + reinterpret_cast<uintptr_t>(b.data.data()), b.data.size()};
+      out->push_back(c);
+    }
+  }
+};
+
+class BpfRecorder {
+ public:
+  BpfRecorder(const RecordOptions& o, const format::SyscallTable& table, format::SyscallSet set)
+      : opt_(o), table_(table), set_(std::move(set)) {}
+  ~BpfRecorder() {
+    if (rb_)
+      ring_buffer__free(rb_);
+    if (skel_)
+      strec_bpf__destroy(skel_);
+  }
+
+  RecordResult Run();
+
+ private:
+  uint64_t Stamp(uint64_t t) {
+    // Strictly increasing, in the ring's order (CPUs' clocks agree; their records may not).
+    last_ns_ = std::max(t, last_ns_ + 1);
+    return last_ns_;
+  }
+  Status Load();
+  Status StartCommand(const std::string& resolved);
+  Status Attach(pid_t pid);
+  int Consume();
+  static int OnRecord(void* self, void* data, size_t size) {
+    static_cast<BpfRecorder*>(self)->Handle(static_cast<const uint8_t*>(data), size);
+    return 0;
+  }
+  void Handle(const uint8_t* data, size_t size);
+  void OnEnter(const ParsedSyscall& p);
+  void OnExit(const ParsedSyscall& p);
+  void OnSpawn(const strec_spawn& r);
+  void OnExec(const uint8_t* data, size_t size);
+  void OnGone(const strec_gone& r);
+  void OnSignal(const strec_signal& r);
+  void FlushHeld();
+  void WriteSyscall(const Pending& e,
+                    SyscallPhase phase,
+                    int64_t ret,
+                    uint64_t exit_ns,
+                    uint32_t flags,
+                    const std::vector<BufferRecord>& exit_bufs,
+                    bool with_entry);
+  void CheckDrops();
+  size_t LiveTasks();
+  void Malformed(const char* what, size_t size);
+
+  const RecordOptions& opt_;
+  const format::SyscallTable& table_;
+  format::SyscallSet set_;
+  strec_bpf* skel_ = nullptr;
+  ring_buffer* rb_ = nullptr;
+  std::unique_ptr<format::TraceWriter> writer_;
+  RecordResult result_;
+  uint64_t last_ns_ = 0;
+  std::unordered_map<int32_t, Pending> pending_;
+  Pending* held_ = nullptr;  // an entry written only if something else comes before its exit
+  // Threads alive per process, and leaders that ended before their threads: a process's own
+  // exit is written after its last thread's, as a tracer's wait reports it.
+  std::unordered_map<int32_t, int> threads_;
+  std::unordered_map<int32_t, format::ExitRecord> leader_exits_;
+  uint64_t drops_seen_ = 0, drop_bytes_seen_ = 0;
+  pid_t command_pid_ = -1;
+  int command_exit_code_ = 0;
+  bool command_done_ = false;
+  bool command_gone_ = false;  // its last thread's exit was in the ring
+  ParsedSyscall parsed_;
+  std::vector<BufferRecord> records_, exit_bufs_;
+};
+
+Status BpfRecorder::Load() {
+  libbpf_set_print([](libbpf_print_level level, const char* fmt, va_list ap) -> int {
+    return level == LIBBPF_WARN && getenv("STREC_BPF_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
+  });
+  skel_ = strec_bpf__open();
+  if (!skel_)
+    return Status(StatusCode::kIo, std::string("cannot open the eBPF program: ") + strerror(errno));
+  skel_->rodata->snaplen = opt_.snaplen;
+  skel_->rodata->follow = opt_.follow ? 1 : 0;
+  bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
+  if (int err = strec_bpf__load(skel_)) {
+    return Status(StatusCode::kPermissionDenied,
+                  std::string("cannot load the eBPF program: ") + strerror(-err) +
+                      (-err == EPERM ? " (it needs root, or CAP_BPF and CAP_PERFMON)" : "") +
+                      "; set STREC_BPF_DEBUG=1 for the verifier's log, or use --backend=ptrace");
+  }
+  int fd = bpf_map__fd(skel_->maps.specs);
+  for (uint32_t nr = 0; nr < STREC_NR_MAX; nr++) {
+    const format::SyscallInfo* info = table_.Find(static_cast<int>(nr));
+    strec_spec s = BpfSpecFor(info, set_.Contains(static_cast<int>(nr)), opt_.capture_env);
+    if (bpf_map_update_elem(fd, &nr, &s, BPF_ANY) != 0)
+      return ErrnoStatus("bpf_map_update_elem(specs)", errno);
+  }
+  if (int err = strec_bpf__attach(skel_))
+    return Status(StatusCode::kIo,
+                  std::string("cannot attach the eBPF program: ") + strerror(-err));
+  rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), OnRecord, this, nullptr);
+  if (!rb_)
+    return ErrnoStatus("ring_buffer__new", errno);
+  return OkStatus();
+}
+
+Status BpfRecorder::StartCommand(const std::string& resolved) {
+  std::vector<char*> argv;
+  for (const auto& a : opt_.command)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int go[2];
+  if (pipe2(go, O_CLOEXEC) != 0)
+    return ErrnoStatus("pipe", errno);
+  pid_t pid = fork();
+  if (pid < 0)
+    return ErrnoStatus("fork", errno);
+  if (pid == 0) {
+    // No syscall between the read and the execve: the BPF program records from the execve on.
+    char c;
+    while (read(go[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    execv(resolved.c_str(), argv.data());
+    int err = errno;
+    dprintf(2, "strec-record: cannot run '%s': %s\n", opt_.command[0].c_str(), strerror(err));
+    _exit(err == ENOENT ? 127 : 126);
+  }
+  close(go[0]);
+  command_pid_ = pid;
+  BpfTask t = {static_cast<uint32_t>(pid), kTaskWaitExec, 0, -1};
+  uint32_t key = static_cast<uint32_t>(pid);
+  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tasks), &key, &t, BPF_ANY) != 0) {
+    int err = errno;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(go[1]);
+    return ErrnoStatus("bpf_map_update_elem(tasks)", err);
+  }
+  threads_[pid] = 1;
+  // The fds the command inherits, so that replay can name them (-y); the pipe closes at exec.
+  ProcessFds fds = ReadProcessFds(pid, go[0]);
+  writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
+  if (write(go[1], "g", 1) != 1) {
+    close(go[1]);
+    return ErrnoStatus("pipe write", errno);
+  }
+  close(go[1]);
+  return OkStatus();
+}
+
+Status BpfRecorder::Attach(pid_t pid) {
+  if (pid <= 0)
+    return InvalidArgument("invalid pid " + std::to_string(pid));
+  if (pid == getpid())
+    return InvalidArgument("pid " + std::to_string(pid) + " is strec-record itself");
+  std::vector<pid_t> tids = ListTasks(pid);
+  if (tids.empty())
+    return NotFound("cannot attach to pid " + std::to_string(pid) + ": no such process");
+  for (pid_t tid : tids) {
+    BpfTask t = {static_cast<uint32_t>(pid), kTaskRecording | kTaskAttached, 0, -1};
+    uint32_t key = static_cast<uint32_t>(tid);
+    if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tasks), &key, &t, BPF_ANY) != 0)
+      return ErrnoStatus("bpf_map_update_elem(tasks)", errno);
+    threads_[pid]++;
+  }
+  ProcessFds fds = ReadProcessFds(pid);
+  writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
+  return OkStatus();
+}
+
+size_t BpfRecorder::LiveTasks() {
+  int fd = bpf_map__fd(skel_->maps.tasks);
+  uint32_t key, next;
+  size_t n = 0;
+  uint32_t* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    n++;
+    key = next;
+    prev = &key;
+  }
+  return n;
+}
+
+void BpfRecorder::CheckDrops() {
+  int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0)
+    return;
+  std::vector<uint64_t> v(static_cast<size_t>(ncpu));
+  uint64_t sum[2] = {};
+  for (uint32_t k = 0; k < 2; k++) {
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.drops), &k, v.data()) != 0)
+      return;
+    for (uint64_t x : v)
+      sum[k] += x;
+  }
+  if (sum[0] == drops_seen_)
+    return;
+  FlushHeld();
+  writer_->Add(format::LossRecord{0, 0, sum[0] - drops_seen_, sum[1] - drop_bytes_seen_,
+                                  "the eBPF ring buffer was full (a larger --bpf-ring-mib "
+                                  "keeps more)",
+                                  Stamp(MonotonicNs())});
+  result_.lost += sum[0] - drops_seen_;
+  drops_seen_ = sum[0];
+  drop_bytes_seen_ = sum[1];
+}
+
+void BpfRecorder::Malformed(const char* what, size_t size) {
+  FlushHeld();
+  std::string why =
+      std::string("a malformed eBPF record (") + what + ", " + std::to_string(size) + " bytes)";
+  writer_->Add(format::LossRecord{0, 0, 1, size, why, Stamp(last_ns_)});
+  result_.lost++;
+}
+
+void BpfRecorder::Handle(const uint8_t* data, size_t size) {
+  strec_hdr h;
+  if (size < sizeof h) {
+    Malformed("short header", size);
+    return;
+  }
+  std::memcpy(&h, data, sizeof h);
+  switch (h.type) {
+    case STREC_REC_ENTER:
+    case STREC_REC_EXIT:
+      if (!ParseBuffers(data, size, &parsed_)) {
+        Malformed("syscall", size);
+        return;
+      }
+      if (h.type == STREC_REC_ENTER)
+        OnEnter(parsed_);
+      else
+        OnExit(parsed_);
+      return;
+    case STREC_REC_SPAWN:
+      if (size < sizeof(strec_spawn))
+        break;
+      OnSpawn(*reinterpret_cast<const strec_spawn*>(data));
+      return;
+    case STREC_REC_EXEC:
+      OnExec(data, size);
+      return;
+    case STREC_REC_GONE:
+      if (size < sizeof(strec_gone))
+        break;
+      OnGone(*reinterpret_cast<const strec_gone*>(data));
+      return;
+    case STREC_REC_SIGNAL:
+      if (size < sizeof(strec_signal))
+        break;
+      OnSignal(*reinterpret_cast<const strec_signal*>(data));
+      return;
+    default:
+      break;
+  }
+  Malformed("unknown type", size);
+}
+
+void BpfRecorder::FlushHeld() {
+  if (!held_)
+    return;
+  Pending* e = held_;
+  held_ = nullptr;
+  WriteSyscall(*e, SyscallPhase::Entry, 0, 0, 0, {}, true);
+  e->entry_written = true;
+}
+
+void BpfRecorder::WriteSyscall(const Pending& e,
+                               SyscallPhase phase,
+                               int64_t ret,
+                               uint64_t exit_ns,
+                               uint32_t flags,
+                               const std::vector<BufferRecord>& exit_bufs,
+                               bool with_entry) {
+  records_.clear();
+  if (with_entry) {
+    e.AppendTo(&records_);
+    // An input the entry could not read and the exit read again replaces the failed copy.
+    for (const BufferRecord& b : exit_bufs)
+      if (!b.out)
+        for (BufferRecord& r : records_)
+          if (!r.out && r.arg == b.arg && r.kind == b.kind && r.index == b.index && r.read_errno)
+            r = b;
+  }
+  for (const BufferRecord& b : exit_bufs)
+    if (b.out)
+      records_.push_back(b);
+  format::SyscallRecord r;
+  r.tid = e.tid;
+  r.pid = e.tgid;
+  r.phase = phase;
+  r.nr = e.nr;
+  r.ret = ret;
+  r.entry_ns = e.entry_ns;
+  r.exit_ns = exit_ns;
+  r.flags = flags;
+  std::memcpy(r.args, e.args, sizeof r.args);
+  r.instruction_pointer = e.ip;
+  r.buffers = records_;
+  writer_->Add(r);
+}
+
+void BpfRecorder::OnEnter(const ParsedSyscall& p) {
+  int32_t tid = p.sc->h.tid;
+  uint64_t now = Stamp(p.sc->h.time_ns);
+  auto it = pending_.find(tid);
+  if (it != pending_.end() && held_ == &it->second)
+    FlushHeld();  // its exit was lost: an Entry it stays
+  Pending& e = pending_[tid];
+  if (held_ && held_ != &e)
+    FlushHeld();
+  e.Set(p, now);
+  held_ = &e;
+}
+
+void BpfRecorder::OnExit(const ParsedSyscall& p) {
+  int32_t tid = p.sc->h.tid;
+  uint64_t now = Stamp(p.sc->h.time_ns);
+  exit_bufs_.assign(p.bufs.begin(), p.bufs.end());
+  auto it = pending_.find(tid);
+  if (it == pending_.end() || it->second.nr != p.sc->nr) {
+    // Tracing began inside this call (-p), or its entry was lost.
+    Pending e;
+    e.Set(p, 0);
+    e.bufs.clear();
+    FlushHeld();
+    WriteSyscall(e, SyscallPhase::Exit, p.sc->ret, now, format::kSyscallNoEntry, exit_bufs_, false);
+    if (it != pending_.end()) {
+      if (held_ == &it->second)
+        held_ = nullptr;
+      pending_.erase(it);
+    }
+    return;
+  }
+  Pending& e = it->second;
+  if (held_ == &e) {
+    held_ = nullptr;
+    WriteSyscall(e, SyscallPhase::Complete, p.sc->ret, now, 0, exit_bufs_, true);
+  } else {
+    FlushHeld();
+    WriteSyscall(e, SyscallPhase::Exit, p.sc->ret, now, 0, exit_bufs_, false);
+  }
+  pending_.erase(it);
+}
+
+void BpfRecorder::OnSpawn(const strec_spawn& r) {
+  FlushHeld();
+  fb::ForkKind kind = fb::ForkKind::Clone;
+  // As ptrace reports them: a fork is a clone whose child signals SIGCHLD at its exit.
+  if (r.clone_flags & CLONE_VFORK || r.syscall_nr == __NR_vfork)
+    kind = fb::ForkKind::Vfork;
+  else if (r.syscall_nr == __NR_fork || (r.clone_flags & CSIGNAL) == SIGCHLD)
+    kind = fb::ForkKind::Fork;
+  if (r.child_tid == r.child_tgid)
+    threads_[r.child_tgid] = 1;
+  else
+    threads_[r.child_tgid]++;
+  writer_->Add(format::SpawnRecord{r.h.tid, r.h.tgid, kind, r.child_tid, r.child_tgid,
+                                   r.clone_flags, Stamp(r.h.time_ns)});
+}
+
+void BpfRecorder::OnExec(const uint8_t* data, size_t size) {
+  if (size < sizeof(strec_exec) + 4096) {
+    Malformed("exec", size);
+    return;
+  }
+  strec_exec r;
+  std::memcpy(&r, data, sizeof r);
+  if (r.filename_len > 4096 || r.args_len > size - sizeof r - 4096) {
+    Malformed("exec", size);
+    return;
+  }
+  const char* fname = reinterpret_cast<const char*>(data + sizeof r);
+  const char* args = fname + 4096;
+  std::vector<std::string_view> argv;
+  for (size_t at = 0; at < r.args_len && argv.size() < r.argc;) {
+    size_t n = strnlen(args + at, r.args_len - at);
+    argv.emplace_back(args + at, n);
+    at += n + 1;
+  }
+  FlushHeld();
+  uint32_t envc = 0;
+  int32_t former = r.former_tid != r.h.tid ? r.former_tid : 0;
+  if (former) {
+    // A non-leader thread exec'd: its syscall goes on under the leader's id; the leader's own
+    // call in progress never returns.
+    pending_.erase(r.h.tid);
+    auto f = pending_.find(former);
+    if (f != pending_.end()) {
+      Pending moved = f->second;
+      pending_.erase(f);
+      moved.tid = r.h.tid;
+      pending_[r.h.tid] = moved;
+    }
+    threads_[r.h.tgid] = 1;
+  }
+  auto e = pending_.find(r.h.tid);
+  if (e != pending_.end()) {
+    e->second.tgid = r.h.tgid;
+    for (const BufferRecord& b : e->second.bufs)
+      if (b.kind == format::kBufferStringPtrs && b.arg == (e->second.nr == __NR_execve ? 2 : 3))
+        envc = static_cast<uint32_t>(b.full_len);
+  }
+  writer_->Add(format::ExecRecord{r.h.tid, r.h.tgid, former,
+                                  std::string_view(fname, r.filename_len), argv, envc,
+                                  Stamp(r.h.time_ns)});
+}
+
+void BpfRecorder::OnGone(const strec_gone& r) {
+  uint64_t now = Stamp(r.h.time_ns);
+  auto it = pending_.find(r.h.tid);
+  if (it != pending_.end()) {
+    // It ended inside a syscall (exit_group, or killed): that call never returns.
+    Pending& e = it->second;
+    if (held_ == &e) {
+      held_ = nullptr;
+      WriteSyscall(e, SyscallPhase::Complete, 0, now, format::kSyscallNoReturn, {}, true);
+    } else {
+      FlushHeld();
+      WriteSyscall(e, SyscallPhase::Exit, 0, now, format::kSyscallNoReturn, {}, false);
+    }
+    pending_.erase(it);
+  }
+  FlushHeld();
+  format::ExitRecord x;
+  x.tid = r.h.tid;
+  x.pid = r.h.tgid;
+  int st = r.exit_code;
+  x.status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+  x.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+  x.core_dumped = WIFSIGNALED(st) && WCOREDUMP(st);
+  x.thread_only = r.h.tid != r.h.tgid;
+  x.time_ns = now;
+  int& live = threads_[r.h.tgid];
+  live = std::max(0, live - 1);
+  if (!x.thread_only && live > 0) {
+    leader_exits_[r.h.tgid] = x;  // written when the last thread has gone
+  } else {
+    writer_->Add(x);
+  }
+  if (live == 0 && r.h.tgid == command_pid_)
+    command_gone_ = true;  // its wait status is due: the loop waits for it, not for a timeout
+  if (live == 0) {
+    auto l = leader_exits_.find(r.h.tgid);
+    if (l != leader_exits_.end()) {
+      l->second.time_ns = now;
+      writer_->Add(l->second);
+      leader_exits_.erase(l);
+    }
+    threads_.erase(r.h.tgid);
+  }
+}
+
+void BpfRecorder::OnSignal(const strec_signal& r) {
+  FlushHeld();
+  uint8_t si[128] = {};
+  std::memcpy(si, r.siginfo, sizeof r.siginfo);
+  uint64_t now = Stamp(r.h.time_ns);
+  writer_->Add(
+      format::SignalRecord{r.h.tid, r.h.tgid, r.signo, r.code, {si, sizeof si}, false, now});
+  bool stop = r.signo == SIGSTOP || r.signo == SIGTSTP || r.signo == SIGTTIN || r.signo == SIGTTOU;
+  if (stop && r.handler == 0)  // SIG_DFL: the group stops
+    writer_->Add(format::SignalRecord{
+        r.h.tid, r.h.tgid, r.signo, r.code, {si, sizeof si}, true, Stamp(now)});
+}
+
+int BpfRecorder::Consume() {
+  int n = ring_buffer__consume(rb_);
+  CheckDrops();
+  return n;
+}
+
+RecordResult BpfRecorder::Run() {
+  result_.exit_code = 1;
+  std::string resolved;
+  if (!opt_.command.empty()) {
+    std::string error;
+    resolved = ResolveCommand(opt_.command[0], &result_.exit_code, &error);
+    if (resolved.empty()) {
+      result_.status = NotFound(error);
+      return result_;
+    }
+  }
+  if (Status s = Load(); !s.ok()) {
+    result_.status = s;
+    return result_;
+  }
+  format::HeaderInfo h = format::HeaderInfo::ForThisHost();
+  h.command = opt_.command;
+  h.attached_pids.assign(opt_.attach.begin(), opt_.attach.end());
+  h.snaplen = opt_.snaplen;
+  h.trace_expr = opt_.trace_expr;
+  h.follow_forks = opt_.follow;
+  h.capture_env = opt_.capture_env;
+  h.backend = "bpf";
+  last_ns_ = h.monotonic_ns;
+  std::string path;
+  auto w = OpenTrace(opt_, h, &path);
+  if (!w.ok()) {
+    result_.status = w.status();
+    return result_;
+  }
+  writer_ = std::move(w).value();
+  result_.path = path;
+
+  struct sigaction sa = {};
+  sa.sa_handler = OnStop;
+  struct sigaction old_int, old_term, old_hup;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGHUP, &sa, &old_hup);
+  g_stop = 0;
+
+  Status started;
+  for (pid_t pid : opt_.attach) {
+    started = Attach(pid);
+    if (!started.ok())
+      break;
+  }
+  if (started.ok() && !opt_.command.empty())
+    started = StartCommand(resolved);
+  if (!started.ok()) {
+    result_.status = started;
+  } else {
+    // Poll the ring; the loop ends when the command has been reaped and no traced thread is
+    // left, or on a signal (then the traced processes simply go on, untraced).
+    uint64_t last_flush = MonotonicNs();
+    for (;;) {
+      int n = ring_buffer__poll(rb_, 100);
+      if (n < 0 && n != -EINTR) {
+        result_.status =
+            Status(StatusCode::kIo, std::string("reading the eBPF ring buffer: ") + strerror(-n));
+        break;
+      }
+      CheckDrops();
+      if (command_pid_ > 0 && !command_done_) {
+        int st;
+        if (waitpid(command_pid_, &st, command_gone_ ? 0 : WNOHANG) == command_pid_) {
+          command_done_ = true;
+          command_exit_code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+      }
+      if (g_stop) {
+        result_.detached_by_signal = g_stop;
+        break;
+      }
+      if ((command_pid_ <= 0 || command_done_) && LiveTasks() == 0)
+        break;
+      if (writer_->failed()) {
+        dprintf(2, "strec-record: %s; detaching from the traced processes, which keep running\n",
+                writer_->status().message().c_str());
+        break;
+      }
+      uint64_t now = MonotonicNs();
+      if (now - last_flush > 1'000'000'000) {
+        FlushHeld();
+        writer_->MaybeFlush(Stamp(now));
+        last_flush = now;
+      }
+    }
+  }
+  // Stop tracing, then take what the ring still holds.
+  strec_bpf__detach(skel_);
+  Consume();
+  FlushHeld();
+  uint64_t end = Stamp(MonotonicNs());
+  for (auto& [tid, e] : pending_) {
+    // Still inside a call when the recording ended.
+    WriteSyscall(e, e.entry_written ? SyscallPhase::Exit : SyscallPhase::Entry, 0,
+                 e.entry_written ? end : 0, format::kSyscallDetached, {}, !e.entry_written);
+  }
+  pending_.clear();
+  if (command_pid_ > 0 && !command_done_ && !result_.detached_by_signal) {
+    int st = 0;
+    pid_t got;
+    while ((got = waitpid(command_pid_, &st, 0)) < 0 && errno == EINTR) {
+    }
+    if (got == command_pid_)
+      command_exit_code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGHUP, &old_hup, nullptr);
+
+  Status closed = writer_->Close();
+  if (result_.status.ok())
+    result_.status = closed;
+  result_.events = writer_->events();
+  result_.syscalls = writer_->syscalls();
+  result_.bytes = writer_->bytes_written();
+  result_.unwritten = writer_->events_lost();
+  if (result_.detached_by_signal)
+    result_.exit_code = 128 + result_.detached_by_signal;
+  else if (!opt_.command.empty())
+    result_.exit_code = command_exit_code_;
+  else
+    result_.exit_code = 0;
+  if (!result_.status.ok() && result_.exit_code == 0)
+    result_.exit_code = 1;
+  return result_;
+}
+
+}  // namespace
+
+bool HaveBpfBackend() {
+  return true;
+}
+
+RecordResult RecordWithBpf(const RecordOptions& options,
+                           const format::SyscallTable& table,
+                           const format::SyscallSet& set) {
+  BpfRecorder rec(options, table, set);
+  return rec.Run();
+}
+
+}  // namespace strec::record

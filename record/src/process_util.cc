@@ -1,0 +1,137 @@
+#include "process_util.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+namespace strec::record {
+
+std::string ReadLink(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+std::vector<pid_t> ListTasks(pid_t pid) {
+  std::vector<pid_t> out;
+  std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = opendir(dir.c_str());
+  if (!d)
+    return out;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9')
+      continue;
+    out.push_back(static_cast<pid_t>(atoi(e->d_name)));
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string ResolveCommand(const std::string& name, int* exit_code, std::string* error) {
+  auto check = [&](const std::string& p) -> int {
+    struct stat st;
+    if (stat(p.c_str(), &st) != 0)
+      return ENOENT;
+    if (S_ISDIR(st.st_mode))
+      return EISDIR;
+    if (access(p.c_str(), X_OK) != 0)
+      return EACCES;
+    return 0;
+  };
+  if (name.find('/') != std::string::npos) {
+    int err = check(name);
+    if (err == 0)
+      return name;
+    *exit_code = err == ENOENT ? 127 : 126;
+    *error = "cannot run '" + name + "': " + strerror(err);
+    return "";
+  }
+  const char* path_env = getenv("PATH");
+  std::string paths = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  int last = ENOENT;
+  size_t start = 0;
+  while (start <= paths.size()) {
+    size_t end = paths.find(':', start);
+    if (end == std::string::npos)
+      end = paths.size();
+    std::string dir = paths.substr(start, end - start);
+    std::string p = (dir.empty() ? "." : dir) + "/" + name;
+    int err = check(p);
+    if (err == 0)
+      return p;
+    if (err != ENOENT)
+      last = err;
+    start = end + 1;
+  }
+  *exit_code = last == ENOENT ? 127 : 126;
+  *error = last == ENOENT ? "cannot run '" + name + "': command not found"
+                          : "cannot run '" + name + "': " + strerror(last);
+  return "";
+}
+
+std::string DefaultOutputName(const std::vector<std::string>& command,
+                              const std::vector<pid_t>& attach) {
+  std::string base = "strec";
+  if (!command.empty()) {
+    std::string c = command[0].substr(command[0].rfind('/') + 1);
+    std::string safe;
+    for (char ch : c)
+      safe += (isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_') ? ch : '_';
+    if (!safe.empty())
+      base = safe;
+  } else if (!attach.empty()) {
+    base = "pid" + std::to_string(attach[0]);
+  }
+  time_t now = time(nullptr);
+  tm tm;
+  localtime_r(&now, &tm);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  return base + "-" + stamp;
+}
+
+StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& options,
+                                                         const format::HeaderInfo& header,
+                                                         std::string* path) {
+  format::WriterOptions wo = options.writer;
+  if (!options.output.empty()) {
+    *path = options.output;
+    return format::TraceWriter::Create(*path, header, wo);
+  }
+  wo.exclusive = true;
+  std::string base = DefaultOutputName(options.command, options.attach);
+  for (int i = 0;; i++) {
+    *path = base + (i ? "-" + std::to_string(i) : "") + ".strec";
+    auto w = format::TraceWriter::Create(*path, header, wo);
+    if (w.ok() || i > 1000 || access(path->c_str(), F_OK) != 0)
+      return w;
+  }
+}
+
+ProcessFds ReadProcessFds(pid_t pid, int skip_fd) {
+  ProcessFds out;
+  std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9')
+        continue;
+      int fd = atoi(e->d_name);
+      if (fd != skip_fd)
+        out.fds.emplace_back(fd, ReadLink(dir + "/" + e->d_name));
+    }
+    closedir(d);
+  }
+  std::sort(out.fds.begin(), out.fds.end());
+  for (const auto& [fd, path] : out.fds)
+    out.entries.push_back({fd, path});
+  out.cwd = ReadLink("/proc/" + std::to_string(pid) + "/cwd");
+  return out;
+}
+
+}  // namespace strec::record

@@ -1,0 +1,50 @@
+// What both recorder backends (ptrace: recorder.cc, eBPF: bpf_recorder.cc) need around the
+// tracing itself: finding the command, naming and opening the trace, reading /proc.
+#ifndef STREC_RECORD_SRC_PROCESS_UTIL_H_
+#define STREC_RECORD_SRC_PROCESS_UTIL_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "strec/format/event.h"
+#include "strec/format/status.h"
+#include "strec/format/trace_writer.h"
+#include "strec/record/recorder.h"
+
+namespace strec::record {
+
+// readlink(2) into a string ("" on failure).
+std::string ReadLink(const std::string& path);
+
+// The thread ids of a process (/proc/PID/task), sorted.
+std::vector<pid_t> ListTasks(pid_t pid);
+
+// PATH lookup as execvp does it, done before forking so that a missing command gives a clear
+// error and exit status 127 (126 when found but not executable). "" on failure.
+std::string ResolveCommand(const std::string& name, int* exit_code, std::string* error);
+
+// COMMAND-YYYYmmdd-HHMMSS (or pidN-...), without the .strec.
+std::string DefaultOutputName(const std::vector<std::string>& command,
+                              const std::vector<pid_t>& attach);
+
+// Creates options.output, or a new file in the current directory that does not exist yet
+// when no output was given; *path is the file's name.
+StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& options,
+                                                         const format::HeaderInfo& header,
+                                                         std::string* path);
+
+// The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process.
+struct ProcessFds {
+  std::vector<std::pair<int, std::string>> fds;
+  std::vector<format::FdEntryRecord> entries;  // views of fds
+  std::string cwd;
+};
+ProcessFds ReadProcessFds(pid_t pid, int skip_fd = -1);
+
+}  // namespace strec::record
+
+#endif  // STREC_RECORD_SRC_PROCESS_UTIL_H_
