@@ -10,7 +10,8 @@ ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES=(g++ make cmake flatbuffers-compiler libflatbuffers-dev libzstd-dev libcli11-dev
-          libgtest-dev libbenchmark-dev strace util-linux procps)
+          libgtest-dev libbenchmark-dev strace util-linux procps
+          clang libbpf-dev bpftool pkg-config)  # the last four: the eBPF backend
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

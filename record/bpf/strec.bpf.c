@@ -188,8 +188,8 @@ static __always_inline __u64 snap(const struct strec_arg_cap* a, __u64 len) {
     return len;
   if (a->elem)
     cap = cap * a->elem; /* snaplen elements, as the ptrace recorder keeps */
-  if (a->size && cap > a->size)
-    cap = a->size;
+  else if (a->size)
+    cap = a->size; /* kept whole up to this (a sockaddr, dirents), whatever the snap length */
   return len < cap ? len : cap;
 }
 
@@ -441,6 +441,18 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
   return 0;
 }
 
+/* Whether the current thread is being killed: SIGKILL pending, its group exiting, or another
+ * thread's execve taking the group over. */
+static __always_inline int dying(void) {
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct task_struct* exec_task = BPF_CORE_READ(task, signal, group_exec_task);
+  if (exec_task && exec_task != task)
+    return 1;
+  if (BPF_CORE_READ(task, signal, flags) & 4 /* SIGNAL_GROUP_EXIT */)
+    return 1;
+  return (BPF_CORE_READ(task, pending.signal.sig[0]) >> 8) & 1; /* SIGKILL is 9: bit 8 */
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -460,6 +472,12 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   }
   if (nr < 0 || nr >= STREC_NR_MAX)
     return 0;
+  if (dying()) {
+    /* A thread killed inside a call (SIGKILL, another thread's exit_group or execve) leaves it
+     * with no result a tracer could see: its exit record says "never returned". */
+    t->flags |= T_IN_SYSCALL;
+    return 0;
+  }
   __u32 key = nr;
   struct strec_spec* sp = bpf_map_lookup_elem(&specs, &key);
   if (!sp || !sp->traced)
@@ -578,6 +596,11 @@ int BPF_PROG(on_task_exit, struct task_struct* p) {
   __u32 recording = t->flags & T_RECORDING, tgid = t->tgid;
   bpf_map_delete_elem(&tasks, &tid);
   if (!recording)
+    return 0;
+  /* A leader that ends because another of its threads exec'd: that thread takes its id, and
+   * the exec record says so (a tracer sees no exit of it either). */
+  struct task_struct* exec_task = BPF_CORE_READ(p, signal, group_exec_task);
+  if (exec_task && exec_task != p && tid == tgid)
     return 0;
   struct scratch* s = get_scratch();
   if (!s)

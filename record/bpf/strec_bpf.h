@@ -117,7 +117,8 @@ struct strec_arg_cap {
   __u8 cap;   /* strec_cap */
   __u8 len;   /* the argument that holds the length (or count), STREC_LEN_RET, or STREC_LEN_NONE */
   __u16 elem; /* element size for arrays (count arg[len]); 0: arg[len] is a byte count */
-  __u32 size; /* a fixed size (when len is STREC_LEN_NONE), or a cap on the length */
+  __u32 size; /* a fixed size (when len is STREC_LEN_NONE), or a cap on the length that
+                 replaces the snap length */
 };
 
 struct strec_spec {

@@ -79,6 +79,14 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
       if (arg == 1)
         return set(STREC_CAP_IN, 2, 128);  // sockaddr, length arg 2, kept whole
       break;
+    case __NR_setsockopt:
+      if (arg == 3)
+        return set(STREC_CAP_IN, 4, 0);  // optval, length arg 4, cut to the snap length
+      break;
+    case __NR_prctl:
+      if (arg == 1)  // PR_SET_NAME's name (for other options a number: the read then fails)
+        return set(STREC_CAP_STR, STREC_LEN_NONE, 16);
+      break;
     case __NR_sendto:
       if (arg == 4)
         return set(STREC_CAP_IN, 5, 128);
@@ -245,6 +253,26 @@ struct Pending {
       bytes.insert(bytes.end(), b.data.begin(), b.data.end());
       bufs.push_back(c);
     }
+  }
+  // Sets the input buffer (arg, kind, index) to `data` when it is missing or its read failed.
+  void Fill(uint8_t arg, uint8_t kind, uint32_t index, std::string_view data, uint64_t full_len) {
+    BufferRecord* b = nullptr;
+    for (BufferRecord& r : bufs)
+      if (!r.out && r.arg == arg && r.kind == kind && r.index == index)
+        b = &r;
+    if (b && !b->read_errno)
+      return;
+    if (!b) {
+      bufs.emplace_back();
+      b = &bufs.back();
+      b->arg = arg;
+      b->kind = kind;
+      b->index = index;
+    }
+    b->read_errno = 0;
+    b->full_len = full_len;
+    b->data = {reinterpret_cast<const uint8_t*>(bytes.size()), data.size()};
+    bytes.insert(bytes.end(), data.begin(), data.end());
   }
   // The buffers with spans into `bytes`.
   void AppendTo(std::vector<BufferRecord>* out) const {
@@ -631,29 +659,57 @@ void BpfRecorder::OnExec(const uint8_t* data, size_t size) {
     argv.emplace_back(args + at, n);
     at += n + 1;
   }
-  FlushHeld();
   uint32_t envc = 0;
   int32_t former = r.former_tid != r.h.tid ? r.former_tid : 0;
   if (former) {
     // A non-leader thread exec'd: its syscall goes on under the leader's id; the leader's own
     // call in progress never returns.
-    pending_.erase(r.h.tid);
+    auto l = pending_.find(r.h.tid);
+    if (l != pending_.end()) {
+      if (held_ == &l->second)
+        held_ = nullptr;
+      pending_.erase(l);
+    }
     auto f = pending_.find(former);
     if (f != pending_.end()) {
-      Pending moved = f->second;
+      bool was_held = held_ == &f->second;
+      Pending moved = std::move(f->second);
       pending_.erase(f);
       moved.tid = r.h.tid;
-      pending_[r.h.tid] = moved;
+      Pending& now = pending_[r.h.tid] = std::move(moved);
+      if (was_held)
+        held_ = &now;
     }
     threads_[r.h.tgid] = 1;
   }
   auto e = pending_.find(r.h.tid);
+  if (e != pending_.end() && (e->second.nr == __NR_execve || e->second.nr == __NR_execveat)) {
+    // What the entry could not read (its pages not yet in memory: after a fork, a child's
+    // file-backed pages are mapped only when touched), the new image has: the kernel's copy of
+    // the filename and of argv.
+    Pending& x = e->second;
+    uint8_t path_arg = x.nr == __NR_execve ? 0 : 1;
+    std::string_view file(fname, r.filename_len);
+    x.Fill(path_arg, format::kBufferString, 0, file, file.size());
+    bool have_ptrs = false;
+    for (const BufferRecord& b : x.bufs)
+      have_ptrs |= !b.out && b.arg == path_arg + 1 && b.kind == format::kBufferStringPtrs &&
+                   !b.read_errno && b.data.size() == argv.size() * 8;
+    if (!have_ptrs && x.args[path_arg + 1]) {
+      std::string zeros(argv.size() * 8, '\0');
+      x.Fill(path_arg + 1, format::kBufferStringPtrs, 0, zeros, argv.size());
+    }
+    for (size_t i = 0; i < argv.size(); i++)
+      x.Fill(path_arg + 1, format::kBufferString, static_cast<uint32_t>(i), argv[i],
+             argv[i].size());
+  }
   if (e != pending_.end()) {
     e->second.tgid = r.h.tgid;
     for (const BufferRecord& b : e->second.bufs)
       if (b.kind == format::kBufferStringPtrs && b.arg == (e->second.nr == __NR_execve ? 2 : 3))
         envc = static_cast<uint32_t>(b.full_len);
   }
+  FlushHeld();
   writer_->Add(format::ExecRecord{r.h.tid, r.h.tgid, former,
                                   std::string_view(fname, r.filename_len), argv, envc,
                                   Stamp(r.h.time_ns)});

@@ -414,5 +414,32 @@ TEST_F(FidelityTest, FdPaths) {
           "find", "df", "python3", "morecalls", "fdcalls"});
 }
 
+// The eBPF backend (strec-record --backend=bpf) against the same strace runs. It keeps less of
+// the irregular arguments than ptrace does (README "Recording with eBPF"), so its threshold is
+// its own. Skips where the backend is not built in or cannot be loaded (not root, no BTF).
+class BpfFidelityTest : public FidelityTest {
+ protected:
+  void SetUp() override {
+    FidelityTest::SetUp();
+    if (IsSkipped())
+      return;
+    std::string why = testing::BpfUnavailable(kRecorder, dir_.File("probe.strec"));
+    if (!why.empty())
+      GTEST_SKIP() << why;
+  }
+};
+
+constexpr double kBpfThreshold = 95.0;
+
+TEST_F(BpfFidelityTest, DefaultView) {
+  RunSet({}, kBpfThreshold, {}, {"--backend", "bpf"});
+}
+
+TEST_F(BpfFidelityTest, FdPaths) {
+  RunSet({"-y"}, kBpfThreshold,
+         {"files", "pipes", "forkexec", "threads", "cat", "ls-l", "tar", "cp", "find", "python3"},
+         {"--backend", "bpf"});
+}
+
 }  // namespace
 }  // namespace strec::replay

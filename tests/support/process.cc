@@ -105,4 +105,17 @@ std::string PtraceUnavailable() {
   return reason;
 }
 
+std::string BpfUnavailable(const std::string& recorder, const std::string& probe_trace) {
+  std::string err = probe_trace + ".err";
+  RunOptions o;
+  o.err = err;
+  int rc = Run({recorder, "-q", "--backend", "bpf", "-o", probe_trace, "--", "/bin/true"}, o);
+  std::string text = ReadFile(err);
+  unlink(err.c_str());
+  if (rc == 0)
+    return "";
+  std::string line = text.substr(0, text.find('\n'));
+  return line.empty() ? "strec-record --backend bpf exited with " + std::to_string(rc) : line;
+}
+
 }  // namespace strec::testing

@@ -49,6 +49,10 @@ std::string Which(const std::string& name);
 // Why this process may not ptrace a child of its own; empty if it may.
 std::string PtraceUnavailable();
 
+// Why strec-record (at `recorder`) cannot record with --backend=bpf here (not built in, not
+// root, no BTF, ...): its first error line; empty if it records /bin/true into `probe_trace`.
+std::string BpfUnavailable(const std::string& recorder, const std::string& probe_trace);
+
 }  // namespace strec::testing
 
 #endif  // STREC_TESTS_SUPPORT_PROCESS_H_
