@@ -96,7 +96,7 @@ static __always_inline void emit(struct scratch* s, __u32 size) {
   }
 }
 
-/* meta: arg | out << 3 | kind << 4 | str << 8 | index << 16 */
+/* meta: arg | out << 3 | kind << 4 | str << 8 | kernel << 9 | index << 16 */
 #define META(arg, out, kind, str, index)                                             \
   ((__u64)(arg) | ((__u64)(out) << 3) | ((__u64)(kind) << 4) | ((__u64)(str) << 8) | \
    ((__u64)(index) << 16))
@@ -137,6 +137,10 @@ static __noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, _
       b->len = r - 1;
       b->full_len = (__u32)r == len ? r : r - 1;
     }
+  } else if ((meta >> 9) & 1) { /* kernel memory (a path built here) */
+    r = len ? bpf_probe_read_kernel(&s->data[doff], len, (const void*)addr) : 0;
+    if (r == 0)
+      b->len = len;
   } else {
     r = len ? bpf_probe_read_user(&s->data[doff], len, (const void*)addr) : 0;
     if (r == 0)
@@ -441,6 +445,141 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
   return 0;
 }
 
+/* ---- What a new fd or the working directory names, as readlink of /proc/PID/fd/N shows it ----
+ * The path is built backwards in a per-CPU buffer, one dentry name at a time, crossing mount
+ * points up to the root of the mount tree; pipes, sockets and anonymous inodes are named as the
+ * kernel names them ("pipe:[INODE]"). */
+
+#define PATH_END 4096
+
+struct pathbuf {
+  char buf[PATH_END + 512];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct pathbuf);
+} pathbufs SEC(".maps");
+
+struct path_ctx {
+  struct dentry* d;
+  struct vfsmount* m;
+  __u32 pos; /* the path so far is buf[pos, PATH_END) */
+  __u32 err;
+};
+
+static long path_step(__u32 i, void* data) {
+  struct path_ctx* k = data;
+  __u32 zero = 0;
+  struct pathbuf* pb = bpf_map_lookup_elem(&pathbufs, &zero);
+  if (!pb)
+    return 1;
+  struct dentry* d = k->d;
+  struct vfsmount* m = k->m;
+  if (d == BPF_CORE_READ(m, mnt_root)) {
+    struct mount* mnt = (struct mount*)((void*)m - bpf_core_field_offset(struct mount, mnt));
+    struct mount* parent = BPF_CORE_READ(mnt, mnt_parent);
+    if (parent == mnt)
+      return 1; /* the root of the mount tree */
+    k->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+    k->m = (struct vfsmount*)((void*)parent + bpf_core_field_offset(struct mount, mnt));
+    return 0;
+  }
+  struct dentry* parent = BPF_CORE_READ(d, d_parent);
+  if (parent == d)
+    return 1;
+  __u32 len = BPF_CORE_READ(d, d_name.len);
+  const unsigned char* name = BPF_CORE_READ(d, d_name.name);
+  if (len > 255 || k->pos < len + 1) {
+    k->err = 1;
+    return 1;
+  }
+  __u32 pos = k->pos - len;
+  bpf_probe_read_kernel(&pb->buf[pos & (PATH_END - 1)], len & 255, name);
+  pos--;
+  pb->buf[pos & (PATH_END - 1)] = '/';
+  k->pos = pos;
+  k->d = parent;
+  return 0;
+}
+
+static const char fmt_pipe[] = "pipe:[%llu]";
+static const char fmt_socket[] = "socket:[%llu]";
+static const char fmt_anon[] = "anon_inode:%s";
+
+/* Appends the path of (d, m) as a buffer of the given meta, recorded at `addr`. */
+static __always_inline void add_path(struct ctx* c,
+                                     struct dentry* d,
+                                     struct vfsmount* m,
+                                     __u64 meta,
+                                     __u64 addr) {
+  __u32 zero = 0;
+  struct pathbuf* pb = bpf_map_lookup_elem(&pathbufs, &zero);
+  if (!pb || !d || !m)
+    return;
+  __u64 magic = BPF_CORE_READ(d, d_sb, s_magic);
+  __u64 arg[1];
+  long n = -1;
+  __u32 start = PATH_END;
+  if (magic == 0x50495045 || magic == 0x534F434B) { /* PIPEFS_MAGIC, SOCKFS_MAGIC */
+    arg[0] = BPF_CORE_READ(d, d_inode, i_ino);
+    n = bpf_snprintf(pb->buf, 64, magic == 0x50495045 ? fmt_pipe : fmt_socket, arg, 8);
+  } else if (magic == 0x09041934) { /* ANON_INODE_FS_MAGIC: the name is the dentry's */
+    arg[0] = (__u64)BPF_CORE_READ(d, d_name.name);
+    n = bpf_snprintf(pb->buf, 128, fmt_anon, arg, 8);
+  }
+  if (n > 0) {
+    start = 0;
+  } else {
+    struct path_ctx k = {d, m, PATH_END, 0};
+    bpf_loop(128, path_step, &k, 0);
+    if (k.err)
+      return;
+    start = k.pos;
+    if (start == PATH_END) {
+      start = PATH_END - 1;
+      pb->buf[start] = '/';
+    }
+    n = PATH_END - start + 1;
+    /* a file whose last link went away: readlink says so */
+    if (!BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d && n < 200) {
+      __builtin_memcpy(&pb->buf[PATH_END], " (deleted)", 11);
+      n += 10;
+    }
+  }
+  /* n counts a NUL */
+  __u32 before = c->off;
+  add(c, (__u64)&pb->buf[start & (PATH_END - 1)], n - 1, meta | (1ull << 9), n - 1);
+  if (c->off != before) {
+    struct scratch* s = get_scratch();
+    if (s)
+      ((struct strec_buf*)&s->data[before & (STREC_SCRATCH_HALF - 1)])->addr = addr;
+  }
+}
+
+static __always_inline void add_fd_path(struct ctx* c, __s64 fd, __u8 arg, __u32 index) {
+  if (fd < 0 || fd > 0x7fffffff)
+    return;
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+    return;
+  struct file** arr = BPF_CORE_READ(fdt, fd);
+  struct file* f = 0;
+  if (bpf_probe_read_kernel(&f, sizeof f, &arr[fd]) != 0 || !f)
+    return;
+  add_path(c, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
+           META(arg, 1, 6 /* kBufferFdPath */, 0, index), fd);
+}
+
+static __always_inline void add_cwd(struct ctx* c) {
+  struct task_struct* task = bpf_get_current_task_btf();
+  add_path(c, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt),
+           META(6, 1, 7 /* kBufferCwd */, 0, 0), 0);
+}
+
 /* Whether the current thread is being killed: SIGKILL pending, its group exiting, or another
  * thread's execve taking the group over. */
 static __always_inline int dying(void) {
@@ -498,6 +637,22 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   t->retry = 0;
   bpf_loop(6, exit_arg, &k, 0);
   struct ctx c = k.c;
+  if (!(ret < 0 && ret >= -4095) && sp->flags) {
+    __u32 fl = sp->flags;
+    __u64 cmd = args[1] & 0xffffffff;
+    if ((fl & STREC_SPEC_RET_FD) || ((fl & STREC_SPEC_FCNTL) && (cmd == 0 || cmd == 1030)))
+      add_fd_path(&c, ret, 6 /* kArgReturn */, 0);
+    if (fl & STREC_SPEC_FD_PAIR) {
+      __u32 a = (fl >> 8) & 7;
+      int fds[2];
+      if (a < 6 && bpf_probe_read_user(fds, sizeof fds, (const void*)args[a]) == 0) {
+        add_fd_path(&c, fds[0], a, 0);
+        add_fd_path(&c, fds[1], a, 1);
+      }
+    }
+    if (fl & STREC_SPEC_CWD)
+      add_cwd(&c);
+  }
   r->h.nbufs = c.nbufs;
   if (c.truncated)
     r->flags |= STREC_SC_TRUNCATED;
@@ -636,11 +791,63 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo* info, struct k_sigaction
   r->h.time_ns = bpf_ktime_get_ns();
   r->signo = sig;
   r->code = 0;
+  r->ignored = 0;
+  r->pad = 0;
   r->handler = ka ? (__u64)BPF_CORE_READ(ka, sa.sa_handler) : 0;
   __builtin_memset(r->siginfo, 0, sizeof r->siginfo);
   if (info) {
     bpf_probe_read_kernel(r->siginfo, sizeof r->siginfo, info);
     r->code = BPF_CORE_READ(info, si_code);
+  }
+  emit(s, sizeof *r);
+  return 0;
+}
+
+/* A signal the target ignores (SIGCHLD, SIGCONT, SIGWINCH, SIGURG by default, or SIG_IGN) is
+ * dropped when sent and never delivered; a ptrace tracer would still have seen it (the kernel
+ * queues every signal of a traced thread), so it is recorded when generated. */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(on_signal_generate,
+             int sig,
+             struct kernel_siginfo* info,
+             struct task_struct* task,
+             int group,
+             int result) {
+  if (result != 1 /* TRACE_SIGNAL_IGNORED */ || sig == 9)
+    return 0;
+  __u32 tid = task->pid;
+  struct task* t = bpf_map_lookup_elem(&tasks, &tid);
+  if (!t || !(t->flags & T_RECORDING))
+    return 0;
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 0;
+  struct strec_signal* r = (struct strec_signal*)s->data;
+  r->h.size = sizeof *r;
+  r->h.type = STREC_REC_SIGNAL;
+  r->h.nbufs = 0;
+  r->h.tid = tid;
+  r->h.tgid = t->tgid;
+  r->h.time_ns = bpf_ktime_get_ns();
+  r->signo = sig;
+  r->handler = 1;
+  r->ignored = 1;
+  r->pad = 0;
+  __builtin_memset(r->siginfo, 0, sizeof r->siginfo);
+  if ((unsigned long)info > 1) {
+    bpf_probe_read_kernel(r->siginfo, sizeof r->siginfo, info);
+    r->code = BPF_CORE_READ(info, si_code);
+  } else {
+    /* SEND_SIG_NOINFO (from user space: kill) or SEND_SIG_PRIV (from the kernel) */
+    int* si = (int*)r->siginfo;
+    struct task_struct* cur = bpf_get_current_task_btf();
+    si[0] = sig;
+    si[2] = info ? 0x80 /* SI_KERNEL */ : 0 /* SI_USER */;
+    if (!info) {
+      si[4] = cur->tgid;
+      si[5] = BPF_CORE_READ(cur, cred, uid.val);
+    }
+    r->code = si[2];
   }
   emit(s, sizeof *r);
   return 0;

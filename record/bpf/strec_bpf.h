@@ -94,6 +94,8 @@ struct strec_signal {
   __s32 code;
   __u64 handler;    /* 0: SIG_DFL, 1: SIG_IGN, else the handler */
   __u8 siginfo[48]; /* the kernel's siginfo (the user siginfo_t's first 48 bytes) */
+  __u32 ignored;    /* generated but discarded: the target ignores it (a tracer sees it) */
+  __u32 pad;
 };
 
 /* How the BPF program captures one argument: the recorder fills a table of these, one
@@ -121,9 +123,15 @@ struct strec_arg_cap {
                  replaces the snap length */
 };
 
+/* strec_spec.flags: what the exit of a successful call names (kBufferFdPath, kBufferCwd). */
+#define STREC_SPEC_RET_FD 1  /* the return value is a new fd */
+#define STREC_SPEC_FCNTL 2   /* fcntl: F_DUPFD and F_DUPFD_CLOEXEC return a new fd */
+#define STREC_SPEC_FD_PAIR 4 /* two new fds in the int[2] at the argument flags >> 8 */
+#define STREC_SPEC_CWD 8     /* the working directory changed */
+
 struct strec_spec {
-  __u32 traced; /* record this syscall (the -e trace= set) */
-  __u32 pad;
+  __u32 traced;                 /* record this syscall (the -e trace= set) */
+  __u32 flags;                  /* STREC_SPEC_* */
   struct strec_arg_cap args[8]; /* 6 used: 8 lets the BPF program bound an index by a mask */
 };
 

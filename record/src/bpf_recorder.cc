@@ -130,8 +130,16 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
   s.traced = traced;
   if (!info)
     return s;
+  if (info->classes & format::kReturnsFd)
+    s.flags |= STREC_SPEC_RET_FD;
+  if (info->nr == __NR_fcntl)
+    s.flags |= STREC_SPEC_FCNTL;
+  if (info->classes & format::kChangesCwd)
+    s.flags |= STREC_SPEC_CWD;
   for (int i = 0; i < info->nargs && i < 6; i++) {
     const format::ArgSpec& a = info->args[i];
+    if (a.kind == ArgKind::kOutStruct && a.param && std::strcmp(a.param, "fd_pair") == 0)
+      s.flags |= STREC_SPEC_FD_PAIR | (static_cast<uint32_t>(i) << 8);
     strec_arg_cap& c = s.args[i];
     c.len = a.len < 7 ? a.len : STREC_LEN_NONE;
     uint32_t size = format::StructSize(a.param ? a.param : "");
@@ -312,6 +320,7 @@ class BpfRecorder {
     return 0;
   }
   void Handle(const uint8_t* data, size_t size);
+  void Dispatch(const strec_hdr& h, const uint8_t* data, size_t size);
   void OnEnter(const ParsedSyscall& p);
   void OnExit(const ParsedSyscall& p);
   void OnSpawn(const strec_spawn& r);
@@ -344,6 +353,8 @@ class BpfRecorder {
   // exit is written after its last thread's, as a tracer's wait reports it.
   std::unordered_map<int32_t, int> threads_;
   std::unordered_map<int32_t, format::ExitRecord> leader_exits_;
+  // Ignored signals not yet written, by target thread (see Handle).
+  std::unordered_map<int32_t, std::vector<strec_signal>> ignored_;
   uint64_t drops_seen_ = 0, drop_bytes_seen_ = 0;
   pid_t command_pid_ = -1;
   int command_exit_code_ = 0;
@@ -501,6 +512,31 @@ void BpfRecorder::Handle(const uint8_t* data, size_t size) {
     return;
   }
   std::memcpy(&h, data, sizeof h);
+  if (!ignored_.empty()) {
+    // Signals the thread ignored come out where a tracer would have seen them: when it next
+    // returns to user space, after the exit of the call it is in (or before its next event).
+    auto q = ignored_.find(h.tid);
+    if (q != ignored_.end()) {
+      if (h.type == STREC_REC_SIGNAL && size >= sizeof(strec_signal) &&
+          reinterpret_cast<const strec_signal*>(data)->ignored) {
+        q->second.push_back(*reinterpret_cast<const strec_signal*>(data));
+        return;
+      }
+      std::vector<strec_signal> sigs = std::move(q->second);
+      ignored_.erase(q);
+      if (h.type == STREC_REC_EXIT)
+        Dispatch(h, data, size);
+      for (const strec_signal& s : sigs)
+        OnSignal(s);
+      if (h.type != STREC_REC_EXIT)
+        Dispatch(h, data, size);
+      return;
+    }
+  }
+  Dispatch(h, data, size);
+}
+
+void BpfRecorder::Dispatch(const strec_hdr& h, const uint8_t* data, size_t size) {
   switch (h.type) {
     case STREC_REC_ENTER:
     case STREC_REC_EXIT:
@@ -529,7 +565,10 @@ void BpfRecorder::Handle(const uint8_t* data, size_t size) {
     case STREC_REC_SIGNAL:
       if (size < sizeof(strec_signal))
         break;
-      OnSignal(*reinterpret_cast<const strec_signal*>(data));
+      if (reinterpret_cast<const strec_signal*>(data)->ignored)
+        ignored_[h.tid].push_back(*reinterpret_cast<const strec_signal*>(data));
+      else
+        OnSignal(*reinterpret_cast<const strec_signal*>(data));
       return;
     default:
       break;
@@ -872,6 +911,10 @@ RecordResult BpfRecorder::Run() {
   strec_bpf__detach(skel_);
   Consume();
   FlushHeld();
+  for (auto& [tid, sigs] : ignored_)
+    for (const strec_signal& s : sigs)
+      OnSignal(s);
+  ignored_.clear();
   uint64_t end = Stamp(MonotonicNs());
   for (auto& [tid, e] : pending_) {
     // Still inside a call when the recording ended.
