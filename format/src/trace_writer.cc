@@ -131,7 +131,7 @@ class TraceWriter::Impl {
     cv_.wait(lock, [this] { return pending_.empty() && !busy_; });
     return error_;
   }
-  Status Finish(uint64_t syscalls, uint64_t events) {
+  Status Finish(uint64_t syscalls, uint64_t events, uint64_t lost_events) {
     Status st = Flush();
     StopThread();
     if (!st.ok())
@@ -143,6 +143,7 @@ class TraceWriter::Impl {
     fb.add_chunks(chunks);
     fb.add_event_count(events);
     fb.add_syscall_count(syscalls);
+    fb.add_lost_events(lost_events);
     fb.add_end_realtime_ns(ClockNs(CLOCK_REALTIME));
     fb.add_end_monotonic_ns(ClockNs(CLOCK_MONOTONIC));
     fbb.Finish(fb.Finish());
@@ -434,6 +435,7 @@ void TraceWriter::Add(const LossRecord& r) {
   auto body =
       fb::CreateLoss(fbb, r.events, r.bytes, reason, impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
+  lost_events_ += r.events;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
 }
 
@@ -454,7 +456,7 @@ Status TraceWriter::Flush() {
 Status TraceWriter::Close() {
   if (!impl_)
     return close_status_;
-  Status st = impl_->Finish(syscalls_, events_);
+  Status st = impl_->Finish(syscalls_, events_, lost_events_);
   bytes_at_close_ = impl_->bytes();
   lost_at_close_ = impl_->lost();
   impl_.reset();

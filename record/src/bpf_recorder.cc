@@ -336,7 +336,8 @@ class BpfRecorder {
                     const std::vector<BufferRecord>& exit_bufs,
                     bool with_entry);
   void CheckDrops();
-  size_t LiveTasks();
+  std::vector<std::pair<uint32_t, BpfTask>> TracedTasks();
+  bool AnyTraced();
   void Malformed(const char* what, size_t size);
 
   const RecordOptions& opt_;
@@ -457,20 +458,52 @@ Status BpfRecorder::Attach(pid_t pid) {
   }
   ProcessFds fds = ReadProcessFds(pid);
   writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
+  // The calls the threads are inside now (a sleep, a read): their entries, from
+  // /proc/PID/task/TID/syscall, so that their exits have them.
+  for (pid_t tid : tids) {
+    std::string path = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/syscall";
+    FILE* f = fopen(path.c_str(), "re");
+    if (!f)
+      continue;
+    long long nr = -1;
+    unsigned long long a[6] = {}, sp = 0, pc = 0;
+    int n = fscanf(f, "%lld %llx %llx %llx %llx %llx %llx %llx %llx", &nr, &a[0], &a[1], &a[2],
+                   &a[3], &a[4], &a[5], &sp, &pc);
+    fclose(f);
+    if (n != 9 || nr < 0 || !set_.Contains(static_cast<int>(nr)) || pending_.count(tid))
+      continue;
+    Pending& e = pending_[tid];
+    e.tid = tid;
+    e.tgid = pid;
+    e.nr = static_cast<int32_t>(nr);
+    std::memcpy(e.args, a, sizeof e.args);
+    e.ip = pc;
+    e.entry_ns = Stamp(MonotonicNs());
+    WriteSyscall(e, SyscallPhase::Entry, 0, 0, 0, {}, true);
+    e.entry_written = true;
+  }
   return OkStatus();
 }
 
-size_t BpfRecorder::LiveTasks() {
+std::vector<std::pair<uint32_t, BpfTask>> BpfRecorder::TracedTasks() {
+  std::vector<std::pair<uint32_t, BpfTask>> out;
   int fd = bpf_map__fd(skel_->maps.tasks);
   uint32_t key, next;
-  size_t n = 0;
   uint32_t* prev = nullptr;
   while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-    n++;
+    BpfTask t;
+    if (bpf_map_lookup_elem(fd, &next, &t) == 0)
+      out.emplace_back(next, t);
     key = next;
     prev = &key;
   }
-  return n;
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+bool BpfRecorder::AnyTraced() {
+  uint32_t next;
+  return bpf_map_get_next_key(bpf_map__fd(skel_->maps.tasks), nullptr, &next) == 0;
 }
 
 void BpfRecorder::CheckDrops() {
@@ -614,8 +647,15 @@ void BpfRecorder::WriteSyscall(const Pending& e,
   r.entry_ns = e.entry_ns;
   r.exit_ns = exit_ns;
   r.flags = flags;
-  std::memcpy(r.args, e.args, sizeof r.args);
-  r.instruction_pointer = e.ip;
+  // The Exit of a call whose Entry record was written has its arguments there already (as the
+  // ptrace backend writes it); not for execve, whose entry may be under another thread's id.
+  if (phase == SyscallPhase::Exit && !(flags & format::kSyscallNoEntry) && e.nr != __NR_execve &&
+      e.nr != __NR_execveat) {
+    r.flags |= format::kSyscallArgsInEntry;
+  } else {
+    std::memcpy(r.args, e.args, sizeof r.args);
+    r.instruction_pointer = e.ip;
+  }
   r.buffers = records_;
   writer_->Add(r);
 }
@@ -853,10 +893,14 @@ RecordResult BpfRecorder::Run() {
 
   struct sigaction sa = {};
   sa.sa_handler = OnStop;
-  struct sigaction old_int, old_term, old_hup;
+  struct sigaction old_int, old_term, old_hup, old_xfsz;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   sigaction(SIGHUP, &sa, &old_hup);
+  // A file size limit makes the write fail with EFBIG instead of killing the recorder (the
+  // command's exec resets the handler).
+  sa.sa_handler = [](int) {};
+  sigaction(SIGXFSZ, &sa, &old_xfsz);
   g_stop = 0;
 
   Status started;
@@ -892,7 +936,7 @@ RecordResult BpfRecorder::Run() {
         result_.detached_by_signal = g_stop;
         break;
       }
-      if ((command_pid_ <= 0 || command_done_) && LiveTasks() == 0)
+      if ((command_pid_ <= 0 || command_done_) && !AnyTraced())
         break;
       if (writer_->failed()) {
         dprintf(2, "strec-record: %s; detaching from the traced processes, which keep running\n",
@@ -908,6 +952,7 @@ RecordResult BpfRecorder::Run() {
     }
   }
   // Stop tracing, then take what the ring still holds.
+  std::vector<std::pair<uint32_t, BpfTask>> live = TracedTasks();
   strec_bpf__detach(skel_);
   Consume();
   FlushHeld();
@@ -915,11 +960,15 @@ RecordResult BpfRecorder::Run() {
     for (const strec_signal& s : sigs)
       OnSignal(s);
   ignored_.clear();
-  uint64_t end = Stamp(MonotonicNs());
-  for (auto& [tid, e] : pending_) {
-    // Still inside a call when the recording ended.
-    WriteSyscall(e, e.entry_written ? SyscallPhase::Exit : SyscallPhase::Entry, 0,
-                 e.entry_written ? end : 0, format::kSyscallDetached, {}, !e.entry_written);
+  if (result_.detached_by_signal || writer_->failed()) {
+    // The threads still running go on untraced, each with its Detach record, as from ptrace
+    // (the replay shows a call still in progress as "<detached ...>").
+    std::string why = result_.detached_by_signal ? strsignal(result_.detached_by_signal)
+                                                 : "the trace could not be written";
+    for (const auto& [tid, t] : live)
+      if (t.flags & kTaskRecording)
+        writer_->Add(format::DetachRecord{static_cast<int32_t>(tid), static_cast<int32_t>(t.tgid),
+                                          why, Stamp(MonotonicNs())});
   }
   pending_.clear();
   if (command_pid_ > 0 && !command_done_ && !result_.detached_by_signal) {
@@ -933,6 +982,7 @@ RecordResult BpfRecorder::Run() {
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   sigaction(SIGHUP, &old_hup, nullptr);
+  sigaction(SIGXFSZ, &old_xfsz, nullptr);
 
   Status closed = writer_->Close();
   if (result_.status.ok())

@@ -63,6 +63,7 @@ struct Ev {
   int status = 0, signal = 0, signo = 0, code = 0;
   bool group_stop = false;
   std::string reason;
+  uint64_t lost = 0;  // Loss: the events it stands for
   std::map<int, std::string> fds;
   std::string cwd;
 
@@ -165,6 +166,10 @@ Trace Load(const std::string& path) {
       case Body::Detach:
         ev.reason = e->body_as_Detach()->reason() ? e->body_as_Detach()->reason()->str() : "";
         break;
+      case Body::Loss:
+        ev.lost = e->body_as_Loss()->events();
+        ev.reason = e->body_as_Loss()->reason() ? e->body_as_Loss()->reason()->str() : "";
+        break;
       case Body::FdSnapshot:
         for (const auto* f : *e->body_as_FdSnapshot()->fds())
           ev.fds[f->fd()] = f->path() ? f->path()->str() : "";
@@ -213,7 +218,8 @@ class RecorderTest : public ::testing::Test {
   RunResult Record(const std::vector<std::string>& opts,
                    const std::string& program,
                    const std::vector<std::string>& args = {}) {
-    std::vector<std::string> all = opts;
+    std::vector<std::string> all = backend_;
+    all.insert(all.end(), opts.begin(), opts.end());
     all.insert(all.end(), {"-o", trace_path(), "--", Program(program)});
     all.insert(all.end(), args.begin(), args.end());
     return RunRecorder(all, dir_);
@@ -221,9 +227,45 @@ class RecorderTest : public ::testing::Test {
   std::string Program(const std::string& name) const { return kPrograms + "/" + name; }
   std::string trace_path() const { return dir_.File("t.strec"); }
   testing::TempDir dir_;
+  std::vector<std::string> backend_;  // recorder options that choose the backend
 };
 
-TEST_F(RecorderTest, FilesSyscallsWithBuffers) {
+// The tests that hold for both backends: ptrace (the default) and eBPF (--backend bpf), which
+// skips where it cannot be loaded (not built in, not root, no BTF).
+class BackendTest : public RecorderTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "ptrace") {
+      RecorderTest::SetUp();
+      return;
+    }
+    std::string why = testing::BpfUnavailable(kRecorder, dir_.File("probe.strec"));
+    unlink(dir_.File("probe.strec").c_str());
+    if (!why.empty())
+      GTEST_SKIP() << why;
+    backend_ = {"--backend", GetParam()};
+  }
+  // strec-record with this backend's options, then ARGS.
+  std::vector<std::string> Recorder(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv = {kRecorder};
+    argv.insert(argv.end(), backend_.begin(), backend_.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  RunResult RunRec(const std::vector<std::string>& args, rlim_t fsize = 0) {
+    std::vector<std::string> all = backend_;
+    all.insert(all.end(), args.begin(), args.end());
+    return RunRecorder(all, dir_, fsize);
+  }
+  bool bpf() const { return GetParam() == "bpf"; }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends,
+                         BackendTest,
+                         ::testing::Values("ptrace", "bpf"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+TEST_P(BackendTest, FilesSyscallsWithBuffers) {
   RunResult r = Record({}, "files", {dir_.path()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Trace t = Load(trace_path());
@@ -320,12 +362,12 @@ TEST_F(RecorderTest, FilesSyscallsWithBuffers) {
   EXPECT_TRUE(eg[0]->flags & format::kSyscallNoReturn);
 }
 
-TEST_F(RecorderTest, ExitStatusPassesThrough) {
+TEST_P(BackendTest, ExitStatusPassesThrough) {
   EXPECT_EQ(Record({}, "exitcode", {"42"}).exit_code, 42);
   EXPECT_EQ(Record({}, "exitcode", {"0"}).exit_code, 0);
 }
 
-TEST_F(RecorderTest, KilledBySignalGives128PlusN) {
+TEST_P(BackendTest, KilledBySignalGives128PlusN) {
   RunResult r = Record({}, "killed", {"segv"});
   EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
   Trace t = Load(trace_path());
@@ -344,7 +386,7 @@ TEST_F(RecorderTest, KilledBySignalGives128PlusN) {
   EXPECT_EQ(exits[0]->signal, SIGKILL);
 }
 
-TEST_F(RecorderTest, CommandNotFoundOrNotExecutable) {
+TEST_P(BackendTest, CommandNotFoundOrNotExecutable) {
   RunResult r = RunRecorder({"-o", trace_path(), "--", "/nonexistent/strec-no-such-command"}, dir_);
   EXPECT_EQ(r.exit_code, 127);
   EXPECT_NE(r.err.find("strec-no-such-command"), std::string::npos) << r.err;
@@ -358,7 +400,7 @@ TEST_F(RecorderTest, CommandNotFoundOrNotExecutable) {
   EXPECT_EQ(r.exit_code, 126);
 }
 
-TEST_F(RecorderTest, ForkExecWait) {
+TEST_P(BackendTest, ForkExecWait) {
   RunResult r = Record({}, "forkexec");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Trace t = Load(trace_path());
@@ -388,7 +430,7 @@ TEST_F(RecorderTest, ForkExecWait) {
 // run) is an Entry with the arguments and an Exit without them (kSyscallArgsInEntry), whose
 // number, entry time and thread match its Entry's; every Exit has its Entry before it. The
 // execve whose exec event came in between keeps its arguments.
-TEST_F(RecorderTest, SplitCallsKeepTheirArgumentsInTheEntry) {
+TEST_P(BackendTest, SplitCallsKeepTheirArgumentsInTheEntry) {
   RunResult r = Record({}, "forkexec");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Trace t = Load(trace_path());
@@ -426,7 +468,7 @@ TEST_F(RecorderTest, SplitCallsKeepTheirArgumentsInTheEntry) {
 
 // The working directory is recorded at start and after each chdir, so replay can show
 // AT_FDCWD</path> as strace -y does; environment strings only with --capture-env.
-TEST_F(RecorderTest, WorkingDirectoryAndEnvironment) {
+TEST_P(BackendTest, WorkingDirectoryAndEnvironment) {
   for (bool env : {false, true}) {
     SCOPED_TRACE(env ? "--capture-env" : "default");
     std::vector<std::string> args = {"-o", trace_path()};
@@ -461,7 +503,7 @@ TEST_F(RecorderTest, WorkingDirectoryAndEnvironment) {
   }
 }
 
-TEST_F(RecorderTest, NoFollowTracesOnlyTheFirstProcess) {
+TEST_P(BackendTest, NoFollowTracesOnlyTheFirstProcess) {
   RunResult r = Record({"--no-follow"}, "forkexec");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Trace t = Load(trace_path());
@@ -481,7 +523,7 @@ TEST_F(RecorderTest, NoFollowTracesOnlyTheFirstProcess) {
   EXPECT_TRUE(saw_three);
 }
 
-TEST_F(RecorderTest, ThreadsShareTheProcessId) {
+TEST_P(BackendTest, ThreadsShareTheProcessId) {
   RunResult r = Record({}, "threads");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Trace t = Load(trace_path());
@@ -517,7 +559,7 @@ TEST_F(RecorderTest, ThreadsShareTheProcessId) {
   }
 }
 
-TEST_F(RecorderTest, Vfork) {
+TEST_P(BackendTest, Vfork) {
   RunResult r = Record({}, "vfork");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Trace t = Load(trace_path());
@@ -529,7 +571,7 @@ TEST_F(RecorderTest, Vfork) {
   EXPECT_EQ(execs[1]->tid, spawns[0]->child_tid);
 }
 
-TEST_F(RecorderTest, ExecFromANonLeaderThread) {
+TEST_P(BackendTest, ExecFromANonLeaderThread) {
   RunResult r = Record({}, "exec_thread");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "exec-from-thread\n");
@@ -550,7 +592,7 @@ TEST_F(RecorderTest, ExecFromANonLeaderThread) {
   EXPECT_TRUE(exit_seen);
 }
 
-TEST_F(RecorderTest, SignalsAreDeliveredAndRecorded) {
+TEST_P(BackendTest, SignalsAreDeliveredAndRecorded) {
   RunResult r = Record({}, "signals");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("handled"), std::string::npos) << r.out;
@@ -563,7 +605,7 @@ TEST_F(RecorderTest, SignalsAreDeliveredAndRecorded) {
   EXPECT_TRUE(signos.count(SIGPIPE));
 }
 
-TEST_F(RecorderTest, StopAndContinue) {
+TEST_P(BackendTest, StopAndContinue) {
   RunResult r = Record({}, "stopcont");
   EXPECT_EQ(r.exit_code, 7) << r.err;
   EXPECT_EQ(r.out, "resumed\n");
@@ -574,7 +616,7 @@ TEST_F(RecorderTest, StopAndContinue) {
   EXPECT_TRUE(group_stop);
 }
 
-TEST_F(RecorderTest, SnapLengthCutsDataButKeepsTheFullLength) {
+TEST_P(BackendTest, SnapLengthCutsDataButKeepsTheFullLength) {
   RunResult r = Record({"-s", "16"}, "bigio");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Trace t = Load(trace_path());
@@ -656,10 +698,10 @@ TEST_F(RecorderTest, TraceSetWithSeccompStopsOnlyForChosenSyscalls) {
   EXPECT_EQ(openats2, openats);
 }
 
-TEST_F(RecorderTest, AttachAndDetachLeaveTheProcessUnharmed) {
+TEST_P(BackendTest, AttachAndDetachLeaveTheProcessUnharmed) {
   pid_t sleeper = testing::Start({Program("sleeper"), "30"});
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  pid_t rec = testing::Start({kRecorder, "-o", trace_path(), "-p", std::to_string(sleeper)});
+  pid_t rec = testing::Start(Recorder({"-o", trace_path(), "-p", std::to_string(sleeper)}));
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   kill(rec, SIGINT);
   int status = 0;
@@ -684,8 +726,8 @@ TEST_F(RecorderTest, AttachAndDetachLeaveTheProcessUnharmed) {
   EXPECT_FALSE(t.Syscalls(__NR_clock_nanosleep).empty() && t.Syscalls(__NR_nanosleep).empty());
 }
 
-TEST_F(RecorderTest, SigtermDetachesFromAStartedCommand) {
-  pid_t rec = testing::Start({kRecorder, "-o", trace_path(), "--", Program("sleeper"), "30"});
+TEST_P(BackendTest, SigtermDetachesFromAStartedCommand) {
+  pid_t rec = testing::Start(Recorder({"-o", trace_path(), "--", Program("sleeper"), "30"}));
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   kill(rec, SIGTERM);
   int status = 0;
@@ -712,8 +754,8 @@ TEST_F(RecorderTest, SigtermDetachesFromAStartedCommand) {
   EXPECT_EQ(t.Of(Body::Detach).size(), 1u);
 }
 
-TEST_F(RecorderTest, SigkillInsideABlockingSyscall) {
-  pid_t rec = testing::Start({kRecorder, "-o", trace_path(), "--", Program("sleeper"), "30"});
+TEST_P(BackendTest, SigkillInsideABlockingSyscall) {
+  pid_t rec = testing::Start(Recorder({"-o", trace_path(), "--", Program("sleeper"), "30"}));
   // The command is the recorder's only child.
   pid_t child = 0;
   for (int i = 0; i < 100 && child == 0; i++) {
@@ -756,20 +798,20 @@ TEST_F(RecorderTest, SigkillInsideABlockingSyscall) {
   EXPECT_TRUE(last->nr == __NR_clock_nanosleep || last->nr == __NR_nanosleep) << last->nr;
 }
 
-TEST_F(RecorderTest, AttachToMissingPidFails) {
-  RunResult r = RunRecorder({"-o", trace_path(), "-p", "999999999"}, dir_);
+TEST_P(BackendTest, AttachToMissingPidFails) {
+  RunResult r = RunRec({"-o", trace_path(), "-p", "999999999"});
   EXPECT_NE(r.exit_code, 0);
-  RunResult r2 = RunRecorder({"-o", trace_path(), "-p", "4194303"}, dir_);
+  RunResult r2 = RunRec({"-o", trace_path(), "-p", "4194303"});
   EXPECT_EQ(r2.exit_code, 1);
   EXPECT_NE(r2.err.find("4194303"), std::string::npos) << r2.err;
 }
 
 // A full disk (here: a file size limit) stops the recording, never the command: the recorder
 // says so, detaches, passes on the command's exit status, and the file keeps what was written.
-TEST_F(RecorderTest, WriteFailureDetachesAndKeepsTheCommandRunning) {
-  RunResult r = RunRecorder(
+TEST_P(BackendTest, WriteFailureDetachesAndKeepsTheCommandRunning) {
+  RunResult r = RunRec(
       {"-o", trace_path(), "--chunk-kib", "16", "--", Program("syscall_loop"), "200000", "getppid"},
-      dir_, 32 << 10);
+      32 << 10);
   // The command exited 0; the recording failed, so strec-record exits 1.
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
@@ -792,19 +834,19 @@ TEST_F(RecorderTest, WriteFailureDetachesAndKeepsTheCommandRunning) {
 }
 
 // The command's exit status survives a failed recording too, with children still running.
-TEST_F(RecorderTest, WriteFailureKeepsTheCommandsExitStatus) {
-  RunResult r = RunRecorder({"-o", trace_path(), "--chunk-kib", "16", "--", "/bin/sh", "-c",
-                             "for i in $(seq 200); do /bin/true; done; exit 7"},
-                            dir_, 16 << 10);
+TEST_P(BackendTest, WriteFailureKeepsTheCommandsExitStatus) {
+  RunResult r = RunRec({"-o", trace_path(), "--chunk-kib", "16", "--", "/bin/sh", "-c",
+                        "for i in $(seq 200); do /bin/true; done; exit 7"},
+                       16 << 10);
   EXPECT_EQ(r.exit_code, 7) << r.err;
   EXPECT_NE(r.err.find("detaching"), std::string::npos) << r.err;
 }
 
-TEST_F(RecorderTest, DefaultOutputNeverOverwrites) {
+TEST_P(BackendTest, DefaultOutputNeverOverwrites) {
   testing::RunOptions in_dir;
   in_dir.cwd = dir_.path();
-  ASSERT_EQ(testing::Run({kRecorder, Program("exitcode"), "0"}, in_dir), 0);
-  ASSERT_EQ(testing::Run({kRecorder, Program("exitcode"), "0"}, in_dir), 0);
+  ASSERT_EQ(testing::Run(Recorder({Program("exitcode"), "0"}), in_dir), 0);
+  ASSERT_EQ(testing::Run(Recorder({Program("exitcode"), "0"}), in_dir), 0);
   int traces = 0;
   for (const auto& entry : std::filesystem::directory_iterator(in_dir.cwd))
     if (entry.path().extension() == ".strec") {
@@ -812,6 +854,99 @@ TEST_F(RecorderTest, DefaultOutputNeverOverwrites) {
       EXPECT_EQ(entry.path().filename().string().rfind("exitcode-", 0), 0u);
     }
   EXPECT_EQ(traces, 2);
+}
+
+// ---- The eBPF backend only ----
+
+class BpfBackendTest : public BackendTest {};
+INSTANTIATE_TEST_SUITE_P(Bpf,
+                         BpfBackendTest,
+                         ::testing::Values("bpf"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+// The ring buffer overflows while the recorder is stopped and the command runs on: every record
+// that found no room is counted in a Loss event and in the summary, none is dropped silently.
+TEST_P(BpfBackendTest, RingOverflowIsCountedInTheTrace) {
+  testing::RunOptions o;
+  o.err = dir_.File("err");
+  constexpr int kCalls = 2000000;  // about a second: it is still running when stopped
+  pid_t rec = testing::Start(Recorder({"--bpf-ring-mib", "1", "-o", trace_path(), "--",
+                                       Program("syscall_loop"), std::to_string(kCalls)}),
+                             o);
+  pid_t child = 0;
+  for (int i = 0; i < 500 && child == 0; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::string kids =
+        ReadFile("/proc/" + std::to_string(rec) + "/task/" + std::to_string(rec) + "/children");
+    if (!kids.empty())
+      child = std::stoi(kids);
+  }
+  ASSERT_NE(child, 0);
+  // Stopped only once the command runs (before its exec it waits for the recorder).
+  for (int i = 0; i < 500; i++) {
+    std::string exe = testing::ReadLink("/proc/" + std::to_string(child) + "/exe");
+    if (exe.size() >= 12 && exe.compare(exe.size() - 12, 12, "syscall_loop") == 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(rec, SIGSTOP);
+  // The command runs to its end (a zombie: its parent, the recorder, is stopped).
+  bool done = false;
+  for (int i = 0; i < 2000 && !done; i++) {
+    std::string stat = ReadFile("/proc/" + std::to_string(child) + "/stat");
+    size_t paren = stat.rfind(')');
+    done = paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+    if (!done)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(rec, SIGCONT);
+  int status = 0;
+  ASSERT_EQ(waitpid(rec, &status, 0), rec);
+  ASSERT_TRUE(done) << "the command did not finish while the recorder was stopped";
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::string err = ReadFile(dir_.File("err"));
+  EXPECT_NE(err.find("LOST"), std::string::npos) << err;
+
+  Trace t = Load(trace_path());
+  uint64_t lost = 0;
+  for (const Ev* e : t.Of(Body::Loss)) {
+    lost += e->lost;
+    EXPECT_NE(e->reason.find("ring buffer"), std::string::npos) << e->reason;
+  }
+  // Each getppid is two ring records (entry, exit): what arrived plus what was lost covers them.
+  uint64_t records = 0;
+  for (const auto& e : t.events)
+    if (e.type == Body::Syscall && e.nr == __NR_getppid)
+      records += e.phase == SyscallPhase::Complete ? 2 : 1;
+  EXPECT_GT(lost, 0u);
+  EXPECT_LT(records, 2u * kCalls);
+  EXPECT_GE(records + lost, 2u * kCalls);
+  auto reader = format::TraceReader::Open(trace_path());
+  ASSERT_TRUE(reader.ok());
+  ASSERT_NE((*reader)->footer(), nullptr);
+  EXPECT_EQ((*reader)->footer()->lost_events(), lost);
+  const auto* settings = (*reader)->header().settings();
+  ASSERT_NE(settings, nullptr);
+  ASSERT_NE(settings->backend(), nullptr);
+  EXPECT_EQ(settings->backend()->str(), "bpf");
+}
+
+// A narrowed set is filtered in the kernel: only those calls reach the trace.
+TEST_P(BpfBackendTest, TraceSetRecordsOnlyTheChosenSyscalls) {
+  RunResult r = Record({"-e", "trace=openat"}, "syscall_loop", {"20000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Trace t = Load(trace_path());
+  int openats = 0;
+  for (const auto& e : t.events) {
+    if (e.type != Body::Syscall)
+      continue;
+    EXPECT_EQ(e.nr, __NR_openat);
+    openats++;
+  }
+  EXPECT_GT(openats, 0);
+  EXPECT_EQ(t.Of(Body::Exec).size(), 1u);
+  EXPECT_EQ(t.Of(Body::Exit).size(), 1u);
 }
 
 }  // namespace

@@ -105,6 +105,12 @@ std::string PtraceUnavailable() {
   return reason;
 }
 
+std::string ReadLink(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
 std::string BpfUnavailable(const std::string& recorder, const std::string& probe_trace) {
   std::string err = probe_trace + ".err";
   RunOptions o;

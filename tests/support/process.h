@@ -43,6 +43,9 @@ RunResult RunCapturing(const std::vector<std::string>& argv,
 // The contents of a file; empty if it cannot be read.
 std::string ReadFile(const std::string& path);
 
+// readlink(2) of path; empty if it cannot be read.
+std::string ReadLink(const std::string& path);
+
 // The path of an executable `name` in PATH; empty if there is none.
 std::string Which(const std::string& name);
 

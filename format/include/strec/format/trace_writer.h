@@ -94,6 +94,7 @@ class TraceWriter {
   Status FailedClosed() const;
   uint64_t events_ = 0;
   uint64_t syscalls_ = 0;
+  uint64_t lost_events_ = 0;  // the events the Loss records stand for (the footer says)
   uint64_t bytes_at_close_ = 0;
   uint64_t lost_at_close_ = 0;
   Status close_status_;
