@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The recording-overhead harness: runs each workload natively, under `strace -f`, under
-# `strec-record`, both filtered to openat, and under `perf trace record`, pinned to one CPU and
+# `strec-record` (ptrace, and --backend bpf where it loads), each filtered to openat too, and
+# under `perf trace record`, pinned to one CPU and
 # unpinned, interleaved, N times each; prints a markdown table (README.md in this folder says what
 # each column means). Not part of ctest: it takes minutes and wants a quiet machine.
 #
@@ -24,7 +25,7 @@ CPU=0
 READ_SCALE=5
 ALL_WORKLOADS=(getppid write pread openclose threads forkexec mix)
 WORKLOADS=("${ALL_WORKLOADS[@]}")
-ALL_MODES=(native floor strace strec strace-e strec-e perf)
+ALL_MODES=(native floor strace strec strace-e strec-e bpf bpf-e perf)
 
 usage() {
   cat <<EOF
@@ -122,6 +123,14 @@ for m in "${ALL_MODES[@]}"; do
         fi
         rm -f "$probe" "$probe.err" "$probe.stat"
       fi ;;
+    bpf | bpf-e)
+      probe=$(mktemp /tmp/strec-bpf-probe.XXXXXX)
+      if "$BIN/strec-record" -q --backend bpf -o "$probe" -- /bin/true 2>"$probe.err"; then
+        MODES+=("$m")
+      elif [ "$m" = bpf ]; then
+        SKIPPED+=("strec-record --backend bpf: $(head -1 "$probe.err")")
+      fi
+      rm -f "$probe" "$probe.err" ;;
     *) MODES+=("$m") ;;
   esac
 done
@@ -176,6 +185,8 @@ mode_cmd() {
     strec) MCMD=("$BIN/strec-record" -o "$3.strec" -- "${WCMD[@]}") ;;
     strace-e) MCMD=(strace -f --seccomp-bpf -e trace=openat -o "$3.txt" -- "${WCMD[@]}") ;;
     strec-e) MCMD=("$BIN/strec-record" -e trace=openat -o "$3.strec" -- "${WCMD[@]}") ;;
+    bpf) MCMD=("$BIN/strec-record" --backend bpf -o "$3.strec" -- "${WCMD[@]}") ;;
+    bpf-e) MCMD=("$BIN/strec-record" --backend bpf -e trace=openat -o "$3.strec" -- "${WCMD[@]}") ;;
     perf) MCMD=(perf trace record -o "$3.perf" -- "${WCMD[@]}") ;;
   esac
   if [ "$2" = pinned ]; then MCMD=(taskset -c "$CPU" "${MCMD[@]}"); fi
@@ -281,30 +292,35 @@ report() {
   echo
   echo "### Wall time (ratio to native in the same placement)"
   echo
-  echo "| workload | placement | native | ptrace floor | \`strace -f\` | \`strec-record\` | strec / strace | floor / strace | \`strace -e openat\` | \`strec-record -e openat\` | \`perf trace record\` |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  local wl pl nat st sr fl
+  echo "| workload | placement | native | ptrace floor | \`strace -f\` | \`strec-record\` | strec / strace | floor / strace | \`strace -e openat\` | \`strec-record -e openat\` | \`strec-record --backend bpf\` | bpf / strace | \`--backend bpf -e openat\` | \`perf trace record\` |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  local wl pl nat st sr fl bp
   for wl in "${WORKLOADS[@]}"; do
     for pl in "${PLACEMENTS[@]}"; do
       nat=$(median 5 "$wl" "$pl" native)
       fl=$(median 5 "$wl" "$pl" floor)
       st=$(median 5 "$wl" "$pl" strace)
       sr=$(median 5 "$wl" "$pl" strec)
-      echo "| $wl | $pl | $(secs "$nat") s | $(cell "$wl" "$pl" floor "$nat") | $(cell "$wl" "$pl" strace "$nat") | $(cell "$wl" "$pl" strec "$nat") | $(div "$sr" "$st" 2) | $(div "$fl" "$st" 2) | $(cell "$wl" "$pl" strace-e "$nat") | $(cell "$wl" "$pl" strec-e "$nat") | $(cell "$wl" "$pl" perf "$nat") |"
+      bp=$(median 5 "$wl" "$pl" bpf)
+      echo "| $wl | $pl | $(secs "$nat") s | $(cell "$wl" "$pl" floor "$nat") | $(cell "$wl" "$pl" strace "$nat") | $(cell "$wl" "$pl" strec "$nat") | $(div "$sr" "$st" 2) | $(div "$fl" "$st" 2) | $(cell "$wl" "$pl" strace-e "$nat") | $(cell "$wl" "$pl" strec-e "$nat") | $(cell "$wl" "$pl" bpf "$nat") | $(div "$bp" "$st" 2) | $(cell "$wl" "$pl" bpf-e "$nat") | $(cell "$wl" "$pl" perf "$nat") |"
     done
   done
   echo
   echo "### Trace size and memory (unpinned, last run)"
   echo
-  echo "| workload | syscalls strace / strec | strace text B/syscall | strec B/syscall | strec / strace size | perf.data B/syscall | peak RSS MiB native / strace / strec-record / perf | output and exit status |"
-  echo "|---|---|---|---|---|---|---|---|"
-  local n sn stb srb pfb chk m c
+  echo "| workload | syscalls strace / strec / bpf | strace text B/syscall | strec B/syscall | strec / strace size | bpf B/syscall | perf.data B/syscall | peak RSS MiB native / strace / strec-record / bpf / perf | output and exit status |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  local n sn stb srb pfb chk m c bn bb
   for wl in "${WORKLOADS[@]}"; do
     base="$WORKDIR/t.$wl.unpinned"
-    n=""; sn=""; stb=""; srb=""; pfb=""
+    n=""; sn=""; stb=""; srb=""; pfb=""; bn=""; bb=""
     if [ -f "$base.strec.strec" ]; then
       n=$(strec_syscalls "$base.strec.strec")
       srb=$(fsize "$base.strec.strec")
+    fi
+    if [ -f "$base.bpf.strec" ]; then
+      bn=$(strec_syscalls "$base.bpf.strec")
+      bb=$(fsize "$base.bpf.strec")
     fi
     if [ -f "$base.strace.txt" ]; then
       sn=$(strace_syscalls "$base.strace.txt")
@@ -317,7 +333,7 @@ report() {
       c=$(check "$wl" "$m")
       [ "$c" = ok ] || chk="$chk${chk:+; }$m $c"
     done
-    echo "| $wl | ${sn:-–} / ${n:-–} | $(div "$stb" "$sn") | $(div "$srb" "$n") | $(div "$srb" "$stb" 2) | $(div "$pfb" "$n") | $(mib "$(median 6 "$wl" unpinned native)") / $(mib "$(median 6 "$wl" unpinned strace)") / $(mib "$(median 6 "$wl" unpinned strec)") / $(mib "$(median 6 "$wl" unpinned perf)") | ${chk:-ok} |"
+    echo "| $wl | ${sn:-–} / ${n:-–} / ${bn:-–} | $(div "$stb" "$sn") | $(div "$srb" "$n") | $(div "$srb" "$stb" 2) | $(div "$bb" "$bn") | $(div "$pfb" "$n") | $(mib "$(median 6 "$wl" unpinned native)") / $(mib "$(median 6 "$wl" unpinned strace)") / $(mib "$(median 6 "$wl" unpinned strec)") / $(mib "$(median 6 "$wl" unpinned bpf)") / $(mib "$(median 6 "$wl" unpinned perf)") | ${chk:-ok} |"
   done
   echo
   # Reading throughput, on a mix trace READ_SCALE times the size of the mix workload's, so

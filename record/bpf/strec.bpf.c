@@ -23,6 +23,9 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the recorder before loading. */
 const volatile __u32 snaplen = 256;
 const volatile __u32 follow = 1;
+/* Wake the recorder only when this much is waiting (it polls with a timeout anyway): a wakeup
+ * per record would cost a context switch per record. */
+const volatile __u64 wake_bytes = 1 << 20;
 
 /* tasks' flags */
 #define T_IN_SYSCALL 1 /* between a recorded entry and its exit */
@@ -84,7 +87,12 @@ static __always_inline void emit(struct scratch* s, __u32 size) {
   if (size >= STREC_SCRATCH)
     size = STREC_SCRATCH - 8;
   size &= STREC_SCRATCH - 1; /* for the verifier: the bound it can see */
-  if (bpf_ringbuf_output(&events, s->data, size, 0) != 0) {
+  __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size >= wake_bytes
+                    ? BPF_RB_FORCE_WAKEUP
+                    : BPF_RB_NO_WAKEUP;
+  if (((struct strec_hdr*)s->data)->type == STREC_REC_GONE) /* the recorder may wait for it */
+    flags = BPF_RB_FORCE_WAKEUP;
+  if (bpf_ringbuf_output(&events, s->data, size, flags) != 0) {
     __u32 k = 0;
     __u64* n = bpf_map_lookup_elem(&drops, &k);
     if (n)
@@ -96,6 +104,19 @@ static __always_inline void emit(struct scratch* s, __u32 size) {
   }
 }
 
+#define PATH_END 4096
+
+struct pathbuf {
+  char buf[PATH_END + 512];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct pathbuf);
+} pathbufs SEC(".maps");
+
 /* meta: arg | out << 3 | kind << 4 | str << 8 | kernel << 9 | index << 16 */
 #define META(arg, out, kind, str, index)                                             \
   ((__u64)(arg) | ((__u64)(out) << 3) | ((__u64)(kind) << 4) | ((__u64)(str) << 8) | \
@@ -104,7 +125,7 @@ static __always_inline void emit(struct scratch* s, __u32 size) {
 /* Appends one strec_buf at `off` of the scratch record, reading `want` bytes (at most
  * STREC_READ_MAX) at `addr`. Returns the new offset; 0 when the read failed (the buffer is
  * still recorded, with its errno), with the offset in *next. */
-static __noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, __u64 full_len) {
+__noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, __u64 full_len) {
   struct scratch* s = get_scratch();
   if (!s || off > STREC_SCRATCH_HALF)
     return off;
@@ -137,8 +158,12 @@ static __noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, _
       b->len = r - 1;
       b->full_len = (__u32)r == len ? r : r - 1;
     }
-  } else if ((meta >> 9) & 1) { /* kernel memory (a path built here) */
-    r = len ? bpf_probe_read_kernel(&s->data[doff], len, (const void*)addr) : 0;
+  } else if ((meta >> 9) & 1) { /* a path built here: addr is where it starts in pathbufs */
+    __u32 zero = 0;
+    struct pathbuf* pb = bpf_map_lookup_elem(&pathbufs, &zero);
+    r = -14;
+    if (pb)
+      r = len ? bpf_probe_read_kernel(&s->data[doff], len, &pb->buf[addr & (PATH_END - 1)]) : 0;
     if (r == 0)
       b->len = len;
   } else {
@@ -450,19 +475,6 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
  * points up to the root of the mount tree; pipes, sockets and anonymous inodes are named as the
  * kernel names them ("pipe:[INODE]"). */
 
-#define PATH_END 4096
-
-struct pathbuf {
-  char buf[PATH_END + 512];
-};
-
-struct {
-  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 1);
-  __type(key, __u32);
-  __type(value, struct pathbuf);
-} pathbufs SEC(".maps");
-
 struct path_ctx {
   struct dentry* d;
   struct vfsmount* m;
@@ -509,16 +521,15 @@ static const char fmt_pipe[] = "pipe:[%llu]";
 static const char fmt_socket[] = "socket:[%llu]";
 static const char fmt_anon[] = "anon_inode:%s";
 
-/* Appends the path of (d, m) as a buffer of the given meta, recorded at `addr`. */
-static __always_inline void add_path(struct ctx* c,
-                                     struct dentry* d,
-                                     struct vfsmount* m,
-                                     __u64 meta,
-                                     __u64 addr) {
+/* Appends, at `off` of the scratch record, the path of the dentry d on the mount m as a buffer
+ * of the given meta, recorded at `addr`; returns the new offset (off when nothing was added).
+ * Global functions, like put_buf: the verifier checks each once, not at every call. */
+__noinline __u32 put_path(__u32 off, __u64 dentry, __u64 mnt, __u64 meta, __u64 addr) {
   __u32 zero = 0;
   struct pathbuf* pb = bpf_map_lookup_elem(&pathbufs, &zero);
-  if (!pb || !d || !m)
-    return;
+  struct dentry* d = (struct dentry*)dentry;
+  if (!pb || !dentry || !mnt)
+    return off;
   __u64 magic = BPF_CORE_READ(d, d_sb, s_magic);
   __u64 arg[1];
   long n = -1;
@@ -533,12 +544,12 @@ static __always_inline void add_path(struct ctx* c,
   if (n > 0) {
     start = 0;
   } else {
-    struct path_ctx k = {d, m, PATH_END, 0};
+    struct path_ctx k = {d, (struct vfsmount*)mnt, PATH_END, 0};
     bpf_loop(128, path_step, &k, 0);
     if (k.err)
-      return;
+      return off;
     start = k.pos;
-    if (start == PATH_END) {
+    if (start >= PATH_END) {
       start = PATH_END - 1;
       pb->buf[start] = '/';
     }
@@ -550,34 +561,48 @@ static __always_inline void add_path(struct ctx* c,
     }
   }
   /* n counts a NUL */
-  __u32 before = c->off;
-  add(c, (__u64)&pb->buf[start & (PATH_END - 1)], n - 1, meta | (1ull << 9), n - 1);
-  if (c->off != before) {
-    struct scratch* s = get_scratch();
-    if (s)
-      ((struct strec_buf*)&s->data[before & (STREC_SCRATCH_HALF - 1)])->addr = addr;
+  __u32 next = put_buf(off, start, n - 1, meta | (1ull << 9), n - 1);
+  struct scratch* s = get_scratch();
+  if (next != off && s && off < STREC_SCRATCH_HALF) {
+    __u64 o = off;
+    asm volatile("%0 &= %1" : "+r"(o) : "i"(STREC_SCRATCH_HALF - 1)); /* for the verifier */
+    ((struct strec_buf*)&s->data[o])->addr = addr;
   }
+  return next;
 }
 
-static __always_inline void add_fd_path(struct ctx* c, __s64 fd, __u8 arg, __u32 index) {
+/* The path of the current thread's fd (kBufferFdPath). */
+__noinline __u32 put_fd_path(__u32 off, __s64 fd, __u64 meta) {
   if (fd < 0 || fd > 0x7fffffff)
-    return;
+    return off;
   struct task_struct* task = bpf_get_current_task_btf();
   struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
   if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-    return;
+    return off;
   struct file** arr = BPF_CORE_READ(fdt, fd);
   struct file* f = 0;
   if (bpf_probe_read_kernel(&f, sizeof f, &arr[fd]) != 0 || !f)
+    return off;
+  return put_path(off, (__u64)BPF_CORE_READ(f, f_path.dentry), (__u64)BPF_CORE_READ(f, f_path.mnt),
+                  meta, fd);
+}
+
+static __always_inline void counted(struct ctx* c, __u32 next) {
+  if (next == c->off)
     return;
-  add_path(c, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-           META(arg, 1, 6 /* kBufferFdPath */, 0, index), fd);
+  c->off = next;
+  c->nbufs++;
+}
+
+static __always_inline void add_fd_path(struct ctx* c, __s64 fd, __u8 arg, __u32 index) {
+  counted(c, put_fd_path(c->off, fd, META(arg, 1, 6 /* kBufferFdPath */, 0, index)));
 }
 
 static __always_inline void add_cwd(struct ctx* c) {
   struct task_struct* task = bpf_get_current_task_btf();
-  add_path(c, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt),
-           META(6, 1, 7 /* kBufferCwd */, 0, 0), 0);
+  counted(c, put_path(c->off, (__u64)BPF_CORE_READ(task, fs, pwd.dentry),
+                      (__u64)BPF_CORE_READ(task, fs, pwd.mnt), META(6, 1, 7 /* kBufferCwd */, 0, 0),
+                      0));
 }
 
 /* Whether the current thread is being killed: SIGKILL pending, its group exiting, or another

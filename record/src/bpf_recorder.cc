@@ -375,6 +375,7 @@ Status BpfRecorder::Load() {
   skel_->rodata->snaplen = opt_.snaplen;
   skel_->rodata->follow = opt_.follow ? 1 : 0;
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
+  skel_->rodata->wake_bytes = (uint64_t{opt_.bpf_ring_mib} << 20) / 8;
   if (int err = strec_bpf__load(skel_)) {
     return Status(StatusCode::kPermissionDenied,
                   std::string("cannot load the eBPF program: ") + strerror(-err) +
@@ -918,7 +919,8 @@ RecordResult BpfRecorder::Run() {
     // left, or on a signal (then the traced processes simply go on, untraced).
     uint64_t last_flush = MonotonicNs();
     for (;;) {
-      int n = ring_buffer__poll(rb_, 100);
+      // Woken when an eighth of the ring is full or a thread ends; else every 50 ms.
+      int n = ring_buffer__poll(rb_, 50);
       if (n < 0 && n != -EINTR) {
         result_.status =
             Status(StatusCode::kIo, std::string("reading the eBPF ring buffer: ") + strerror(-n));

@@ -50,11 +50,12 @@ int RecordMain(int argc, char** argv) {
   app.add_option("--chunk-kib", chunk_kib, "size of a chunk before compression, in KiB")
       ->default_val(1024)
       ->check(CLI::Range(size_t{4}, size_t{65536}));
-  app.add_option("--zstd-level", o.writer.zstd_level,
-                 "zstd compression level of the trace's chunks (compression runs on its own "
-                 "thread; higher levels make smaller files for more CPU time)")
-      ->default_val(o.writer.zstd_level)
-      ->check(CLI::Range(1, 19));
+  auto* zstd = app.add_option("--zstd-level", o.writer.zstd_level,
+                              "zstd compression level of the trace's chunks (compression runs on "
+                              "its own thread; higher levels make smaller files for more CPU "
+                              "time); default 6, and 1 with --backend bpf, where the recorder's "
+                              "own CPU time is most of the cost and level 1 compresses as well")
+                   ->check(CLI::Range(1, 19));
   std::string spin = "auto";
   app.add_option("--spin-us", spin,
                  "poll for the next stop up to this many microseconds before sleeping in "
@@ -83,7 +84,7 @@ int RecordMain(int argc, char** argv) {
   app.add_option("--bpf-ring-mib", o.bpf_ring_mib,
                  "size of the eBPF ring buffer in MiB, a power of two: records that find it full "
                  "are lost, and counted in the trace")
-      ->default_val(64)
+      ->default_val(8)
       ->check([](const std::string& v) -> std::string {
         char* end = nullptr;
         unsigned long n = strtoul(v.c_str(), &end, 10);
@@ -136,6 +137,8 @@ int RecordMain(int argc, char** argv) {
   o.spin_us = spin == "auto" ? RecordOptions::kSpinAuto : static_cast<int>(std::stoul(spin));
   o.use_seccomp = !no_seccomp;
   o.backend = backend == "bpf" ? RecordOptions::Backend::kBpf : RecordOptions::Backend::kPtrace;
+  if (zstd->count() == 0)
+    o.writer.zstd_level = o.backend == RecordOptions::Backend::kBpf ? 1 : 6;
   o.writer.chunk_bytes = chunk_kib * 1024;
   if (!expr.empty()) {
     if (expr.rfind("trace=", 0) == 0) {

@@ -38,7 +38,9 @@ struct RecordOptions {
   // overhead; root or CAP_BPF+CAP_PERFMON; see README "Recording with eBPF").
   enum class Backend { kPtrace, kBpf };
   Backend backend = Backend::kPtrace;
-  uint32_t bpf_ring_mib = 64;  // the eBPF ring buffer's size (a power of two)
+  // The eBPF ring buffer's size (a power of two). The recorder maps it whole: its resident
+  // memory grows by twice this.
+  uint32_t bpf_ring_mib = 8;
   format::WriterOptions writer;
 };
 
