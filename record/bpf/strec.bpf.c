@@ -43,6 +43,7 @@ struct task {
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 65536);
+  __uint(map_flags, BPF_F_NO_PREALLOC); /* allocated per thread: nothing up front */
   __type(key, __u32);
   __type(value, struct task);
 } tasks SEC(".maps");

@@ -16,7 +16,8 @@ int RecordMain(int argc, char** argv) {
       "and process event, with the argument buffers, to a compressed .strec file. Render it\n"
       "later with strec-replay (as strace would have printed it) or summarise it with\n"
       "strec-analyze.\n\n"
-      "usage: strec-record [-o FILE] [-s SNAPLEN] [-e trace=SET] [--no-follow] [-p PID]...\n"
+      "usage: strec-record [-o FILE] [-s SNAPLEN] [-e trace=SET] [--backend ptrace|bpf]\n"
+      "                    [--no-follow] [-p PID]...\n"
       "                    [--] [COMMAND [ARG...]]",
       "strec-record"};
   RecordOptions o;
