@@ -16,6 +16,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "ioctl_sizes.h"
 #include "strec_bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -313,6 +314,44 @@ static __always_inline void argv(struct ctx* c, __u8 arg, __u64 addr) {
   add(c, addr, k.n * 8, META(arg, 0, 4 /* kBufferStringPtrs */, 0, 0), full);
 }
 
+/* ---- Irregular arguments the table cannot describe by a length alone ---- */
+
+/* ioctl's argument (arg 2): returns its size for this direction (0: none). */
+static __always_inline __u32 ioctl_size(__u64 req, int exit) {
+  __u32 dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
+  int in = 0, out = 0;
+  req &= 0xffffffff;
+  if (dir) {
+    in = dir & 1;  /* _IOC_WRITE: user to kernel */
+    out = dir & 2; /* _IOC_READ: kernel to user */
+  } else {
+    size = strec_legacy_ioctl_size(req, &in, &out);
+  }
+  return (exit ? out : in) ? size : 0;
+}
+
+static __always_inline __u64 fdset_bytes(__u64 nfds) {
+  nfds &= 0xffffffff;
+  __u64 n = (nfds + 63) / 64 * 8;
+  return n < 1024 * 8 ? n : 1024 * 8;
+}
+
+/* struct msghdr (56 bytes): the header (kBufferPlain), then msg_name (kBufferAux, index 0),
+ * msg_control (kBufferAux, index 1) and the iovecs, their data up to `total` bytes (-1: all). */
+static __always_inline void msghdr(struct ctx* c, __u64 addr, __u8 out, __s64 total) {
+  __u64 m[7];
+  add(c, addr, 56, META(1, out, 0, 0, 0), 56);
+  if (bpf_probe_read_user(m, sizeof m, (const void*)addr) != 0)
+    return;
+  __u64 namelen = m[1] & 0xffffffff, controllen = m[5];
+  if (m[0])
+    add(c, m[0], namelen < 128 ? namelen : 128, META(1, out, 5 /* kBufferAux */, 0, 0), namelen);
+  if (m[4])
+    add(c, m[4], controllen < 4096 ? controllen : 4096, META(1, out, 5, 0, 1), controllen);
+  if (m[2])
+    iov(c, 1, out, m[2], m[3], total);
+}
+
 /* One argument's buffers, as bpf_loop callbacks (verified once, not for each argument). */
 struct arg_ctx {
   struct ctx c;
@@ -358,6 +397,23 @@ static long enter_arg(__u32 i, void* data) {
       break;
     case STREC_CAP_COUNT:
       add(c, v, 0, META(i, 0, 4 /* kBufferStringPtrs */, 0, 0), count_ptrs(v));
+      break;
+    case STREC_CAP_IOCTL: {
+      __u32 n = ioctl_size(k->args[1], 0);
+      if (n)
+        add(c, v, n, META(i, 0, 0, 0, 0), n);
+      break;
+    }
+    case STREC_CAP_FDSET: {
+      __u64 n = fdset_bytes(k->args[a->len & 7]);
+      add(c, v, n, META(i, 0, 0, 0, 0), n);
+      break;
+    }
+    case STREC_CAP_MSGHDR_IN:
+      msghdr(c, v, 0, -1);
+      break;
+    case STREC_CAP_MSGHDR_OUT:
+      add(c, v, 56, META(i, 0, 0, 0, 0), 56);
       break;
   }
   /* A string or plain input that could not be read now (its page not yet in memory: a BPF
@@ -407,6 +463,29 @@ static long exit_arg(__u32 i, void* data) {
     case STREC_CAP_OUT_IOV:
       if (a->len < 6)
         iov(c, i, 1, v, k->args[a->len & 7], k->ret);
+      break;
+    case STREC_CAP_IOCTL: {
+      __u32 n = ioctl_size(k->args[1], 1);
+      if (n)
+        add(c, v, n, META(i, 1, 0, 0, 0), n);
+      break;
+    }
+    case STREC_CAP_ADDR_OUT: {
+      __u32 len = 0;
+      __u64 p = k->args[a->len & 7];
+      if (a->len < 6 && p && bpf_probe_read_user(&len, 4, (const void*)p) == 0) {
+        __u64 cap = a->size ? a->size : snaplen;
+        add(c, v, len < cap ? len : cap, META(i, 1, 0, 0, 0), len);
+      }
+      break;
+    }
+    case STREC_CAP_FDSET: {
+      __u64 n = fdset_bytes(k->args[a->len & 7]);
+      add(c, v, n, META(i, 1, 0, 0, 0), n);
+      break;
+    }
+    case STREC_CAP_MSGHDR_OUT:
+      msghdr(c, v, 1, k->ret);
       break;
   }
   return 0;

@@ -115,9 +115,46 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
         return set(STREC_CAP_IN, STREC_LEN_NONE, 16);
       break;
     case __NR_sendmsg:
+      if (arg == 1)
+        return set(STREC_CAP_MSGHDR_IN, STREC_LEN_NONE, 0);
+      break;
     case __NR_recvmsg:
       if (arg == 1)
-        return set(STREC_CAP_IN, STREC_LEN_NONE, 56);  // struct msghdr
+        return set(STREC_CAP_MSGHDR_OUT, STREC_LEN_NONE, 0);
+      break;
+    case __NR_ioctl:
+      if (arg == 2)
+        return set(STREC_CAP_IOCTL, STREC_LEN_NONE, 0);
+      break;
+    case __NR_accept:
+    case __NR_accept4:
+    case __NR_getsockname:
+    case __NR_getpeername:
+      if (arg == 1)
+        return set(STREC_CAP_ADDR_OUT, 2, 128);  // the sockaddr, as long as *arg 2 says
+      if (arg == 2)
+        return set(STREC_CAP_INOUT, STREC_LEN_NONE, 4);  // the socklen
+      break;
+    case __NR_recvfrom:
+      if (arg == 4)
+        return set(STREC_CAP_ADDR_OUT, 5, 128);
+      if (arg == 5)
+        return set(STREC_CAP_INOUT, STREC_LEN_NONE, 4);
+      break;
+    case __NR_getsockopt:
+      if (arg == 3)
+        return set(STREC_CAP_ADDR_OUT, 4, 0);  // the value, cut to the snap length
+      if (arg == 4)
+        return set(STREC_CAP_INOUT, STREC_LEN_NONE, 4);
+      break;
+    case __NR_select:
+    case __NR_pselect6:
+      if (arg >= 1 && arg <= 3)
+        return set(STREC_CAP_FDSET, 0, 0);
+      if (arg == 4)  // the timeout: select writes back what is left, pselect6 does not
+        return set(nr == __NR_select ? STREC_CAP_INOUT : STREC_CAP_IN, STREC_LEN_NONE, 16);
+      if (arg == 5 && nr == __NR_pselect6)
+        return set(STREC_CAP_IN, STREC_LEN_NONE, 16);  // { sigset pointer, size }
       break;
     default:
       break;
@@ -194,7 +231,8 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
         break;
     }
     if ((c.cap == STREC_CAP_IN || c.cap == STREC_CAP_OUT || c.cap == STREC_CAP_INOUT ||
-         c.cap == STREC_CAP_IN_IOV || c.cap == STREC_CAP_OUT_IOV) &&
+         c.cap == STREC_CAP_ADDR_OUT || c.cap == STREC_CAP_FDSET || c.cap == STREC_CAP_IN_IOV ||
+         c.cap == STREC_CAP_OUT_IOV) &&
         c.len == STREC_LEN_NONE && c.size == 0)
       c = {};  // nothing says how long it is
   }

@@ -1,5 +1,7 @@
 #include "strec/record/capture.h"
 
+#include "ioctl_sizes.h"
+
 #include <asm/unistd.h>
 #include <linux/sched.h>
 
@@ -461,61 +463,6 @@ bool IsSpecial(int nr, uint8_t arg) {
   return info && arg < info->nargs && info->args[arg].kind == ArgKind::kSpecial;
 }
 
-// Kernel struct termios (36 bytes) and friends, for the tty ioctls that predate _IOC encoding.
-uint32_t LegacyIoctlSize(uint64_t req, bool* in, bool* out) {
-  *in = *out = false;
-  switch (req) {
-    case 0x5401:
-      *out = true;
-      return 36;  // TCGETS
-    case 0x5402:
-    case 0x5403:
-    case 0x5404:
-      *in = true;
-      return 36;  // TCSETS, TCSETSW, TCSETSF
-    case 0x5405:
-      *out = true;
-      return 18;  // TCGETA (struct termio)
-    case 0x5406:
-    case 0x5407:
-    case 0x5408:
-      *in = true;
-      return 18;
-    case 0x540F:
-      *out = true;
-      return 4;  // TIOCGPGRP
-    case 0x5410:
-      *in = true;
-      return 4;  // TIOCSPGRP
-    case 0x5411:
-      *out = true;
-      return 4;  // TIOCOUTQ
-    case 0x5413:
-      *out = true;
-      return 8;  // TIOCGWINSZ
-    case 0x5414:
-      *in = true;
-      return 8;  // TIOCSWINSZ
-    case 0x5415:
-      *out = true;
-      return 4;  // TIOCMGET
-    case 0x541B:
-      *out = true;
-      return 4;  // FIONREAD
-    case 0x5421:
-      *in = true;
-      return 4;  // FIONBIO
-    case 0x5429:
-      *out = true;
-      return 4;  // TIOCGSID
-    case 0x5452:
-      *in = true;
-      return 4;  // FIOASYNC
-    default:
-      return 0;
-  }
-}
-
 }  // namespace
 
 void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
@@ -614,12 +561,11 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
         break;
       uint64_t req = args[1] & 0xffffffff;
       uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
-      bool in = false, out = false;
-      if (dir != 0) {
+      int in = 0, out = 0;
+      if (dir != 0)
         in = dir & 1;  // _IOC_WRITE: user to kernel
-      } else {
-        size = LegacyIoctlSize(req, &in, &out);
-      }
+      else
+        size = strec_legacy_ioctl_size(req, &in, &out);
       if (in && size)
         Plan(2, false, args[2], size, size);
       break;
@@ -736,12 +682,11 @@ void Capture::SpecialExit(pid_t tid,
         break;
       uint64_t req = args[1] & 0xffffffff;
       uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
-      bool in = false, out = false;
-      if (dir != 0) {
+      int in = 0, out = 0;
+      if (dir != 0)
         out = dir & 2;  // _IOC_READ: kernel to user
-      } else {
-        size = LegacyIoctlSize(req, &in, &out);
-      }
+      else
+        size = strec_legacy_ioctl_size(req, &in, &out);
       if (out && size)
         Plan(2, true, args[2], size, size);
       break;
