@@ -107,7 +107,12 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
   wo.exclusive = true;
   std::string base = DefaultOutputName(options.command, options.attach);
   for (int i = 0;; i++) {
-    *path = base + (i ? "-" + std::to_string(i) : "") + ".strec";
+    *path = base;
+    if (i) {
+      path->push_back('-');
+      path->append(std::to_string(i));
+    }
+    path->append(".strec");
     auto w = format::TraceWriter::Create(*path, header, wo);
     if (w.ok() || i > 1000 || access(path->c_str(), F_OK) != 0)
       return w;
