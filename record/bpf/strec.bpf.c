@@ -509,21 +509,26 @@ static __always_inline struct strec_syscall* start(struct scratch* s,
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
+  if (id < 0 || id >= STREC_NR_MAX)
+    return 0;
+  __u32 nr = id;
+  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
+  /* Every syscall of the machine comes here: those outside the set (with a narrowed -e
+   * trace=) end before the per-thread lookup. execve is looked at always: it starts the
+   * recording of the command. */
+  if (!sp || (!sp->traced && nr != 59 && nr != 322)) /* execve, execveat */
+    return 0;
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
   if (!t)
     return 0;
   if (t->flags & T_WAIT_EXEC) {
-    if (id != 59 && id != 322) /* execve, execveat */
+    if (nr != 59 && nr != 322)
       return 0;
     t->flags = (t->flags & ~T_WAIT_EXEC) | T_RECORDING;
   }
   t->flags &= ~(T_IN_SYSCALL | T_ATTACHED);
-  if (!(t->flags & T_RECORDING) || id < 0 || id >= STREC_NR_MAX)
-    return 0;
-  __u32 nr = id;
-  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
-  if (!sp || !sp->traced)
+  if (!(t->flags & T_RECORDING) || !sp->traced)
     return 0;
   struct scratch* s = get_scratch();
   if (!s)
@@ -699,6 +704,13 @@ static __always_inline int dying(void) {
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
+  __s64 nr0 = regs->orig_ax;
+  __u32 key0 = nr0;
+  if (nr0 < 0 || nr0 >= STREC_NR_MAX)
+    return 0;
+  struct strec_spec* sp0 = bpf_map_lookup_elem(&specs, &key0);
+  if (!sp0 || !sp0->traced)
+    return 0; /* outside the set: before the per-thread lookup, as at entry */
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
   if (!t)
