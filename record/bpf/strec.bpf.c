@@ -85,6 +85,22 @@ static __always_inline struct scratch* get_scratch(void) {
   return bpf_map_lookup_elem(&scratch, &zero);
 }
 
+/* The scratch record's header, filled: type, size, thread, now. */
+static __always_inline void* header(struct scratch* s,
+                                    __u16 type,
+                                    __u32 size,
+                                    __u32 tid,
+                                    __u32 tgid) {
+  struct strec_hdr* h = (struct strec_hdr*)s->data;
+  h->size = size;
+  h->type = type;
+  h->nbufs = 0;
+  h->tid = tid;
+  h->tgid = tgid;
+  h->time_ns = bpf_ktime_get_ns();
+  return h;
+}
+
 static __always_inline void emit(struct scratch* s, __u32 size) {
   if (size >= STREC_SCRATCH)
     size = STREC_SCRATCH - 8;
@@ -496,11 +512,7 @@ static __always_inline struct strec_syscall* start(struct scratch* s,
                                                    __u32 tid,
                                                    __u32 tgid,
                                                    __s32 nr) {
-  struct strec_syscall* r = (struct strec_syscall*)s->data;
-  r->h.type = type;
-  r->h.tid = tid;
-  r->h.tgid = tgid;
-  r->h.time_ns = bpf_ktime_get_ns();
+  struct strec_syscall* r = header(s, type, 0, tid, tgid); /* size and nbufs set when done */
   r->nr = nr;
   r->flags = 0;
   r->ret = 0;
@@ -792,13 +804,7 @@ int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
   struct scratch* s = get_scratch();
   if (!s)
     return 0;
-  struct strec_spawn* r = (struct strec_spawn*)s->data;
-  r->h.size = sizeof *r;
-  r->h.type = STREC_REC_SPAWN;
-  r->h.nbufs = 0;
-  r->h.tid = ptid;
-  r->h.tgid = t->tgid;
-  r->h.time_ns = bpf_ktime_get_ns();
+  struct strec_spawn* r = header(s, STREC_REC_SPAWN, sizeof(struct strec_spawn), ptid, t->tgid);
   r->child_tid = ctid;
   r->child_tgid = child->tgid;
   r->syscall_nr = t->nr;
@@ -833,12 +839,7 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   struct scratch* s = get_scratch();
   if (!s)
     return 0;
-  struct strec_exec* r = (struct strec_exec*)s->data;
-  r->h.type = STREC_REC_EXEC;
-  r->h.nbufs = 0;
-  r->h.tid = tid;
-  r->h.tgid = p->tgid;
-  r->h.time_ns = bpf_ktime_get_ns();
+  struct strec_exec* r = header(s, STREC_REC_EXEC, 0, tid, p->tgid);
   r->former_tid = old;
   r->argc = BPF_CORE_READ(bprm, argc);
   long n = bpf_probe_read_kernel_str(&s->data[sizeof *r], 4096, BPF_CORE_READ(bprm, filename));
@@ -877,17 +878,46 @@ int BPF_PROG(on_task_exit, struct task_struct* p) {
   struct scratch* s = get_scratch();
   if (!s)
     return 0;
-  struct strec_gone* r = (struct strec_gone*)s->data;
-  r->h.size = sizeof *r;
-  r->h.type = STREC_REC_GONE;
-  r->h.nbufs = 0;
-  r->h.tid = tid;
-  r->h.tgid = tgid;
-  r->h.time_ns = bpf_ktime_get_ns();
+  struct strec_gone* r = header(s, STREC_REC_GONE, sizeof(struct strec_gone), tid, tgid);
   r->exit_code = p->exit_code;
   r->pad = 0;
   emit(s, sizeof *r);
   return 0;
+}
+
+/* Writes a signal record for thread tid of tgid. info: the kernel's siginfo, or
+ * SEND_SIG_NOINFO (0: sent from user space, by the current task) or SEND_SIG_PRIV (1: by the
+ * kernel), for which the siginfo a tracer would see is made up here. */
+static __always_inline void emit_signal(__u32 tid,
+                                        __u32 tgid,
+                                        int sig,
+                                        struct kernel_siginfo* info,
+                                        __u64 handler,
+                                        __u32 ignored) {
+  struct scratch* s = get_scratch();
+  if (!s)
+    return;
+  struct strec_signal* r = header(s, STREC_REC_SIGNAL, sizeof(struct strec_signal), tid, tgid);
+  r->signo = sig;
+  r->handler = handler;
+  r->ignored = ignored;
+  r->pad = 0;
+  __builtin_memset(r->siginfo, 0, sizeof r->siginfo);
+  if ((unsigned long)info > 1) {
+    bpf_probe_read_kernel(r->siginfo, sizeof r->siginfo, info);
+    r->code = BPF_CORE_READ(info, si_code);
+  } else {
+    int* si = (int*)r->siginfo;
+    struct task_struct* cur = bpf_get_current_task_btf();
+    si[0] = sig;
+    si[2] = info ? 0x80 /* SI_KERNEL */ : 0 /* SI_USER */;
+    if (!info) {
+      si[4] = cur->tgid;
+      si[5] = BPF_CORE_READ(cur, cred, uid.val);
+    }
+    r->code = si[2];
+  }
+  emit(s, sizeof *r);
 }
 
 SEC("tp_btf/signal_deliver")
@@ -896,27 +926,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo* info, struct k_sigaction
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
   if (!t || !(t->flags & T_RECORDING) || sig == 9 /* SIGKILL: never reported, as by ptrace */)
     return 0;
-  struct scratch* s = get_scratch();
-  if (!s)
-    return 0;
-  struct strec_signal* r = (struct strec_signal*)s->data;
-  r->h.size = sizeof *r;
-  r->h.type = STREC_REC_SIGNAL;
-  r->h.nbufs = 0;
-  r->h.tid = tid;
-  r->h.tgid = t->tgid;
-  r->h.time_ns = bpf_ktime_get_ns();
-  r->signo = sig;
-  r->code = 0;
-  r->ignored = 0;
-  r->pad = 0;
-  r->handler = ka ? (__u64)BPF_CORE_READ(ka, sa.sa_handler) : 0;
-  __builtin_memset(r->siginfo, 0, sizeof r->siginfo);
-  if (info) {
-    bpf_probe_read_kernel(r->siginfo, sizeof r->siginfo, info);
-    r->code = BPF_CORE_READ(info, si_code);
-  }
-  emit(s, sizeof *r);
+  emit_signal(tid, t->tgid, sig, info, ka ? (__u64)BPF_CORE_READ(ka, sa.sa_handler) : 0, 0);
   return 0;
 }
 
@@ -936,36 +946,6 @@ int BPF_PROG(on_signal_generate,
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
   if (!t || !(t->flags & T_RECORDING))
     return 0;
-  struct scratch* s = get_scratch();
-  if (!s)
-    return 0;
-  struct strec_signal* r = (struct strec_signal*)s->data;
-  r->h.size = sizeof *r;
-  r->h.type = STREC_REC_SIGNAL;
-  r->h.nbufs = 0;
-  r->h.tid = tid;
-  r->h.tgid = t->tgid;
-  r->h.time_ns = bpf_ktime_get_ns();
-  r->signo = sig;
-  r->handler = 1;
-  r->ignored = 1;
-  r->pad = 0;
-  __builtin_memset(r->siginfo, 0, sizeof r->siginfo);
-  if ((unsigned long)info > 1) {
-    bpf_probe_read_kernel(r->siginfo, sizeof r->siginfo, info);
-    r->code = BPF_CORE_READ(info, si_code);
-  } else {
-    /* SEND_SIG_NOINFO (from user space: kill) or SEND_SIG_PRIV (from the kernel) */
-    int* si = (int*)r->siginfo;
-    struct task_struct* cur = bpf_get_current_task_btf();
-    si[0] = sig;
-    si[2] = info ? 0x80 /* SI_KERNEL */ : 0 /* SI_USER */;
-    if (!info) {
-      si[4] = cur->tgid;
-      si[5] = BPF_CORE_READ(cur, cred, uid.val);
-    }
-    r->code = si[2];
-  }
-  emit(s, sizeof *r);
+  emit_signal(tid, t->tgid, sig, info, 1 /* SIG_IGN, or ignored by default */, 1);
   return 0;
 }

@@ -437,54 +437,31 @@ Status BpfRecorder::Load() {
 }
 
 Status BpfRecorder::StartCommand(const std::string& resolved) {
-  std::vector<char*> argv;
-  for (const auto& a : opt_.command)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  int go[2];
-  if (pipe2(go, O_CLOEXEC) != 0)
-    return ErrnoStatus("pipe", errno);
-  pid_t pid = fork();
-  if (pid < 0)
-    return ErrnoStatus("fork", errno);
-  if (pid == 0) {
-    // No syscall between the read and the execve: the BPF program records from the execve on.
-    char c;
-    while (read(go[0], &c, 1) < 0 && errno == EINTR) {
-    }
-    execv(resolved.c_str(), argv.data());
-    int err = errno;
-    dprintf(2, "strec-record: cannot run '%s': %s\n", opt_.command[0].c_str(), strerror(err));
-    _exit(err == ENOENT ? 127 : 126);
-  }
-  close(go[0]);
-  command_pid_ = pid;
-  BpfTask t = {static_cast<uint32_t>(pid), kTaskWaitExec, 0, -1};
-  uint32_t key = static_cast<uint32_t>(pid);
+  // Its syscalls are skipped until its execve (T_WAIT_EXEC): the recording starts there.
+  auto forked = ForkCommand(resolved, opt_.command);
+  if (!forked.ok())
+    return forked.status();
+  ForkedCommand c = *forked;
+  command_pid_ = c.pid;
+  BpfTask t = {static_cast<uint32_t>(c.pid), kTaskWaitExec, 0, -1};
+  uint32_t key = static_cast<uint32_t>(c.pid);
   if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tasks), &key, &t, BPF_ANY) != 0) {
     int err = errno;
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-    close(go[1]);
+    AbandonCommand(c);
+    command_pid_ = -1;
     return ErrnoStatus("bpf_map_update_elem(tasks)", err);
   }
-  threads_[pid] = 1;
-  // The fds the command inherits, so that replay can name them (-y); the pipe closes at exec.
-  ProcessFds fds = ReadProcessFds(pid, go[0]);
-  writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
-  if (write(go[1], "g", 1) != 1) {
-    close(go[1]);
-    return ErrnoStatus("pipe write", errno);
-  }
-  close(go[1]);
-  return OkStatus();
+  threads_[c.pid] = 1;
+  // The fds the command inherits, so that replay can name them (-y). The pipe's ends are left
+  // out: they close at its execve.
+  ProcessFds fds = ReadProcessFds(c.pid, c.go_write, -1);
+  writer_->Add(format::FdSnapshotRecord{c.pid, c.pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
+  return ReleaseCommand(c.go_write);
 }
 
 Status BpfRecorder::Attach(pid_t pid) {
-  if (pid <= 0)
-    return InvalidArgument("invalid pid " + std::to_string(pid));
-  if (pid == getpid())
-    return InvalidArgument("pid " + std::to_string(pid) + " is strec-record itself");
+  if (Status s = CheckAttachPid(pid); !s.ok())
+    return s;
   std::vector<pid_t> tids = ListTasks(pid);
   if (tids.empty())
     return NotFound("cannot attach to pid " + std::to_string(pid) + ": no such process");

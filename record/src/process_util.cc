@@ -1,7 +1,10 @@
 #include "process_util.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -119,7 +122,65 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
   }
 }
 
-ProcessFds ReadProcessFds(pid_t pid, int skip_fd) {
+Status CheckAttachPid(pid_t pid) {
+  if (pid <= 0)
+    return InvalidArgument("invalid pid " + std::to_string(pid));
+  if (pid == getpid())
+    return InvalidArgument("pid " + std::to_string(pid) + " is strec-record itself");
+  return OkStatus();
+}
+
+StatusOr<ForkedCommand> ForkCommand(const std::string& resolved,
+                                    const std::vector<std::string>& command,
+                                    int (*before_exec)(void*),
+                                    void* arg) {
+  std::vector<char*> argv;
+  for (const auto& a : command)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int go[2];
+  if (pipe2(go, O_CLOEXEC) != 0)
+    return ErrnoStatus("pipe", errno);
+  pid_t pid = fork();
+  if (pid < 0) {
+    int err = errno;
+    close(go[0]);
+    close(go[1]);
+    return ErrnoStatus("fork", err);
+  }
+  if (pid == 0) {
+    close(go[1]);
+    char c;
+    ssize_t n;
+    while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1)
+      _exit(126);  // the recorder went away without releasing it
+    if (before_exec && before_exec(arg) != 0)
+      _exit(126);
+    execv(resolved.c_str(), argv.data());
+    int err = errno;
+    dprintf(2, "strec-record: cannot run '%s': %s\n", argv[0], strerror(err));
+    _exit(err == ENOENT ? 127 : 126);
+  }
+  close(go[0]);
+  return ForkedCommand{pid, go[1]};
+}
+
+void AbandonCommand(const ForkedCommand& c) {
+  kill(c.pid, SIGKILL);
+  waitpid(c.pid, nullptr, 0);
+  close(c.go_write);
+}
+
+Status ReleaseCommand(int go_write) {
+  ssize_t n = write(go_write, "g", 1);
+  int err = errno;
+  close(go_write);
+  return n == 1 ? OkStatus() : ErrnoStatus("pipe write", err);
+}
+
+ProcessFds ReadProcessFds(pid_t pid, int skip_fd, int skip_fd2) {
   ProcessFds out;
   std::string dir = "/proc/" + std::to_string(pid) + "/fd";
   if (DIR* d = opendir(dir.c_str())) {
@@ -127,7 +188,7 @@ ProcessFds ReadProcessFds(pid_t pid, int skip_fd) {
       if (e->d_name[0] < '0' || e->d_name[0] > '9')
         continue;
       int fd = atoi(e->d_name);
-      if (fd != skip_fd)
+      if (fd != skip_fd && fd != skip_fd2)
         out.fds.emplace_back(fd, ReadLink(dir + "/" + e->d_name));
     }
     closedir(d);

@@ -37,13 +37,37 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
                                                          const format::HeaderInfo& header,
                                                          std::string* path);
 
+// Why pid cannot be attached to (not positive, the recorder itself); OK otherwise.
+Status CheckAttachPid(pid_t pid);
+
+// A command forked by ForkCommand: it waits, before its execve, for ReleaseCommand.
+struct ForkedCommand {
+  pid_t pid = -1;
+  int go_write = -1;  // the pipe's write end (close-on-exec)
+};
+
+// Forks `command` (argv[0] found at `resolved`). The child waits for a byte on a pipe, then
+// calls before_exec(arg) if given (non-zero: it said why on stderr; the child exits 126), then
+// execs; a failed exec exits 127 (not found) or 126 after a message. Nothing is allocated in
+// the child.
+StatusOr<ForkedCommand> ForkCommand(const std::string& resolved,
+                                    const std::vector<std::string>& command,
+                                    int (*before_exec)(void*) = nullptr,
+                                    void* arg = nullptr);
+
+// Lets a forked command go on to its execve; closes go_write.
+Status ReleaseCommand(int go_write);
+
+// Kills and reaps a forked command that will not be released; closes go_write.
+void AbandonCommand(const ForkedCommand& c);
+
 // The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process.
 struct ProcessFds {
   std::vector<std::pair<int, std::string>> fds;
   std::vector<format::FdEntryRecord> entries;  // views of fds
   std::string cwd;
 };
-ProcessFds ReadProcessFds(pid_t pid, int skip_fd = -1);
+ProcessFds ReadProcessFds(pid_t pid, int skip_fd = -1, int skip_fd2 = -1);
 
 }  // namespace strec::record
 

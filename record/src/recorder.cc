@@ -378,43 +378,22 @@ RecordResult Recorder::Run() {
 }
 
 Status Recorder::StartCommand(const std::string& resolved) {
-  // The child waits on a pipe until it is seized, installs the filter and execs. Everything it
-  // needs is prepared here: no allocation after fork.
-  std::vector<char*> argv;
-  for (const auto& a : opt_.command)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  int go[2];
-  if (pipe2(go, O_CLOEXEC) != 0)
-    return ErrnoStatus("pipe", errno);
-  pid_t pid = fork();
-  if (pid < 0)
-    return ErrnoStatus("fork", errno);
-  if (pid == 0) {
-    close(go[1]);
-    char c;
-    while (read(go[0], &c, 1) < 0 && errno == EINTR) {
-    }
-    close(go[0]);
-    if (seccomp_active_) {
-      int err = InstallSeccompFilter(filter_);
-      if (err) {
-        dprintf(2, "strec-record: cannot install the seccomp filter: %s\n", strerror(err));
-        _exit(126);
-      }
-    }
-    execv(resolved.c_str(), argv.data());
-    int err = errno;
-    dprintf(2, "strec-record: cannot run '%s': %s\n", opt_.command[0].c_str(), strerror(err));
-    _exit(err == ENOENT ? 127 : 126);
-  }
-  close(go[0]);
+  // The child waits on a pipe until it is seized, installs the filter and execs.
+  int (*install)(void*) = [](void* f) {
+    int err = InstallSeccompFilter(*static_cast<const std::vector<sock_filter>*>(f));
+    if (err)
+      dprintf(2, "strec-record: cannot install the seccomp filter: %s\n", strerror(err));
+    return err;
+  };
+  auto forked = ForkCommand(resolved, opt_.command, seccomp_active_ ? install : nullptr, &filter_);
+  if (!forked.ok())
+    return forked.status();
+  ForkedCommand c = *forked;
+  pid_t pid = c.pid;
   command_pid_ = pid;
   if (Pt(PTRACE_SEIZE, pid, 0, options_) != 0) {
     int err = errno;
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-    close(go[1]);
+    AbandonCommand(c);
     return Status(StatusCode::kPermissionDenied,
                   std::string("cannot trace the command: PTRACE_SEIZE: ") + strerror(err) +
                       (err == EPERM ? " (ptrace is not permitted here: check "
@@ -426,19 +405,12 @@ Status Recorder::StartCommand(const std::string& resolved) {
   t->seccomp = seccomp_active_;
   Pt(PTRACE_INTERRUPT, pid, 0, 0);
   // Let it go once the interrupt stop is queued; it then stops at its next syscall.
-  if (write(go[1], "g", 1) != 1) {
-    close(go[1]);
-    return ErrnoStatus("pipe write", errno);
-  }
-  close(go[1]);
-  return OkStatus();
+  return ReleaseCommand(c.go_write);
 }
 
 Status Recorder::Attach(pid_t pid) {
-  if (pid <= 0)
-    return InvalidArgument("invalid pid " + std::to_string(pid));
-  if (pid == getpid())
-    return InvalidArgument("pid " + std::to_string(pid) + " is strec-record itself");
+  if (Status s = CheckAttachPid(pid); !s.ok())
+    return s;
   if (kill(pid, 0) != 0 && errno == ESRCH)
     return NotFound("cannot attach to pid " + std::to_string(pid) + ": no such process");
   // Seize every thread; repeat until a pass finds none new (threads may be created meanwhile,
