@@ -59,6 +59,14 @@ demo() {
   "$bin/strec-replay" "$work/demo.strec" | head -n 25 || true
   log "summary (strec-analyze)"
   "$bin/strec-analyze" "$work/demo.strec"
+  # The eBPF backend, where it can load (root, a kernel with BTF): the same command, unstopped.
+  if "$bin/strec-record" -q --backend bpf -o "$work/probe.strec" -- /bin/true 2>/dev/null; then
+    log "recording again with the eBPF backend (strec-record --backend bpf), last 5 lines"
+    "$bin/strec-record" --backend bpf -o "$work/demo-bpf.strec" -- ls -l / >/dev/null
+    "$bin/strec-replay" "$work/demo-bpf.strec" | tail -n 5
+  else
+    log "the eBPF backend cannot load here (it needs root and a kernel with BTF): skipped"
+  fi
 }
 
 run_tests() {

@@ -885,6 +885,9 @@ RecordResult BpfRecorder::Run() {
       return result_;
     }
   }
+  // Installed first: loading takes a while, and a SIGINT meanwhile must not kill the recorder.
+  g_stop = 0;
+  StopSignals stop_signals(OnStop);
   if (Status s = Load(); !s.ok()) {
     result_.status = s;
     return result_;
@@ -907,25 +910,13 @@ RecordResult BpfRecorder::Run() {
   writer_ = std::move(w).value();
   result_.path = path;
 
-  struct sigaction sa = {};
-  sa.sa_handler = OnStop;
-  struct sigaction old_int, old_term, old_hup, old_xfsz;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  sigaction(SIGHUP, &sa, &old_hup);
-  // A file size limit makes the write fail with EFBIG instead of killing the recorder (the
-  // command's exec resets the handler).
-  sa.sa_handler = [](int) {};
-  sigaction(SIGXFSZ, &sa, &old_xfsz);
-  g_stop = 0;
-
   Status started;
   for (pid_t pid : opt_.attach) {
     started = Attach(pid);
     if (!started.ok())
       break;
   }
-  if (started.ok() && !opt_.command.empty())
+  if (started.ok() && !opt_.command.empty() && !g_stop)  // not started once told to stop
     started = StartCommand(resolved);
   if (!started.ok()) {
     result_.status = started;
@@ -955,11 +946,8 @@ RecordResult BpfRecorder::Run() {
       }
       if ((command_pid_ <= 0 || command_done_) && !AnyTraced())
         break;
-      if (writer_->failed()) {
-        dprintf(2, "strec-record: %s; detaching from the traced processes, which keep running\n",
-                writer_->status().message().c_str());
+      if (writer_->failed())
         break;
-      }
       uint64_t now = MonotonicNs();
       if (now - last_flush > 1'000'000'000) {
         FlushHeld();
@@ -972,6 +960,9 @@ RecordResult BpfRecorder::Run() {
   std::vector<std::pair<uint32_t, BpfTask>> live = TracedTasks();
   strec_bpf__detach(skel_);
   Consume();
+  if (writer_->failed())  // seen in the loop, or only now that the ring is drained
+    dprintf(2, "strec-record: %s; detaching from the traced processes, which keep running\n",
+            writer_->status().message().c_str());
   FlushHeld();
   for (auto& [tid, sigs] : ignored_)
     for (const strec_signal& s : sigs)
@@ -996,10 +987,6 @@ RecordResult BpfRecorder::Run() {
     if (got == command_pid_)
       command_exit_code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  sigaction(SIGHUP, &old_hup, nullptr);
-  sigaction(SIGXFSZ, &old_xfsz, nullptr);
 
   Status closed = writer_->Close();
   if (result_.status.ok())

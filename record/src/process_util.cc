@@ -122,6 +122,19 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
   }
 }
 
+StopSignals::StopSignals(void (*on_stop)(int)) {
+  struct sigaction sa = {};
+  for (int i = 0; i < 4; i++) {
+    sa.sa_handler = kSignals[i] == SIGXFSZ ? [](int) {} : on_stop;
+    sigaction(kSignals[i], &sa, &old_[i]);
+  }
+}
+
+StopSignals::~StopSignals() {
+  for (int i = 0; i < 4; i++)
+    sigaction(kSignals[i], &old_[i], nullptr);
+}
+
 Status CheckAttachPid(pid_t pid) {
   if (pid <= 0)
     return InvalidArgument("invalid pid " + std::to_string(pid));

@@ -3,6 +3,7 @@
 #ifndef STREC_RECORD_SRC_PROCESS_UTIL_H_
 #define STREC_RECORD_SRC_PROCESS_UTIL_H_
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -36,6 +37,22 @@ std::string DefaultOutputName(const std::vector<std::string>& command,
 StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& options,
                                                          const format::HeaderInfo& header,
                                                          std::string* path);
+
+// While it lives: SIGINT, SIGTERM and SIGHUP call on_stop (without SA_RESTART, so that a
+// blocking wait returns EINTR), and SIGXFSZ is caught, so that a file size limit makes a write
+// fail with EFBIG instead of killing the recorder (a handler, unlike SIG_IGN, is reset by the
+// command's execve). The previous dispositions come back at its end.
+class StopSignals {
+ public:
+  explicit StopSignals(void (*on_stop)(int));
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  static constexpr int kSignals[4] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
+  struct sigaction old_[4];
+};
 
 // Why pid cannot be attached to (not positive, the recorder itself); OK otherwise.
 Status CheckAttachPid(pid_t pid);

@@ -43,7 +43,6 @@ volatile sig_atomic_t g_alarm = 0;
 void OnStopSignal(int sig) {
   g_stop_signal = sig;
 }
-void OnFileSizeLimit(int) {}
 
 void OnAlarm(int) {
   g_alarm = 1;
@@ -272,18 +271,10 @@ RecordResult Recorder::Run() {
   if (seccomp_active_)
     options_ |= PTRACE_O_TRACESECCOMP;
 
-  struct sigaction sa = {};
-  sa.sa_handler = OnStopSignal;  // no SA_RESTART: waitpid() returns EINTR
-  struct sigaction old_int, old_term, old_hup, old_alrm, old_xfsz;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  sigaction(SIGHUP, &sa, &old_hup);
-  sa.sa_handler = OnAlarm;
+  StopSignals stop_signals(OnStopSignal);
+  struct sigaction sa = {}, old_alrm;
+  sa.sa_handler = OnAlarm;  // no SA_RESTART: waitpid() returns EINTR
   sigaction(SIGALRM, &sa, &old_alrm);
-  // A file size limit (RLIMIT_FSIZE) makes the write fail with EFBIG, reported like ENOSPC,
-  // instead of killing the recorder. (A handler, unlike SIG_IGN, is reset by the command's exec.)
-  sa.sa_handler = OnFileSizeLimit;
-  sigaction(SIGXFSZ, &sa, &old_xfsz);
   g_stop_signal = 0;
 
   Status started;
@@ -346,11 +337,7 @@ RecordResult Recorder::Run() {
     if (got == command_pid_)
       command_exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  sigaction(SIGHUP, &old_hup, nullptr);
   sigaction(SIGALRM, &old_alrm, nullptr);
-  sigaction(SIGXFSZ, &old_xfsz, nullptr);
 
   FlushHeld();
   if (capture_.stats().read_failures) {

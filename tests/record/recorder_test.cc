@@ -228,6 +228,7 @@ class RecorderTest : public ::testing::Test {
   std::string trace_path() const { return dir_.File("t.strec"); }
   testing::TempDir dir_;
   std::vector<std::string> backend_;  // recorder options that choose the backend
+  std::error_code ec_;
 };
 
 // The tests that hold for both backends: ptrace (the default) and eBPF (--backend bpf), which
@@ -702,7 +703,11 @@ TEST_P(BackendTest, AttachAndDetachLeaveTheProcessUnharmed) {
   pid_t sleeper = testing::Start({Program("sleeper"), "30"});
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   pid_t rec = testing::Start(Recorder({"-o", trace_path(), "-p", std::to_string(sleeper)}));
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Once the trace exists the recorder is ready (the eBPF backend loads its program first,
+  // slowly under sanitizers); then it attaches.
+  for (int i = 0; i < 1000 && std::filesystem::file_size(trace_path(), ec_) == 0; i++)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(rec, SIGINT);
   int status = 0;
   ASSERT_EQ(waitpid(rec, &status, 0), rec);
@@ -728,7 +733,17 @@ TEST_P(BackendTest, AttachAndDetachLeaveTheProcessUnharmed) {
 
 TEST_P(BackendTest, SigtermDetachesFromAStartedCommand) {
   pid_t rec = testing::Start(Recorder({"-o", trace_path(), "--", Program("sleeper"), "30"}));
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Stopped once the command runs the sleeper (the recorder may take a while to start).
+  for (int i = 0; i < 1000; i++) {
+    std::string kids =
+        ReadFile("/proc/" + std::to_string(rec) + "/task/" + std::to_string(rec) + "/children");
+    std::string exe =
+        kids.empty() ? "" : testing::ReadLink("/proc/" + kids.substr(0, kids.find(' ')) + "/exe");
+    if (exe == Program("sleeper"))
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   kill(rec, SIGTERM);
   int status = 0;
   ASSERT_EQ(waitpid(rec, &status, 0), rec);
