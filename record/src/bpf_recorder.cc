@@ -374,6 +374,7 @@ class BpfRecorder {
                     const std::vector<BufferRecord>& exit_bufs,
                     bool with_entry);
   void CheckDrops();
+  void CheckMisses();
   std::vector<std::pair<uint32_t, BpfTask>> TracedTasks();
   bool AnyTraced();
   void Malformed(const char* what, size_t size);
@@ -394,7 +395,7 @@ class BpfRecorder {
   std::unordered_map<int32_t, format::ExitRecord> leader_exits_;
   // Ignored signals not yet written, by target thread (see Handle).
   std::unordered_map<int32_t, std::vector<strec_signal>> ignored_;
-  uint64_t drops_seen_ = 0, drop_bytes_seen_ = 0;
+  uint64_t drops_seen_ = 0, drop_bytes_seen_ = 0, misses_seen_ = 0;
   pid_t command_pid_ = -1;
   int command_exit_code_ = 0;
   bool command_done_ = false;
@@ -544,6 +545,28 @@ void BpfRecorder::CheckDrops() {
   result_.lost += sum[0] - drops_seen_;
   drops_seen_ = sum[0];
   drop_bytes_seen_ = sum[1];
+}
+
+// The kernel skips a BPF program that is triggered again on a CPU where it is still running
+// (preempted inside it): each skip is an event the trace misses, counted per program.
+void BpfRecorder::CheckMisses() {
+  uint64_t misses = 0;
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, skel_->obj) {
+    bpf_prog_info info = {};
+    uint32_t len = sizeof info;
+    if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+      misses += info.recursion_misses;
+  }
+  if (misses <= misses_seen_)
+    return;
+  FlushHeld();
+  writer_->Add(format::LossRecord{0, 0, misses - misses_seen_, 0,
+                                  "the kernel skipped the eBPF program (re-entered on a CPU "
+                                  "while it ran there)",
+                                  Stamp(MonotonicNs())});
+  result_.lost += misses - misses_seen_;
+  misses_seen_ = misses;
 }
 
 void BpfRecorder::Malformed(const char* what, size_t size) {
@@ -950,6 +973,7 @@ RecordResult BpfRecorder::Run() {
         break;
       uint64_t now = MonotonicNs();
       if (now - last_flush > 1'000'000'000) {
+        CheckMisses();
         FlushHeld();
         writer_->MaybeFlush(Stamp(now));
         last_flush = now;
@@ -960,6 +984,7 @@ RecordResult BpfRecorder::Run() {
   std::vector<std::pair<uint32_t, BpfTask>> live = TracedTasks();
   strec_bpf__detach(skel_);
   Consume();
+  CheckMisses();
   if (writer_->failed())  // seen in the loop, or only now that the ring is drained
     dprintf(2, "strec-record: %s; detaching from the traced processes, which keep running\n",
             writer_->status().message().c_str());
