@@ -431,6 +431,32 @@ static long enter_arg(__u32 i, void* data) {
     case STREC_CAP_MSGHDR_OUT:
       add(c, v, 56, META(i, 0, 0, 0, 0), 56);
       break;
+    case STREC_CAP_FUTEX_TIMEOUT: {
+      __u64 op = k->args[1] & 127; /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
+      if (op == 0 || op == 9 || op == 6 || op == 11 || op == 13) /* WAIT, WAIT_BITSET, LOCK_PI,
+                                                                   WAIT_REQUEUE_PI, LOCK_PI2 */
+        add(c, v, 16, META(i, 0, 0, 0, 0), 16);
+      break;
+    }
+    case STREC_CAP_FCNTL: {
+      __u64 cmd = k->args[1] & 0xffffffff;
+      if (cmd == 5 || cmd == 6 || cmd == 7 || cmd == 36 || cmd == 37 || cmd == 38)
+        add(c, v, 32, META(i, 0, 0, 0, 0), 32); /* struct flock: GETLK, SETLK(W), OFD_* */
+      else if (cmd == 15)
+        add(c, v, 8, META(i, 0, 0, 0, 0), 8); /* F_SETOWN_EX */
+      break;
+    }
+    case STREC_CAP_PRCTL_NAME:
+      if (k->args[0] == 15) /* PR_SET_NAME */
+        add(c, v, 16, META(i, 0, 3 /* kBufferString */, 1, 0), 0);
+      break;
+    case STREC_CAP_SIGSET_ARG: {
+      __u64 p[2];
+      add(c, v, 16, META(i, 0, 0, 0, 0), 16);
+      if (bpf_probe_read_user(p, sizeof p, (const void*)v) == 0 && p[0])
+        add(c, p[0], 8, META(i, 0, 5 /* kBufferAux */, 0, 0), p[1]);
+      break;
+    }
   }
   /* A string or plain input that could not be read now (its page not yet in memory: a BPF
    * program cannot fault it in) is read again at exit, after the kernel has touched it. */
@@ -502,6 +528,18 @@ static long exit_arg(__u32 i, void* data) {
     }
     case STREC_CAP_MSGHDR_OUT:
       msghdr(c, v, 1, k->ret);
+      break;
+    case STREC_CAP_FCNTL: {
+      __u64 cmd = k->args[1] & 0xffffffff;
+      if (cmd == 5 || cmd == 36) /* F_GETLK, F_OFD_GETLK */
+        add(c, v, 32, META(i, 1, 0, 0, 0), 32);
+      else if (cmd == 16) /* F_GETOWN_EX */
+        add(c, v, 8, META(i, 1, 0, 0, 0), 8);
+      break;
+    }
+    case STREC_CAP_PRCTL_NAME:
+      if (k->args[0] == 16) /* PR_GET_NAME */
+        add(c, v, 16, META(i, 1, 0, 0, 0), 16);
       break;
   }
   return 0;

@@ -102,20 +102,24 @@ struct strec_signal {
  * strec_spec per syscall number, from format's syscall table. */
 enum strec_cap {
   STREC_CAP_NONE = 0,
-  STREC_CAP_STR,        /* NUL-terminated string at entry (up to `size` bytes) */
-  STREC_CAP_IN,         /* bytes at entry: `size` bytes, or arg[len] cut to the snap length */
-  STREC_CAP_OUT,        /* bytes at exit, when the call succeeded: `size`, arg[len] or ret */
-  STREC_CAP_INOUT,      /* STREC_CAP_IN and STREC_CAP_OUT */
-  STREC_CAP_IN_IOV,     /* struct iovec[arg[len]] and its data at entry */
-  STREC_CAP_OUT_IOV,    /* struct iovec[arg[len]] at exit, its data up to ret bytes */
-  STREC_CAP_STRARRAY,   /* argv: the pointers and their strings at entry */
-  STREC_CAP_COUNT,      /* envp: only the number of entries (kBufferStringPtrs, no data) */
-  STREC_CAP_IOCTL,      /* ioctl's argument: its size and direction from the request (arg 1) */
-  STREC_CAP_ADDR_OUT,   /* at exit: as many bytes as the socklen at arg[len] says, up to `size`
-                           (0: the snap length) */
-  STREC_CAP_FDSET,      /* select's fd_set: (arg[len] + 63) / 64 * 8 bytes, at entry and exit */
-  STREC_CAP_MSGHDR_IN,  /* sendmsg: the msghdr, its name, control data and iovecs at entry */
-  STREC_CAP_MSGHDR_OUT, /* recvmsg: the msghdr at entry; it, name, control, iovecs at exit */
+  STREC_CAP_STR,           /* NUL-terminated string at entry (up to `size` bytes) */
+  STREC_CAP_IN,            /* bytes at entry: `size` bytes, or arg[len] cut to the snap length */
+  STREC_CAP_OUT,           /* bytes at exit, when the call succeeded: `size`, arg[len] or ret */
+  STREC_CAP_INOUT,         /* STREC_CAP_IN and STREC_CAP_OUT */
+  STREC_CAP_IN_IOV,        /* struct iovec[arg[len]] and its data at entry */
+  STREC_CAP_OUT_IOV,       /* struct iovec[arg[len]] at exit, its data up to ret bytes */
+  STREC_CAP_STRARRAY,      /* argv: the pointers and their strings at entry */
+  STREC_CAP_COUNT,         /* envp: only the number of entries (kBufferStringPtrs, no data) */
+  STREC_CAP_IOCTL,         /* ioctl's argument: its size and direction from the request (arg 1) */
+  STREC_CAP_ADDR_OUT,      /* at exit: as many bytes as the socklen at arg[len] says, up to `size`
+                              (0: the snap length) */
+  STREC_CAP_FDSET,         /* select's fd_set: (arg[len] + 63) / 64 * 8 bytes, at entry and exit */
+  STREC_CAP_MSGHDR_IN,     /* sendmsg: the msghdr, its name, control data and iovecs at entry */
+  STREC_CAP_MSGHDR_OUT,    /* recvmsg: the msghdr at entry; it, name, control, iovecs at exit */
+  STREC_CAP_FUTEX_TIMEOUT, /* futex's struct timespec, for the ops that take one (arg 1) */
+  STREC_CAP_FCNTL,         /* fcntl's struct flock or f_owner_ex, by command (arg 1) */
+  STREC_CAP_PRCTL_NAME,    /* prctl's PR_SET_NAME string / PR_GET_NAME result (arg 0) */
+  STREC_CAP_SIGSET_ARG,    /* pselect6's { sigset pointer, size }, and the sigset behind it */
 };
 
 #define STREC_LEN_NONE 7

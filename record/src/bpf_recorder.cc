@@ -84,8 +84,16 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
         return set(STREC_CAP_IN, 4, 0);  // optval, length arg 4, cut to the snap length
       break;
     case __NR_prctl:
-      if (arg == 1)  // PR_SET_NAME's name (for other options a number: the read then fails)
-        return set(STREC_CAP_STR, STREC_LEN_NONE, 16);
+      if (arg == 1)
+        return set(STREC_CAP_PRCTL_NAME, STREC_LEN_NONE, 0);
+      break;
+    case __NR_futex:
+      if (arg == 3)
+        return set(STREC_CAP_FUTEX_TIMEOUT, STREC_LEN_NONE, 0);
+      break;
+    case __NR_fcntl:
+      if (arg == 2)
+        return set(STREC_CAP_FCNTL, STREC_LEN_NONE, 0);
       break;
     case __NR_sendto:
       if (arg == 4)
@@ -154,7 +162,7 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
       if (arg == 4)  // the timeout: select writes back what is left, pselect6 does not
         return set(nr == __NR_select ? STREC_CAP_INOUT : STREC_CAP_IN, STREC_LEN_NONE, 16);
       if (arg == 5 && nr == __NR_pselect6)
-        return set(STREC_CAP_IN, STREC_LEN_NONE, 16);  // { sigset pointer, size }
+        return set(STREC_CAP_SIGSET_ARG, STREC_LEN_NONE, 0);
       break;
     default:
       break;
