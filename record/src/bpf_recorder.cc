@@ -1001,6 +1001,13 @@ RecordResult BpfRecorder::Run() {
     for (const strec_signal& s : sigs)
       OnSignal(s);
   ignored_.clear();
+  // A process whose leader ended while threads were still counted (a thread's exit record was
+  // lost): its exit is still written.
+  for (auto& [tgid, x] : leader_exits_) {
+    x.time_ns = Stamp(MonotonicNs());
+    writer_->Add(x);
+  }
+  leader_exits_.clear();
   if (result_.detached_by_signal || writer_->failed()) {
     // The threads still running go on untraced, each with its Detach record, as from ptrace
     // (the replay shows a call still in progress as "<detached ...>").
