@@ -32,6 +32,7 @@
 #include "process_util.h"
 #include "strec.skel.h"
 #include "strec/record/bpf_recorder.h"
+#include "strec/record/capture.h"
 #include "strec_bpf.h"
 
 namespace strec::record {
@@ -288,8 +289,7 @@ struct Pending {
   uint64_t args[6] = {};
   uint64_t ip = 0, entry_ns = 0;
   bool entry_written = false;
-  std::vector<uint8_t> bytes;
-  std::vector<BufferRecord> bufs;  // data offsets into `bytes` until Rebase()
+  CapturedBuffers bufs;  // copied out of the ring
 
   void Set(const ParsedSyscall& p, uint64_t now) {
     tid = p.sc->h.tid;
@@ -299,42 +299,19 @@ struct Pending {
     ip = p.sc->ip;
     entry_ns = now;
     entry_written = false;
-    bytes.clear();
-    bufs.clear();
-    for (const BufferRecord& b : p.bufs) {
-      BufferRecord c = b;
-      c.data = {reinterpret_cast<const uint8_t*>(bytes.size()), b.data.size()};
-      bytes.insert(bytes.end(), b.data.begin(), b.data.end());
-      bufs.push_back(c);
-    }
+    bufs.Clear();
+    for (const BufferRecord& b : p.bufs)
+      bufs.Add(b);
   }
   // Sets the input buffer (arg, kind, index) to `data` when it is missing or its read failed.
   void Fill(uint8_t arg, uint8_t kind, uint32_t index, std::string_view data, uint64_t full_len) {
-    BufferRecord* b = nullptr;
-    for (BufferRecord& r : bufs)
-      if (!r.out && r.arg == arg && r.kind == kind && r.index == index)
-        b = &r;
-    if (b && !b->read_errno)
-      return;
-    if (!b) {
-      bufs.emplace_back();
-      b = &bufs.back();
-      b->arg = arg;
-      b->kind = kind;
-      b->index = index;
-    }
-    b->read_errno = 0;
-    b->full_len = full_len;
-    b->data = {reinterpret_cast<const uint8_t*>(bytes.size()), data.size()};
-    bytes.insert(bytes.end(), data.begin(), data.end());
-  }
-  // The buffers with spans into `bytes`.
-  void AppendTo(std::vector<BufferRecord>* out) const {
-    for (const BufferRecord& b : bufs) {
-      BufferRecord c = b;
-      c.data = {bytes.data() + reinterpret_cast<uintptr_t>(b.data.data()), b.data.size()};
-      out->push_back(c);
-    }
+    BufferRecord r;
+    r.arg = arg;
+    r.kind = kind;
+    r.index = index;
+    r.full_len = full_len;
+    r.data = {reinterpret_cast<const uint8_t*>(data.data()), data.size()};
+    bufs.AddOrRepair(r);
   }
 };
 
@@ -674,7 +651,7 @@ void BpfRecorder::WriteSyscall(const Pending& e,
                                bool with_entry) {
   records_.clear();
   if (with_entry) {
-    e.AppendTo(&records_);
+    e.bufs.AppendTo(&records_);
     // An input the entry could not read and the exit read again replaces the failed copy.
     for (const BufferRecord& b : exit_bufs)
       if (!b.out)
@@ -729,7 +706,7 @@ void BpfRecorder::OnExit(const ParsedSyscall& p) {
     // Tracing began inside this call (-p), or its entry was lost.
     Pending e;
     e.Set(p, 0);
-    e.bufs.clear();
+    e.bufs.Clear();
     FlushHeld();
     WriteSyscall(e, SyscallPhase::Exit, p.sc->ret, now, format::kSyscallNoEntry, exit_bufs_, false);
     if (it != pending_.end()) {
@@ -817,11 +794,7 @@ void BpfRecorder::OnExec(const uint8_t* data, size_t size) {
     uint8_t path_arg = x.nr == __NR_execve ? 0 : 1;
     std::string_view file(fname, r.filename_len);
     x.Fill(path_arg, format::kBufferString, 0, file, file.size());
-    bool have_ptrs = false;
-    for (const BufferRecord& b : x.bufs)
-      have_ptrs |= !b.out && b.arg == path_arg + 1 && b.kind == format::kBufferStringPtrs &&
-                   !b.read_errno && b.data.size() == argv.size() * 8;
-    if (!have_ptrs && x.args[path_arg + 1]) {
+    if (x.args[path_arg + 1]) {  // a pointer array that is missing or unread: argc zeros
       std::string zeros(argv.size() * 8, '\0');
       x.Fill(path_arg + 1, format::kBufferStringPtrs, 0, zeros, argv.size());
     }
@@ -831,9 +804,11 @@ void BpfRecorder::OnExec(const uint8_t* data, size_t size) {
   }
   if (e != pending_.end()) {
     e->second.tgid = r.h.tgid;
-    for (const BufferRecord& b : e->second.bufs)
-      if (b.kind == format::kBufferStringPtrs && b.arg == (e->second.nr == __NR_execve ? 2 : 3))
-        envc = static_cast<uint32_t>(b.full_len);
+    size_t off;
+    uint8_t envp_arg = e->second.nr == __NR_execve ? 2 : 3;
+    if (const BufferRecord* b =
+            e->second.bufs.Find(envp_arg, false, format::kBufferStringPtrs, &off))
+      envc = static_cast<uint32_t>(b->full_len);
   }
   FlushHeld();
   writer_->Add(format::ExecRecord{r.h.tid, r.h.tgid, former,

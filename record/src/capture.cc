@@ -48,6 +48,33 @@ void CapturedBuffers::AppendTo(std::vector<BufferRecord>* out) const {
   }
 }
 
+void CapturedBuffers::Add(const BufferRecord& r) {
+  Item it;
+  it.rec = r;
+  it.rec.data = {};
+  it.off = data_.size();
+  it.len = r.data.size();
+  data_.insert(data_.end(), r.data.begin(), r.data.end());
+  items_.push_back(it);
+}
+
+void CapturedBuffers::AddOrRepair(const BufferRecord& r) {
+  for (Item& it : items_) {
+    if (it.rec.arg != r.arg || it.rec.out != r.out || it.rec.kind != r.kind ||
+        it.rec.index != r.index)
+      continue;
+    if (!it.rec.read_errno)
+      return;
+    it.rec = r;
+    it.rec.data = {};
+    it.off = data_.size();
+    it.len = r.data.size();
+    data_.insert(data_.end(), r.data.begin(), r.data.end());
+    return;
+  }
+  Add(r);
+}
+
 const BufferRecord* CapturedBuffers::Find(uint8_t arg,
                                           bool out,
                                           uint8_t kind,

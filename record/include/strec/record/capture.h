@@ -26,6 +26,11 @@ class CapturedBuffers {
   }
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
+  // Appends r and a copy of its bytes.
+  void Add(const format::BufferRecord& r);
+  // Adds r unless a buffer for the same argument, direction, kind and index was read whole;
+  // one whose read failed is replaced by r.
+  void AddOrRepair(const format::BufferRecord& r);
   // Appends BufferRecords with spans into this arena to *out.
   void AppendTo(std::vector<format::BufferRecord>* out) const;
   // The captured bytes of the first buffer for (arg, out, kind), or nullptr.
