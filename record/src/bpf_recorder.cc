@@ -54,12 +54,6 @@ struct BpfTask {
   int32_t nr;
 };
 
-uint64_t MonotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
-}
-
 // The capture of the irregular (kSpecial) arguments that a length or a fixed size describes.
 bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
   auto set = [&](uint8_t cap, uint8_t len, uint32_t size) {
@@ -835,10 +829,7 @@ void BpfRecorder::OnGone(const strec_gone& r) {
   format::ExitRecord x;
   x.tid = r.h.tid;
   x.pid = r.h.tgid;
-  int st = r.exit_code;
-  x.status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-  x.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-  x.core_dumped = WIFSIGNALED(st) && WCOREDUMP(st);
+  SetExitStatus(r.exit_code, &x);
   x.thread_only = r.h.tid != r.h.tgid;
   x.time_ns = now;
   int& live = threads_[r.h.tgid];
@@ -898,13 +889,7 @@ RecordResult BpfRecorder::Run() {
     result_.status = s;
     return result_;
   }
-  format::HeaderInfo h = format::HeaderInfo::ForThisHost();
-  h.command = opt_.command;
-  h.attached_pids.assign(opt_.attach.begin(), opt_.attach.end());
-  h.snaplen = opt_.snaplen;
-  h.trace_expr = opt_.trace_expr;
-  h.follow_forks = opt_.follow;
-  h.capture_env = opt_.capture_env;
+  format::HeaderInfo h = RecordHeader(opt_);
   h.backend = "bpf";
   last_ns_ = h.monotonic_ns;
   std::string path;
@@ -943,7 +928,7 @@ RecordResult BpfRecorder::Run() {
         int st;
         if (waitpid(command_pid_, &st, command_gone_ ? 0 : WNOHANG) == command_pid_) {
           command_done_ = true;
-          command_exit_code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+          command_exit_code_ = CommandExitCode(st);
         }
       }
       if (g_stop) {
@@ -995,29 +980,10 @@ RecordResult BpfRecorder::Run() {
   }
   pending_.clear();
   if (command_pid_ > 0 && !command_done_ && !result_.detached_by_signal) {
-    int st = 0;
-    pid_t got;
-    while ((got = waitpid(command_pid_, &st, 0)) < 0 && errno == EINTR) {
-    }
-    if (got == command_pid_)
-      command_exit_code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (int code = WaitForCommand(command_pid_); code >= 0)
+      command_exit_code_ = code;
   }
-
-  Status closed = writer_->Close();
-  if (result_.status.ok())
-    result_.status = closed;
-  result_.events = writer_->events();
-  result_.syscalls = writer_->syscalls();
-  result_.bytes = writer_->bytes_written();
-  result_.unwritten = writer_->events_lost();
-  if (result_.detached_by_signal)
-    result_.exit_code = 128 + result_.detached_by_signal;
-  else if (!opt_.command.empty())
-    result_.exit_code = command_exit_code_;
-  else
-    result_.exit_code = 0;
-  if (!result_.status.ok() && result_.exit_code == 0)
-    result_.exit_code = 1;
+  FinishRecording(opt_, writer_.get(), command_exit_code_, &result_);
   return result_;
 }
 

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,62 @@
 #include <ctime>
 
 namespace strec::record {
+
+uint64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
+}
+
+format::HeaderInfo RecordHeader(const RecordOptions& options) {
+  format::HeaderInfo h = format::HeaderInfo::ForThisHost();
+  h.command = options.command;
+  h.attached_pids.assign(options.attach.begin(), options.attach.end());
+  h.snaplen = options.snaplen;
+  h.trace_expr = options.trace_expr;
+  h.follow_forks = options.follow;
+  h.capture_env = options.capture_env;
+  return h;
+}
+
+int CommandExitCode(int wait_status) {
+  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
+int WaitForCommand(pid_t pid) {
+  int status = 0;
+  pid_t got;
+  while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  return got == pid ? CommandExitCode(status) : -1;
+}
+
+void SetExitStatus(int wait_status, format::ExitRecord* e) {
+  e->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 0;
+  e->signal = WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0;
+  e->core_dumped = WIFSIGNALED(wait_status) && WCOREDUMP(wait_status);
+}
+
+void FinishRecording(const RecordOptions& options,
+                     format::TraceWriter* writer,
+                     int command_exit_code,
+                     RecordResult* result) {
+  Status closed = writer->Close();
+  if (result->status.ok())
+    result->status = closed;
+  result->events = writer->events();
+  result->syscalls = writer->syscalls();
+  result->bytes = writer->bytes_written();
+  result->unwritten = writer->events_lost();
+  if (result->detached_by_signal)
+    result->exit_code = 128 + result->detached_by_signal;
+  else if (!options.command.empty())
+    result->exit_code = command_exit_code;
+  else
+    result->exit_code = 0;
+  if (!result->status.ok() && result->exit_code == 0)
+    result->exit_code = 1;
+}
 
 std::string ReadLink(const std::string& path) {
   char buf[4096];

@@ -18,6 +18,32 @@
 
 namespace strec::record {
 
+// CLOCK_MONOTONIC in nanoseconds (the clock of trace event times).
+uint64_t MonotonicNs();
+
+// The header of a trace recorded with these options (host facts, command, settings); the
+// backend sets what only it knows (backend, seccomp_filter).
+format::HeaderInfo RecordHeader(const RecordOptions& options);
+
+// What strec-record exits with for a command that ended with this wait status: its exit
+// status, or 128+N if signal N killed it.
+int CommandExitCode(int wait_status);
+
+// Waits for the command (retrying on EINTR); CommandExitCode of its status, or -1 when it is
+// not ours to wait for.
+int WaitForCommand(pid_t pid);
+
+// status, signal and core_dumped of an Exit record, from a wait status.
+void SetExitStatus(int wait_status, format::ExitRecord* e);
+
+// Closes the trace and fills *result: the counts, the first error, and the exit code
+// (128+N when detached by signal N; else the command's, or 0 for -p alone; 1 rather than 0
+// after an error).
+void FinishRecording(const RecordOptions& options,
+                     format::TraceWriter* writer,
+                     int command_exit_code,
+                     RecordResult* result);
+
 // readlink(2) into a string ("" on failure).
 std::string ReadLink(const std::string& path);
 

@@ -118,11 +118,6 @@ class Recorder {
   RecordResult Run();
 
  private:
-  static uint64_t MonotonicNs() {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + ts.tv_nsec;
-  }
   uint64_t Now() {
     uint64_t t = MonotonicNs();
     // Strictly increasing, so that times alone order the stops as the tracer saw them.
@@ -246,14 +241,8 @@ RecordResult Recorder::Run() {
   if (seccomp_active_)
     filter_ = BuildSeccompFilter(table_, set_);
 
-  format::HeaderInfo h = format::HeaderInfo::ForThisHost();
-  h.command = opt_.command;
-  h.attached_pids.assign(opt_.attach.begin(), opt_.attach.end());
-  h.snaplen = opt_.snaplen;
-  h.trace_expr = opt_.trace_expr;
-  h.follow_forks = opt_.follow;
+  format::HeaderInfo h = RecordHeader(opt_);
   h.seccomp_filter = seccomp_active_;
-  h.capture_env = opt_.capture_env;
   last_ns_ = h.monotonic_ns;
 
   std::string path;
@@ -330,37 +319,16 @@ RecordResult Recorder::Run() {
   }
   if (detached_for_failure_ && command_pid_ > 0 && !command_done_) {
     // The command is still our child: its exit status is still ours to pass on.
-    int status = 0;
-    pid_t got;
-    while ((got = waitpid(command_pid_, &status, 0)) < 0 && errno == EINTR) {
-    }
-    if (got == command_pid_)
-      command_exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (int code = WaitForCommand(command_pid_); code >= 0)
+      command_exit_code_ = code;
   }
   sigaction(SIGALRM, &old_alrm, nullptr);
 
   FlushHeld();
-  if (capture_.stats().read_failures) {
-    // Not a loss (each failure is recorded in its buffer), but worth a line in the summary.
-  }
-  Status closed = writer_->Close();
-  if (result_.status.ok())
-    result_.status = closed;
-  result_.events = writer_->events();
-  result_.syscalls = writer_->syscalls();
-  result_.bytes = writer_->bytes_written();
-  result_.unwritten = writer_->events_lost();
+  // Read failures are not losses (each is recorded in its buffer); the summary counts them.
   result_.vm_reads = capture_.stats().vm_reads;
   result_.read_failures = capture_.stats().read_failures;
-  if (result_.detached_by_signal) {
-    result_.exit_code = 128 + result_.detached_by_signal;
-  } else if (!opt_.command.empty()) {
-    result_.exit_code = command_exit_code_;
-  } else {
-    result_.exit_code = 0;
-  }
-  if (!result_.status.ok() && result_.exit_code == 0)
-    result_.exit_code = 1;
+  FinishRecording(opt_, writer_.get(), command_exit_code_, &result_);
   return result_;
 }
 
@@ -814,16 +782,14 @@ void Recorder::OnGone(Tracee* t, int status) {
     format::ExitRecord e;
     e.tid = t->tid;
     e.pid = t->tgid;
-    e.status = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-    e.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    e.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
+    SetExitStatus(status, &e);
     e.thread_only = t->tid != t->tgid;
     e.time_ns = now;
     writer_->Add(e);
   }
   if (t->tid == command_pid_) {
     command_done_ = true;
-    command_exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    command_exit_code_ = CommandExitCode(status);
   }
   Remove(t);
 }
