@@ -595,6 +595,10 @@ void BpfRecorder::Dispatch(const strec_hdr& h, const uint8_t* data, size_t size)
         Malformed("syscall", size);
         return;
       }
+      // Buffers that did not fit the record are missing from it: counted with the buffers that
+      // could not be read (the summary's "buffers unreadable").
+      if (parsed_.sc->flags & STREC_SC_TRUNCATED)
+        result_.read_failures++;
       if (h.type == STREC_REC_ENTER)
         OnEnter(parsed_);
       else
