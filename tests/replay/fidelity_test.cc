@@ -4,9 +4,10 @@
 // replay and strace's output are normalised for what differs between any two strace runs (pids,
 // getrandom bytes, times, ephemeral ports, the tracer's own addresses and pid, inode numbers and
 // file times of files the run creates), <unfinished ...>/<... resumed> pairs are joined (their
-// interleaving is scheduling), and each process's lines are compared in order. The test prints
-// the identical-line percentage per case and option set, the first differing lines, and fails
-// below the threshold of its option set. Needs ptrace and strace; skips with the reason.
+// interleaving is scheduling), and each process's lines are compared in order. Processes are
+// named by creation order where the clone/fork lines show it, else matched by content. The test
+// prints the identical-line percentage per case and option set, the first differing lines, and
+// fails below the threshold of its option set. Needs ptrace and strace; skips with the reason.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -43,6 +45,9 @@ std::vector<std::string> Lines(const std::string& text) {
 
 struct Normalized {
   std::map<std::string, std::vector<std::string>> per_process;  // "P1" -> its lines
+  // Names given by first appearance, not by the first line or by the parent's clone/fork return
+  // value: which process prints first is scheduling, so these are matched by content (Compare).
+  std::set<std::string> by_appearance;
 };
 
 Normalized Normalize(const std::string& text) {
@@ -55,9 +60,14 @@ Normalized Normalize(const std::string& text) {
   static const std::regex kPrefix(R"(^(\d+)\s+)");
   static const std::regex kSuperseded(R"(superseded by execve in pid (\d+))");
   static const std::regex kCreated(R"(\b(clone3?|v?fork)(\(| resumed>).*\) += (\d+)( <[^>]*>)?$)");
+  bool stable = true;  // naming by the first line and by creation order
+  std::set<std::string> by_appearance;
   auto name = [&](const std::string& pid) {
-    if (!names.count(pid))
-      names[pid] = "P" + std::to_string(names.size() + 1);
+    if (names.count(pid))
+      return;
+    names[pid] = "P" + std::to_string(names.size() + 1);
+    if (!stable)
+      by_appearance.insert(names[pid]);
   };
   std::smatch first;
   if (!lines.empty() && std::regex_search(lines[0], first, kPrefix))
@@ -67,6 +77,7 @@ Normalized Normalize(const std::string& text) {
     if (std::regex_search(l, m, kCreated))
       name(m[3]);
   }
+  stable = false;
   for (const auto& l : lines) {
     std::smatch m;
     for (const std::regex* re : {&kPrefix, &kSuperseded})
@@ -100,6 +111,7 @@ Normalized Normalize(const std::string& text) {
     pid_words = std::regex("\\b(" + alt + ")\\b");
   }
   Normalized out;
+  out.by_appearance = by_appearance;
   std::map<std::string, size_t> pending;  // pid -> index of its <unfinished ...> line
   std::string last_pid;                   // of the last line that had one
   bool first_exec = true;
@@ -178,8 +190,71 @@ struct Score {
   double percent() const { return total ? 100.0 * same / total : 100.0; }
 };
 
+// Replaces each whole-word process name in `line` by its image under `rename` (one pass, so a
+// permutation is applied as such).
+std::string RenamePids(const std::string& line, const std::map<std::string, std::string>& rename) {
+  static const std::regex kName(R"(\bP\d+\b)");
+  std::string out;
+  size_t last = 0;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kName);
+       it != std::sregex_iterator(); ++it) {
+    auto r = rename.find(it->str());
+    out += line.substr(last, it->position() - last) + (r == rename.end() ? it->str() : r->second);
+    last = it->position() + it->length();
+  }
+  return out + line.substr(last);
+}
+
+// When the creating calls are not shown (-e trace=%file), processes are named in the order they
+// first print, which differs between two runs. Those of `b` are matched to those of `a` whose
+// lines they share most of (pids masked), greedily, and renamed, references inside lines too.
+void MatchByContent(const Normalized& a, Normalized* b) {
+  if (a.by_appearance.empty() || b->by_appearance.empty())
+    return;
+  static const std::regex kName(R"(\bP\d+\b)");
+  auto masked = [](const std::vector<std::string>& v) {
+    std::vector<std::string> m;
+    for (const auto& l : v)
+      m.push_back(std::regex_replace(l, kName, "P"));
+    return m;
+  };
+  struct Pair {
+    size_t common;
+    std::string from, to;
+  };
+  std::vector<Pair> pairs;
+  for (const auto& from : b->by_appearance)
+    for (const auto& to : a.by_appearance)
+      if (!b->per_process.count(to) || b->by_appearance.count(to))  // not a stable name of b
+        pairs.push_back(
+            {Common(masked(b->per_process[from]), masked(a.per_process.at(to))), from, to});
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const Pair& x, const Pair& y) { return x.common > y.common; });
+  std::map<std::string, std::string> rename;
+  std::set<std::string> taken;
+  for (const auto& p : pairs)
+    if (!rename.count(p.from) && !taken.count(p.to)) {
+      rename[p.from] = p.to;
+      taken.insert(p.to);
+    }
+  // Left over (more processes in b than in a): names that a does not use.
+  size_t next = a.per_process.size() + b->per_process.size();
+  for (const auto& from : b->by_appearance)
+    if (!rename.count(from))
+      rename[from] = "P" + std::to_string(++next);
+  std::map<std::string, std::vector<std::string>> renamed;
+  for (auto& [pid, v] : b->per_process) {
+    for (auto& l : v)
+      l = RenamePids(l, rename);
+    auto r = rename.find(pid);
+    renamed[r == rename.end() ? pid : r->second] = std::move(v);
+  }
+  b->per_process = std::move(renamed);
+}
+
 Score Compare(const std::string& strace_text, const std::string& replay_text, std::string* report) {
   Normalized a = Normalize(strace_text), b = Normalize(replay_text);
+  MatchByContent(a, &b);
   std::vector<std::string> pids;
   for (const auto& [p, _] : a.per_process)
     pids.push_back(p);
@@ -204,6 +279,30 @@ Score Compare(const std::string& strace_text, const std::string& replay_text, st
     }
   }
   return s;
+}
+
+// Two runs of `sh -c "echo hi | cat"` under -e trace=%file: the children print first in either
+// order, and their lines refer to each other.
+TEST(FidelityCompareTest, ChildrenWithoutCreationLinesAreMatchedByContent) {
+  const std::string a =
+      "100 execve(\"/bin/sh\") = 0\n"
+      "101 dup2(3, 1) = 1\n"
+      "102 dup2(4, 0) = 0\n"
+      "101 write(1, \"hi\", 2) = 2\n"
+      "100 wait4(-1, NULL, 0, NULL) = 101\n";
+  const std::string b =
+      "200 execve(\"/bin/sh\") = 0\n"
+      "202 dup2(4, 0) = 0\n"
+      "201 dup2(3, 1) = 1\n"
+      "201 write(1, \"hi\", 2) = 2\n"
+      "200 wait4(-1, NULL, 0, NULL) = 201\n";
+  std::string report;
+  Score s = Compare(a, b, &report);
+  EXPECT_EQ(s.same, 5u) << report;
+  EXPECT_EQ(s.total, 5u) << report;
+  // A real difference still counts.
+  s = Compare(a, std::regex_replace(b, std::regex("dup2\\(4"), "dup2(5"), &report);
+  EXPECT_EQ(s.same, 4u) << report;
 }
 
 struct Case {
