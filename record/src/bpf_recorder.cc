@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,6 +35,7 @@
 #include "strec/record/bpf_recorder.h"
 #include "strec/record/capture.h"
 #include "strec_bpf.h"
+#include "strec_min_btf.h"
 
 namespace strec::record {
 
@@ -383,18 +385,74 @@ class BpfRecorder {
   std::vector<BufferRecord> records_, exit_bufs_;
 };
 
+// The kernel types the program's CO-RE reads relocate against. Left to itself, libbpf parses
+// all of /sys/kernel/btf/vmlinux for them: 60-70 ms, most of the start-up. The build extracted
+// the few the program uses from the build machine's kernel (strec_min_btf.h); they are valid on
+// that kernel only, recognised by its /sys/kernel/notes (which hold its build id). Returns a
+// memfd with them, or -1 to let libbpf read the running kernel's (another kernel, no notes,
+// STREC_BPF_FULL_BTF set).
+int MinimalKernelTypes() {
+  if (strec_kernel_notes_size == 0 || getenv("STREC_BPF_FULL_BTF"))
+    return -1;
+  unsigned char notes[4096];
+  ssize_t n = -1;
+  if (int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC); fd >= 0) {
+    n = read(fd, notes, sizeof notes);
+    close(fd);
+  }
+  if (n != static_cast<ssize_t>(strec_kernel_notes_size) ||
+      std::memcmp(notes, strec_kernel_notes, strec_kernel_notes_size) != 0)
+    return -1;
+  int fd = memfd_create("strec-btf", MFD_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  if (write(fd, strec_min_btf, strec_min_btf_size) != static_cast<ssize_t>(strec_min_btf_size)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 Status BpfRecorder::Load() {
   libbpf_set_print([](libbpf_print_level level, const char* fmt, va_list ap) -> int {
     return level == LIBBPF_WARN && getenv("STREC_BPF_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
   });
-  skel_ = strec_bpf__open();
+  // libbpf reads the types file during load; it is closed when Load returns.
+  std::unique_ptr<int, void (*)(int*)> types(new int(MinimalKernelTypes()), [](int* fd) {
+    if (*fd >= 0)
+      close(*fd);
+    delete fd;
+  });
+  std::string types_path = "/proc/self/fd/" + std::to_string(*types);
+  LIBBPF_OPTS(bpf_object_open_opts, open_opts,
+              .btf_custom_path = *types >= 0 ? types_path.c_str() : nullptr);
+  skel_ = strec_bpf__open_opts(&open_opts);
   if (!skel_)
     return Status(StatusCode::kIo, std::string("cannot open the eBPF program: ") + strerror(errno));
   skel_->rodata->snaplen = opt_.snaplen;
   skel_->rodata->follow = opt_.follow ? 1 : 0;
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
   skel_->rodata->wake_bytes = (uint64_t{opt_.bpf_ring_mib} << 20) / 8;
-  if (int err = strec_bpf__load(skel_)) {
+  // STREC_BPF_DEBUG=stats: the verifier's statistics per program (what start-up pays for).
+  const char* debug = getenv("STREC_BPF_DEBUG");
+  bool stats = debug && std::strcmp(debug, "stats") == 0;
+  std::vector<std::pair<bpf_program*, std::string>> logs;
+  if (stats) {
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, skel_->obj)
+        logs.emplace_back(prog, std::string(1 << 16, '\0'));
+    for (auto& [prog, log] : logs) {
+      bpf_program__set_log_buf(prog, log.data(), log.size());
+      bpf_program__set_log_level(prog, 4);
+    }
+  }
+  if (stats)
+    fprintf(stderr, "strec-record: kernel types: %s\n",
+            *types >= 0 ? "the build's, for this kernel" : "/sys/kernel/btf/vmlinux");
+  int load_err = strec_bpf__load(skel_);
+  for (auto& [prog, log] : logs)
+    fprintf(stderr, "strec-record: %s: %s", bpf_program__name(prog), log.c_str());
+  if (int err = load_err) {
     return Status(StatusCode::kPermissionDenied,
                   std::string("cannot load the eBPF program: ") + strerror(-err) +
                       (-err == EPERM ? " (it needs root, or CAP_BPF and CAP_PERFMON)" : "") +

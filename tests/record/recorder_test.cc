@@ -964,5 +964,49 @@ TEST_P(BpfBackendTest, TraceSetRecordsOnlyTheChosenSyscalls) {
   EXPECT_EQ(t.Of(Body::Exit).size(), 1u);
 }
 
+// The build keeps only the kernel types the eBPF program reads, taken from the build machine's
+// kernel, and uses them when it runs on that kernel (else libbpf reads all of the running
+// kernel's BTF; STREC_BPF_FULL_BTF=1 forces that). Both must place every field the same: the
+// same calls, results and fd paths (the dentry walk is where most of the types are used), the
+// same exec and exit.
+TEST_P(BpfBackendTest, BuildKernelTypesReadWhatTheFullKernelTypesRead) {
+  std::string used;  // which types the first run used (STREC_BPF_DEBUG=stats says)
+  auto summary = [&](bool full) {
+    setenv(full ? "STREC_BPF_FULL_BTF" : "STREC_BPF_DEBUG", full ? "1" : "stats", 1);
+    RunResult r = Record({}, "files", {dir_.path()});
+    unsetenv("STREC_BPF_FULL_BTF");
+    unsetenv("STREC_BPF_DEBUG");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    if (!full)
+      used = r.err;
+    Trace t = Load(trace_path());
+    std::vector<std::string> out;
+    for (const auto& e : t.events) {
+      if (e.type == Body::Syscall) {
+        // (results that are addresses or ids differ from run to run: only those of the calls
+        // with paths are kept)
+        std::string line = std::to_string(static_cast<int>(e.phase)) + " " + std::to_string(e.nr);
+        for (const Buf& b : e.bufs)
+          if (b.kind == format::kBufferFdPath || b.kind == format::kBufferString)
+            line += " " + b.data;
+        if (line.find('/') != std::string::npos)
+          line += " = " + std::to_string(e.ret);
+        out.push_back(line);
+      } else if (e.type == Body::Exec) {
+        out.push_back("exec " + e.path);
+      } else if (e.type == Body::Exit) {
+        out.push_back("exit " + std::to_string(e.status) + " " + std::to_string(e.signal));
+      }
+    }
+    return out;
+  };
+  std::vector<std::string> build = summary(false);
+  if (used.find("kernel types: the build's") == std::string::npos)
+    GTEST_SKIP() << "not the kernel strec was built on: " << used.substr(0, 400);
+  std::vector<std::string> full = summary(true);
+  EXPECT_GT(build.size(), 20u);
+  EXPECT_EQ(build, full);
+}
+
 }  // namespace
 }  // namespace strec::record
