@@ -49,12 +49,14 @@ struct {
   __type(value, struct task);
 } tasks SEC(".maps");
 
-struct {
-  __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, STREC_NR_MAX);
-  __type(key, __u32);
-  __type(value, struct strec_spec);
-} specs SEC(".maps");
+/* What to capture, per syscall number: filled by the recorder before loading (.rodata, so
+ * no map update per syscall at start-up and no map lookup per call). Volatile: the compiler
+ * must read it, never assume its zero initialiser. */
+const volatile struct strec_spec specs[STREC_NR_MAX];
+
+static __always_inline const volatile struct strec_spec* spec_of(__u64 nr) {
+  return &specs[nr & (STREC_NR_MAX - 1)];
+}
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -391,15 +393,17 @@ struct arg_ctx {
 __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
   if (!k)
     return 1;
-  __u32 nr = k->nr;
-  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
+  const volatile struct strec_spec* sp = spec_of(k->nr);
   struct scratch* s = get_scratch();
-  if (!sp || !s || i >= 6)
+  if (!s || i >= 6)
     return 1;
   __u64 j = i;
   /* j < 6 already; the mask, which the compiler cannot drop, is for the verifier */
   asm volatile("%0 &= 7" : "+r"(j));
-  const struct strec_arg_cap* a = &sp->args[j];
+  /* read once (the spec is volatile): a bound checked is the bound used */
+  const volatile struct strec_arg_cap* va = &sp->args[j];
+  struct strec_arg_cap cap = {va->cap, va->len, va->elem, va->size};
+  const struct strec_arg_cap* a = &cap;
   __u64 v = k->args[j];
   if (a->cap == STREC_CAP_NONE || !v)
     return 0;
@@ -484,14 +488,16 @@ __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
 __noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
   if (!k)
     return 1;
-  __u32 nr = k->nr;
-  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
-  if (!sp || i >= 6)
+  const volatile struct strec_spec* sp = spec_of(k->nr);
+  if (i >= 6)
     return 1;
   __u64 j = i;
   /* j < 6 already; the mask, which the compiler cannot drop, is for the verifier */
   asm volatile("%0 &= 7" : "+r"(j));
-  const struct strec_arg_cap* a = &sp->args[j];
+  /* read once (the spec is volatile): a bound checked is the bound used */
+  const volatile struct strec_arg_cap* va = &sp->args[j];
+  struct strec_arg_cap cap = {va->cap, va->len, va->elem, va->size};
+  const struct strec_arg_cap* a = &cap;
   __u64 v = k->args[j];
   struct ctx* c = &k->c;
   if (a->cap == STREC_CAP_NONE || !v)
@@ -606,11 +612,11 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
   if (id < 0 || id >= STREC_NR_MAX)
     return 0;
   __u32 nr = id;
-  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &nr);
+  const volatile struct strec_spec* sp = spec_of(nr);
   /* Every syscall of the machine comes here: those outside the set (with a narrowed -e
    * trace=) end before the per-thread lookup. execve is looked at always: it starts the
    * recording of the command. */
-  if (!sp || (!sp->traced && nr != 59 && nr != 322)) /* execve, execveat */
+  if (!sp->traced && nr != 59 && nr != 322) /* execve, execveat */
     return 0;
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
@@ -638,7 +644,8 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
   struct arg_ctx k = {{sizeof(struct strec_syscall), 0, 0}, {}, 0, nr, 0};
   for (int i = 0; i < 6; i++)
     k.args[i] = args[i];
-  bpf_loop(6, enter_arg, &k, 0);
+  if (sp->enter_args)
+    bpf_loop(sp->enter_args, enter_arg, &k, 0);
   t->retry = k.retry;
   struct ctx c = k.c;
   r->h.nbufs = c.nbufs;
@@ -803,11 +810,9 @@ SEC("raw_tp/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   __s64 nr0 = -1;
   bpf_probe_read_kernel(&nr0, sizeof nr0, &regs->orig_ax);
-  __u32 key0 = nr0;
   if (nr0 < 0 || nr0 >= STREC_NR_MAX)
     return 0;
-  struct strec_spec* sp0 = bpf_map_lookup_elem(&specs, &key0);
-  if (!sp0 || !sp0->traced)
+  if (!spec_of(nr0)->traced)
     return 0; /* outside the set: before the per-thread lookup, as at entry */
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
@@ -832,9 +837,8 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
     t->flags |= T_IN_SYSCALL;
     return 0;
   }
-  __u32 key = nr;
-  struct strec_spec* sp = bpf_map_lookup_elem(&specs, &key);
-  if (!sp || !sp->traced)
+  const volatile struct strec_spec* sp = spec_of(nr);
+  if (!sp->traced)
     return 0;
   struct scratch* s = get_scratch();
   if (!s)
@@ -846,11 +850,13 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   read_regs(regs, args, &r->ip);
   for (int i = 0; i < 6; i++)
     r->args[i] = args[i];
-  struct arg_ctx k = {{sizeof(struct strec_syscall), 0, 0}, {}, ret, key, t->retry};
+  struct arg_ctx k = {{sizeof(struct strec_syscall), 0, 0}, {}, ret, (__u32)nr, t->retry};
   for (int i = 0; i < 6; i++)
     k.args[i] = args[i];
+  __u32 n = k.retry ? 6 : sp->exit_args;
   t->retry = 0;
-  bpf_loop(6, exit_arg, &k, 0);
+  if (n)
+    bpf_loop(n, exit_arg, &k, 0);
   struct ctx c = k.c;
   if (!(ret < 0 && ret >= -4095) && sp->flags) {
     __u32 fl = sp->flags;

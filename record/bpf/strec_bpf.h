@@ -140,7 +140,10 @@ struct strec_arg_cap {
 #define STREC_SPEC_CWD 8     /* the working directory changed */
 
 struct strec_spec {
-  __u32 traced;                 /* record this syscall (the -e trace= set) */
+  __u8 traced;     /* record this syscall (the -e trace= set) */
+  __u8 enter_args; /* the arguments from 0 to enter_args - 1 hold all that is read at entry */
+  __u8 exit_args;  /* and at exit (an input read again at exit makes it all six) */
+  __u8 pad;
   __u32 flags;                  /* STREC_SPEC_* */
   struct strec_arg_cap args[8]; /* 6 used: 8 lets the BPF program bound an index by a mask */
 };

@@ -31,11 +31,13 @@
 #include <vector>
 
 #include "process_util.h"
-#include "strec.skel.h"
 #include "strec/record/bpf_recorder.h"
 #include "strec/record/capture.h"
 #include "strec_bpf.h"
 #include "strec_min_btf.h"
+
+// After strec_bpf.h: the skeleton's .rodata holds its struct strec_spec.
+#include "strec.skel.h"
 
 namespace strec::record {
 
@@ -240,6 +242,27 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
          c.cap == STREC_CAP_OUT_IOV) &&
         c.len == STREC_LEN_NONE && c.size == 0)
       c = {};  // nothing says how long it is
+    // Which phase reads it (the cases of enter_arg_body and exit_arg_body in strec.bpf.c).
+    switch (c.cap) {
+      case STREC_CAP_NONE:
+        break;
+      case STREC_CAP_OUT:
+      case STREC_CAP_OUT_IOV:
+      case STREC_CAP_ADDR_OUT:
+        s.exit_args = static_cast<uint8_t>(i + 1);
+        break;
+      case STREC_CAP_INOUT:
+      case STREC_CAP_IOCTL:
+      case STREC_CAP_FDSET:
+      case STREC_CAP_MSGHDR_OUT:
+      case STREC_CAP_FCNTL:
+      case STREC_CAP_PRCTL_NAME:
+        s.enter_args = s.exit_args = static_cast<uint8_t>(i + 1);
+        break;
+      default:
+        s.enter_args = static_cast<uint8_t>(i + 1);
+        break;
+    }
   }
   return s;
 }
@@ -433,6 +456,11 @@ Status BpfRecorder::Load() {
   skel_->rodata->follow = opt_.follow ? 1 : 0;
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
   skel_->rodata->wake_bytes = (uint64_t{opt_.bpf_ring_mib} << 20) / 8;
+  for (uint32_t nr = 0; nr < STREC_NR_MAX; nr++) {
+    strec_spec s = BpfSpecFor(table_.Find(static_cast<int>(nr)),
+                              set_.Contains(static_cast<int>(nr)), opt_.capture_env);
+    std::memcpy(const_cast<strec_spec*>(&skel_->rodata->specs[nr]), &s, sizeof s);
+  }
   // STREC_BPF_DEBUG=stats: the verifier's statistics per program (what start-up pays for).
   const char* debug = getenv("STREC_BPF_DEBUG");
   bool stats = debug && std::strcmp(debug, "stats") == 0;
@@ -457,13 +485,6 @@ Status BpfRecorder::Load() {
                   std::string("cannot load the eBPF program: ") + strerror(-err) +
                       (-err == EPERM ? " (it needs root, or CAP_BPF and CAP_PERFMON)" : "") +
                       "; set STREC_BPF_DEBUG=1 for the verifier's log, or use --backend=ptrace");
-  }
-  int fd = bpf_map__fd(skel_->maps.specs);
-  for (uint32_t nr = 0; nr < STREC_NR_MAX; nr++) {
-    const format::SyscallInfo* info = table_.Find(static_cast<int>(nr));
-    strec_spec s = BpfSpecFor(info, set_.Contains(static_cast<int>(nr)), opt_.capture_env);
-    if (bpf_map_update_elem(fd, &nr, &s, BPF_ANY) != 0)
-      return ErrnoStatus("bpf_map_update_elem(specs)", errno);
   }
   if (int err = strec_bpf__attach(skel_))
     return Status(StatusCode::kIo,
