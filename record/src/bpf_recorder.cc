@@ -511,9 +511,8 @@ Status BpfRecorder::StartCommand(const std::string& resolved) {
     return ErrnoStatus("bpf_map_update_elem(tasks)", err);
   }
   threads_[c.pid] = 1;
-  // The fds the command inherits, so that replay can name them (-y). The pipe's ends are left
-  // out: they close at its execve.
-  ProcessFds fds = ReadProcessFds(c.pid, c.go_write, -1);
+  // The fds the command keeps through its execve, so that replay can name them (-y).
+  ProcessFds fds = ReadProcessFds(c.pid, /*before_exec=*/true);
   writer_->Add(format::FdSnapshotRecord{c.pid, c.pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
   return ReleaseCommand(c.go_write);
 }

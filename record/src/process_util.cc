@@ -250,16 +250,35 @@ Status ReleaseCommand(int go_write) {
   return n == 1 ? OkStatus() : ErrnoStatus("pipe write", err);
 }
 
-ProcessFds ReadProcessFds(pid_t pid, int skip_fd, int skip_fd2) {
+namespace {
+
+// Whether /proc/PID/fdinfo/FD says O_CLOEXEC ("flags:" is octal).
+bool CloseOnExec(const std::string& fdinfo) {
+  char buf[256];
+  int fd = open(fdinfo.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0)
+    return false;
+  buf[n] = 0;
+  const char* f = strstr(buf, "flags:");
+  return f && (strtoul(f + 6, nullptr, 8) & O_CLOEXEC);
+}
+
+}  // namespace
+
+ProcessFds ReadProcessFds(pid_t pid, bool before_exec) {
   ProcessFds out;
-  std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  std::string proc = "/proc/" + std::to_string(pid), dir = proc + "/fd";
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       if (e->d_name[0] < '0' || e->d_name[0] > '9')
         continue;
-      int fd = atoi(e->d_name);
-      if (fd != skip_fd && fd != skip_fd2)
-        out.fds.emplace_back(fd, ReadLink(dir + "/" + e->d_name));
+      if (before_exec && CloseOnExec(proc + "/fdinfo/" + e->d_name))
+        continue;
+      out.fds.emplace_back(atoi(e->d_name), ReadLink(dir + "/" + e->d_name));
     }
     closedir(d);
   }

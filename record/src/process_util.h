@@ -104,13 +104,15 @@ Status ReleaseCommand(int go_write);
 // Kills and reaps a forked command that will not be released; closes go_write.
 void AbandonCommand(const ForkedCommand& c);
 
-// The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process.
+// The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process. With
+// before_exec, of a process about to exec: without its close-on-exec fds, which it will not
+// have (the fork of the recorder inherits its BPF objects and pipes, all close-on-exec).
 struct ProcessFds {
   std::vector<std::pair<int, std::string>> fds;
   std::vector<format::FdEntryRecord> entries;  // views of fds
   std::string cwd;
 };
-ProcessFds ReadProcessFds(pid_t pid, int skip_fd = -1, int skip_fd2 = -1);
+ProcessFds ReadProcessFds(pid_t pid, bool before_exec = false);
 
 }  // namespace strec::record
 

@@ -282,6 +282,12 @@ TEST_P(BackendTest, FilesSyscallsWithBuffers) {
   auto snaps = t.Of(Body::FdSnapshot);
   ASSERT_EQ(snaps.size(), 1u);
   EXPECT_EQ(snaps[0]->fds.at(1), dir_.File("stdout"));
+  // Only what the command has after its execve: none of the recorder's own fds (the trace, BPF
+  // maps and links, all close-on-exec), though its fork had them until then.
+  for (const auto& [fd, path] : snaps[0]->fds) {
+    EXPECT_NE(path, trace_path()) << fd;
+    EXPECT_EQ(path.find("anon_inode:"), std::string::npos) << fd << " " << path;
+  }
 
   // Every fd the program opened is named as strace -y would name it.
   bool named = false;
