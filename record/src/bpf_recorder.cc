@@ -496,6 +496,9 @@ Status BpfRecorder::Load() {
 }
 
 Status BpfRecorder::StartCommand(const std::string& resolved) {
+  // The fds the command will keep through its execve, so that replay can name them (-y): its
+  // fork inherits them from here. Read before the fork, so the command does not wait for it.
+  ProcessFds fds = ReadProcessFds(getpid(), /*before_exec=*/true);
   // Its syscalls are skipped until its execve (T_WAIT_EXEC): the recording starts there.
   auto forked = ForkCommand(resolved, opt_.command);
   if (!forked.ok())
@@ -511,10 +514,10 @@ Status BpfRecorder::StartCommand(const std::string& resolved) {
     return ErrnoStatus("bpf_map_update_elem(tasks)", err);
   }
   threads_[c.pid] = 1;
-  // The fds the command keeps through its execve, so that replay can name them (-y).
-  ProcessFds fds = ReadProcessFds(c.pid, /*before_exec=*/true);
+  Status released = ReleaseCommand(c.go_write);
+  // Written before any of its records is taken from the ring.
   writer_->Add(format::FdSnapshotRecord{c.pid, c.pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
-  return ReleaseCommand(c.go_write);
+  return released;
 }
 
 Status BpfRecorder::Attach(pid_t pid) {
