@@ -74,10 +74,11 @@ struct {
   __type(value, struct scratch);
 } scratch SEC(".maps");
 
-/* [0] records the ring buffer had no room for, [1] their bytes. */
+/* [0] records the ring buffer had no room for, [1] their bytes, [2] threads that could not be
+ * followed (the tasks map was full). */
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 2);
+  __uint(max_entries, 3);
   __type(key, __u32);
   __type(value, __u64);
 } drops SEC(".maps");
@@ -890,7 +891,12 @@ int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
     return 0;
   __u32 ctid = BPF_CORE_READ(child, pid), ctgid = BPF_CORE_READ(child, tgid);
   struct task nt = {ctgid, t->flags & (T_RECORDING | T_WAIT_EXEC), 0, -1};
-  bpf_map_update_elem(&tasks, &ctid, &nt, BPF_ANY);
+  if (bpf_map_update_elem(&tasks, &ctid, &nt, BPF_ANY) != 0) {
+    __u32 k = 2;
+    __u64* n = bpf_map_lookup_elem(&drops, &k);
+    if (n)
+      (*n)++;
+  }
   if (!(t->flags & T_RECORDING))
     return 0;
   struct scratch* s = get_scratch();

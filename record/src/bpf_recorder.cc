@@ -399,7 +399,7 @@ class BpfRecorder {
   std::unordered_map<int32_t, format::ExitRecord> leader_exits_;
   // Ignored signals not yet written, by target thread (see Handle).
   std::unordered_map<int32_t, std::vector<strec_signal>> ignored_;
-  uint64_t drops_seen_ = 0, drop_bytes_seen_ = 0, misses_seen_ = 0;
+  uint64_t drops_seen_ = 0, drop_bytes_seen_ = 0, misses_seen_ = 0, unfollowed_seen_ = 0;
   pid_t command_pid_ = -1;
   int command_exit_code_ = 0;
   bool command_done_ = false;
@@ -455,6 +455,7 @@ Status BpfRecorder::Load() {
   skel_->rodata->snaplen = opt_.snaplen;
   skel_->rodata->follow = opt_.follow ? 1 : 0;
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
+  bpf_map__set_max_entries(skel_->maps.tasks, opt_.bpf_max_threads);
   skel_->rodata->wake_bytes = (uint64_t{opt_.bpf_ring_mib} << 20) / 8;
   for (uint32_t nr = 0; nr < STREC_NR_MAX; nr++) {
     strec_spec s = BpfSpecFor(table_.Find(static_cast<int>(nr)),
@@ -588,23 +589,33 @@ void BpfRecorder::CheckDrops() {
   if (ncpu <= 0)
     return;
   std::vector<uint64_t> v(static_cast<size_t>(ncpu));
-  uint64_t sum[2] = {};
-  for (uint32_t k = 0; k < 2; k++) {
+  uint64_t sum[3] = {};
+  for (uint32_t k = 0; k < 3; k++) {
     if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.drops), &k, v.data()) != 0)
       return;
     for (uint64_t x : v)
       sum[k] += x;
   }
-  if (sum[0] == drops_seen_)
-    return;
-  FlushHeld();
-  writer_->Add(format::LossRecord{0, 0, sum[0] - drops_seen_, sum[1] - drop_bytes_seen_,
-                                  "the eBPF ring buffer was full (a larger --bpf-ring-mib "
-                                  "keeps more)",
-                                  Stamp(MonotonicNs())});
-  result_.lost += sum[0] - drops_seen_;
-  drops_seen_ = sum[0];
-  drop_bytes_seen_ = sum[1];
+  if (sum[0] != drops_seen_) {
+    FlushHeld();
+    writer_->Add(format::LossRecord{0, 0, sum[0] - drops_seen_, sum[1] - drop_bytes_seen_,
+                                    "the eBPF ring buffer was full (a larger --bpf-ring-mib "
+                                    "keeps more)",
+                                    Stamp(MonotonicNs())});
+    result_.lost += sum[0] - drops_seen_;
+    drops_seen_ = sum[0];
+    drop_bytes_seen_ = sum[1];
+  }
+  if (sum[2] != unfollowed_seen_) {
+    // Each such thread's spawn, at least, is missing; its syscalls are not recorded.
+    FlushHeld();
+    writer_->Add(format::LossRecord{0, 0, sum[2] - unfollowed_seen_, 0,
+                                    "new threads could not be followed: as many as "
+                                    "--bpf-max-threads were traced already",
+                                    Stamp(MonotonicNs())});
+    result_.lost += sum[2] - unfollowed_seen_;
+    unfollowed_seen_ = sum[2];
+  }
 }
 
 // The kernel skips a BPF program that is triggered again on a CPU where it is still running

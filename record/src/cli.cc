@@ -93,6 +93,11 @@ int RecordMain(int argc, char** argv) {
           return "expected a power of two from 1 to 4096";
         return "";
       });
+  app.add_option("--bpf-max-threads", o.bpf_max_threads,
+                 "threads the eBPF backend can follow at once: a thread created beyond that is "
+                 "not recorded, and counted as lost in the trace")
+      ->default_val(65536)
+      ->check(CLI::Range(1u, 1u << 22));
   app.add_flag("-q,--quiet", quiet, "do not print the summary line on stderr");
   app.add_option("command", o.command, "the command to run and trace, with its arguments");
   app.prefix_command(false);
@@ -117,7 +122,8 @@ int RecordMain(int argc, char** argv) {
       bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
                          prev == "--snaplen" || prev == "-e" || prev == "-p" ||
                          prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us" ||
-                         prev == "--zstd-level" || prev == "--backend" || prev == "--bpf-ring-mib";
+                         prev == "--zstd-level" || prev == "--backend" ||
+                         prev == "--bpf-ring-mib" || prev == "--bpf-max-threads";
       if (!takes_value) {
         split = i;
         break;

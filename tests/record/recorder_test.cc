@@ -954,6 +954,26 @@ TEST_P(BpfBackendTest, RingOverflowIsCountedInTheTrace) {
 }
 
 // A narrowed set is filtered in the kernel: only those calls reach the trace.
+// With room for one thread (--bpf-max-threads 1), the command's three threads cannot be
+// followed: each is counted in a Loss event and in the summary, and the command runs as ever.
+TEST_P(BpfBackendTest, ThreadsBeyondTheMaximumAreCountedAsLost) {
+  RunResult r = Record({"--bpf-max-threads", "1"}, "threads");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("LOST"), std::string::npos) << r.err;
+  Trace t = Load(trace_path());
+  uint64_t lost = 0;
+  for (const Ev* e : t.Of(Body::Loss))
+    lost += e->lost;
+  EXPECT_EQ(lost, 3u);
+  // The command's own syscalls are there; none of the threads'.
+  ASSERT_EQ(t.Of(Body::Exec).size(), 1u);
+  int pid = t.Of(Body::Exec)[0]->tid;
+  for (const auto& e : t.events) {
+    if (e.type == Body::Syscall)
+      EXPECT_EQ(e.tid, pid);
+  }
+}
+
 TEST_P(BpfBackendTest, TraceSetRecordsOnlyTheChosenSyscalls) {
   RunResult r = Record({"-e", "trace=openat"}, "syscall_loop", {"20000"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -41,6 +41,9 @@ struct RecordOptions {
   // The eBPF ring buffer's size (a power of two). The recorder maps it whole: its resident
   // memory grows by twice this.
   uint32_t bpf_ring_mib = 8;
+  // The eBPF backend's table of followed threads (its hash map's size: a larger one takes
+  // longer to create, about 2.5 ms for the default here).
+  uint32_t bpf_max_threads = 65536;
   format::WriterOptions writer;
 };
 
