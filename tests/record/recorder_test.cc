@@ -969,8 +969,9 @@ TEST_P(BpfBackendTest, ThreadsBeyondTheMaximumAreCountedAsLost) {
   ASSERT_EQ(t.Of(Body::Exec).size(), 1u);
   int pid = t.Of(Body::Exec)[0]->tid;
   for (const auto& e : t.events) {
-    if (e.type == Body::Syscall)
+    if (e.type == Body::Syscall) {
       EXPECT_EQ(e.tid, pid);
+    }
   }
 }
 
