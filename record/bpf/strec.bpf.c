@@ -271,6 +271,7 @@ static __always_inline __u64 count_ptrs(__u64 addr) {
 struct iov_ctx {
   struct ctx c; /* by value: a global function sees no pointers in its argument's memory */
   __u64 addr, n, left;
+  __u32 base; /* added to the indexes (message i of an mmsg vector: i << 16) */
   __u8 arg, out;
 };
 
@@ -284,7 +285,7 @@ __noinline int iov_step_body(struct iov_ctx* k, __u32 i) {
     k->left -= filled;
   }
   __u64 keep = filled < snaplen ? filled : snaplen;
-  add(&k->c, v[0], keep, META(k->arg, k->out, 2 /* kBufferIovecData */, 0, i), filled);
+  add(&k->c, v[0], keep, META(k->arg, k->out, 2 /* kBufferIovecData */, 0, k->base + i), filled);
   return 0;
 }
 
@@ -292,20 +293,16 @@ static long iov_step(__u32 i, void* data) {
   return iov_step_body(data, i) ? 1 : 0;
 }
 
-static __always_inline void iov(struct ctx* c,
-                                __u8 arg,
-                                __u8 out,
-                                __u64 addr,
-                                __u64 count,
-                                __s64 total) {
+static __always_inline void
+iov(struct ctx* c, __u8 arg, __u8 out, __u64 addr, __u64 count, __s64 total, __u32 base) {
   __u64 n = count < STREC_IOV_MAX ? count : STREC_IOV_MAX;
   if (n > snaplen)
     n = snaplen;
   __u32 before = c->off;
-  add(c, addr, n * 16, META(arg, out, 1 /* kBufferIovecArray */, 0, 0), count * 16);
+  add(c, addr, n * 16, META(arg, out, 1 /* kBufferIovecArray */, 0, base), count * 16);
   if (c->off == before)
     return;
-  struct iov_ctx k = {*c, addr, n, total < 0 ? ~0ull : (__u64)total, arg, out};
+  struct iov_ctx k = {*c, addr, n, total < 0 ? ~0ull : (__u64)total, base, arg, out};
   bpf_loop(STREC_IOV_MAX, iov_step, &k, 0);
   *c = k.c;
 }
@@ -376,7 +373,41 @@ static __always_inline void msghdr(struct ctx* c, __u64 addr, __u8 out, __s64 to
   if (m[4])
     add(c, m[4], controllen < 4096 ? controllen : 4096, META(1, out, 5, 0, 1), controllen);
   if (m[2])
-    iov(c, 1, out, m[2], m[3], total);
+    iov(c, 1, out, m[2], m[3], total, 0);
+}
+
+/* The messages of a sendmmsg/recvmmsg, at exit: struct mmsghdr is the msghdr (56 bytes) and
+ * msg_len (4), padded to 64. Message i's name is kBufferAux index i << 16, its control data
+ * (i << 16) | 1, its iovecs indexes from i << 16, their data cut at its msg_len. */
+struct mmsg_ctx {
+  struct ctx c; /* by value, as in iov_ctx */
+  __u64 addr, n;
+};
+
+__noinline int mmsg_step_body(struct mmsg_ctx* k, __u32 i) {
+  __u64 m[8];
+  if (!k || i >= k->n || bpf_probe_read_user(m, sizeof m, (const void*)(k->addr + 64 * i)) != 0)
+    return 1;
+  __u64 namelen = m[1] & 0xffffffff, controllen = m[5], len = m[7] & 0xffffffff;
+  __u32 base = i << 16;
+  if (m[0])
+    add(&k->c, m[0], namelen < 128 ? namelen : 128, META(1, 1, 5 /* kBufferAux */, 0, base),
+        namelen);
+  if (m[4])
+    add(&k->c, m[4], controllen < 4096 ? controllen : 4096, META(1, 1, 5, 0, base | 1), controllen);
+  if (m[2])
+    iov(&k->c, 1, 1, m[2], m[3], len, base);
+  return 0;
+}
+
+static long mmsg_step(__u32 i, void* data) {
+  return mmsg_step_body(data, i) ? 1 : 0;
+}
+
+/* The mmsghdr array of `count` messages, at most snaplen of them. */
+static __always_inline __u64 mmsg_count(__u64 count) {
+  __u64 n = count < snaplen ? count : snaplen;
+  return n < STREC_MMSG_MAX ? n : STREC_MMSG_MAX;
 }
 
 /* One argument's buffers, as bpf_loop callbacks (verified once, not for each argument). */
@@ -423,7 +454,7 @@ __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
     }
     case STREC_CAP_IN_IOV:
       if (a->len < 6)
-        iov(c, i, 0, v, k->args[a->len & 7], -1);
+        iov(c, i, 0, v, k->args[a->len & 7], -1, 0);
       break;
     case STREC_CAP_STRARRAY:
       argv(c, i, v);
@@ -467,6 +498,11 @@ __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
       if (k->args[0] == 15) /* PR_SET_NAME */
         add(c, v, 16, META(i, 0, 3 /* kBufferString */, 1, 0), 0);
       break;
+    case STREC_CAP_MMSG: {
+      __u64 vlen = k->args[2] & 0xffffffff;
+      add(c, v, mmsg_count(vlen) * 64, META(i, 0, 0, 0, 0), vlen * 64);
+      break;
+    }
     case STREC_CAP_SIGSET_ARG: {
       __u64 p[2];
       add(c, v, 16, META(i, 0, 0, 0, 0), 16);
@@ -524,7 +560,7 @@ __noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
     }
     case STREC_CAP_OUT_IOV:
       if (a->len < 6)
-        iov(c, i, 1, v, k->args[a->len & 7], k->ret);
+        iov(c, i, 1, v, k->args[a->len & 7], k->ret, 0);
       break;
     case STREC_CAP_IOCTL: {
       __u32 n = ioctl_size(k->args[1], 1);
@@ -557,6 +593,15 @@ __noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
         add(c, v, 8, META(i, 1, 0, 0, 0), 8);
       break;
     }
+    case STREC_CAP_MMSG:
+      if (k->ret > 0) {
+        __u64 n = mmsg_count(k->ret);
+        add(c, v, n * 64, META(i, 1, 0, 0, 0), (__u64)k->ret * 64);
+        struct mmsg_ctx m = {*c, v, n};
+        bpf_loop(STREC_MMSG_MAX, mmsg_step, &m, 0);
+        *c = m.c;
+      }
+      break;
     case STREC_CAP_PRCTL_NAME:
       if (k->args[0] == 16) /* PR_GET_NAME */
         add(c, v, 16, META(i, 1, 0, 0, 0), 16);

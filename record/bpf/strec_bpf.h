@@ -20,6 +20,7 @@
 /* iovec elements and argv strings captured at most. */
 #define STREC_IOV_MAX 16
 #define STREC_ARGV_MAX 64
+#define STREC_MMSG_MAX 256 /* messages of a sendmmsg/recvmmsg (snaplen cuts them earlier) */
 
 enum strec_rec_type {
   STREC_REC_ENTER = 1,  /* strec_syscall: a syscall entry, with the buffers read at entry */
@@ -120,6 +121,9 @@ enum strec_cap {
   STREC_CAP_FCNTL,         /* fcntl's struct flock or f_owner_ex, by command (arg 1) */
   STREC_CAP_PRCTL_NAME,    /* prctl's PR_SET_NAME string / PR_GET_NAME result (arg 0) */
   STREC_CAP_SIGSET_ARG,    /* pselect6's { sigset pointer, size }, and the sigset behind it */
+  STREC_CAP_MMSG,          /* sendmmsg/recvmmsg's struct mmsghdr array: at entry its vlen
+                              (arg 2) entries; at exit the ret messages processed, each with its
+                              name, control data and iovecs */
 };
 
 #define STREC_LEN_NONE 7

@@ -129,6 +129,11 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
       if (arg == 1)
         return set(STREC_CAP_MSGHDR_OUT, STREC_LEN_NONE, 0);
       break;
+    case __NR_sendmmsg:
+    case __NR_recvmmsg:
+      if (arg == 1)
+        return set(STREC_CAP_MMSG, STREC_LEN_NONE, 0);
+      break;
     case __NR_ioctl:
       if (arg == 2)
         return set(STREC_CAP_IOCTL, STREC_LEN_NONE, 0);
@@ -255,6 +260,7 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case STREC_CAP_IOCTL:
       case STREC_CAP_FDSET:
       case STREC_CAP_MSGHDR_OUT:
+      case STREC_CAP_MMSG:
       case STREC_CAP_FCNTL:
       case STREC_CAP_PRCTL_NAME:
         s.enter_args = s.exit_args = static_cast<uint8_t>(i + 1);
