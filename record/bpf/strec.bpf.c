@@ -776,6 +776,18 @@ __noinline __u32 put_path(__u32 off, __u64 dentry, __u64 mnt, __u64 meta, __u64 
     arg[0] = (__u64)BPF_CORE_READ(d, d_name.name);
     n = bpf_snprintf(pb->buf, 128, fmt_anon, arg, 8);
   }
+  struct dentry* parent = BPF_CORE_READ(d, d_parent);
+  if (n <= 0 && parent == d && d != BPF_CORE_READ((struct vfsmount*)mnt, mnt_root) &&
+      BPF_CORE_READ(d, d_op, d_dname)) {
+    /* A file with no place in any tree (memfd, and others made by alloc_file_pseudo): the
+     * kernel names it "/NAME (deleted)" (simple_dname). */
+    __u32 len = BPF_CORE_READ(d, d_name.len) & 255;
+    pb->buf[0] = '/';
+    if (bpf_probe_read_kernel(&pb->buf[1], len, BPF_CORE_READ(d, d_name.name)) == 0) {
+      __builtin_memcpy(&pb->buf[(1 + len) & 511], " (deleted)", 10);
+      n = 1 + len + 10 + 1; /* with a NUL, as bpf_snprintf counts */
+    }
+  }
   if (n > 0) {
     start = 0;
   } else {
@@ -831,6 +843,59 @@ static __always_inline void counted(struct ctx* c, __u32 next) {
 
 static __always_inline void add_fd_path(struct ctx* c, __s64 fd, __u8 arg, __u32 index) {
   counted(c, put_fd_path(c->off, fd, META(arg, 1, 6 /* kBufferFdPath */, 0, index)));
+}
+
+/* The fds a recvmsg received with SCM_RIGHTS, named like a new fd (kBufferFdPath of argument
+ * 1, index: the fd's position among all the SCM_RIGHTS fds of the control data). One fd per
+ * loop step, from the top-level program: a loop in a loop would be more call frames than the
+ * verifier allows with the dentry walk at the bottom. */
+struct scm_ctx {
+  struct ctx c;       /* by value, as in iov_ctx */
+  __u64 control, end; /* the control data and its length */
+  __u64 at, j, index; /* the cmsg at `at`, its fd j; the fds seen so far */
+};
+
+__noinline int scm_step_body(struct scm_ctx* k) {
+  if (!k)
+    return 1;
+  for (int skip = 0; skip < 8; skip++) { /* cmsgs that hold no (more) fds */
+    __u64 h[2];
+    if (k->at + 16 > k->end || bpf_probe_read_user(h, sizeof h, (const void*)(k->control + k->at)))
+      return 1;
+    __u64 len = h[0];
+    if (len < 16 || len > k->end - k->at)
+      return 1;
+    if ((__u32)h[1] == 1 && (h[1] >> 32) == 1 && 16 + 4 * (k->j + 1) <= len) { /* SOL_SOCKET,
+                                                                                 SCM_RIGHTS */
+      __s32 fd = -1;
+      if (bpf_probe_read_user(&fd, sizeof fd, (const void*)(k->control + k->at + 16 + 4 * k->j)))
+        return 1;
+      k->j++;
+      __u32 next = put_fd_path(k->c.off, fd, META(1, 1, 6 /* kBufferFdPath */, 0, k->index));
+      k->index++;
+      if (next != k->c.off) {
+        k->c.off = next;
+        k->c.nbufs++;
+      }
+      return 0;
+    }
+    k->at += (len + 7) & ~7ull;
+    k->j = 0;
+  }
+  return 1;
+}
+
+static long scm_step(__u32 i, void* data) {
+  return scm_step_body(data) ? 1 : 0;
+}
+
+static __always_inline void add_received_fds(struct ctx* c, __u64 msghdr) {
+  __u64 m[6];
+  if (!msghdr || bpf_probe_read_user(m, sizeof m, (const void*)msghdr) != 0 || !m[4])
+    return;
+  struct scm_ctx k = {*c, m[4], m[5] < 4096 ? m[5] : 4096, 0, 0, 0};
+  bpf_loop(64, scm_step, &k, 0);
+  *c = k.c;
 }
 
 static __always_inline void add_cwd(struct ctx* c) {
@@ -919,6 +984,8 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
     }
     if (fl & STREC_SPEC_CWD)
       add_cwd(&c);
+    if (fl & STREC_SPEC_SCM_RIGHTS)
+      add_received_fds(&c, args[1]);
   }
   r->h.nbufs = c.nbufs;
   if (c.truncated)

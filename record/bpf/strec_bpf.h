@@ -142,6 +142,8 @@ struct strec_arg_cap {
 #define STREC_SPEC_FCNTL 2   /* fcntl: F_DUPFD and F_DUPFD_CLOEXEC return a new fd */
 #define STREC_SPEC_FD_PAIR 4 /* two new fds in the int[2] at the argument flags >> 8 */
 #define STREC_SPEC_CWD 8     /* the working directory changed */
+#define STREC_SPEC_SCM_RIGHTS \
+  16 /* recvmsg: the fds received in the msghdr's (arg 1) control data */
 
 struct strec_spec {
   __u8 traced;     /* record this syscall (the -e trace= set) */

@@ -185,6 +185,8 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
     s.flags |= STREC_SPEC_FCNTL;
   if (info->classes & format::kChangesCwd)
     s.flags |= STREC_SPEC_CWD;
+  if (info->nr == __NR_recvmsg)
+    s.flags |= STREC_SPEC_SCM_RIGHTS;
   for (int i = 0; i < info->nargs && i < 6; i++) {
     const format::ArgSpec& a = info->args[i];
     if (a.kind == ArgKind::kOutStruct && a.param && std::strcmp(a.param, "fd_pair") == 0)

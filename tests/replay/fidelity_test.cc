@@ -536,7 +536,8 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 TEST_F(BpfFidelityTest, FdPaths) {
   RunSet({"-y"}, kBpfThreshold,
-         {"files", "pipes", "forkexec", "threads", "cat", "ls-l", "tar", "cp", "find", "python3"},
+         {"files", "pipes", "sockets", "forkexec", "threads", "cat", "ls-l", "sh-pipe", "tar", "cp",
+          "find", "df", "python3", "morecalls", "fdcalls"},
          {"--backend", "bpf"});
 }
 
