@@ -1018,7 +1018,7 @@ RecordResult BpfRecorder::Run() {
   } else {
     // Poll the ring; the loop ends when the command has been reaped and no traced thread is
     // left, or on a signal (then the traced processes simply go on, untraced).
-    uint64_t last_flush = MonotonicNs();
+    uint64_t last_flush = MonotonicNs(), last_check = 0;
     for (;;) {
       // Woken when an eighth of the ring is full or a thread ends; else every 50 ms.
       int n = ring_buffer__poll(rb_, 50);
@@ -1027,6 +1027,19 @@ RecordResult BpfRecorder::Run() {
             Status(StatusCode::kIo, std::string("reading the eBPF ring buffer: ") + strerror(-n));
         break;
       }
+      if (g_stop) {
+        result_.detached_by_signal = g_stop;
+        break;
+      }
+      if (writer_->failed())
+        break;
+      // The checks below cost syscalls. While records keep coming, the poll returns for every
+      // few of them: then they run every 10 ms, else (the ring was empty, or the command's
+      // last thread is gone) at once.
+      uint64_t now = MonotonicNs();
+      if (n > 0 && !command_gone_ && now - last_check < 10'000'000)
+        continue;
+      last_check = now;
       CheckDrops();
       if (command_pid_ > 0 && !command_done_) {
         int st;
@@ -1035,15 +1048,8 @@ RecordResult BpfRecorder::Run() {
           command_exit_code_ = CommandExitCode(st);
         }
       }
-      if (g_stop) {
-        result_.detached_by_signal = g_stop;
-        break;
-      }
       if ((command_pid_ <= 0 || command_done_) && !AnyTraced())
         break;
-      if (writer_->failed())
-        break;
-      uint64_t now = MonotonicNs();
       if (now - last_flush > 1'000'000'000) {
         CheckMisses();
         FlushHeld();
