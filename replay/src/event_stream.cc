@@ -74,9 +74,12 @@ std::string StringArg(const Syscall& sc, int i) {
 ThreadInfo& State::Touch(int32_t tid, int32_t pid) {
   auto it = threads_.find(tid);
   if (it != threads_.end()) {
-    if (pid)
-      it->second.pid = pid;
-    return it->second;
+    if (it->second.fds) {
+      if (pid)
+        it->second.pid = pid;
+      return it->second;
+    }
+    threads_.erase(it);  // ended (its tables are gone): the id is someone else's now
   }
   ThreadInfo t;
   t.tid = tid;
@@ -425,9 +428,15 @@ void State::Apply(const Event& e) {
       t.pid = t.tid;
       break;
     }
-    case EventType::kExit:
-      Touch(e.tid, e.pid).alive = false;
+    case EventType::kExit: {
+      // Its tables go (a long trace of many short processes would keep them all); the thread
+      // stays known.
+      ThreadInfo& t = Touch(e.tid, e.pid);
+      t.alive = false;
+      t.fds.reset();
+      t.cwd.reset();
       break;
+    }
     case EventType::kFdSnapshot: {
       // The complete table at that moment (after the started command's exec, or at attach):
       // it replaces what was inferred. "pipe:[N]" and friends are kept, strace -y prints them.

@@ -768,6 +768,46 @@ TEST(EventStreamTest, TracksFdTablesThroughForkAndExec) {
   EXPECT_EQ(*st.state().Thread(101)->cwd, "/tmp");
 }
 
+// A process's fd table and cwd are dropped when it ends (a trace of many short processes must
+// not keep them all); its id, when it comes back without a spawn the trace shows, starts empty.
+TEST(EventStreamTest, EndedProcessesLeaveNoTables) {
+  testing::TempDir dir;
+  std::string p = dir.File("t.strec");
+  {
+    ReplayTraceBuilder b(p);
+    b.Spawn(100, 100, 101, 101, SIGCHLD);
+    b.Syscall(101, 101, __NR_openat, {static_cast<uint64_t>(-100), 0x1000, 0}, 3,
+              {{1, false, "/a", format::kBufferString}});
+    b.Syscall(101, 101, __NR_chdir, {0x1000}, 0, {{0, false, "/tmp", format::kBufferString}});
+    b.ProcessExit(101, 101, 0);
+    b.Syscall(101, 101, __NR_close, {3}, 0);  // the id again, unannounced
+  }
+  auto s = EventStream::Open(p);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EventStream& st = **s;
+  int seen = 0;
+  while (true) {
+    auto e = st.Next();
+    ASSERT_TRUE(e.ok());
+    if (!*e)
+      break;
+    if (++seen == 4) {  // the process exit, applied
+      st.ApplyCurrent();
+      ASSERT_NE(st.state().Thread(101), nullptr);
+      EXPECT_FALSE(st.state().Thread(101)->alive);
+      EXPECT_EQ(st.state().Thread(101)->fds, nullptr);
+      EXPECT_EQ(st.state().Thread(101)->cwd, nullptr);
+      EXPECT_EQ(st.state().FdPath(101, 3), nullptr);
+      EXPECT_EQ(st.state().Cwd(101), nullptr);
+    }
+  }
+  st.ApplyCurrent();
+  ASSERT_NE(st.state().Thread(101), nullptr);
+  EXPECT_TRUE(st.state().Thread(101)->alive);
+  EXPECT_EQ(st.state().FdPath(101, 3), nullptr);
+  EXPECT_EQ(st.state().Cwd(101), nullptr);
+}
+
 // The renderer decodes only the part of a split call that its line shows (DecodeEnv::part):
 // each part must be what the whole decode gives for it, for every syscall of a real trace.
 TEST(DecodeTest, EachPartIsThePartOfTheWholeDecode) {

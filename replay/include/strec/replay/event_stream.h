@@ -124,9 +124,9 @@ struct FdTable {
 struct ThreadInfo {
   int32_t tid = 0;
   int32_t pid = 0;
-  int32_t parent_pid = 0;  // of the process that created it
-  std::shared_ptr<FdTable> fds;
-  std::shared_ptr<std::string> cwd;  // "" = unknown; shared with CLONE_FS
+  int32_t parent_pid = 0;            // of the process that created it
+  std::shared_ptr<FdTable> fds;      // null once it has ended
+  std::shared_ptr<std::string> cwd;  // "" = unknown; shared with CLONE_FS; null once ended
   bool alive = true;
 };
 
