@@ -15,7 +15,8 @@
 
 namespace strec::replay {
 
-// Splits "a, {b, c}, \"d, e\"" into its top-level comma-separated parts.
+// Splits "a, {b, c}, \"d, e\"" into its top-level comma-separated parts (views of args).
+std::vector<std::string_view> SplitArgViews(std::string_view args);
 std::vector<std::string> SplitArgs(const std::string& args);
 // What a JSON string literal does with bytes >= 0x80: escape each as \u00XX (the output is
 // ASCII, valid JSON whatever the bytes; the replay's choice), or keep them (UTF-8 names stay
@@ -23,6 +24,10 @@ std::vector<std::string> SplitArgs(const std::string& args);
 enum class JsonHighBytes { kEscape, kKeep };
 // A JSON string literal; control bytes and DEL are always escaped.
 std::string JsonString(std::string_view s, JsonHighBytes high = JsonHighBytes::kEscape);
+// The same, appended to *out.
+void AppendJsonString(std::string* out,
+                      std::string_view s,
+                      JsonHighBytes high = JsonHighBytes::kEscape);
 
 class JsonRenderer {
  public:
@@ -30,9 +35,11 @@ class JsonRenderer {
   Status OnEvent(const Event& event, EventStream* stream);
 
  private:
-  std::string Common(const Event& e, const char* type, uint64_t time_ns) const;
+  // Starts line_ with the fields every object has.
+  void Common(const Event& e, const char* type, uint64_t time_ns);
 
   RenderOptions opt_;
+  std::string line_;  // the line being built, reused from event to event
   uint64_t realtime_ns_, monotonic_ns_;
   LineSink* sink_;
 };
