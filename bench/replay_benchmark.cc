@@ -161,16 +161,19 @@ const TraceFixture& Fixture() {
   return fixture;
 }
 
-void BM_Replay_Render(benchmark::State& state) {
+// Renders the fixture to /dev/null: strace's text (decor 0: default options, 1: -tt -T -y), or
+// with json set the --json lines.
+void Render(benchmark::State& state, bool json) {
   replay::ReplayConfig config;
   config.trace = Fixture().path();
+  config.json = json;
   if (state.range(0)) {  // -tt -T -y
     config.render.timestamps = 2;
     config.render.syscall_times = true;
     config.render.decode_fds = 1;
   }
   // Lines and bytes of one rendering, counted once, outside the timed loop.
-  auto text = replay::ReplayToString(config.trace, config.render);
+  auto text = replay::ReplayToString(config.trace, config.render, json);
   if (!text.ok()) {
     state.SkipWithError(text.status().message().c_str());
     return;
@@ -198,9 +201,22 @@ void BM_Replay_Render(benchmark::State& state) {
       bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["bytes_per_line"] = lines > 0 ? bytes / lines : 0;
 }
+
+void BM_Replay_Render(benchmark::State& state) {
+  Render(state, false);
+}
 BENCHMARK(BM_Replay_Render)
     ->Arg(0)
     ->Arg(1)
+    ->ArgName("decor")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_Replay_RenderJson(benchmark::State& state) {
+  Render(state, true);
+}
+BENCHMARK(BM_Replay_RenderJson)
+    ->Arg(0)
     ->ArgName("decor")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
