@@ -1767,14 +1767,19 @@ void DecodeGetdents(Ctx& c) {
       items.push_back(item + "}");
       off += reclen;
     }
+    // Recorded only in part (the eBPF backend keeps 8 KiB of a buffer): what is known is a
+    // lower bound, and says so ("N+ entries", "..." after the last one shown).
+    bool cut = b->full_len > d.size();
     if (c.opt.verbose) {
       std::string s = "[";
       for (size_t k = 0; k < items.size(); k++)
         s += (k ? ", " : "") + items[k];
+      if (cut)
+        s += items.empty() ? "..." : ", ...";
       c.Put(s + "]");
     } else {
-      c.Put(PtrString(c.A(1)) + " /* " + UDec(count) + (count == 1 ? " entry" : " entries") +
-            " */");
+      c.Put(PtrString(c.A(1)) + " /* " + UDec(count) + (cut ? "+" : "") +
+            (count == 1 && !cut ? " entry" : " entries") + " */");
     }
   }
   c.Sep();

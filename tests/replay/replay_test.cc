@@ -166,6 +166,38 @@ TEST_F(ReplayTest, CompleteSyscallsAlignAndPrintErrors) {
             "100   +++ exited with 0 +++\n");
 }
 
+// A dirent buffer recorded only in part (its full length is the return value) gives a lower
+// bound, never a wrong count.
+TEST_F(ReplayTest, DirentsRecordedInPartShowALowerBound) {
+  auto dirent = [](uint64_t ino, const std::string& name) {
+    std::string d(24, '\0');  // d_ino, d_off, d_reclen, d_type, d_name padded to 8
+    uint16_t reclen = static_cast<uint16_t>((19 + name.size() + 1 + 7) & ~7u);
+    d.resize(reclen);
+    memcpy(&d[0], &ino, 8);
+    memcpy(&d[16], &reclen, 2);
+    d[18] = 8;  // DT_REG
+    memcpy(&d[19], name.data(), name.size());
+    return d;
+  };
+  std::string two = dirent(1, "a") + dirent(2, "b");
+  {
+    ReplayTraceBuilder b(path());
+    Buf whole{1, true, two};
+    Buf part{1, true, two};
+    part.full_len = 4096;
+    b.Syscall(100, 100, __NR_getdents64, {3, 0x1000, 32768}, two.size(), {whole});
+    b.Syscall(100, 100, __NR_getdents64, {3, 0x1000, 32768}, 4096, {part});
+  }
+  EXPECT_EQ(Render(),
+            "100   getdents64(3, 0x1000 /* 2 entries */, 32768) = 48\n"
+            "100   getdents64(3, 0x1000 /* 2+ entries */, 32768) = 4096\n");
+  RenderOptions v;
+  v.verbose = true;
+  std::string out = Render(v);
+  EXPECT_NE(out.find("d_name=\"b\"}], 32768) = 48"), std::string::npos) << out;
+  EXPECT_NE(out.find("d_name=\"b\"}, ...], 32768) = 4096"), std::string::npos) << out;
+}
+
 TEST_F(ReplayTest, UnfinishedAndResumedInterleave) {
   {
     ReplayTraceBuilder b(path());
