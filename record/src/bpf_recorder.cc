@@ -11,6 +11,7 @@
 // that a process ignores are not seen (the kernel discards them before delivery).
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -408,6 +409,8 @@ class BpfRecorder {
   // Ignored signals not yet written, by target thread (see Handle).
   std::unordered_map<int32_t, std::vector<strec_signal>> ignored_;
   uint64_t drops_seen_ = 0, drop_bytes_seen_ = 0, misses_seen_ = 0, unfollowed_seen_ = 0;
+  cpu_set_t inherited_cpus_;  // strec-record's affinity at start, the command's
+  bool widened_ = false;      // the recorder's own threads left it for every allowed CPU
   pid_t command_pid_ = -1;
   int command_exit_code_ = 0;
   bool command_done_ = false;
@@ -504,12 +507,21 @@ Status BpfRecorder::Load() {
   return OkStatus();
 }
 
+// In the command's fork, before its execve: the affinity strec-record was started with.
+int RestoreAffinity(void* cpus) {
+  if (sched_setaffinity(0, sizeof(cpu_set_t), static_cast<cpu_set_t*>(cpus)) == 0)
+    return 0;
+  dprintf(2, "strec-record: cannot give the command its CPU affinity back: %s\n", strerror(errno));
+  return -1;
+}
+
 Status BpfRecorder::StartCommand(const std::string& resolved) {
   // The fds the command will keep through its execve, so that replay can name them (-y): its
   // fork inherits them from here. Read before the fork, so the command does not wait for it.
   ProcessFds fds = ReadProcessFds(getpid(), /*before_exec=*/true);
   // Its syscalls are skipped until its execve (T_WAIT_EXEC): the recording starts there.
-  auto forked = ForkCommand(resolved, opt_.command);
+  auto forked = widened_ ? ForkCommand(resolved, opt_.command, RestoreAffinity, &inherited_cpus_)
+                         : ForkCommand(resolved, opt_.command);
   if (!forked.ok())
     return forked.status();
   ForkedCommand c = *forked;
@@ -992,6 +1004,18 @@ RecordResult BpfRecorder::Run() {
   if (Status s = Load(); !s.ok()) {
     result_.status = s;
     return result_;
+  }
+  // Placement: the recorder's decoding and compression need not take the CPU of a command
+  // pinned with it. With a command to start, this thread, and the writer it is about to start,
+  // may run on every CPU allowed to them; the command gets back the inherited affinity before
+  // its execve (RestoreAffinity). Attached processes run where they were.
+  if (opt_.recorder_all_cpus && !opt_.command.empty() &&
+      sched_getaffinity(0, sizeof inherited_cpus_, &inherited_cpus_) == 0) {
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    for (int i = 0; i < CPU_SETSIZE; i++)
+      CPU_SET(i, &all);
+    widened_ = sched_setaffinity(0, sizeof all, &all) == 0;  // the kernel keeps the allowed ones
   }
   format::HeaderInfo h = RecordHeader(opt_);
   h.backend = "bpf";

@@ -98,6 +98,15 @@ int RecordMain(int argc, char** argv) {
                  "not recorded, and counted as lost in the trace")
       ->default_val(65536)
       ->check(CLI::Range(1u, 1u << 22));
+  std::string recorder_cpus = "auto";
+  app.add_option("--recorder-cpus", recorder_cpus,
+                 "where the recorder's own threads run. auto: with --backend bpf and a command "
+                 "to start, on any CPU allowed to them, while the command keeps the CPU "
+                 "affinity strec-record was started with (pinned together, the recording's "
+                 "decoding and compression take the program's CPU); otherwise, and with "
+                 "inherit, where strec-record was started")
+      ->default_val("auto")
+      ->check(CLI::IsMember({"auto", "inherit"}));
   app.add_flag("-q,--quiet", quiet, "do not print the summary line on stderr");
   app.add_option("command", o.command, "the command to run and trace, with its arguments");
   app.prefix_command(false);
@@ -119,11 +128,11 @@ int RecordMain(int argc, char** argv) {
     if (a.empty() || a[0] != '-') {
       // A positional: unless it is the value of the previous option.
       std::string prev = i > 1 ? argv[i - 1] : "";
-      bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
-                         prev == "--snaplen" || prev == "-e" || prev == "-p" ||
-                         prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us" ||
-                         prev == "--zstd-level" || prev == "--backend" ||
-                         prev == "--bpf-ring-mib" || prev == "--bpf-max-threads";
+      bool takes_value =
+          prev == "-o" || prev == "--output" || prev == "-s" || prev == "--snaplen" ||
+          prev == "-e" || prev == "-p" || prev == "--attach" || prev == "--chunk-kib" ||
+          prev == "--spin-us" || prev == "--zstd-level" || prev == "--backend" ||
+          prev == "--bpf-ring-mib" || prev == "--bpf-max-threads" || prev == "--recorder-cpus";
       if (!takes_value) {
         split = i;
         break;
@@ -144,6 +153,7 @@ int RecordMain(int argc, char** argv) {
   o.spin_us = spin == "auto" ? RecordOptions::kSpinAuto : static_cast<int>(std::stoul(spin));
   o.use_seccomp = !no_seccomp;
   o.backend = backend == "bpf" ? RecordOptions::Backend::kBpf : RecordOptions::Backend::kPtrace;
+  o.recorder_all_cpus = recorder_cpus == "auto";
   if (zstd->count() == 0)
     o.writer.zstd_level = o.backend == RecordOptions::Backend::kBpf ? 1 : 6;
   o.writer.chunk_bytes = chunk_kib * 1024;

@@ -44,6 +44,10 @@ struct RecordOptions {
   // The eBPF backend's table of followed threads (its hash map's size: a larger one takes
   // longer to create, about 2.5 ms for the default here).
   uint32_t bpf_max_threads = 65536;
+  // --recorder-cpus auto: with the eBPF backend and a command to start, the recorder's own
+  // threads may use every CPU allowed to it, and the command keeps the affinity strec-record
+  // was started with (taskset). false (inherit): the recorder keeps it too.
+  bool recorder_all_cpus = true;
   format::WriterOptions writer;
 };
 
