@@ -1009,14 +1009,8 @@ RecordResult BpfRecorder::Run() {
   // pinned with it. With a command to start, this thread, and the writer it is about to start,
   // may run on every CPU allowed to them; the command gets back the inherited affinity before
   // its execve (RestoreAffinity). Attached processes run where they were.
-  if (opt_.recorder_all_cpus && !opt_.command.empty() &&
-      sched_getaffinity(0, sizeof inherited_cpus_, &inherited_cpus_) == 0) {
-    cpu_set_t all;
-    CPU_ZERO(&all);
-    for (int i = 0; i < CPU_SETSIZE; i++)
-      CPU_SET(i, &all);
-    widened_ = sched_setaffinity(0, sizeof all, &all) == 0;  // the kernel keeps the allowed ones
-  }
+  if (opt_.recorder_all_cpus && !opt_.command.empty())
+    widened_ = WidenAffinity(&inherited_cpus_);
   format::HeaderInfo h = RecordHeader(opt_);
   h.backend = "bpf";
   last_ns_ = h.monotonic_ns;

@@ -100,11 +100,11 @@ int RecordMain(int argc, char** argv) {
       ->check(CLI::Range(1u, 1u << 22));
   std::string recorder_cpus = "auto";
   app.add_option("--recorder-cpus", recorder_cpus,
-                 "where the recorder's own threads run. auto: with --backend bpf and a command "
-                 "to start, on any CPU allowed to them, while the command keeps the CPU "
-                 "affinity strec-record was started with (pinned together, the recording's "
-                 "decoding and compression take the program's CPU); otherwise, and with "
-                 "inherit, where strec-record was started")
+                 "where the recorder's own threads run. auto: when it starts a command, the "
+                 "command keeps the CPU affinity strec-record was started with (taskset) while "
+                 "the writer thread (compression) may use any CPU allowed to it, and with "
+                 "--backend bpf the reading thread too; inherit, or with -p only: all stay where "
+                 "strec-record was started")
       ->default_val("auto")
       ->check(CLI::IsMember({"auto", "inherit"}));
   app.add_flag("-q,--quiet", quiet, "do not print the summary line on stderr");

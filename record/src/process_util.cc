@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -156,9 +157,43 @@ std::string DefaultOutputName(const std::vector<std::string>& command,
   return base + "-" + stamp;
 }
 
+bool WidenAffinity(cpu_set_t* saved) {
+  if (sched_getaffinity(0, sizeof *saved, saved) != 0)
+    return false;
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  for (int i = 0; i < CPU_SETSIZE; i++)
+    CPU_SET(i, &all);
+  return sched_setaffinity(0, sizeof all, &all) == 0;  // the kernel keeps the allowed ones
+}
+
+namespace {
+
+// While it lives, the calling thread may run on every CPU allowed to it (the threads it starts
+// inherit that); then it gets its own affinity back.
+class AnyCpu {
+ public:
+  explicit AnyCpu(bool on) : widened_(on && WidenAffinity(&saved_)) {}
+  ~AnyCpu() {
+    if (widened_)
+      sched_setaffinity(0, sizeof saved_, &saved_);
+  }
+  AnyCpu(const AnyCpu&) = delete;
+  AnyCpu& operator=(const AnyCpu&) = delete;
+
+ private:
+  cpu_set_t saved_;
+  bool widened_;
+};
+
+}  // namespace
+
 StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& options,
                                                          const format::HeaderInfo& header,
                                                          std::string* path) {
+  // The writer thread (compression, writes) need not share a pinned tracer's CPU: with a command
+  // to start, it may run anywhere allowed (--recorder-cpus auto). This thread stays put.
+  AnyCpu spread(options.recorder_all_cpus && !options.command.empty());
   format::WriterOptions wo = options.writer;
   if (!options.output.empty()) {
     *path = options.output;

@@ -3,6 +3,7 @@
 #ifndef STREC_RECORD_SRC_PROCESS_UTIL_H_
 #define STREC_RECORD_SRC_PROCESS_UTIL_H_
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -58,8 +59,13 @@ std::string ResolveCommand(const std::string& name, int* exit_code, std::string*
 std::string DefaultOutputName(const std::vector<std::string>& command,
                               const std::vector<pid_t>& attach);
 
+// Lets the calling thread run on every CPU allowed to it (threads it starts inherit that);
+// *saved gets the affinity it had. False, with nothing changed, when that cannot be done.
+bool WidenAffinity(cpu_set_t* saved);
+
 // Creates options.output, or a new file in the current directory that does not exist yet
-// when no output was given; *path is the file's name.
+// when no output was given; *path is the file's name. The writer's thread may run on every CPU
+// allowed to the recorder when options.recorder_all_cpus and there is a command to start.
 StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& options,
                                                          const format::HeaderInfo& header,
                                                          std::string* path);

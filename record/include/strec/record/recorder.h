@@ -44,9 +44,10 @@ struct RecordOptions {
   // The eBPF backend's table of followed threads (its hash map's size: a larger one takes
   // longer to create, about 2.5 ms for the default here).
   uint32_t bpf_max_threads = 65536;
-  // --recorder-cpus auto: with the eBPF backend and a command to start, the recorder's own
-  // threads may use every CPU allowed to it, and the command keeps the affinity strec-record
-  // was started with (taskset). false (inherit): the recorder keeps it too.
+  // --recorder-cpus auto: with a command to start, the command keeps the affinity
+  // strec-record was started with (taskset) while the writer thread may use every CPU allowed
+  // to it, and with the eBPF backend the reading thread too (a ptrace tracer stays beside its
+  // tracees: waking another CPU at every stop costs more). false (inherit): all stay.
   bool recorder_all_cpus = true;
   format::WriterOptions writer;
 };
