@@ -184,7 +184,9 @@ int RecordMain(int argc, char** argv) {
     std::cerr << "strec-record: " << r.status.message() << "\n";
   if (!r.path.empty() && !quiet) {
     std::cerr << "strec-record: " << r.path << ": " << r.syscalls << " syscalls, " << r.events
-              << " events, " << r.bytes << " bytes, " << r.stops << " stops";
+              << " events, " << r.bytes << " bytes";
+    if (o.backend == RecordOptions::Backend::kPtrace)  // the eBPF backend never stops them
+      std::cerr << ", " << r.stops << " stops";
     if (r.lost)
       std::cerr << ", " << r.lost << " LOST (recorded in the trace)";
     if (r.unwritten)
