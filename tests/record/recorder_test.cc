@@ -277,11 +277,12 @@ TEST_P(BackendTest, PinnedCommandKeepsItsCpuWhileTheRecorderSpreads) {
   cpu_set_t mine;
   if (sched_getaffinity(0, sizeof mine, &mine) != 0 || !CPU_ISSET(0, &mine) || CPU_COUNT(&mine) < 2)
     GTEST_SKIP() << "needs CPU 0 and another one";
-  // The command prints its own allowed CPUs, then those of each of its parent's (the
-  // recorder's) threads, the main one first.
+  // The command prints its own allowed CPUs, then its parent's (the recorder's) main thread's,
+  // then those of the recorder's other threads (whose ids need not sort after the main one's).
   const std::string script =
-      "grep Cpus_allowed_list: /proc/self/status; cat /proc/$PPID/task/*/status | grep "
-      "Cpus_allowed_list:";
+      "grep Cpus_allowed_list: /proc/self/status /proc/$PPID/task/$PPID/status | cut -d: -f2-; "
+      "for t in /proc/$PPID/task/*; do [ \"${t##*/}\" = \"$PPID\" ] || "
+      "grep Cpus_allowed_list: \"$t/status\"; done";
   for (std::string mode : {"auto", "inherit"}) {
     std::vector<std::string> argv = {taskset, "-c", "0"};
     for (const std::string& a : Recorder(
