@@ -419,25 +419,30 @@ struct arg_ctx {
   __u32 retry; /* at entry: set for the reads that failed; at exit: the reads to do again */
 };
 
+/* Argument i's capture (i < 6), copied once out of the volatile spec so that a bound checked
+ * is the bound used; returns the argument's value, or 0 when there is nothing to capture. */
+static __always_inline __u64 arg_cap(const struct arg_ctx* k, __u32 i, struct strec_arg_cap* cap) {
+  __u64 j = i;
+  /* the mask, which the compiler cannot drop, is for the verifier */
+  asm volatile("%0 &= 7" : "+r"(j));
+  const volatile struct strec_arg_cap* va = &spec_of(k->nr)->args[j];
+  *cap = (struct strec_arg_cap){va->cap, va->len, va->elem, va->size};
+  return cap->cap == STREC_CAP_NONE ? 0 : k->args[j];
+}
+
 /* The bodies of the bpf_loop callbacks below are global functions: the verifier checks a
  * global function once, on its own, where a callback's body is checked again for each state
  * it is entered with until they converge (24 ms of the start-up for enter alone, before). */
 __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
   if (!k)
     return 1;
-  const volatile struct strec_spec* sp = spec_of(k->nr);
   struct scratch* s = get_scratch();
   if (!s || i >= 6)
     return 1;
-  __u64 j = i;
-  /* j < 6 already; the mask, which the compiler cannot drop, is for the verifier */
-  asm volatile("%0 &= 7" : "+r"(j));
-  /* read once (the spec is volatile): a bound checked is the bound used */
-  const volatile struct strec_arg_cap* va = &sp->args[j];
-  struct strec_arg_cap cap = {va->cap, va->len, va->elem, va->size};
+  struct strec_arg_cap cap;
   const struct strec_arg_cap* a = &cap;
-  __u64 v = k->args[j];
-  if (a->cap == STREC_CAP_NONE || !v)
+  __u64 v = arg_cap(k, i, &cap);
+  if (!v)
     return 0;
   struct ctx* c = &k->c;
   __u32 before = c->off;
@@ -525,19 +530,13 @@ __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
 __noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
   if (!k)
     return 1;
-  const volatile struct strec_spec* sp = spec_of(k->nr);
   if (i >= 6)
     return 1;
-  __u64 j = i;
-  /* j < 6 already; the mask, which the compiler cannot drop, is for the verifier */
-  asm volatile("%0 &= 7" : "+r"(j));
-  /* read once (the spec is volatile): a bound checked is the bound used */
-  const volatile struct strec_arg_cap* va = &sp->args[j];
-  struct strec_arg_cap cap = {va->cap, va->len, va->elem, va->size};
+  struct strec_arg_cap cap;
   const struct strec_arg_cap* a = &cap;
-  __u64 v = k->args[j];
+  __u64 v = arg_cap(k, i, &cap);
   struct ctx* c = &k->c;
-  if (a->cap == STREC_CAP_NONE || !v)
+  if (!v)
     return 0;
   if (k->retry & (1u << i)) {
     /* an input read again (out = 0): the recorder puts it in place of the failed one */
@@ -871,12 +870,7 @@ __noinline int scm_step_body(struct scm_ctx* k) {
       if (bpf_probe_read_user(&fd, sizeof fd, (const void*)(k->control + k->at + 16 + 4 * k->j)))
         return 1;
       k->j++;
-      __u32 next = put_fd_path(k->c.off, fd, META(1, 1, 6 /* kBufferFdPath */, 0, k->index));
-      k->index++;
-      if (next != k->c.off) {
-        k->c.off = next;
-        k->c.nbufs++;
-      }
+      add_fd_path(&k->c, fd, 1, k->index++);
       return 0;
     }
     k->at += (len + 7) & ~7ull;
