@@ -485,10 +485,9 @@ Status BpfRecorder::Load() {
       bpf_program__set_log_buf(prog, log.data(), log.size());
       bpf_program__set_log_level(prog, 4);
     }
-  }
-  if (stats)
     fprintf(stderr, "strec-record: kernel types: %s\n",
             *types >= 0 ? "the build's, for this kernel" : "/sys/kernel/btf/vmlinux");
+  }
   int load_err = strec_bpf__load(skel_);
   for (auto& [prog, log] : logs)
     fprintf(stderr, "strec-record: %s: %s", bpf_program__name(prog), log.c_str());
@@ -518,7 +517,7 @@ int RestoreAffinity(void* cpus) {
 Status BpfRecorder::StartCommand(const std::string& resolved) {
   // The fds the command will keep through its execve, so that replay can name them (-y): its
   // fork inherits them from here. Read before the fork, so the command does not wait for it.
-  ProcessFds fds = ReadProcessFds(getpid(), /*before_exec=*/true);
+  ProcessFds fds = InheritedFds();
   // Its syscalls are skipped until its execve (T_WAIT_EXEC): the recording starts there.
   auto forked = widened_ ? ForkCommand(resolved, opt_.command, RestoreAffinity, &inherited_cpus_)
                          : ForkCommand(resolved, opt_.command);
@@ -616,26 +615,21 @@ void BpfRecorder::CheckDrops() {
     for (uint64_t x : v)
       sum[k] += x;
   }
-  if (sum[0] != drops_seen_) {
+  // A Loss event for what a counter gained since it was last seen.
+  auto report = [&](uint64_t total, uint64_t* seen, uint64_t bytes, const char* why) {
+    if (total == *seen)
+      return;
     FlushHeld();
-    writer_->Add(format::LossRecord{0, 0, sum[0] - drops_seen_, sum[1] - drop_bytes_seen_,
-                                    "the eBPF ring buffer was full (a larger --bpf-ring-mib "
-                                    "keeps more)",
-                                    Stamp(MonotonicNs())});
-    result_.lost += sum[0] - drops_seen_;
-    drops_seen_ = sum[0];
-    drop_bytes_seen_ = sum[1];
-  }
-  if (sum[2] != unfollowed_seen_) {
-    // Each such thread's spawn, at least, is missing; its syscalls are not recorded.
-    FlushHeld();
-    writer_->Add(format::LossRecord{0, 0, sum[2] - unfollowed_seen_, 0,
-                                    "new threads could not be followed: as many as "
-                                    "--bpf-max-threads were traced already",
-                                    Stamp(MonotonicNs())});
-    result_.lost += sum[2] - unfollowed_seen_;
-    unfollowed_seen_ = sum[2];
-  }
+    writer_->Add(format::LossRecord{0, 0, total - *seen, bytes, why, Stamp(MonotonicNs())});
+    result_.lost += total - *seen;
+    *seen = total;
+  };
+  report(sum[0], &drops_seen_, sum[1] - drop_bytes_seen_,
+         "the eBPF ring buffer was full (a larger --bpf-ring-mib keeps more)");
+  drop_bytes_seen_ = sum[1];
+  // Each such thread's spawn, at least, is missing; its syscalls are not recorded.
+  report(sum[2], &unfollowed_seen_, 0,
+         "new threads could not be followed: as many as --bpf-max-threads were traced already");
 }
 
 // The kernel skips a BPF program that is triggered again on a CPU where it is still running

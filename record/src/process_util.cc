@@ -287,33 +287,22 @@ Status ReleaseCommand(int go_write) {
 
 namespace {
 
-// Whether /proc/PID/fdinfo/FD says O_CLOEXEC ("flags:" is octal).
-bool CloseOnExec(const std::string& fdinfo) {
-  char buf[256];
-  int fd = open(fdinfo.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0)
-    return false;
-  buf[n] = 0;
-  const char* f = strstr(buf, "flags:");
-  return f && (strtoul(f + 6, nullptr, 8) & O_CLOEXEC);
-}
-
-}  // namespace
-
-ProcessFds ReadProcessFds(pid_t pid, bool before_exec) {
+// The fds of process pid; with inherited (pid being this process), only those a command forked
+// from here keeps through its execve: not the close-on-exec ones.
+ProcessFds ReadFds(pid_t pid, bool inherited) {
   ProcessFds out;
-  std::string proc = "/proc/" + std::to_string(pid), dir = proc + "/fd";
+  std::string dir = "/proc/" + std::to_string(pid) + "/fd";
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       if (e->d_name[0] < '0' || e->d_name[0] > '9')
         continue;
-      if (before_exec && CloseOnExec(proc + "/fdinfo/" + e->d_name))
-        continue;
-      out.fds.emplace_back(atoi(e->d_name), ReadLink(dir + "/" + e->d_name));
+      int fd = atoi(e->d_name);
+      if (inherited) {
+        int flags = fcntl(fd, F_GETFD);
+        if (flags < 0 || (flags & FD_CLOEXEC))
+          continue;
+      }
+      out.fds.emplace_back(fd, ReadLink(dir + "/" + e->d_name));
     }
     closedir(d);
   }
@@ -322,6 +311,16 @@ ProcessFds ReadProcessFds(pid_t pid, bool before_exec) {
     out.entries.push_back({fd, path});
   out.cwd = ReadLink("/proc/" + std::to_string(pid) + "/cwd");
   return out;
+}
+
+}  // namespace
+
+ProcessFds ReadProcessFds(pid_t pid) {
+  return ReadFds(pid, false);
+}
+
+ProcessFds InheritedFds() {
+  return ReadFds(getpid(), true);
 }
 
 }  // namespace strec::record

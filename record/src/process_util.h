@@ -110,15 +110,17 @@ Status ReleaseCommand(int go_write);
 // Kills and reaps a forked command that will not be released; closes go_write.
 void AbandonCommand(const ForkedCommand& c);
 
-// The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process. With
-// before_exec, of a process about to exec: without its close-on-exec fds, which it will not
-// have (the fork of the recorder inherits its BPF objects and pipes, all close-on-exec).
+// The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process.
 struct ProcessFds {
   std::vector<std::pair<int, std::string>> fds;
   std::vector<format::FdEntryRecord> entries;  // views of fds
   std::string cwd;
 };
-ProcessFds ReadProcessFds(pid_t pid, bool before_exec = false);
+ProcessFds ReadProcessFds(pid_t pid);
+// This process's fds that a command it forks keeps through its execve, and its working
+// directory: what that command starts with. The close-on-exec ones (the recorder's trace, BPF
+// objects and pipes) are left out.
+ProcessFds InheritedFds();
 
 }  // namespace strec::record
 
