@@ -60,14 +60,14 @@ Normalized Normalize(const std::string& text) {
   static const std::regex kPrefix(R"(^(\d+)\s+)");
   static const std::regex kSuperseded(R"(superseded by execve in pid (\d+))");
   static const std::regex kCreated(R"(\b(clone3?|v?fork)(\(| resumed>).*\) += (\d+)( <[^>]*>)?$)");
+  Normalized out;
   bool stable = true;  // naming by the first line and by creation order
-  std::set<std::string> by_appearance;
   auto name = [&](const std::string& pid) {
     if (names.count(pid))
       return;
     names[pid] = "P" + std::to_string(names.size() + 1);
     if (!stable)
-      by_appearance.insert(names[pid]);
+      out.by_appearance.insert(names[pid]);
   };
   std::smatch first;
   if (!lines.empty() && std::regex_search(lines[0], first, kPrefix))
@@ -110,8 +110,6 @@ Normalized Normalize(const std::string& text) {
       alt += (alt.empty() ? "" : "|") + pid;
     pid_words = std::regex("\\b(" + alt + ")\\b");
   }
-  Normalized out;
-  out.by_appearance = by_appearance;
   std::map<std::string, size_t> pending;  // pid -> index of its <unfinished ...> line
   std::string last_pid;                   // of the last line that had one
   bool first_exec = true;
@@ -192,11 +190,12 @@ struct Score {
 
 // Replaces each whole-word process name in `line` by its image under `rename` (one pass, so a
 // permutation is applied as such).
+const std::regex kProcessName(R"(\bP\d+\b)");
+
 std::string RenamePids(const std::string& line, const std::map<std::string, std::string>& rename) {
-  static const std::regex kName(R"(\bP\d+\b)");
   std::string out;
   size_t last = 0;
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kName);
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kProcessName);
        it != std::sregex_iterator(); ++it) {
     auto r = rename.find(it->str());
     out += line.substr(last, it->position() - last) + (r == rename.end() ? it->str() : r->second);
@@ -211,13 +210,17 @@ std::string RenamePids(const std::string& line, const std::map<std::string, std:
 void MatchByContent(const Normalized& a, Normalized* b) {
   if (a.by_appearance.empty() || b->by_appearance.empty())
     return;
-  static const std::regex kName(R"(\bP\d+\b)");
-  auto masked = [](const std::vector<std::string>& v) {
-    std::vector<std::string> m;
-    for (const auto& l : v)
-      m.push_back(std::regex_replace(l, kName, "P"));
+  auto masked = [](const Normalized& n) {
+    std::map<std::string, std::vector<std::string>> m;
+    for (const auto& name : n.by_appearance) {
+      auto& lines = m[name];  // (a name seen only in "superseded by execve" has no lines)
+      if (auto it = n.per_process.find(name); it != n.per_process.end())
+        for (const auto& l : it->second)
+          lines.push_back(std::regex_replace(l, kProcessName, "P"));
+    }
     return m;
   };
+  auto ma = masked(a), mb = masked(*b);
   struct Pair {
     size_t common;
     std::string from, to;
@@ -226,8 +229,7 @@ void MatchByContent(const Normalized& a, Normalized* b) {
   for (const auto& from : b->by_appearance)
     for (const auto& to : a.by_appearance)
       if (!b->per_process.count(to) || b->by_appearance.count(to))  // not a stable name of b
-        pairs.push_back(
-            {Common(masked(b->per_process[from]), masked(a.per_process.at(to))), from, to});
+        pairs.push_back({Common(mb[from], ma[to]), from, to});
   std::stable_sort(pairs.begin(), pairs.end(),
                    [](const Pair& x, const Pair& y) { return x.common > y.common; });
   std::map<std::string, std::string> rename;
