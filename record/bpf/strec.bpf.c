@@ -67,9 +67,12 @@ struct scratch {
   __u8 data[STREC_SCRATCH];
 };
 
+/* [0] for every program but signal_generate, [1] for it: a timer interrupt can send a signal
+ * (and fire signal_generate) while a syscall program is building its record on the same CPU. */
+#define SCRATCH_SIGNAL_GENERATE 1
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 1);
+  __uint(max_entries, 2);
   __type(key, __u32);
   __type(value, struct scratch);
 } scratch SEC(".maps");
@@ -83,9 +86,12 @@ struct {
   __type(value, __u64);
 } drops SEC(".maps");
 
+static __always_inline struct scratch* get_scratch_slot(__u32 slot) {
+  return bpf_map_lookup_elem(&scratch, &slot);
+}
+
 static __always_inline struct scratch* get_scratch(void) {
-  __u32 zero = 0;
-  return bpf_map_lookup_elem(&scratch, &zero);
+  return get_scratch_slot(0);
 }
 
 /* The scratch record's header, filled: type, size, thread, now. */
@@ -199,11 +205,71 @@ __noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, __u64 fu
   return doff + ((b->len + 7) & ~7u);
 }
 
+/* fds received with SCM_RIGHTS that are named, per recvmsg (a power of two) */
+#define STREC_SCM_FDS_MAX 64
+
 struct ctx {
   __u32 off;
   __u16 nbufs;
   __u16 truncated;
 };
+
+/* The syscall record being built and the state of the loops that fill it, per CPU. The
+ * verifier adds up the stack of a whole chain of calls (a program, a bpf_loop callback, its
+ * body, a nested loop's callback, ..., put_buf) against its limit of 512 bytes, so nothing of
+ * size lives on the stack: the loops' callbacks get no context and find their state here, and
+ * each frame holds a few words (record/README.md, "Stack budget"). Only the syscall programs
+ * use it, and nothing that can interrupt them on the same CPU does. */
+struct work {
+  struct ctx c; /* the record's fill */
+  __u32 nr;
+  __u32 retry;   /* at entry: the reads that failed; at exit: the reads to do again */
+  __s64 ret;     /* at exit */
+  __u64 args[8]; /* 6 used: 8 lets an index be bounded by a mask */
+  __u64 regs[10];
+  struct {
+    __u64 addr, n, left;
+    __u32 base; /* added to the indexes (message i of an mmsg vector: i << 16) */
+    __u8 arg, out;
+  } iov;
+  struct {
+    __u64 addr;
+    __u32 n;
+    __u8 arg;
+  } argv;
+  struct {
+    __u64 addr, n;
+    __u64 p[8];
+  } count;
+  struct {
+    __u64 addr, n;
+    __u64 m[8]; /* the struct mmsghdr being read */
+  } mmsg;
+  struct {
+    __u64 control, end; /* the control data and its length */
+    __u64 at, j, index; /* the cmsg at `at`, its fd j; the fds seen so far */
+    __s32 fds[STREC_SCM_FDS_MAX];
+  } scm;
+  struct {
+    struct dentry* d;
+    struct vfsmount* m;
+    __u32 pos; /* the path so far is pathbuf[pos, PATH_END) */
+    __u32 err;
+  } path;
+  __u64 m[8]; /* a struct msghdr being read */
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct work);
+} works SEC(".maps");
+
+static __always_inline struct work* get_work(void) {
+  __u32 zero = 0;
+  return bpf_map_lookup_elem(&works, &zero);
+}
 
 static __always_inline void add(struct ctx* c, __u64 addr, __u64 want, __u64 meta, __u64 full_len) {
   __u32 next = put_buf(c->off, addr, want, meta, full_len);
@@ -244,98 +310,90 @@ static __always_inline __u64 snap(const struct strec_arg_cap* a, __u64 len) {
 }
 
 /* The number of entries of a NULL-terminated pointer array (envp), up to 4096. The loops
- * below run as bpf_loop callbacks: the verifier checks a callback once, not each iteration. */
-struct count_ctx {
-  __u64 addr, n;
-};
-
+ * below run as bpf_loop callbacks: the verifier checks a callback once, not each iteration.
+ * Their state is in struct work, not in a context on the stack (bpf_loop gets NULL). */
 static long count_step(__u32 i, void* data) {
-  struct count_ctx* k = data;
-  __u64 p[8];
-  if (bpf_probe_read_user(p, sizeof p, (const void*)(k->addr + i * sizeof p)) != 0)
+  struct work* w = get_work();
+  if (!w || bpf_probe_read_user(w->count.p, sizeof w->count.p,
+                                (const void*)(w->count.addr + i * sizeof w->count.p)) != 0)
     return 1;
   for (int j = 0; j < 8; j++) {
-    if (!p[j])
+    if (!w->count.p[j])
       return 1;
-    k->n++;
+    w->count.n++;
   }
   return 0;
 }
 
-static __always_inline __u64 count_ptrs(__u64 addr) {
-  struct count_ctx k = {addr, 0};
-  bpf_loop(512, count_step, &k, 0);
-  return k.n;
+static __always_inline __u64 count_ptrs(struct work* w, __u64 addr) {
+  w->count.addr = addr;
+  w->count.n = 0;
+  bpf_loop(512, count_step, NULL, 0);
+  return w->count.n;
 }
 
-struct iov_ctx {
-  struct ctx c; /* by value: a global function sees no pointers in its argument's memory */
-  __u64 addr, n, left;
-  __u32 base; /* added to the indexes (message i of an mmsg vector: i << 16) */
-  __u8 arg, out;
-};
-
-__noinline int iov_step_body(struct iov_ctx* k, __u32 i) {
+/* A callback with no global body (unlike the others below): it is small enough to verify at
+ * each of its call sites, and one frame less matters where it is called from the deepest. */
+static long iov_step(__u32 i, void* data) {
+  struct work* w = get_work();
   __u64 v[2];
-  if (!k || i >= k->n || bpf_probe_read_user(v, sizeof v, (const void*)(k->addr + 16 * i)) != 0)
+  if (!w || i >= w->iov.n ||
+      bpf_probe_read_user(v, sizeof v, (const void*)(w->iov.addr + 16 * i)) != 0)
     return 1;
   __u64 filled = v[1];
-  if (k->out) {
-    filled = filled < k->left ? filled : k->left;
-    k->left -= filled;
+  if (w->iov.out) {
+    filled = filled < w->iov.left ? filled : w->iov.left;
+    w->iov.left -= filled;
   }
   __u64 keep = filled < snaplen ? filled : snaplen;
-  add(&k->c, v[0], keep, META(k->arg, k->out, 2 /* kBufferIovecData */, 0, k->base + i), filled);
+  add(&w->c, v[0], keep, META(w->iov.arg, w->iov.out, 2 /* kBufferIovecData */, 0, w->iov.base + i),
+      filled);
   return 0;
-}
-
-static long iov_step(__u32 i, void* data) {
-  return iov_step_body(data, i) ? 1 : 0;
 }
 
 static __always_inline void
-iov(struct ctx* c, __u8 arg, __u8 out, __u64 addr, __u64 count, __s64 total, __u32 base) {
+iov(struct work* w, __u8 arg, __u8 out, __u64 addr, __u64 count, __s64 total, __u32 base) {
   __u64 n = count < STREC_IOV_MAX ? count : STREC_IOV_MAX;
   if (n > snaplen)
     n = snaplen;
-  __u32 before = c->off;
-  add(c, addr, n * 16, META(arg, out, 1 /* kBufferIovecArray */, 0, base), count * 16);
-  if (c->off == before)
+  __u32 before = w->c.off;
+  add(&w->c, addr, n * 16, META(arg, out, 1 /* kBufferIovecArray */, 0, base), count * 16);
+  if (w->c.off == before)
     return;
-  struct iov_ctx k = {*c, addr, n, total < 0 ? ~0ull : (__u64)total, base, arg, out};
-  bpf_loop(STREC_IOV_MAX, iov_step, &k, 0);
-  *c = k.c;
+  w->iov.addr = addr;
+  w->iov.n = n;
+  w->iov.left = total < 0 ? ~0ull : (__u64)total;
+  w->iov.base = base;
+  w->iov.arg = arg;
+  w->iov.out = out;
+  bpf_loop(STREC_IOV_MAX, iov_step, NULL, 0);
 }
 
 /* argv: each string (index i), then the pointer array. */
-struct argv_ctx {
-  struct ctx c; /* by value, as in iov_ctx */
-  __u64 addr;
-  __u32 n;
-  __u8 arg;
-};
-
-__noinline int argv_step_body(struct argv_ctx* k, __u32 i) {
+__noinline int argv_step_body(__u32 i) {
+  struct work* w = get_work();
   __u64 p = 0;
-  if (!k || bpf_probe_read_user(&p, 8, (const void*)(k->addr + 8 * i)) != 0 || !p)
+  if (!w || bpf_probe_read_user(&p, 8, (const void*)(w->argv.addr + 8 * i)) != 0 || !p)
     return 1;
-  add(&k->c, p, 4096, META(k->arg, 0, 3 /* kBufferString */, 1, i), 0);
-  k->n++;
+  add(&w->c, p, 4096, META(w->argv.arg, 0, 3 /* kBufferString */, 1, i), 0);
+  w->argv.n++;
   return 0;
 }
 
 static long argv_step(__u32 i, void* data) {
-  return argv_step_body(data, i) ? 1 : 0;
+  return argv_step_body(i) ? 1 : 0;
 }
 
-static __always_inline void argv(struct ctx* c, __u8 arg, __u64 addr) {
+static __always_inline void argv(struct work* w, __u8 arg, __u64 addr) {
   if (!addr)
     return;
-  struct argv_ctx k = {*c, addr, 0, arg};
-  bpf_loop(STREC_ARGV_MAX, argv_step, &k, 0);
-  *c = k.c;
-  __u64 full = k.n < STREC_ARGV_MAX ? k.n : count_ptrs(addr);
-  add(c, addr, k.n * 8, META(arg, 0, 4 /* kBufferStringPtrs */, 0, 0), full);
+  w->argv.addr = addr;
+  w->argv.n = 0;
+  w->argv.arg = arg;
+  bpf_loop(STREC_ARGV_MAX, argv_step, NULL, 0);
+  __u32 n = w->argv.n;
+  __u64 full = n < STREC_ARGV_MAX ? n : count_ptrs(w, addr);
+  add(&w->c, addr, n * 8, META(arg, 0, 4 /* kBufferStringPtrs */, 0, 0), full);
 }
 
 /* ---- Irregular arguments the table cannot describe by a length alone ---- */
@@ -362,46 +420,44 @@ static __always_inline __u64 fdset_bytes(__u64 nfds) {
 
 /* struct msghdr (56 bytes): the header (kBufferPlain), then msg_name (kBufferAux, index 0),
  * msg_control (kBufferAux, index 1) and the iovecs, their data up to `total` bytes (-1: all). */
-static __always_inline void msghdr(struct ctx* c, __u64 addr, __u8 out, __s64 total) {
-  __u64 m[7];
-  add(c, addr, 56, META(1, out, 0, 0, 0), 56);
-  if (bpf_probe_read_user(m, sizeof m, (const void*)addr) != 0)
+static __always_inline void msghdr(struct work* w, __u64 addr, __u8 out, __s64 total) {
+  __u64* m = w->m;
+  add(&w->c, addr, 56, META(1, out, 0, 0, 0), 56);
+  if (bpf_probe_read_user(m, 56, (const void*)addr) != 0)
     return;
   __u64 namelen = m[1] & 0xffffffff, controllen = m[5];
   if (m[0])
-    add(c, m[0], namelen < 128 ? namelen : 128, META(1, out, 5 /* kBufferAux */, 0, 0), namelen);
+    add(&w->c, m[0], namelen < 128 ? namelen : 128, META(1, out, 5 /* kBufferAux */, 0, 0),
+        namelen);
   if (m[4])
-    add(c, m[4], controllen < 4096 ? controllen : 4096, META(1, out, 5, 0, 1), controllen);
+    add(&w->c, m[4], controllen < 4096 ? controllen : 4096, META(1, out, 5, 0, 1), controllen);
   if (m[2])
-    iov(c, 1, out, m[2], m[3], total, 0);
+    iov(w, 1, out, m[2], m[3], total, 0);
 }
 
 /* The messages of a sendmmsg/recvmmsg, at exit: struct mmsghdr is the msghdr (56 bytes) and
  * msg_len (4), padded to 64. Message i's name is kBufferAux index i << 16, its control data
  * (i << 16) | 1, its iovecs indexes from i << 16, their data cut at its msg_len. */
-struct mmsg_ctx {
-  struct ctx c; /* by value, as in iov_ctx */
-  __u64 addr, n;
-};
-
-__noinline int mmsg_step_body(struct mmsg_ctx* k, __u32 i) {
-  __u64 m[8];
-  if (!k || i >= k->n || bpf_probe_read_user(m, sizeof m, (const void*)(k->addr + 64 * i)) != 0)
+__noinline int mmsg_step_body(__u32 i) {
+  struct work* w = get_work();
+  if (!w || i >= w->mmsg.n ||
+      bpf_probe_read_user(w->mmsg.m, sizeof w->mmsg.m, (const void*)(w->mmsg.addr + 64 * i)) != 0)
     return 1;
+  __u64* m = w->mmsg.m;
   __u64 namelen = m[1] & 0xffffffff, controllen = m[5], len = m[7] & 0xffffffff;
   __u32 base = i << 16;
   if (m[0])
-    add(&k->c, m[0], namelen < 128 ? namelen : 128, META(1, 1, 5 /* kBufferAux */, 0, base),
+    add(&w->c, m[0], namelen < 128 ? namelen : 128, META(1, 1, 5 /* kBufferAux */, 0, base),
         namelen);
   if (m[4])
-    add(&k->c, m[4], controllen < 4096 ? controllen : 4096, META(1, 1, 5, 0, base | 1), controllen);
+    add(&w->c, m[4], controllen < 4096 ? controllen : 4096, META(1, 1, 5, 0, base | 1), controllen);
   if (m[2])
-    iov(&k->c, 1, 1, m[2], m[3], len, base);
+    iov(w, 1, 1, m[2], m[3], len, base);
   return 0;
 }
 
 static long mmsg_step(__u32 i, void* data) {
-  return mmsg_step_body(data, i) ? 1 : 0;
+  return mmsg_step_body(i) ? 1 : 0;
 }
 
 /* The mmsghdr array of `count` messages, at most snaplen of them. */
@@ -410,41 +466,31 @@ static __always_inline __u64 mmsg_count(__u64 count) {
   return n < STREC_MMSG_MAX ? n : STREC_MMSG_MAX;
 }
 
-/* One argument's buffers, as bpf_loop callbacks (verified once, not for each argument). */
-struct arg_ctx {
-  struct ctx c;
-  __u64 args[8]; /* 6 used, as in strec_spec */
-  __s64 ret;
-  __u32 nr;
-  __u32 retry; /* at entry: set for the reads that failed; at exit: the reads to do again */
-};
-
 /* Argument i's capture (i < 6), copied once out of the volatile spec so that a bound checked
  * is the bound used; returns the argument's value, or 0 when there is nothing to capture. */
-static __always_inline __u64 arg_cap(const struct arg_ctx* k, __u32 i, struct strec_arg_cap* cap) {
+static __always_inline __u64 arg_cap(const struct work* w, __u32 i, struct strec_arg_cap* cap) {
   __u64 j = i;
   /* the mask, which the compiler cannot drop, is for the verifier */
   asm volatile("%0 &= 7" : "+r"(j));
-  const volatile struct strec_arg_cap* va = &spec_of(k->nr)->args[j];
+  const volatile struct strec_arg_cap* va = &spec_of(w->nr)->args[j];
   *cap = (struct strec_arg_cap){va->cap, va->len, va->elem, va->size};
-  return cap->cap == STREC_CAP_NONE ? 0 : k->args[j];
+  return cap->cap == STREC_CAP_NONE ? 0 : w->args[j];
 }
 
 /* The bodies of the bpf_loop callbacks below are global functions: the verifier checks a
  * global function once, on its own, where a callback's body is checked again for each state
  * it is entered with until they converge (24 ms of the start-up for enter alone, before). */
-__noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
-  if (!k)
-    return 1;
+__noinline int enter_arg_body(__u32 i) {
+  struct work* w = get_work();
   struct scratch* s = get_scratch();
-  if (!s || i >= 6)
+  if (!w || !s || i >= 6)
     return 1;
   struct strec_arg_cap cap;
   const struct strec_arg_cap* a = &cap;
-  __u64 v = arg_cap(k, i, &cap);
+  __u64 v = arg_cap(w, i, &cap);
   if (!v)
     return 0;
-  struct ctx* c = &k->c;
+  struct ctx* c = &w->c;
   __u32 before = c->off;
   __u16 nb = c->nbufs;
   switch (a->cap) {
@@ -453,46 +499,46 @@ __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
       break;
     case STREC_CAP_IN:
     case STREC_CAP_INOUT: {
-      __u64 len = arg_len(a, k->args, 0);
+      __u64 len = arg_len(a, w->args, 0);
       add(c, v, snap(a, len), META(i, 0, 0, 0, 0), len);
       break;
     }
     case STREC_CAP_IN_IOV:
       if (a->len < 6)
-        iov(c, i, 0, v, k->args[a->len & 7], -1, 0);
+        iov(w, i, 0, v, w->args[a->len & 7], -1, 0);
       break;
     case STREC_CAP_STRARRAY:
-      argv(c, i, v);
+      argv(w, i, v);
       break;
     case STREC_CAP_COUNT:
-      add(c, v, 0, META(i, 0, 4 /* kBufferStringPtrs */, 0, 0), count_ptrs(v));
+      add(c, v, 0, META(i, 0, 4 /* kBufferStringPtrs */, 0, 0), count_ptrs(w, v));
       break;
     case STREC_CAP_IOCTL: {
-      __u32 n = ioctl_size(k->args[1], 0);
+      __u32 n = ioctl_size(w->args[1], 0);
       if (n)
         add(c, v, n, META(i, 0, 0, 0, 0), n);
       break;
     }
     case STREC_CAP_FDSET: {
-      __u64 n = fdset_bytes(k->args[a->len & 7]);
+      __u64 n = fdset_bytes(w->args[a->len & 7]);
       add(c, v, n, META(i, 0, 0, 0, 0), n);
       break;
     }
     case STREC_CAP_MSGHDR_IN:
-      msghdr(c, v, 0, -1);
+      msghdr(w, v, 0, -1);
       break;
     case STREC_CAP_MSGHDR_OUT:
       add(c, v, 56, META(i, 0, 0, 0, 0), 56);
       break;
     case STREC_CAP_FUTEX_TIMEOUT: {
-      __u64 op = k->args[1] & 127; /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
+      __u64 op = w->args[1] & 127; /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
       if (op == 0 || op == 9 || op == 6 || op == 11 || op == 13) /* WAIT, WAIT_BITSET, LOCK_PI,
                                                                    WAIT_REQUEUE_PI, LOCK_PI2 */
         add(c, v, 16, META(i, 0, 0, 0, 0), 16);
       break;
     }
     case STREC_CAP_FCNTL: {
-      __u64 cmd = k->args[1] & 0xffffffff;
+      __u64 cmd = w->args[1] & 0xffffffff;
       if (cmd == 5 || cmd == 6 || cmd == 7 || cmd == 36 || cmd == 37 || cmd == 38)
         add(c, v, 32, META(i, 0, 0, 0, 0), 32); /* struct flock: GETLK, SETLK(W), OFD_* */
       else if (cmd == 15)
@@ -500,11 +546,11 @@ __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
       break;
     }
     case STREC_CAP_PRCTL_NAME:
-      if (k->args[0] == 15) /* PR_SET_NAME */
+      if (w->args[0] == 15) /* PR_SET_NAME */
         add(c, v, 16, META(i, 0, 3 /* kBufferString */, 1, 0), 0);
       break;
     case STREC_CAP_MMSG: {
-      __u64 vlen = k->args[2] & 0xffffffff;
+      __u64 vlen = w->args[2] & 0xffffffff;
       add(c, v, mmsg_count(vlen) * 64, META(i, 0, 0, 0, 0), vlen * 64);
       break;
     }
@@ -522,54 +568,53 @@ __noinline int enter_arg_body(struct arg_ctx* k, __u32 i) {
       before < STREC_SCRATCH_HALF) {
     struct strec_buf* b = (struct strec_buf*)&s->data[before & (STREC_SCRATCH_HALF - 1)];
     if (b->err == 14 /* EFAULT */)
-      k->retry |= 1u << i;
+      w->retry |= 1u << i;
   }
   return 0;
 }
 
-__noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
-  if (!k)
-    return 1;
-  if (i >= 6)
+__noinline int exit_arg_body(__u32 i) {
+  struct work* w = get_work();
+  if (!w || i >= 6)
     return 1;
   struct strec_arg_cap cap;
   const struct strec_arg_cap* a = &cap;
-  __u64 v = arg_cap(k, i, &cap);
-  struct ctx* c = &k->c;
+  __u64 v = arg_cap(w, i, &cap);
+  struct ctx* c = &w->c;
   if (!v)
     return 0;
-  if (k->retry & (1u << i)) {
+  if (w->retry & (1u << i)) {
     /* an input read again (out = 0): the recorder puts it in place of the failed one */
     if (a->cap == STREC_CAP_STR) {
       add(c, v, a->size ? a->size : 4096, META(i, 0, 3, 1, 0), 0);
     } else {
-      __u64 len = arg_len(a, k->args, 0);
+      __u64 len = arg_len(a, w->args, 0);
       add(c, v, snap(a, len), META(i, 0, 0, 0, 0), len);
     }
     return 0;
   }
-  if (k->ret < 0 && k->ret >= -4095)
+  if (w->ret < 0 && w->ret >= -4095)
     return 0;
   switch (a->cap) {
     case STREC_CAP_OUT:
     case STREC_CAP_INOUT: {
-      __u64 len = arg_len(a, k->args, k->ret);
+      __u64 len = arg_len(a, w->args, w->ret);
       add(c, v, snap(a, len), META(i, 1, 0, 0, 0), len);
       break;
     }
     case STREC_CAP_OUT_IOV:
       if (a->len < 6)
-        iov(c, i, 1, v, k->args[a->len & 7], k->ret, 0);
+        iov(w, i, 1, v, w->args[a->len & 7], w->ret, 0);
       break;
     case STREC_CAP_IOCTL: {
-      __u32 n = ioctl_size(k->args[1], 1);
+      __u32 n = ioctl_size(w->args[1], 1);
       if (n)
         add(c, v, n, META(i, 1, 0, 0, 0), n);
       break;
     }
     case STREC_CAP_ADDR_OUT: {
       __u32 len = 0;
-      __u64 p = k->args[a->len & 7];
+      __u64 p = w->args[a->len & 7];
       if (a->len < 6 && p && bpf_probe_read_user(&len, 4, (const void*)p) == 0) {
         __u64 cap = a->size ? a->size : snaplen;
         add(c, v, len < cap ? len : cap, META(i, 1, 0, 0, 0), len);
@@ -577,15 +622,15 @@ __noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
       break;
     }
     case STREC_CAP_FDSET: {
-      __u64 n = fdset_bytes(k->args[a->len & 7]);
+      __u64 n = fdset_bytes(w->args[a->len & 7]);
       add(c, v, n, META(i, 1, 0, 0, 0), n);
       break;
     }
     case STREC_CAP_MSGHDR_OUT:
-      msghdr(c, v, 1, k->ret);
+      msghdr(w, v, 1, w->ret);
       break;
     case STREC_CAP_FCNTL: {
-      __u64 cmd = k->args[1] & 0xffffffff;
+      __u64 cmd = w->args[1] & 0xffffffff;
       if (cmd == 5 || cmd == 36) /* F_GETLK, F_OFD_GETLK */
         add(c, v, 32, META(i, 1, 0, 0, 0), 32);
       else if (cmd == 16) /* F_GETOWN_EX */
@@ -593,16 +638,15 @@ __noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
       break;
     }
     case STREC_CAP_MMSG:
-      if (k->ret > 0) {
-        __u64 n = mmsg_count(k->ret);
-        add(c, v, n * 64, META(i, 1, 0, 0, 0), (__u64)k->ret * 64);
-        struct mmsg_ctx m = {*c, v, n};
-        bpf_loop(STREC_MMSG_MAX, mmsg_step, &m, 0);
-        *c = m.c;
+      if (w->ret > 0) {
+        __u64 n = mmsg_count(w->ret);
+        add(c, v, n * 64, META(i, 1, 0, 0, 0), (__u64)w->ret * 64);
+        w->mmsg.addr = v; /* its messages: on_exit, after the arguments */
+        w->mmsg.n = n;
       }
       break;
     case STREC_CAP_PRCTL_NAME:
-      if (k->args[0] == 16) /* PR_GET_NAME */
+      if (w->args[0] == 16) /* PR_GET_NAME */
         add(c, v, 16, META(i, 1, 0, 0, 0), 16);
       break;
   }
@@ -610,11 +654,11 @@ __noinline int exit_arg_body(struct arg_ctx* k, __u32 i) {
 }
 
 static long enter_arg(__u32 i, void* data) {
-  return enter_arg_body(data, i) ? 1 : 0;
+  return enter_arg_body(i) ? 1 : 0;
 }
 
 static long exit_arg(__u32 i, void* data) {
-  return exit_arg_body(data, i) ? 1 : 0;
+  return exit_arg_body(i) ? 1 : 0;
 }
 
 static __always_inline struct strec_syscall* start(struct scratch* s,
@@ -640,16 +684,42 @@ static __always_inline struct strec_syscall* start(struct scratch* s,
 #define REGS_WORD(f) ((__builtin_offsetof(struct pt_regs, f) - REGS_FROM) / 8)
 _Static_assert(REGS_WORD(ip) == 9, "pt_regs: r10 .. ip are 10 consecutive words");
 
-static __always_inline void read_regs(struct pt_regs* regs, __u64 args[6], __u64* ip) {
-  __u64 w[10] = {};
-  bpf_probe_read_kernel(w, sizeof w, (void*)regs + REGS_FROM);
-  args[0] = w[REGS_WORD(di)];
-  args[1] = w[REGS_WORD(si)];
-  args[2] = w[REGS_WORD(dx)];
-  args[3] = w[REGS_WORD(r10)];
-  args[4] = w[REGS_WORD(r8)];
-  args[5] = w[REGS_WORD(r9)];
-  *ip = w[REGS_WORD(ip)];
+/* Into w->args and the record. */
+static __always_inline void read_regs(struct pt_regs* regs,
+                                      struct work* w,
+                                      struct strec_syscall* r) {
+  __u64* g = w->regs;
+  if (bpf_probe_read_kernel(g, sizeof w->regs, (void*)regs + REGS_FROM) != 0)
+    __builtin_memset(g, 0, sizeof w->regs);
+  w->args[0] = g[REGS_WORD(di)];
+  w->args[1] = g[REGS_WORD(si)];
+  w->args[2] = g[REGS_WORD(dx)];
+  w->args[3] = g[REGS_WORD(r10)];
+  w->args[4] = g[REGS_WORD(r8)];
+  w->args[5] = g[REGS_WORD(r9)];
+  r->ip = g[REGS_WORD(ip)];
+  for (int i = 0; i < 6; i++)
+    r->args[i] = w->args[i];
+}
+
+/* The work state of a new syscall record. */
+static __always_inline void begin_work(struct work* w, __u32 nr, __s64 ret, __u32 retry) {
+  w->c.off = sizeof(struct strec_syscall);
+  w->c.nbufs = 0;
+  w->c.truncated = 0;
+  w->nr = nr;
+  w->ret = ret;
+  w->retry = retry;
+  w->mmsg.n = 0;
+}
+
+/* Ends the record: its buffers' count, size and flags, then into the ring. */
+static __always_inline void finish(struct scratch* s, struct strec_syscall* r, struct work* w) {
+  r->h.nbufs = w->c.nbufs;
+  if (w->c.truncated)
+    r->flags |= STREC_SC_TRUNCATED;
+  r->h.size = w->c.off;
+  emit(s, w->c.off);
 }
 
 SEC("raw_tp/sys_enter")
@@ -676,28 +746,19 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
   if (!(t->flags & T_RECORDING) || !sp->traced)
     return 0;
   struct scratch* s = get_scratch();
-  if (!s)
+  struct work* w = get_work();
+  if (!s || !w)
     return 0;
   t->flags |= T_IN_SYSCALL;
   t->nr = nr;
   t->retry = 0;
   struct strec_syscall* r = start(s, STREC_REC_ENTER, tid, t->tgid, nr);
-  __u64 args[6];
-  read_regs(regs, args, &r->ip);
-  for (int i = 0; i < 6; i++)
-    r->args[i] = args[i];
-  struct arg_ctx k = {{sizeof(struct strec_syscall), 0, 0}, {}, 0, nr, 0};
-  for (int i = 0; i < 6; i++)
-    k.args[i] = args[i];
+  read_regs(regs, w, r);
+  begin_work(w, nr, 0, 0);
   if (sp->enter_args)
-    bpf_loop(sp->enter_args, enter_arg, &k, 0);
-  t->retry = k.retry;
-  struct ctx c = k.c;
-  r->h.nbufs = c.nbufs;
-  if (c.truncated)
-    r->flags |= STREC_SC_TRUNCATED;
-  r->h.size = c.off;
-  emit(s, c.off);
+    bpf_loop(sp->enter_args, enter_arg, NULL, 0);
+  t->retry = w->retry;
+  finish(s, r, w);
   return 0;
 }
 
@@ -706,18 +767,15 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
  * points up to the root of the mount tree; pipes, sockets and anonymous inodes are named as the
  * kernel names them ("pipe:[INODE]"). */
 
-struct path_ctx {
-  struct dentry* d;
-  struct vfsmount* m;
-  __u32 pos; /* the path so far is buf[pos, PATH_END) */
-  __u32 err;
-};
-
-__noinline int path_step_body(struct path_ctx* k) {
+/* One step up the tree. A callback with no global body: its one call site is in put_path, a
+ * global function verified once, and a frame less keeps the chains below the stack budget. */
+static long path_step(__u32 i, void* data) {
   __u32 zero = 0;
   struct pathbuf* pb = bpf_map_lookup_elem(&pathbufs, &zero);
-  if (!pb || !k)
+  struct work* w = get_work();
+  if (!pb || !w)
     return 1;
+  typeof(w->path)* k = &w->path;
   struct dentry* d = k->d;
   struct vfsmount* m = k->m;
   if (d == BPF_CORE_READ(m, mnt_root)) {
@@ -747,10 +805,6 @@ __noinline int path_step_body(struct path_ctx* k) {
   return 0;
 }
 
-static long path_step(__u32 i, void* data) {
-  return path_step_body(data) ? 1 : 0;
-}
-
 static const char fmt_pipe[] = "pipe:[%llu]";
 static const char fmt_socket[] = "socket:[%llu]";
 static const char fmt_anon[] = "anon_inode:%s";
@@ -761,8 +815,9 @@ static const char fmt_anon[] = "anon_inode:%s";
 __noinline __u32 put_path(__u32 off, __u64 dentry, __u64 mnt, __u64 meta, __u64 addr) {
   __u32 zero = 0;
   struct pathbuf* pb = bpf_map_lookup_elem(&pathbufs, &zero);
+  struct work* w = get_work();
   struct dentry* d = (struct dentry*)dentry;
-  if (!pb || !dentry || !mnt)
+  if (!pb || !w || !dentry || !mnt)
     return off;
   __u64 magic = BPF_CORE_READ(d, d_sb, s_magic);
   __u64 arg[1];
@@ -790,11 +845,14 @@ __noinline __u32 put_path(__u32 off, __u64 dentry, __u64 mnt, __u64 meta, __u64 
   if (n > 0) {
     start = 0;
   } else {
-    struct path_ctx k = {d, (struct vfsmount*)mnt, PATH_END, 0};
-    bpf_loop(128, path_step, &k, 0);
-    if (k.err)
+    w->path.d = d;
+    w->path.m = (struct vfsmount*)mnt;
+    w->path.pos = PATH_END;
+    w->path.err = 0;
+    bpf_loop(128, path_step, NULL, 0);
+    if (w->path.err)
       return off;
-    start = k.pos;
+    start = w->path.pos;
     if (start >= PATH_END) {
       start = PATH_END - 1;
       pb->buf[start] = '/';
@@ -845,18 +903,14 @@ static __always_inline void add_fd_path(struct ctx* c, __s64 fd, __u8 arg, __u32
 }
 
 /* The fds a recvmsg received with SCM_RIGHTS, named like a new fd (kBufferFdPath of argument
- * 1, index: the fd's position among all the SCM_RIGHTS fds of the control data). One fd per
- * loop step, from the top-level program: a loop in a loop would be more call frames than the
- * verifier allows with the dentry walk at the bottom. */
-struct scm_ctx {
-  struct ctx c;       /* by value, as in iov_ctx */
-  __u64 control, end; /* the control data and its length */
-  __u64 at, j, index; /* the cmsg at `at`, its fd j; the fds seen so far */
-};
-
-__noinline int scm_step_body(struct scm_ctx* k) {
-  if (!k)
+ * 1, index: the fd's position among all the SCM_RIGHTS fds of the control data). A first loop
+ * finds them, one per step; a second names them: naming one from inside the first would put
+ * the cmsg walk's frames on top of the dentry walk's, the deepest chain of calls there is. */
+__noinline int scm_step_body(void) {
+  struct work* w = get_work();
+  if (!w)
     return 1;
+  typeof(w->scm)* k = &w->scm;
   for (int skip = 0; skip < 8; skip++) { /* cmsgs that hold no (more) fds */
     __u64 h[2];
     if (k->at + 16 > k->end || bpf_probe_read_user(h, sizeof h, (const void*)(k->control + k->at)))
@@ -870,8 +924,8 @@ __noinline int scm_step_body(struct scm_ctx* k) {
       if (bpf_probe_read_user(&fd, sizeof fd, (const void*)(k->control + k->at + 16 + 4 * k->j)))
         return 1;
       k->j++;
-      add_fd_path(&k->c, fd, 1, k->index++);
-      return 0;
+      k->fds[k->index++ & (STREC_SCM_FDS_MAX - 1)] = fd;
+      return k->index < STREC_SCM_FDS_MAX ? 0 : 1;
     }
     k->at += (len + 7) & ~7ull;
     k->j = 0;
@@ -880,16 +934,26 @@ __noinline int scm_step_body(struct scm_ctx* k) {
 }
 
 static long scm_step(__u32 i, void* data) {
-  return scm_step_body(data) ? 1 : 0;
+  return scm_step_body() ? 1 : 0;
 }
 
-static __always_inline void add_received_fds(struct ctx* c, __u64 msghdr) {
-  __u64 m[6];
-  if (!msghdr || bpf_probe_read_user(m, sizeof m, (const void*)msghdr) != 0 || !m[4])
+static long scm_name_step(__u32 i, void* data) {
+  struct work* w = get_work();
+  if (!w || i >= w->scm.index)
+    return 1;
+  add_fd_path(&w->c, w->scm.fds[i & (STREC_SCM_FDS_MAX - 1)], 1, i);
+  return 0;
+}
+
+static __always_inline void add_received_fds(struct work* w, __u64 msghdr) {
+  __u64* m = w->m;
+  if (!msghdr || bpf_probe_read_user(m, 48, (const void*)msghdr) != 0 || !m[4])
     return;
-  struct scm_ctx k = {*c, m[4], m[5] < 4096 ? m[5] : 4096, 0, 0, 0};
-  bpf_loop(64, scm_step, &k, 0);
-  *c = k.c;
+  w->scm.control = m[4];
+  w->scm.end = m[5] < 4096 ? m[5] : 4096;
+  w->scm.at = w->scm.j = w->scm.index = 0;
+  bpf_loop(STREC_SCM_FDS_MAX, scm_step, NULL, 0);
+  bpf_loop(STREC_SCM_FDS_MAX, scm_name_step, NULL, 0);
 }
 
 static __always_inline void add_cwd(struct ctx* c) {
@@ -946,46 +1010,41 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   if (!sp->traced)
     return 0;
   struct scratch* s = get_scratch();
-  if (!s)
+  struct work* w = get_work();
+  if (!s || !w)
     return 0;
   struct strec_syscall* r = start(s, STREC_REC_EXIT, tid, t->tgid, nr);
   r->ret = ret;
   r->flags = flags;
-  __u64 args[6];
-  read_regs(regs, args, &r->ip);
-  for (int i = 0; i < 6; i++)
-    r->args[i] = args[i];
-  struct arg_ctx k = {{sizeof(struct strec_syscall), 0, 0}, {}, ret, (__u32)nr, t->retry};
-  for (int i = 0; i < 6; i++)
-    k.args[i] = args[i];
-  __u32 n = k.retry ? 6 : sp->exit_args;
+  read_regs(regs, w, r);
+  begin_work(w, nr, ret, t->retry);
+  __u32 n = w->retry ? 6 : sp->exit_args;
   t->retry = 0;
   if (n)
-    bpf_loop(n, exit_arg, &k, 0);
-  struct ctx c = k.c;
+    bpf_loop(n, exit_arg, NULL, 0);
+  /* The messages of a recvmmsg/sendmmsg, from here rather than from the argument's loop: one
+   * nesting of loops less on the deepest chain of calls. */
+  if (w->mmsg.n)
+    bpf_loop(STREC_MMSG_MAX, mmsg_step, NULL, 0);
   if (!(ret < 0 && ret >= -4095) && sp->flags) {
     __u32 fl = sp->flags;
-    __u64 cmd = args[1] & 0xffffffff;
+    __u64 cmd = w->args[1] & 0xffffffff;
     if ((fl & STREC_SPEC_RET_FD) || ((fl & STREC_SPEC_FCNTL) && (cmd == 0 || cmd == 1030)))
-      add_fd_path(&c, ret, 6 /* kArgReturn */, 0);
+      add_fd_path(&w->c, ret, 6 /* kArgReturn */, 0);
     if (fl & STREC_SPEC_FD_PAIR) {
       __u32 a = (fl >> 8) & 7;
       int fds[2];
-      if (a < 6 && bpf_probe_read_user(fds, sizeof fds, (const void*)args[a]) == 0) {
-        add_fd_path(&c, fds[0], a, 0);
-        add_fd_path(&c, fds[1], a, 1);
+      if (a < 6 && bpf_probe_read_user(fds, sizeof fds, (const void*)w->args[a]) == 0) {
+        add_fd_path(&w->c, fds[0], a, 0);
+        add_fd_path(&w->c, fds[1], a, 1);
       }
     }
     if (fl & STREC_SPEC_CWD)
-      add_cwd(&c);
+      add_cwd(&w->c);
     if (fl & STREC_SPEC_SCM_RIGHTS)
-      add_received_fds(&c, args[1]);
+      add_received_fds(w, w->args[1]);
   }
-  r->h.nbufs = c.nbufs;
-  if (c.truncated)
-    r->flags |= STREC_SC_TRUNCATED;
-  r->h.size = c.off;
-  emit(s, c.off);
+  finish(s, r, w);
   return 0;
 }
 
@@ -1099,7 +1158,7 @@ static __always_inline void emit_signal(__u32 tid,
                                         struct kernel_siginfo* info,
                                         __u64 handler,
                                         __u32 ignored) {
-  struct scratch* s = get_scratch();
+  struct scratch* s = get_scratch_slot(ignored ? SCRATCH_SIGNAL_GENERATE : 0);
   if (!s)
     return;
   struct strec_signal* r = header(s, STREC_REC_SIGNAL, sizeof(struct strec_signal), tid, tgid);
