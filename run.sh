@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # strec's one entry point on a fresh Debian 12 machine:
 #   ./run.sh demo    install what is missing, build, record a real command, replay and summarise it
-#   ./run.sh test    install what is missing, build, run the whole test suite (and its ASan+UBSan build)
+#   ./run.sh test    install what is missing, build, run the whole test suite (and its ASan+UBSan build);
+#                    it says how many tests skipped and why (STREC_REQUIRE_BPF=1 makes an eBPF skip fail)
 #   ./run.sh build   install what is missing and build only
 # Builds are incremental: build/ (Release) and build-asan/ (sanitizers, for `test`).
 set -euo pipefail
@@ -50,6 +51,8 @@ demo() {
   DEMO_DIR=$(mktemp -d /tmp/strec-demo.XXXXXX)
   trap 'rm -rf "$DEMO_DIR"' EXIT
   local work=$DEMO_DIR
+  # The default backend, auto: eBPF where it loads, else ptrace (the recorder says why, and its
+  # summary line names the backend it used).
   log "recording: ls -l / (strec-record -o $work/demo.strec -- ls -l /)"
   "$bin/strec-record" -o "$work/demo.strec" -- ls -l / >/dev/null
   log "trace facts (strec info)"
@@ -59,23 +62,41 @@ demo() {
   "$bin/strec-replay" "$work/demo.strec" | head -n 25 || true
   log "summary (strec-analyze)"
   "$bin/strec-analyze" "$work/demo.strec"
-  # The eBPF backend, where it can load (root, a kernel with BTF): the same command, unstopped.
-  if "$bin/strec-record" -q --backend bpf -o "$work/probe.strec" -- /bin/true 2>/dev/null; then
-    log "recording again with the eBPF backend (strec-record --backend bpf), last 5 lines"
-    "$bin/strec-record" --backend bpf -o "$work/demo-bpf.strec" -- ls -l / >/dev/null
-    "$bin/strec-replay" "$work/demo-bpf.strec" | tail -n 5
+  if "$bin/strec" info "$work/demo.strec" | grep -q '^backend: *bpf'; then
+    log "the same command with the ptrace backend, for comparison (strec-record --backend ptrace)"
+    "$bin/strec-record" --backend ptrace -o "$work/demo-ptrace.strec" -- ls -l / >/dev/null
   else
-    log "the eBPF backend cannot load here (it needs root and a kernel with BTF): skipped"
+    log "the eBPF backend was not used here; what strec-record --backend bpf says:"
+    "$bin/strec-record" --backend bpf -o "$work/demo-bpf.strec" -- ls -l / >/dev/null || true
   fi
 }
 
+# skip_summary DIR NAME: how many tests DIR's last ctest run skipped, and each reason they gave.
+skip_summary() {
+  local log=$1/Testing/Temporary/LastTest.log
+  [ -f "$log" ] || return 0
+  # GoogleTest prints "FILE:LINE: Skipped" and the reason on the next line, once per skipped test.
+  awk -v name="$2" '
+    /: Skipped$/ { if ((getline why) <= 0 || why == "") why = "(no reason given)"; n++; count[why]++ }
+    END {
+      if (n == 0) { printf "==> %s: no test skipped\n", name; exit }
+      printf "==> %s: %d test%s skipped:\n", name, n, n == 1 ? "" : "s"
+      for (w in count) printf "      %4d x %s\n", count[w], w
+    }' "$log" >&2
+}
+
 run_tests() {
+  local status=0
   log "running the test suite (Release)"
-  (cd build && ctest --output-on-failure -j "$JOBS" --timeout 300)
+  (cd build && ctest --output-on-failure -j "$JOBS" --timeout 300) || status=$?
+  skip_summary build "Release"
+  [ "$status" -eq 0 ] || return "$status"
   build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREC_SANITIZE=ON -DSTREC_BUILD_BENCH=OFF
   log "running the test suite under AddressSanitizer + UBSan"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest --output-on-failure -j "$JOBS" --timeout 600)
+     ctest --output-on-failure -j "$JOBS" --timeout 600) || status=$?
+  skip_summary build-asan "ASan+UBSan"
+  return "$status"
 }
 
 case "${1:-}" in

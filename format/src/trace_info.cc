@@ -70,7 +70,10 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
     out << "trace set:   " << (expr.empty() ? "all" : expr)
         << (s->seccomp_filter() ? " (seccomp-bpf filter)" : "") << "\n";
     out << "backend:     "
-        << (s->backend() && s->backend()->size() ? s->backend()->str() : "ptrace") << "\n";
+        << (s->backend() && s->backend()->size() ? s->backend()->str() : "ptrace");
+    if (std::string note = Str(s->backend_note()); !note.empty())
+      out << " (" << EscapeForTerminal(note) << ")";
+    out << "\n";
     out << "environment: " << (s->capture_env() ? "kept (--capture-env)" : "count only") << "\n";
     out << "follow:      " << (s->follow_forks() ? "forks, vforks, clones" : "first process only")
         << "\n";

@@ -296,9 +296,9 @@ StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& pa
   std::vector<flatbuffers::Offset<flatbuffers::String>> cmd;
   for (const auto& a : h.command)
     cmd.push_back(fbb.CreateString(a));
-  auto settings =
-      fb::CreateCaptureSettings(fbb, h.snaplen, fbb.CreateString(h.trace_expr), h.follow_forks,
-                                h.seccomp_filter, h.capture_env, fbb.CreateString(h.backend));
+  auto settings = fb::CreateCaptureSettings(
+      fbb, h.snaplen, fbb.CreateString(h.trace_expr), h.follow_forks, h.seccomp_filter,
+      h.capture_env, fbb.CreateString(h.backend), fbb.CreateString(h.backend_note));
   auto header = fb::CreateHeader(
       fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
       fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),

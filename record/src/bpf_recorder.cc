@@ -5,17 +5,19 @@
 // program never stops: nothing waits for the recorder.
 //
 // What differs from the ptrace backend (README "Recording with eBPF"): a record the ring has
-// no room for is lost (counted in a Loss event, never silently); irregular arguments (ioctl,
-// fcntl, msghdr contents, select sets) keep only what the table can describe; the paths of new
-// fds come from replay's own resolution (no readlink of /proc/PID/fd/N per call); signals
-// that a process ignores are not seen (the kernel discards them before delivery).
+// no room for is lost (counted in a Loss event, never silently); irregular arguments keep what
+// their request, command or length describes; the paths of new fds come from the kernel's
+// dentries at the call's exit; signals that a process ignores are recorded when sent (the
+// kernel discards them before delivery).
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdarg>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -447,10 +450,38 @@ int MinimalKernelTypes() {
   return fd;
 }
 
+// libbpf's warnings since the last Load began: when the kernel refuses a program, they hold its
+// verifier's log. Printed as they come too with STREC_BPF_DEBUG set.
+std::string g_libbpf_log;
+
+int LibbpfPrint(libbpf_print_level level, const char* fmt, va_list ap) {
+  if (level != LIBBPF_WARN)
+    return 0;
+  va_list again;
+  va_copy(again, ap);
+  if (getenv("STREC_BPF_DEBUG"))
+    vfprintf(stderr, fmt, ap);
+  char line[1024];
+  int n = vsnprintf(line, sizeof line, fmt, again);
+  va_end(again);
+  if (n > 0 && g_libbpf_log.size() < (1u << 20))  // a log line longer than that is cut
+    g_libbpf_log.append(line, std::min<size_t>(n, sizeof line - 1));
+  return 0;
+}
+
+// Why loading failed, in one line: what the machine lacks, or the verifier's verdict.
+Status LoadFailure(int err) {
+  if (std::string lacks = BpfUnavailableReason(); !lacks.empty())
+    return Status(StatusCode::kPermissionDenied, "the eBPF backend cannot run here: " + lacks);
+  if (std::string verdict = VerifierVerdict(g_libbpf_log); !verdict.empty())
+    return Status(StatusCode::kInternal, verdict + " (STREC_BPF_DEBUG=1 prints its log)");
+  return Status(StatusCode::kIo, std::string("cannot load the eBPF program: ") + strerror(err) +
+                                     " (STREC_BPF_DEBUG=1 prints libbpf's log)");
+}
+
 Status BpfRecorder::Load() {
-  libbpf_set_print([](libbpf_print_level level, const char* fmt, va_list ap) -> int {
-    return level == LIBBPF_WARN && getenv("STREC_BPF_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
-  });
+  g_libbpf_log.clear();
+  libbpf_set_print(LibbpfPrint);
   // libbpf reads the types file during load; it is closed when Load returns.
   std::unique_ptr<int, void (*)(int*)> types(new int(MinimalKernelTypes()), [](int* fd) {
     if (*fd >= 0)
@@ -462,7 +493,7 @@ Status BpfRecorder::Load() {
               .btf_custom_path = *types >= 0 ? types_path.c_str() : nullptr);
   skel_ = strec_bpf__open_opts(&open_opts);
   if (!skel_)
-    return Status(StatusCode::kIo, std::string("cannot open the eBPF program: ") + strerror(errno));
+    return LoadFailure(errno);
   skel_->rodata->snaplen = opt_.snaplen;
   skel_->rodata->follow = opt_.follow ? 1 : 0;
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
@@ -491,12 +522,8 @@ Status BpfRecorder::Load() {
   int load_err = strec_bpf__load(skel_);
   for (auto& [prog, log] : logs)
     fprintf(stderr, "strec-record: %s: %s", bpf_program__name(prog), log.c_str());
-  if (int err = load_err) {
-    return Status(StatusCode::kPermissionDenied,
-                  std::string("cannot load the eBPF program: ") + strerror(-err) +
-                      (-err == EPERM ? " (it needs root, or CAP_BPF and CAP_PERFMON)" : "") +
-                      "; set STREC_BPF_DEBUG=1 for the verifier's log, or use --backend=ptrace");
-  }
+  if (load_err)
+    return LoadFailure(-load_err);
   if (int err = strec_bpf__attach(skel_))
     return Status(StatusCode::kIo,
                   std::string("cannot attach the eBPF program: ") + strerror(-err));
@@ -997,6 +1024,7 @@ RecordResult BpfRecorder::Run() {
   StopSignals stop_signals(OnStop);
   if (Status s = Load(); !s.ok()) {
     result_.status = s;
+    result_.backend_unavailable = true;  // nothing started, nothing written
     return result_;
   }
   // Placement: the recorder's decoding and compression need not take the CPU of a command
@@ -1006,7 +1034,7 @@ RecordResult BpfRecorder::Run() {
   if (opt_.recorder_all_cpus && !opt_.command.empty())
     widened_ = WidenAffinity(&inherited_cpus_);
   format::HeaderInfo h = RecordHeader(opt_);
-  h.backend = "bpf";
+  h.backend = result_.backend = "bpf";
   last_ns_ = h.monotonic_ns;
   std::string path;
   auto w = OpenTrace(opt_, h, &path);
@@ -1111,8 +1139,69 @@ RecordResult BpfRecorder::Run() {
 
 }  // namespace
 
+std::string VerifierVerdict(const std::string& log) {
+  const std::string begin_mark = "-- BEGIN PROG LOAD LOG --", end_mark = "-- END PROG LOAD LOG --";
+  size_t begin = log.rfind(begin_mark);
+  if (begin == std::string::npos)
+    return "";
+  std::string program = "?";
+  if (size_t q = log.rfind("prog '", begin); q != std::string::npos) {
+    size_t e = log.find('\'', q + 6);
+    if (e != std::string::npos && e < begin)
+      program = log.substr(q + 6, e - q - 6);
+  }
+  size_t end = log.find(end_mark, begin);
+  std::string body =
+      log.substr(begin + begin_mark.size(),
+                 end == std::string::npos ? std::string::npos : end - begin - begin_mark.size());
+  // The last line that says something: the verifier ends with its statistics.
+  std::string verdict;
+  size_t pos = body.size();
+  while (pos > 0 && verdict.empty()) {
+    size_t start = body.rfind('\n', pos - 1);
+    start = start == std::string::npos ? 0 : start + 1;
+    std::string line = body.substr(start, pos - start);
+    pos = start > 0 ? start - 1 : 0;
+    while (!line.empty() && (line.back() == '\n' || line.back() == ' '))
+      line.pop_back();
+    if (!line.empty() && line.rfind("processed ", 0) != 0 &&
+        line.rfind("verification time", 0) != 0 && line.rfind("stack depth", 0) != 0)
+      verdict = line;
+  }
+  if (verdict.empty())
+    verdict = "(its log is empty)";
+  return "the kernel's verifier rejected program " + program + ": " + verdict;
+}
+
 bool HaveBpfBackend() {
   return true;
+}
+
+std::string BpfUnavailableReason() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct caps[2] = {};
+  if (syscall(SYS_capget, &header, caps) == 0) {
+    auto has = [&](int cap) { return (caps[cap / 32].effective >> (cap % 32)) & 1; };
+    if (!has(CAP_SYS_ADMIN) && !(has(CAP_BPF) && has(CAP_PERFMON)))
+      return "not privileged (it needs root, or the capabilities CAP_BPF and CAP_PERFMON)";
+  }
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    return std::string("the kernel has no BTF (/sys/kernel/btf/vmlinux: ") + strerror(errno) +
+           "; kernels built with CONFIG_DEBUG_INFO_BTF have it)";
+  // bpf_loop came with Linux 5.17; a kernel that has it from a backport is as good.
+  int r = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, nullptr);
+  if (r == 0) {
+    utsname u{};
+    uname(&u);
+    return std::string(
+               "the kernel is too old: it has no bpf_loop (Linux 5.17 and later have "
+               "it; this is ") +
+           u.release + ")";
+  }
+  if (r < 0)
+    return std::string("the kernel does not let this process load BPF programs (") + strerror(-r) +
+           ")";
+  return "";
 }
 
 RecordResult RecordWithBpf(const RecordOptions& options,

@@ -8,6 +8,11 @@ bool HaveBpfBackend() {
   return false;
 }
 
+std::string BpfUnavailableReason() {
+  return "this strec-record was built without the eBPF backend (clang, bpftool, libbpf-dev and "
+         "/sys/kernel/btf/vmlinux are needed at build time)";
+}
+
 RecordResult RecordWithBpf(const RecordOptions&,
                            const format::SyscallTable&,
                            const format::SyscallSet&) {
@@ -17,6 +22,7 @@ RecordResult RecordWithBpf(const RecordOptions&,
                     "libbpf-dev and /sys/kernel/btf/vmlinux are needed at build time); use "
                     "--backend=ptrace");
   r.exit_code = 1;
+  r.backend_unavailable = true;
   return r;
 }
 

@@ -16,7 +16,7 @@ int RecordMain(int argc, char** argv) {
       "and process event, with the argument buffers, to a compressed .strec file. Render it\n"
       "later with strec-replay (as strace would have printed it) or summarise it with\n"
       "strec-analyze.\n\n"
-      "usage: strec-record [-o FILE] [-s SNAPLEN] [-e trace=SET] [--backend ptrace|bpf]\n"
+      "usage: strec-record [-o FILE] [-s SNAPLEN] [-e trace=SET] [--backend auto|ptrace|bpf]\n"
       "                    [--no-follow] [-p PID]...\n"
       "                    [--] [COMMAND [ARG...]]",
       "strec-record"};
@@ -54,8 +54,9 @@ int RecordMain(int argc, char** argv) {
   auto* zstd = app.add_option("--zstd-level", o.writer.zstd_level,
                               "zstd compression level of the trace's chunks (compression runs on "
                               "its own thread; higher levels make smaller files for more CPU "
-                              "time); default 6, and 1 with --backend bpf, where the recorder's "
-                              "own CPU time is most of the cost and level 1 compresses as well")
+                              "time); default 6 with ptrace, and 1 with eBPF, where the "
+                              "recorder's own CPU time is most of the cost and level 1 "
+                              "compresses as well")
                    ->check(CLI::Range(1, 19));
   std::string spin = "auto";
   app.add_option("--spin-us", spin,
@@ -73,15 +74,17 @@ int RecordMain(int argc, char** argv) {
           return "expected auto or a number of microseconds from 0 to 100000";
         return "";
       });
-  std::string backend = "ptrace";
+  std::string backend = "auto";
   app.add_option("--backend", backend,
-                 "how to trace: ptrace stops the traced threads at every syscall and copies "
-                 "every buffer the syscall table names (the default, for any user allowed to "
-                 "ptrace); bpf records from inside the kernel without stopping them, at a "
-                 "small fraction of the cost (root, or CAP_BPF and CAP_PERFMON; see README "
-                 "\"Recording with eBPF\" for what it keeps)")
-      ->default_val("ptrace")
-      ->check(CLI::IsMember({"ptrace", "bpf"}));
+                 "how to trace: bpf records from inside the kernel without stopping the traced "
+                 "threads, at a small fraction of ptrace's cost (root, or CAP_BPF and "
+                 "CAP_PERFMON, and a kernel with BTF and bpf_loop, 5.17 or later; see README "
+                 "\"Recording with eBPF\" for what it keeps); ptrace stops them at every "
+                 "syscall and copies every buffer the syscall table names (any user allowed to "
+                 "ptrace); auto (the default): bpf where it loads, else ptrace, saying why on "
+                 "stderr. The summary line and strec info name the backend used")
+      ->default_val("auto")
+      ->check(CLI::IsMember({"auto", "ptrace", "bpf"}));
   app.add_option("--bpf-ring-mib", o.bpf_ring_mib,
                  "size of the eBPF ring buffer in MiB, a power of two: records that find it full "
                  "are lost, and counted in the trace")
@@ -152,10 +155,13 @@ int RecordMain(int argc, char** argv) {
   o.follow = !no_follow;
   o.spin_us = spin == "auto" ? RecordOptions::kSpinAuto : static_cast<int>(std::stoul(spin));
   o.use_seccomp = !no_seccomp;
-  o.backend = backend == "bpf" ? RecordOptions::Backend::kBpf : RecordOptions::Backend::kPtrace;
+  o.backend = backend == "bpf"      ? RecordOptions::Backend::kBpf
+              : backend == "ptrace" ? RecordOptions::Backend::kPtrace
+                                    : RecordOptions::Backend::kAuto;
+  o.quiet = quiet;
   o.recorder_all_cpus = recorder_cpus == "auto";
   if (zstd->count() == 0)
-    o.writer.zstd_level = o.backend == RecordOptions::Backend::kBpf ? 1 : 6;
+    o.writer.zstd_level = 0;  // the backend's default
   o.writer.chunk_bytes = chunk_kib * 1024;
   if (!expr.empty()) {
     if (expr.rfind("trace=", 0) == 0) {
@@ -185,7 +191,7 @@ int RecordMain(int argc, char** argv) {
   if (!r.path.empty() && !quiet) {
     std::cerr << "strec-record: " << r.path << ": " << r.syscalls << " syscalls, " << r.events
               << " events, " << r.bytes << " bytes";
-    if (o.backend == RecordOptions::Backend::kPtrace)  // the eBPF backend never stops them
+    if (r.backend == "ptrace")  // the eBPF backend never stops them
       std::cerr << ", " << r.stops << " stops";
     if (r.lost)
       std::cerr << ", " << r.lost << " LOST (recorded in the trace)";
@@ -193,9 +199,10 @@ int RecordMain(int argc, char** argv) {
       std::cerr << ", " << r.unwritten << " events NOT WRITTEN (the file ends early)";
     if (r.read_failures)
       std::cerr << ", " << r.read_failures << " buffers unreadable";
+    std::cerr << " (" << (r.backend == "bpf" ? "eBPF" : r.backend);
     if (r.detached_by_signal)
-      std::cerr << " (detached on " << strsignal(r.detached_by_signal) << ")";
-    std::cerr << "\n";
+      std::cerr << "; detached on " << strsignal(r.detached_by_signal);
+    std::cerr << ")\n";
   }
   return r.exit_code;
 }

@@ -30,6 +30,7 @@ format::HeaderInfo RecordHeader(const RecordOptions& options) {
   h.trace_expr = options.trace_expr;
   h.follow_forks = options.follow;
   h.capture_env = options.capture_env;
+  h.backend_note = options.backend_note;
   return h;
 }
 

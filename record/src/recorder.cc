@@ -226,6 +226,7 @@ class Recorder {
 
 RecordResult Recorder::Run() {
   result_.exit_code = 1;
+  result_.backend = "ptrace";
   // Resolve the command first: a missing command is the user's error, before any file exists.
   std::string resolved;
   if (!opt_.command.empty()) {
@@ -893,9 +894,31 @@ RecordResult Record(const RecordOptions& options) {
     r.exit_code = 2;
     return r;
   }
-  if (options.backend == RecordOptions::Backend::kBpf)
-    return RecordWithBpf(options, *table, *set);
-  Recorder rec(options, *table, *set);
+  RecordOptions o = options;
+  auto zstd_default = [&](int level) {
+    if (options.writer.zstd_level == 0)
+      o.writer.zstd_level = level;
+  };
+  if (o.backend != RecordOptions::Backend::kPtrace) {
+    zstd_default(1);
+    if (o.backend == RecordOptions::Backend::kAuto)
+      o.backend_note = "chosen by --backend auto";
+    r = RecordWithBpf(o, *table, *set);
+    if (!r.backend_unavailable)
+      return r;
+    if (o.backend == RecordOptions::Backend::kBpf) {
+      r.status = Status(r.status.code(),
+                        r.status.message() + "; --backend ptrace (or auto) records without it");
+      return r;
+    }
+    // --backend auto, and eBPF cannot load: ptrace, saying why.
+    o.backend_note = "--backend auto: " + r.status.message();
+    if (!o.quiet)
+      dprintf(2, "strec-record: recording with ptrace: %s\n", r.status.message().c_str());
+    o.writer.zstd_level = options.writer.zstd_level;
+  }
+  zstd_default(6);
+  Recorder rec(o, *table, *set);
   return rec.Run();
 }
 

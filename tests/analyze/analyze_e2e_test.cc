@@ -120,7 +120,8 @@ TEST_P(AnalyzeE2ETest, CallsAndErrorsMatchStrace) {
   int strace_status = RunCapturing(strace, dir_.path()).exit_code;
 
   std::vector<std::string> record = {
-      "taskset", "-c", "0", kRecorder, "-q", "-o", dir_.File("t.strec"), "--"};
+      "taskset", "-c", "0", kRecorder, "-q", "--backend", "ptrace", "-o", dir_.File("t.strec"),
+      "--"};
   record.insert(record.end(), cmd.begin(), cmd.end());
   RunResult r = RunCapturing(record, dir_.path());
   EXPECT_EQ(r.exit_code, strace_status) << r.err;
@@ -178,8 +179,9 @@ TEST_F(FileViewAnalyzeE2ETest, ByFileCountsOfTheFilesProgram) {
   char real[4096];
   ASSERT_NE(realpath(dir_.path().c_str(), real), nullptr);
   std::string d = real;  // the kernel's name of the directory (readlink of the fds)
-  RunResult r = RunCapturing(
-      {kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/files", d}, dir_.path());
+  RunResult r = RunCapturing({kRecorder, "-q", "--backend", "ptrace", "-o", dir_.File("t.strec"),
+                              "--", kPrograms + "/files", d},
+                             dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = RunCapturing(
       {kAnalyze, "--by", "file", "--format", "csv", "-o", dir_.File("a.csv"), dir_.File("t.strec")},
@@ -210,9 +212,9 @@ TEST_F(FileViewAnalyzeE2ETest, ByFileCountsOfTheFilesProgram) {
 // --slow and --by thread on recorded programs: the sleeper's three 50 ms sleeps are its three
 // slowest calls; the threads program has its main thread and 3 workers.
 TEST_F(FileViewAnalyzeE2ETest, SlowAndThreadsOfRecordedPrograms) {
-  RunResult r = RunCapturing(
-      {kRecorder, "-q", "-o", dir_.File("s.strec"), "--", kPrograms + "/sleeper", "0.15"},
-      dir_.path());
+  RunResult r = RunCapturing({kRecorder, "-q", "--backend", "ptrace", "-o", dir_.File("s.strec"),
+                              "--", kPrograms + "/sleeper", "0.15"},
+                             dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = RunCapturing({kAnalyze, "--slow", "3", "--format", "csv", "-o", dir_.File("slow.csv"),
                     dir_.File("s.strec")},
@@ -237,7 +239,8 @@ TEST_F(FileViewAnalyzeE2ETest, SlowAndThreadsOfRecordedPrograms) {
   }
   EXPECT_EQ(rows, 3);
 
-  r = RunCapturing({kRecorder, "-q", "-o", dir_.File("t.strec"), "--", kPrograms + "/threads"},
+  r = RunCapturing({kRecorder, "-q", "--backend", "ptrace", "-o", dir_.File("t.strec"), "--",
+                    kPrograms + "/threads"},
                    dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = RunCapturing({kAnalyze, "--by", "thread", "--format", "csv", "-o", dir_.File("threads.csv"),

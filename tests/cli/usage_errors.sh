@@ -27,6 +27,7 @@ check 2 "--zstd-level" "$bin/strec-record" --zstd-level 50 -- true
 check 2 "--spin-us" "$bin/strec-record" --spin-us soon -- true
 check 2 "--snaplen" "$bin/strec-record" -s -1 -- true
 check 2 "trace=" "$bin/strec-record" -e trace=nosuchcall -- true
+check 2 "--backend" "$bin/strec-record" --backend dtrace -- true
 check 2 "--string-limit" "$bin/strec-replay" -s abc "$trace"
 check 2 "--format" "$bin/strec-analyze" --format bogus "$trace"
 check 1 "/etc/passwd" "$bin/strec-replay" /etc/passwd

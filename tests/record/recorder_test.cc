@@ -11,9 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -23,6 +25,8 @@
 
 #include "format/trace_builder.h"
 #include "strec/format/trace_reader.h"
+#include "strec/record/bpf_recorder.h"
+#include "strec/record/bpf_stack.h"
 #include "support/process.h"
 
 namespace strec::record {
@@ -228,12 +232,15 @@ class RecorderTest : public ::testing::Test {
   std::string Program(const std::string& name) const { return kPrograms + "/" + name; }
   std::string trace_path() const { return dir_.File("t.strec"); }
   testing::TempDir dir_;
-  std::vector<std::string> backend_;  // recorder options that choose the backend
+  // Recorder options that choose the backend: ptrace unless a test says otherwise (the
+  // recorder's default, auto, would pick eBPF where it loads).
+  std::vector<std::string> backend_ = {"--backend", "ptrace"};
   std::error_code ec_;
 };
 
-// The tests that hold for both backends: ptrace (the default) and eBPF (--backend bpf), which
-// skips where it cannot be loaded (not built in, not root, no BTF).
+// The tests that hold for both backends: ptrace and eBPF (--backend bpf). The eBPF instances
+// skip only where the build or the machine lacks what it needs (testing::CheckBpf); where
+// nothing lacks, a backend that does not load fails them.
 class BackendTest : public RecorderTest, public ::testing::WithParamInterface<std::string> {
  protected:
   void SetUp() override {
@@ -241,10 +248,11 @@ class BackendTest : public RecorderTest, public ::testing::WithParamInterface<st
       RecorderTest::SetUp();
       return;
     }
-    std::string why = testing::BpfUnavailable(kRecorder, dir_.File("probe.strec"));
-    unlink(dir_.File("probe.strec").c_str());
-    if (!why.empty())
-      GTEST_SKIP() << why;
+    testing::BpfGate gate = testing::CheckBpf(kRecorder, dir_.File("probe.strec"));
+    if (gate.verdict == testing::BpfGate::kFail)
+      FAIL() << gate.reason;
+    if (gate.verdict == testing::BpfGate::kSkip)
+      GTEST_SKIP() << gate.reason;
     backend_ = {"--backend", GetParam()};
   }
   // strec-record with this backend's options, then ARGS.
@@ -430,16 +438,16 @@ TEST_P(BackendTest, KilledBySignalGives128PlusN) {
 }
 
 TEST_P(BackendTest, CommandNotFoundOrNotExecutable) {
-  RunResult r = RunRecorder({"-o", trace_path(), "--", "/nonexistent/strec-no-such-command"}, dir_);
+  RunResult r = RunRec({"-o", trace_path(), "--", "/nonexistent/strec-no-such-command"});
   EXPECT_EQ(r.exit_code, 127);
   EXPECT_NE(r.err.find("strec-no-such-command"), std::string::npos) << r.err;
-  r = RunRecorder({"-o", trace_path(), "strec-no-such-command-in-path"}, dir_);
+  r = RunRec({"-o", trace_path(), "strec-no-such-command-in-path"});
   EXPECT_EQ(r.exit_code, 127);
   EXPECT_NE(r.err.find("command not found"), std::string::npos) << r.err;
   std::string noexec = dir_.File("noexec");
   testing::WriteFileBytes(noexec, {'#', '!', '/', 'b', 'i', 'n', '/', 's', 'h', '\n'});
   chmod(noexec.c_str(), 0644);
-  r = RunRecorder({"-o", trace_path(), noexec}, dir_);
+  r = RunRec({"-o", trace_path(), noexec});
   EXPECT_EQ(r.exit_code, 126);
 }
 
@@ -519,7 +527,7 @@ TEST_P(BackendTest, WorkingDirectoryAndEnvironment) {
       args.push_back("--capture-env");
     args.insert(args.end(), {"--", "/bin/sh", "-c", "cd /tmp && exec /bin/true"});
     std::remove(trace_path().c_str());
-    RunResult r = RunRecorder(args, dir_);
+    RunResult r = RunRec(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     Trace t = Load(trace_path());
     auto snaps = t.Of(Body::FdSnapshot);
@@ -1069,6 +1077,212 @@ TEST_P(BpfBackendTest, BuildKernelTypesReadWhatTheFullKernelTypesRead) {
   std::vector<std::string> full = summary(true);
   EXPECT_GT(build.size(), 20u);
   EXPECT_EQ(build, full);
+}
+
+// The default backend, auto, records with eBPF where it loads, and says so in the summary line
+// and in the header.
+TEST_P(BpfBackendTest, AutoRecordsWithEbpfWhereItLoads) {
+  RunResult r = RunRecorder({"-o", trace_path(), "--", Program("exitcode"), "3"}, dir_);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("(eBPF)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("recording with ptrace"), std::string::npos) << r.err;
+  auto reader = format::TraceReader::Open(trace_path());
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  const auto* settings = (*reader)->header().settings();
+  ASSERT_NE(settings, nullptr);
+  EXPECT_EQ(settings->backend()->str(), "bpf");
+  ASSERT_NE(settings->backend_note(), nullptr);
+  EXPECT_EQ(settings->backend_note()->str(), "chosen by --backend auto");
+}
+
+// What the build made is what the kernel checks: for every program, the stack depth of each
+// function as strec-bpf-stack reads it from the object bounds the depth the verifier found for
+// it (its statistics list one per function of the loaded program, in another order: sorted,
+// each of the verifier's is at most the one in the same place of ours).
+TEST_P(BpfBackendTest, TheStaticStackMeasureBoundsTheVerifiers) {
+#ifndef STREC_BPF_OBJECT
+  GTEST_SKIP() << "built without the eBPF backend";
+#else
+  auto functions = record::bpfstack::ReadObject(STREC_BPF_OBJECT);
+  ASSERT_TRUE(functions.ok()) << functions.status().message();
+  setenv("STREC_BPF_DEBUG", "stats", 1);
+  RunResult r = Record({}, "exitcode", {"0"});
+  unsetenv("STREC_BPF_DEBUG");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int programs = 0;
+  for (size_t p = 0; p < functions->size(); p++) {
+    const auto& prog = (*functions)[p];
+    if (!prog.entry)
+      continue;
+    // The verifier's depths: "strec-record: NAME: ...\nstack depth A+B+C".
+    size_t at = r.err.find("strec-record: " + prog.name + ": ");
+    ASSERT_NE(at, std::string::npos) << prog.name << "\n" << r.err;
+    size_t line = r.err.find("stack depth ", at);
+    ASSERT_NE(line, std::string::npos) << prog.name;
+    std::vector<uint32_t> theirs;
+    std::istringstream in(r.err.substr(line + 12, r.err.find('\n', line) - line - 12));
+    for (std::string d; std::getline(in, d, '+');)
+      theirs.push_back(static_cast<uint32_t>(std::stoul(d)));
+    // Ours: the functions the program reaches.
+    std::vector<uint32_t> ours;
+    std::vector<bool> seen(functions->size());
+    std::vector<size_t> todo = {p};
+    while (!todo.empty()) {
+      size_t f = todo.back();
+      todo.pop_back();
+      if (seen[f])
+        continue;
+      seen[f] = true;
+      ours.push_back((*functions)[f].depth);
+      for (size_t c : (*functions)[f].callees)
+        todo.push_back(c);
+    }
+    ASSERT_EQ(ours.size(), theirs.size()) << prog.name;
+    std::sort(ours.begin(), ours.end());
+    std::sort(theirs.begin(), theirs.end());
+    for (size_t i = 0; i < ours.size(); i++)
+      EXPECT_LE(theirs[i], ours[i]) << prog.name << ": function " << i << " of the sorted depths";
+    programs++;
+  }
+  EXPECT_EQ(programs, 7);
+#endif
+}
+
+// libbpf's log of a program the kernel refused, as the eBPF backend printed it when the stack
+// was too deep: the one-line error names the program and the verifier's last word.
+TEST(BpfLoadErrorTest, TheVerifiersVerdictInOneLine) {
+#ifndef STREC_BPF_OBJECT
+  GTEST_SKIP() << "built without the eBPF backend";
+#else
+  const std::string log =
+      "prog 'on_exit': BPF program load failed: Permission denied\n"
+      "prog 'on_exit': -- BEGIN PROG LOAD LOG --\n"
+      "Func#13 ('scm_step_body') is safe for any args that match its prototype\n"
+      "combined stack size of 5 calls is 544. Too large\n"
+      "processed 4515 insns (limit 1000000) max_states_per_insn 5 total_states 296\n"
+      "-- END PROG LOAD LOG --\n"
+      "prog 'on_exit': failed to load: -13\n"
+      "failed to load object 'strec_bpf'\n";
+  EXPECT_EQ(VerifierVerdict(log),
+            "the kernel's verifier rejected program on_exit: combined stack size of 5 calls is "
+            "544. Too large");
+  EXPECT_EQ(VerifierVerdict("failed to create map 'events': Operation not permitted\n"), "");
+  EXPECT_EQ(VerifierVerdict("prog 'on_enter': -- BEGIN PROG LOAD LOG --\n"
+                            "-- END PROG LOAD LOG --\n"),
+            "the kernel's verifier rejected program on_enter: (its log is empty)");
+#endif
+}
+
+// Without privilege, auto records with ptrace and says why, on stderr and in the header; an
+// explicit --backend bpf fails with that reason in one line. (The recorder runs as nobody.)
+TEST_F(RecorderTest, AutoFallsBackToPtraceAndSaysWhy) {
+  std::string setpriv = testing::Which("setpriv");
+  if (getuid() != 0)
+    GTEST_SKIP() << "needs root to run the recorder as another user";
+  if (setpriv.empty())
+    GTEST_SKIP() << "setpriv (util-linux) is not installed";
+  std::string out = dir_.File("nobody");
+  mkdir(out.c_str(), 0777);
+  chmod(out.c_str(), 0777);
+  chmod(dir_.path().c_str(), 0755);
+  std::vector<std::string> as_nobody = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                                        kRecorder};
+  auto run = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = as_nobody;
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::RunCapturing(argv, out);
+  };
+  RunResult r = run({"-o", out + "/t.strec", "--", Program("exitcode"), "4"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("strec-record: recording with ptrace: the eBPF backend cannot run here: "
+                       "not privileged"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("(ptrace)"), std::string::npos) << r.err;
+  auto reader = format::TraceReader::Open(out + "/t.strec");
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  const auto* settings = (*reader)->header().settings();
+  ASSERT_NE(settings, nullptr);
+  EXPECT_EQ(settings->backend()->str(), "ptrace");
+  ASSERT_NE(settings->backend_note(), nullptr);
+  EXPECT_EQ(settings->backend_note()->str().rfind("--backend auto: the eBPF backend cannot run "
+                                                  "here: not privileged",
+                                                  0),
+            0u)
+      << settings->backend_note()->str();
+
+  r = run({"-q", "-o", out + "/u.strec", "--", Program("exitcode"), "0"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err, "");  // -q: not even the note
+
+  r = run({"--backend", "bpf", "-o", out + "/v.strec", "--", Program("exitcode"), "0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("not privileged (it needs root, or the capabilities CAP_BPF and "
+                       "CAP_PERFMON)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(access((out + "/v.strec").c_str(), F_OK), 0) << "no file when nothing was recorded";
+}
+
+// The gate of the eBPF tests (testing::CheckBpf). On a machine that has what the backend needs,
+// a recorder that cannot load is a failure that shows its error and the verifier's last lines;
+// on one that lacks it (here: a process without privilege), a skip with the reason, or a
+// failure when STREC_REQUIRE_BPF=1 says this machine must run them.
+TEST(BpfGateTest, SkipsOnlyForWhatTheMachineLacks) {
+  if (!record::HaveBpfBackend())
+    GTEST_SKIP() << record::BpfUnavailableReason();
+  testing::TempDir dir;
+  std::string fake = dir.File("strec-record");
+  {
+    std::ofstream f(fake);
+    f << "#!/bin/sh\n"
+         "echo \"strec-record: the kernel's verifier rejected program on_exit: too deep\" >&2\n"
+         "[ -n \"$STREC_BPF_DEBUG\" ] && printf 'libbpf: -- BEGIN PROG LOAD LOG --\\n"
+         "Func#13 is safe\\ncombined stack size of 5 calls is 544. Too large\\n"
+         "-- END PROG LOAD LOG --\\n' >&2\n"
+         "exit 1\n";
+  }
+  chmod(fake.c_str(), 0755);
+  chmod(dir.path().c_str(), 0755);
+  std::string lacks = record::BpfUnavailableReason();
+  if (lacks.empty()) {
+    testing::BpfGate gate = testing::CheckBpf(fake, dir.File("probe.strec"));
+    EXPECT_EQ(gate.verdict, testing::BpfGate::kFail);
+    EXPECT_NE(gate.reason.find("fails on a machine that can run it"), std::string::npos)
+        << gate.reason;
+    EXPECT_NE(gate.reason.find("verifier rejected program on_exit"), std::string::npos)
+        << gate.reason;
+    EXPECT_NE(gate.reason.find("combined stack size of 5 calls is 544"), std::string::npos)
+        << gate.reason;
+  }
+  if (getuid() != 0)
+    return;  // the rest drops root's privilege
+  // In a child without privilege: a skip, or with STREC_REQUIRE_BPF=1 a failure.
+  for (bool require : {false, true}) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+        _exit(10);
+      if (require)
+        setenv("STREC_REQUIRE_BPF", "1", 1);
+      else
+        unsetenv("STREC_REQUIRE_BPF");
+      testing::BpfGate gate = testing::CheckBpf(fake, dir.File("probe.strec"));
+      if (gate.reason.find("not privileged") == std::string::npos)
+        _exit(11);
+      if (require)
+        _exit(gate.verdict == testing::BpfGate::kFail &&
+                      gate.reason.find("STREC_REQUIRE_BPF=1") != std::string::npos
+                  ? 0
+                  : 12);
+      _exit(gate.verdict == testing::BpfGate::kSkip ? 0 : 13);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << (require ? "with" : "without") << " STREC_REQUIRE_BPF: exit " << WEXITSTATUS(status);
+  }
 }
 
 }  // namespace

@@ -426,7 +426,7 @@ class FidelityTest : public ::testing::Test {
   void RunSet(const std::vector<std::string>& opts,
               double threshold,
               const std::vector<std::string>& only = {},
-              const std::vector<std::string>& record_opts = {}) {
+              const std::vector<std::string>& record_opts = {"--backend", "ptrace"}) {
     Score all;
     std::string report;
     for (const Case& c : Cases()) {
@@ -517,16 +517,18 @@ TEST_F(FidelityTest, FdPaths) {
 
 // The eBPF backend (strec-record --backend=bpf) against the same strace runs. It keeps less of
 // the irregular arguments than ptrace does (README "Recording with eBPF"), so its threshold is
-// its own. Skips where the backend is not built in or cannot be loaded (not root, no BTF).
+// its own. Skips only for what the build or the machine lacks (testing::CheckBpf).
 class BpfFidelityTest : public FidelityTest {
  protected:
   void SetUp() override {
     FidelityTest::SetUp();
     if (IsSkipped())
       return;
-    std::string why = testing::BpfUnavailable(kRecorder, dir_.File("probe.strec"));
-    if (!why.empty())
-      GTEST_SKIP() << why;
+    testing::BpfGate gate = testing::CheckBpf(kRecorder, dir_.File("probe.strec"));
+    if (gate.verdict == testing::BpfGate::kFail)
+      FAIL() << gate.reason;
+    if (gate.verdict == testing::BpfGate::kSkip)
+      GTEST_SKIP() << gate.reason;
   }
 };
 

@@ -1,5 +1,7 @@
 #include "support/process.h"
 
+#include "strec/record/bpf_recorder.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -15,6 +17,13 @@
 
 namespace strec::testing {
 namespace {
+
+size_t CountEnvironment() {
+  size_t n = 0;
+  while (environ[n])
+    n++;
+  return n;
+}
 
 std::vector<char*> CStrings(const std::vector<std::string>& strings) {
   std::vector<char*> out;
@@ -111,17 +120,43 @@ std::string ReadLink(const std::string& path) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-std::string BpfUnavailable(const std::string& recorder, const std::string& probe_trace) {
+BpfGate CheckBpf(const std::string& recorder, const std::string& probe_trace) {
+  std::string lacks = record::BpfUnavailableReason();
+  if (!lacks.empty()) {
+    const char* require = getenv("STREC_REQUIRE_BPF");
+    if (require && std::strcmp(require, "1") == 0)
+      return {BpfGate::kFail, "STREC_REQUIRE_BPF=1 (set by .ci/run), but " + lacks};
+    return {BpfGate::kSkip, lacks};
+  }
+  // The machine has what the backend needs: it must load.
   std::string err = probe_trace + ".err";
   RunOptions o;
   o.err = err;
   int rc = Run({recorder, "-q", "--backend", "bpf", "-o", probe_trace, "--", "/bin/true"}, o);
   std::string text = ReadFile(err);
+  unlink(probe_trace.c_str());
+  if (rc == 0) {
+    unlink(err.c_str());
+    return {BpfGate::kRun, ""};
+  }
+  std::string why = "strec-record --backend bpf fails on a machine that can run it (exit " +
+                    std::to_string(rc) + "): " + text.substr(0, text.find('\n'));
+  // The verifier's last lines, from a run with its log.
+  o.env.assign(environ, environ + CountEnvironment());
+  o.env.push_back("STREC_BPF_DEBUG=1");
+  Run({recorder, "-q", "--backend", "bpf", "-o", probe_trace, "--", "/bin/true"}, o);
+  text = ReadFile(err);
   unlink(err.c_str());
-  if (rc == 0)
-    return "";
-  std::string line = text.substr(0, text.find('\n'));
-  return line.empty() ? "strec-record --backend bpf exited with " + std::to_string(rc) : line;
+  unlink(probe_trace.c_str());
+  size_t end = text.rfind("-- END PROG LOAD LOG --");
+  if (end != std::string::npos) {
+    size_t from = end;
+    for (int lines = 0; from > 0 && lines < 8; lines++)
+      from = text.rfind('\n', from - 1);
+    why += "\nthe verifier's last lines:\n" +
+           text.substr(from == std::string::npos ? 0 : from + 1, end - from);
+  }
+  return {BpfGate::kFail, why};
 }
 
 }  // namespace strec::testing

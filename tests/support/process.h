@@ -52,9 +52,16 @@ std::string Which(const std::string& name);
 // Why this process may not ptrace a child of its own; empty if it may.
 std::string PtraceUnavailable();
 
-// Why strec-record (at `recorder`) cannot record with --backend=bpf here (not built in, not
-// root, no BTF, ...): its first error line; empty if it records /bin/true into `probe_trace`.
-std::string BpfUnavailable(const std::string& recorder, const std::string& probe_trace);
+// Whether the eBPF backend's tests run here. They are skipped only for what the build or the
+// machine truly lacks (record::BpfUnavailableReason: no backend built in, not privileged, no BTF,
+// no bpf_loop), and with STREC_REQUIRE_BPF=1 in the environment (.ci/run sets it) even that is
+// a failure. Where nothing lacks, strec-record (at `recorder`) must record /bin/true into
+// `probe_trace`: if it cannot, that is a failure, with its error and the verifier's last lines.
+struct BpfGate {
+  enum Verdict { kRun, kSkip, kFail } verdict;
+  std::string reason;  // why not kRun
+};
+BpfGate CheckBpf(const std::string& recorder, const std::string& probe_trace);
 
 }  // namespace strec::testing
 

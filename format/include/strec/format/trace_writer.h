@@ -33,6 +33,7 @@ struct HeaderInfo {
   bool seccomp_filter = false;
   bool capture_env = false;
   std::string backend = "ptrace";  // the recorder backend: "ptrace" or "bpf"
+  std::string backend_note;        // why that backend, when --backend auto chose it
   uint32_t page_size = 4096;
   int32_t recorder_pid = 0;
 

@@ -35,9 +35,12 @@ struct RecordOptions {
   int spin_us = kSpinAuto;
   // How to trace: stop the tracees at every syscall (ptrace: complete buffers, works for any
   // user allowed to ptrace) or record from the kernel without stopping them (eBPF: far less
-  // overhead; root or CAP_BPF+CAP_PERFMON; see README "Recording with eBPF").
-  enum class Backend { kPtrace, kBpf };
-  Backend backend = Backend::kPtrace;
+  // overhead; root or CAP_BPF+CAP_PERFMON; see README "Recording with eBPF"). kAuto: eBPF
+  // where it loads, else ptrace; Record says which on stderr (unless quiet) and in the header.
+  enum class Backend { kAuto, kPtrace, kBpf };
+  Backend backend = Backend::kAuto;
+  bool quiet = false;        // no note on stderr when kAuto falls back to ptrace
+  std::string backend_note;  // set by Record for kAuto: why this backend (in the header)
   // The eBPF ring buffer's size (a power of two). The recorder maps it whole: its resident
   // memory grows by twice this.
   uint32_t bpf_ring_mib = 8;
@@ -49,6 +52,8 @@ struct RecordOptions {
   // to it, and with the eBPF backend the reading thread too (a ptrace tracer stays beside its
   // tracees: waking another CPU at every stop costs more). false (inherit): all stay.
   bool recorder_all_cpus = true;
+  // writer.zstd_level 0: the backend's default, 6 for ptrace and 1 for eBPF (where the
+  // recorder's own CPU time is most of the cost and level 1 compresses as well).
   format::WriterOptions writer;
 };
 
@@ -60,9 +65,11 @@ struct RecordResult {
   uint64_t stops = 0;                       // ptrace stops handled
   uint64_t spin_hits = 0, spin_misses = 0;  // waits a spin ended; spins that timed out
   uint64_t vm_reads = 0, read_failures = 0;
-  uint64_t lost = 0;           // stops that could not be decoded (each recorded as a Loss)
-  uint64_t unwritten = 0;      // events that never reached the file (a write failed)
-  int detached_by_signal = 0;  // the signal that made the recorder detach, if any
+  uint64_t lost = 0;                 // stops that could not be decoded (each recorded as a Loss)
+  uint64_t unwritten = 0;            // events that never reached the file (a write failed)
+  int detached_by_signal = 0;        // the signal that made the recorder detach, if any
+  std::string backend;               // the backend that recorded: "ptrace" or "bpf"
+  bool backend_unavailable = false;  // the eBPF backend could not load (status says why)
 };
 
 // Blocks until every tracee has exited or been detached; the trace is closed on return.
