@@ -182,9 +182,9 @@ mode_cmd() {
     native) MCMD=("${WCMD[@]}") ;;
     floor) MCMD=("$FLOOR" "${WCMD[@]}") ;;
     strace) MCMD=(strace -f -o "$3.txt" -- "${WCMD[@]}") ;;
-    strec) MCMD=("$BIN/strec-record" -o "$3.strec" -- "${WCMD[@]}") ;;
+    strec) MCMD=("$BIN/strec-record" --backend ptrace -o "$3.strec" -- "${WCMD[@]}") ;;
     strace-e) MCMD=(strace -f --seccomp-bpf -e trace=openat -o "$3.txt" -- "${WCMD[@]}") ;;
-    strec-e) MCMD=("$BIN/strec-record" -e trace=openat -o "$3.strec" -- "${WCMD[@]}") ;;
+    strec-e) MCMD=("$BIN/strec-record" --backend ptrace -e trace=openat -o "$3.strec" -- "${WCMD[@]}") ;;
     bpf) MCMD=("$BIN/strec-record" --backend bpf -o "$3.strec" -- "${WCMD[@]}") ;;
     bpf-e) MCMD=("$BIN/strec-record" --backend bpf -e trace=openat -o "$3.strec" -- "${WCMD[@]}") ;;
     perf) MCMD=(perf trace record -o "$3.perf" -- "${WCMD[@]}") ;;
@@ -340,7 +340,7 @@ report() {
   # that the time to start a process and open the file does not dominate.
   local big="$WORKDIR/read.strec" size=0
   log "recording the reading trace (mix x $READ_SCALE)"
-  "$BIN/strec-record" -q -o "$big" -- "$WORKLOAD" mix $(($(iterations mix) * READ_SCALE)) \
+  "$BIN/strec-record" -q --backend ptrace -o "$big" -- "$WORKLOAD" mix $(($(iterations mix) * READ_SCALE)) \
     "$WORKDIR" >/dev/null 2>&1 || rm -f "$big"
   if [ -f "$big" ]; then
     local name calls tr ta failed=""

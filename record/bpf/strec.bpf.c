@@ -110,10 +110,11 @@ static __always_inline void* header(struct scratch* s,
   return h;
 }
 
-static __always_inline void emit(struct scratch* s, __u32 size) {
-  if (size >= STREC_SCRATCH)
-    size = STREC_SCRATCH - 8;
-  size &= STREC_SCRATCH - 1; /* for the verifier: the bound it can see */
+static __always_inline void emit(struct scratch* s, __u32 bytes) {
+  __u64 size = bytes < STREC_SCRATCH ? bytes : STREC_SCRATCH - 8;
+  /* For the verifier, the bound it can see: in asm, which the compiler cannot drop as
+   * redundant after the line above (clang 16 does drop a C mask, and the load fails). */
+  asm volatile("%0 &= %1" : "+r"(size) : "i"(STREC_SCRATCH - 1));
   __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size >= wake_bytes
                     ? BPF_RB_FORCE_WAKEUP
                     : BPF_RB_NO_WAKEUP;

@@ -461,11 +461,22 @@ int LibbpfPrint(libbpf_print_level level, const char* fmt, va_list ap) {
   va_copy(again, ap);
   if (getenv("STREC_BPF_DEBUG"))
     vfprintf(stderr, fmt, ap);
-  char line[1024];
-  int n = vsnprintf(line, sizeof line, fmt, again);
+  // A load log comes in one message, as long as the verifier made it: the verdict is at its
+  // end, so that is what is kept when the log grows long.
+  va_list size_pass;
+  va_copy(size_pass, again);
+  int n = vsnprintf(nullptr, 0, fmt, size_pass);
+  va_end(size_pass);
+  if (n > 0) {
+    std::string message(static_cast<size_t>(n) + 1, '\0');
+    vsnprintf(message.data(), message.size(), fmt, again);
+    message.pop_back();
+    g_libbpf_log += message;
+    constexpr size_t kKeep = 1 << 20;
+    if (g_libbpf_log.size() > 4 * kKeep)
+      g_libbpf_log.erase(0, g_libbpf_log.size() - kKeep);
+  }
   va_end(again);
-  if (n > 0 && g_libbpf_log.size() < (1u << 20))  // a log line longer than that is cut
-    g_libbpf_log.append(line, std::min<size_t>(n, sizeof line - 1));
   return 0;
 }
 
