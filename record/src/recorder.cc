@@ -895,29 +895,27 @@ RecordResult Record(const RecordOptions& options) {
     return r;
   }
   RecordOptions o = options;
-  auto zstd_default = [&](int level) {
-    if (options.writer.zstd_level == 0)
-      o.writer.zstd_level = level;
+  auto zstd_level = [&](int backend_default) {
+    return options.writer.zstd_level ? options.writer.zstd_level : backend_default;
   };
   if (o.backend != RecordOptions::Backend::kPtrace) {
-    zstd_default(1);
+    o.writer.zstd_level = zstd_level(1);
     if (o.backend == RecordOptions::Backend::kAuto)
       o.backend_note = "chosen by --backend auto";
     r = RecordWithBpf(o, *table, *set);
     if (!r.backend_unavailable)
       return r;
     if (o.backend == RecordOptions::Backend::kBpf) {
-      r.status = Status(r.status.code(),
-                        r.status.message() + "; --backend ptrace (or auto) records without it");
+      r.status = Status(r.status.code(), r.status.message() +
+                                             "; --backend ptrace (or auto) records without it");
       return r;
     }
     // --backend auto, and eBPF cannot load: ptrace, saying why.
     o.backend_note = "--backend auto: " + r.status.message();
     if (!o.quiet)
       dprintf(2, "strec-record: recording with ptrace: %s\n", r.status.message().c_str());
-    o.writer.zstd_level = options.writer.zstd_level;
   }
-  zstd_default(6);
+  o.writer.zstd_level = zstd_level(6);
   Recorder rec(o, *table, *set);
   return rec.Run();
 }
