@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "strec/format/event.h"
 #include "strec/format/syscall_table.h"
 #include "strec/replay/json_renderer.h"
 #include "strec/replay/xlat.h"
@@ -607,9 +608,7 @@ std::vector<SlowRow> SlowRows(const Analysis& a, const std::vector<SlowCall>& ca
   for (const SlowCall& c : calls) {
     const TraceFacts& t = a.traces[static_cast<size_t>(c.trace)];
     uint64_t rel = c.entry_ns > t.start_ns ? c.entry_ns - t.start_ns : 0;
-    int64_t real = static_cast<int64_t>(t.realtime_ns) +
-                   (static_cast<int64_t>(c.entry_ns) - static_cast<int64_t>(t.start_ns));
-    rows.push_back({&c, rel, static_cast<uint64_t>(std::max<int64_t>(real, 0))});
+    rows.push_back({&c, rel, format::WallClockNs(t.realtime_ns, t.start_ns, c.entry_ns)});
   }
   return rows;
 }

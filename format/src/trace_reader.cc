@@ -27,6 +27,15 @@ flatbuffers::Verifier MakeVerifier(const uint8_t* buf, size_t len) {
 
 }  // namespace
 
+uint64_t WallClockNs(uint64_t realtime_ns, uint64_t monotonic_ns, uint64_t time_ns) {
+  if (time_ns >= monotonic_ns) {
+    uint64_t after = time_ns - monotonic_ns;
+    return after > UINT64_MAX - realtime_ns ? UINT64_MAX : realtime_ns + after;
+  }
+  uint64_t before = monotonic_ns - time_ns;
+  return before > realtime_ns ? 0 : realtime_ns - before;
+}
+
 uint64_t EventTime(const fb::Event& e) {
   switch (e.body_type()) {
     case fb::Body::Syscall: {
@@ -226,6 +235,11 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
   if (ch.raw_len > kMaxChunkRawLen || ch.compressed_len > ZSTD_compressBound(ch.raw_len) ||
       ch.raw_len < 8)
     return Error(info.offset, "chunk lengths exceed the format's caps");
+  // Each event takes at least 8 bytes (its size prefix and a FlatBuffer, 8-aligned): a count
+  // beyond that is refused before anything is allocated for it.
+  if (ch.event_count > ch.raw_len / 8)
+    return Error(info.offset, "chunk header says " + Num(ch.event_count) +
+                                  " events, more than its " + Num(ch.raw_len) + " bytes can hold");
   uint64_t payload_off = info.offset + kChunkHeaderSize;
   thread_local std::vector<uint8_t> compressed;
   compressed.resize(ch.compressed_len);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "strec/format/event.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
@@ -135,7 +136,7 @@ void JsonRenderer::Common(const Event& e, const char* type, uint64_t time_ns) {
   line_ += ",\"tid\":";
   AppendInt(&line_, e.tid);
   line_ += ",\"time\":";
-  AppendSeconds(&line_, realtime_ns_ + (time_ns - monotonic_ns_));
+  AppendSeconds(&line_, format::WallClockNs(realtime_ns_, monotonic_ns_, time_ns));
 }
 
 Status JsonRenderer::OnEvent(const Event& e, EventStream* stream) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "strec/format/event.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
@@ -131,7 +132,7 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
     pid_prefix_.assign(s, at);
   }
   if (opt_.timestamps) {
-    uint64_t real = realtime_ns_ + (time_ns - monotonic_ns_);
+    uint64_t real = format::WallClockNs(realtime_ns_, monotonic_ns_, time_ns);
     time_t sec = static_cast<time_t>(real / 1000000000);
     uint32_t usec = static_cast<uint32_t>((real % 1000000000) / 1000);
     if (opt_.timestamps >= 3) {

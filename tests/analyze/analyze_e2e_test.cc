@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "format/trace_builder.h"
+#include "strec/format/event.h"
 #include "strec/format/trace_writer.h"
 #include "support/process.h"
 
@@ -342,6 +343,37 @@ TEST_F(CliTest, NewViews) {
             0);
   for (const char* key : {"\"threads\": [", "\"files\": {", "\"slowest\": ["})
     EXPECT_NE(out_.find(key), std::string::npos) << key << "\n" << out_;
+}
+
+// A call recorded more than 2^63 ns after the start (a crafted or damaged time): its start is
+// shown after the trace's, not in 1970, and computing it overflows nothing (UBSan found a signed
+// overflow here).
+TEST_F(CliTest, SlowCallsOfACraftedTimeAreNotInTheEpoch) {
+  format::HeaderInfo h;
+  h.realtime_ns = 1'700'000'000'000'000'000;  // 2023-11-14
+  h.monotonic_ns = 1000;
+  std::string path = dir_.File("crafted.strec");
+  auto w = format::TraceWriter::Create(path, h);
+  ASSERT_TRUE(w.ok());
+  format::SyscallRecord r;
+  r.tid = r.pid = 10;
+  r.nr = 0;
+  r.entry_ns = 0x8000000000000010ull;
+  r.exit_ns = r.entry_ns + 5;
+  (*w)->Add(r);
+  ASSERT_TRUE((*w)->Close().ok());
+  ASSERT_EQ(Analyze({"--slow", "1", "--format", "csv", path}), 0) << err_;
+  EXPECT_EQ(out_.find("1970"), std::string::npos) << out_;
+  // 1.7e18 + 2^63 - 990 ns: 2316, still within the unsigned range.
+  EXPECT_NE(out_.find(",5,9223372036854774824,10923372036854774824,2316-02-24T"), std::string::npos)
+      << out_;
+}
+
+TEST(WallClockTest, SaturatesInsteadOfOverflowing) {
+  EXPECT_EQ(format::WallClockNs(5000, 100, 150), 5050u);
+  EXPECT_EQ(format::WallClockNs(5000, 100, 40), 4940u);
+  EXPECT_EQ(format::WallClockNs(50, 100, 10), 0u);
+  EXPECT_EQ(format::WallClockNs(UINT64_MAX - 5, 0, 10), UINT64_MAX);
 }
 
 TEST_F(CliTest, UsageErrors) {

@@ -130,5 +130,25 @@ TEST_F(CorruptionTest, HostileLengthsDoNotAllocateOrHang) {
   EXPECT_NE(o.error.find("offset " + std::to_string(at)), std::string::npos) << o.error;
 }
 
+// A chunk header whose event count (with a valid checksum) is more than its bytes can hold is
+// refused before anything is reserved for the events (it made every tool die of bad_alloc).
+TEST_F(CorruptionTest, AnEventCountBeyondTheChunkIsRefused) {
+  auto r = TraceReader::Open(path_);
+  ASSERT_TRUE(r.ok());
+  uint64_t at = (*r)->chunks()[0].offset;
+  auto bytes = original_;
+  ChunkHeader h;
+  ASSERT_TRUE(h.Decode(bytes.data() + at));
+  h.event_count = 0xFFFFFFFFu;
+  h.Encode(bytes.data() + at);
+  bytes.resize(bytes.size() - kTrailerSize);  // no footer: the header is all the reader has
+  std::string bad = dir_.File("count.strec");
+  testing::WriteFileBytes(bad, bytes);
+  Outcome o = ReadTrace(bad);
+  ASSERT_FALSE(o.read_ok);
+  EXPECT_NE(o.error.find("offset " + std::to_string(at)), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("4294967295 events"), std::string::npos) << o.error;
+}
+
 }  // namespace
 }  // namespace strec::format

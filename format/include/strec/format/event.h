@@ -135,6 +135,11 @@ struct LossRecord {
 // The time that orders an event in the file (its stop time).
 uint64_t EventTime(const fb::Event& event);
 
+// The wall clock (ns since the epoch) of monotonic time `time_ns`, from the header's anchors:
+// CLOCK_REALTIME and CLOCK_MONOTONIC read at the same instant. Saturates at 0 and at the
+// largest value instead of overflowing, whatever a damaged or crafted file holds.
+uint64_t WallClockNs(uint64_t realtime_ns, uint64_t monotonic_ns, uint64_t time_ns);
+
 }  // namespace strec::format
 
 #endif  // STREC_FORMAT_EVENT_H_
