@@ -1144,7 +1144,7 @@ RecordResult BpfRecorder::Run() {
     if (int code = WaitForCommand(command_pid_); code >= 0)
       command_exit_code_ = code;
   }
-  FinishRecording(opt_, writer_.get(), command_exit_code_, &result_);
+  FinishRecording(opt_, writer_.get(), command_exit_code_, started.ok(), &result_);
   return result_;
 }
 

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 
 namespace strec::record {
 
@@ -55,10 +56,15 @@ void SetExitStatus(int wait_status, format::ExitRecord* e) {
 void FinishRecording(const RecordOptions& options,
                      format::TraceWriter* writer,
                      int command_exit_code,
+                     bool started,
                      RecordResult* result) {
   Status closed = writer->Close();
   if (result->status.ok())
     result->status = closed;
+  if (!started && !result->path.empty()) {
+    unlink(result->path.c_str());  // ours: OpenTrace created it new
+    result->path.clear();
+  }
   result->events = writer->events();
   result->syscalls = writer->syscalls();
   result->bytes = writer->bytes_written();
@@ -77,6 +83,21 @@ std::string ReadLink(const std::string& path) {
   char buf[4096];
   ssize_t n = readlink(path.c_str(), buf, sizeof buf);
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+pid_t TracerOf(pid_t tid) {
+  std::ifstream in("/proc/" + std::to_string(tid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("TracerPid:", 0) == 0)
+      return static_cast<pid_t>(std::strtol(line.c_str() + 10, nullptr, 10));
+  return 0;
+}
+
+std::string ProcessName(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name.empty() ? "?" : name;
 }
 
 std::vector<pid_t> ListTasks(pid_t pid) {

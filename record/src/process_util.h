@@ -39,10 +39,12 @@ void SetExitStatus(int wait_status, format::ExitRecord* e);
 
 // Closes the trace and fills *result: the counts, the first error, and the exit code
 // (128+N when detached by signal N; else the command's, or 0 for -p alone; 1 rather than 0
-// after an error).
+// after an error). When the recording never started (an attach or the command's start
+// failed), the file is removed, as when the command is not found: it would hold only a header.
 void FinishRecording(const RecordOptions& options,
                      format::TraceWriter* writer,
                      int command_exit_code,
+                     bool started,
                      RecordResult* result);
 
 // readlink(2) into a string ("" on failure).
@@ -50,6 +52,12 @@ std::string ReadLink(const std::string& path);
 
 // The thread ids of a process (/proc/PID/task), sorted.
 std::vector<pid_t> ListTasks(pid_t pid);
+
+// The process that ptraces `tid` (TracerPid in /proc/TID/status); 0 if none or unknown.
+pid_t TracerOf(pid_t tid);
+
+// A process's command name (/proc/PID/comm), "?" if it cannot be read.
+std::string ProcessName(pid_t pid);
 
 // PATH lookup as execvp does it, done before forking so that a missing command gives a clear
 // error and exit status 127 (126 when found but not executable). "" on failure.

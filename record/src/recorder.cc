@@ -329,7 +329,7 @@ RecordResult Recorder::Run() {
   // Read failures are not losses (each is recorded in its buffer); the summary counts them.
   result_.vm_reads = capture_.stats().vm_reads;
   result_.read_failures = capture_.stats().read_failures;
-  FinishRecording(opt_, writer_.get(), command_exit_code_, &result_);
+  FinishRecording(opt_, writer_.get(), command_exit_code_, started.ok(), &result_);
   return result_;
 }
 
@@ -381,9 +381,13 @@ Status Recorder::Attach(pid_t pid) {
         if (errno == ESRCH)
           continue;  // it exited meanwhile
         int err = errno;
+        std::string why = strerror(err);
+        if (pid_t tracer = TracerOf(tid); err == EPERM && tracer > 0)
+          why = "it is already traced by pid " + std::to_string(tracer) + " (" +
+                ProcessName(tracer) + "); --backend bpf records without ptrace";
         return Status(err == EPERM ? StatusCode::kPermissionDenied : StatusCode::kIo,
                       "cannot attach to pid " + std::to_string(pid) + " (thread " +
-                          std::to_string(tid) + "): " + strerror(err));
+                          std::to_string(tid) + "): " + why);
       }
       Pt(PTRACE_INTERRUPT, tid, 0, 0);
       Add(tid, pid);
@@ -906,8 +910,8 @@ RecordResult Record(const RecordOptions& options) {
     if (!r.backend_unavailable)
       return r;
     if (o.backend == RecordOptions::Backend::kBpf) {
-      r.status = Status(r.status.code(), r.status.message() +
-                                             "; --backend ptrace (or auto) records without it");
+      r.status = Status(r.status.code(),
+                        r.status.message() + "; --backend ptrace (or auto) records without it");
       return r;
     }
     // --backend auto, and eBPF cannot load: ptrace, saying why.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -863,12 +864,38 @@ TEST_P(BackendTest, SigkillInsideABlockingSyscall) {
   EXPECT_TRUE(last->nr == __NR_clock_nanosleep || last->nr == __NR_nanosleep) << last->nr;
 }
 
+// An attach that fails leaves no file behind (it would hold only a header), as a command that
+// does not exist does.
 TEST_P(BackendTest, AttachToMissingPidFails) {
   RunResult r = RunRec({"-o", trace_path(), "-p", "999999999"});
   EXPECT_NE(r.exit_code, 0);
   RunResult r2 = RunRec({"-o", trace_path(), "-p", "4194303"});
   EXPECT_EQ(r2.exit_code, 1);
   EXPECT_NE(r2.err.find("4194303"), std::string::npos) << r2.err;
+  EXPECT_NE(access(trace_path().c_str(), F_OK), 0) << "a failed attach left " << trace_path();
+  // With a good pid first: the recording still never started.
+  pid_t sleeper = testing::Start({Program("sleeper"), "30"});
+  RunResult r3 = RunRec({"-o", trace_path(), "-p", std::to_string(sleeper), "-p", "4194303"});
+  EXPECT_EQ(r3.exit_code, 1) << r3.err;
+  EXPECT_NE(access(trace_path().c_str(), F_OK), 0) << "a failed attach left " << trace_path();
+  EXPECT_EQ(kill(sleeper, 0), 0) << "the attached process must survive the failed start";
+  kill(sleeper, SIGKILL);
+  waitpid(sleeper, nullptr, 0);
+}
+
+// A process that another tracer (a debugger, strace) already traces cannot be attached with
+// ptrace: the error says who traces it.
+TEST_F(RecorderTest, AttachToATracedProcessNamesItsTracer) {
+  pid_t sleeper = testing::Start({Program("sleeper"), "30"});
+  ASSERT_EQ(ptrace(PTRACE_SEIZE, sleeper, 0, 0), 0) << strerror(errno);
+  RunResult r =
+      RunRecorder({"--backend", "ptrace", "-o", trace_path(), "-p", std::to_string(sleeper)}, dir_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("already traced by pid " + std::to_string(getpid())), std::string::npos)
+      << r.err;
+  EXPECT_NE(access(trace_path().c_str(), F_OK), 0);
+  kill(sleeper, SIGKILL);
+  waitpid(sleeper, nullptr, 0);
 }
 
 // A full disk (here: a file size limit) stops the recording, never the command: the recorder
