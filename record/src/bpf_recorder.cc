@@ -51,11 +51,6 @@ using format::BufferRecord;
 
 namespace {
 
-volatile sig_atomic_t g_stop = 0;
-void OnStop(int sig) {
-  g_stop = sig;
-}
-
 constexpr uint32_t kTaskRecording = 2, kTaskWaitExec = 4, kTaskAttached = 8;  // strec.bpf.c
 struct BpfTask {
   uint32_t tgid, flags, retry;
@@ -1030,9 +1025,9 @@ RecordResult BpfRecorder::Run() {
       return result_;
     }
   }
-  // Installed first: loading takes a while, and a SIGINT meanwhile must not kill the recorder.
-  g_stop = 0;
-  StopSignals stop_signals(OnStop);
+  // Caught since RecordMain began: loading takes a while, and a SIGINT meanwhile must stop the
+  // recording, not kill the recorder or be lost.
+  CatchStopSignals();
   if (Status s = Load(); !s.ok()) {
     result_.status = s;
     result_.backend_unavailable = true;  // nothing started, nothing written
@@ -1062,7 +1057,7 @@ RecordResult BpfRecorder::Run() {
     if (!started.ok())
       break;
   }
-  if (started.ok() && !opt_.command.empty() && !g_stop)  // not started once told to stop
+  if (started.ok() && !opt_.command.empty() && !StopSignalReceived())  // not once told to stop
     started = StartCommand(resolved);
   if (!started.ok()) {
     result_.status = started;
@@ -1078,8 +1073,8 @@ RecordResult BpfRecorder::Run() {
             Status(StatusCode::kIo, std::string("reading the eBPF ring buffer: ") + strerror(-n));
         break;
       }
-      if (g_stop) {
-        result_.detached_by_signal = g_stop;
+      if (int sig = StopSignalReceived()) {
+        result_.detached_by_signal = sig;
         break;
       }
       if (writer_->failed())

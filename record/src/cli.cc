@@ -6,11 +6,14 @@
 #include <cstring>
 #include <iostream>
 
+#include "process_util.h"
 #include "strec/record/recorder.h"
 
 namespace strec::record {
 
 int RecordMain(int argc, char** argv) {
+  // Before anything else: a stop signal sent while the recorder starts must not be lost.
+  CatchStopSignals();
   CLI::App app{
       "strec-record: trace a command (or attach to processes) and write every syscall, signal\n"
       "and process event, with the argument buffers, to a compressed .strec file. Render it\n"

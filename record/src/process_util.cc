@@ -236,17 +236,40 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
   }
 }
 
-StopSignals::StopSignals(void (*on_stop)(int)) {
-  struct sigaction sa = {};
+namespace {
+
+constexpr int kStopSignals[4] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
+bool g_inherited_ignored[4];  // SIG_IGN when strec-record started
+bool g_catching = false;
+volatile sig_atomic_t g_stop_signal = 0;
+
+void OnStopSignal(int sig) {
+  g_stop_signal = sig;
+}
+
+}  // namespace
+
+void CatchStopSignals() {
+  if (g_catching)
+    return;
+  g_catching = true;
+  struct sigaction sa = {}, old = {};
   for (int i = 0; i < 4; i++) {
-    sa.sa_handler = kSignals[i] == SIGXFSZ ? [](int) {} : on_stop;
-    sigaction(kSignals[i], &sa, &old_[i]);
+    sa.sa_handler = kStopSignals[i] == SIGXFSZ ? [](int) {} : OnStopSignal;
+    sigaction(kStopSignals[i], &sa, &old);
+    g_inherited_ignored[i] = old.sa_handler == SIG_IGN;
   }
 }
 
-StopSignals::~StopSignals() {
+int StopSignalReceived() {
+  return g_stop_signal;
+}
+
+void RestoreInheritedSignals() {
+  if (!g_catching)
+    return;
   for (int i = 0; i < 4; i++)
-    sigaction(kSignals[i], &old_[i], nullptr);
+    signal(kStopSignals[i], g_inherited_ignored[i] ? SIG_IGN : SIG_DFL);
 }
 
 Status CheckAttachPid(pid_t pid) {
@@ -283,6 +306,7 @@ StatusOr<ForkedCommand> ForkCommand(const std::string& resolved,
     }
     if (n != 1)
       _exit(126);  // the recorder went away without releasing it
+    RestoreInheritedSignals();
     if (before_exec && before_exec(arg) != 0)
       _exit(126);
     execv(resolved.c_str(), argv.data());

@@ -78,21 +78,21 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
                                                          const format::HeaderInfo& header,
                                                          std::string* path);
 
-// While it lives: SIGINT, SIGTERM and SIGHUP call on_stop (without SA_RESTART, so that a
-// blocking wait returns EINTR), and SIGXFSZ is caught, so that a file size limit makes a write
-// fail with EFBIG instead of killing the recorder (a handler, unlike SIG_IGN, is reset by the
-// command's execve). The previous dispositions come back at its end.
-class StopSignals {
- public:
-  explicit StopSignals(void (*on_stop)(int));
-  ~StopSignals();
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
+// The stop signals, caught from the first thing strec-record's main does, whatever
+// disposition it inherited (a job started with & inherits SIGINT ignored): one sent while the
+// recorder starts up, attaches or loads is never lost. SIGINT, SIGTERM and SIGHUP are recorded
+// for StopSignalReceived (without SA_RESTART, so that a blocking wait returns EINTR); SIGXFSZ
+// is caught so that a file size limit makes a write fail with EFBIG instead of killing the
+// recorder. Stays installed; calling it again does nothing. Main thread, before other threads.
+void CatchStopSignals();
 
- private:
-  static constexpr int kSignals[4] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
-  struct sigaction old_[4];
-};
+// The stop signal received since CatchStopSignals (the last one), 0 if none.
+int StopSignalReceived();
+
+// In a forked command, before its execve (async-signal-safe): the dispositions strec-record
+// inherited for those signals, so that the command starts with what it would have had
+// untraced (an ignored SIGINT stays ignored; a handler would only become SIG_DFL).
+void RestoreInheritedSignals();
 
 // Why pid cannot be attached to (not positive, the recorder itself); OK otherwise.
 Status CheckAttachPid(pid_t pid);

@@ -36,13 +36,9 @@ using format::SyscallRecord;
 
 namespace {
 
-// Set by the signal handlers; read by the loop after waitpid() returns EINTR.
-volatile sig_atomic_t g_stop_signal = 0;
+// Set by the SIGALRM handler; read by the loop after waitpid() returns EINTR (as the stop
+// signals are: StopSignalReceived).
 volatile sig_atomic_t g_alarm = 0;
-
-void OnStopSignal(int sig) {
-  g_stop_signal = sig;
-}
 
 void OnAlarm(int) {
   g_alarm = 1;
@@ -168,7 +164,7 @@ class Recorder {
           }
           return tid;
         }
-        if (g_stop_signal || g_alarm) {
+        if (StopSignalReceived() || g_alarm) {
           errno = EINTR;  // as a blocking waitpid would have seen the signal
           return -1;
         }
@@ -261,11 +257,10 @@ RecordResult Recorder::Run() {
   if (seccomp_active_)
     options_ |= PTRACE_O_TRACESECCOMP;
 
-  StopSignals stop_signals(OnStopSignal);
+  CatchStopSignals();  // (RecordMain did already)
   struct sigaction sa = {}, old_alrm;
   sa.sa_handler = OnAlarm;  // no SA_RESTART: waitpid() returns EINTR
   sigaction(SIGALRM, &sa, &old_alrm);
-  g_stop_signal = 0;
 
   Status started;
   for (pid_t pid : opt_.attach) {
@@ -273,18 +268,20 @@ RecordResult Recorder::Run() {
     if (!started.ok())
       break;
   }
-  if (started.ok() && !opt_.command.empty())
+  if (started.ok() && !opt_.command.empty() && !StopSignalReceived())  // not once told to stop
     started = StartCommand(resolved);
   if (!started.ok()) {
     DetachAll(0);
     result_.status = started;
+  } else if (tracees_.empty() && StopSignalReceived()) {
+    result_.detached_by_signal = StopSignalReceived();  // told to stop before the command ran
   } else {
     // A tick each second flushes the held entry and the current chunk while tracees are quiet.
     itimerval tick = {{1, 0}, {1, 0}};
     setitimer(ITIMER_REAL, &tick, nullptr);
     while (!tracees_.empty()) {
-      if (g_stop_signal) {
-        DetachAll(g_stop_signal);
+      if (int sig = StopSignalReceived()) {
+        DetachAll(sig);
         break;
       }
       if (writer_->failed()) {

@@ -820,6 +820,79 @@ TEST_P(BackendTest, SigtermDetachesFromAStartedCommand) {
   EXPECT_EQ(t.Of(Body::Detach).size(), 1u);
 }
 
+// Started as a background job of a script is (SIGINT and SIGHUP ignored, here by `trap ""`),
+// the command inherits those dispositions through the recorder as it would without it.
+TEST_P(BackendTest, TheCommandInheritsTheIgnoredSignalsTheRecorderGot) {
+  auto sig_ign = [](const std::string& out) {
+    size_t at = out.find("SigIgn:");
+    return at == std::string::npos ? std::string("(none)")
+                                   : out.substr(at, out.find('\n', at) - at);
+  };
+  std::vector<std::string> probe = {"/bin/grep", "SigIgn", "/proc/self/status"};
+  std::string wrap = "trap '' INT HUP; exec \"$@\"";
+  std::vector<std::string> untraced = {"/bin/sh", "-c", wrap, "sh"};
+  untraced.insert(untraced.end(), probe.begin(), probe.end());
+  RunResult plain = testing::RunCapturing(untraced, dir_.path());
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  std::vector<std::string> traced = {"/bin/sh", "-c", wrap, "sh"};
+  for (const std::string& a : Recorder({"-q", "-o", trace_path(), "--"}))
+    traced.push_back(a);
+  traced.insert(traced.end(), probe.begin(), probe.end());
+  RunResult rec = testing::RunCapturing(traced, dir_.path());
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  EXPECT_NE(sig_ign(plain.out), "SigIgn:\t0000000000000000") << plain.out;
+  EXPECT_EQ(sig_ign(rec.out), sig_ign(plain.out));
+}
+
+// A stop signal is caught from the start of the recorder's main, even when it was started with
+// SIGINT ignored: one sent as soon as the recorder catches it (before it has attached or loaded
+// anything) stops the recording, every time, and the attached process lives on.
+TEST_P(BackendTest, AStopSignalAtStartUpIsNeverLost) {
+  pid_t sleeper = testing::Start({Program("sleeper"), "30"});
+  for (int round = 0; round < 5; round++) {
+    std::vector<std::string> argv = {"/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh"};
+    for (const std::string& a : Recorder({"-q", "-o", dir_.File("early" + std::to_string(round)),
+                                          "-p", std::to_string(sleeper)}))
+      argv.push_back(a);
+    testing::RunOptions o;
+    o.err = dir_.File("early.err");
+    pid_t rec = testing::Start(argv, o);
+    // Once the shell has become the recorder (the shell itself catches SIGINT for a moment),
+    // SigCgt: the signals it catches; SIGINT is bit 1.
+    bool caught = false;
+    for (int i = 0; i < 20000 && !caught; i++) {
+      std::string st = ReadFile("/proc/" + std::to_string(rec) + "/status");
+      size_t at = st.find("SigCgt:\t");
+      caught = at != std::string::npos && (std::stoull(st.substr(at + 8, 16), nullptr, 16) & 2) &&
+               testing::ReadLink("/proc/" + std::to_string(rec) + "/exe") == kRecorder;
+      if (!caught)
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    ASSERT_TRUE(caught) << "the recorder never caught SIGINT";
+    kill(rec, SIGINT);
+    int status = 0;
+    bool ended = false;
+    for (int i = 0; i < 500 && !ended; i++) {  // 10 s
+      ended = waitpid(rec, &status, WNOHANG) == rec;
+      if (!ended)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!ended) {
+      kill(rec, SIGKILL);
+      waitpid(rec, &status, 0);
+    }
+    ASSERT_TRUE(ended) << "round " << round << ": the recorder went on after SIGINT: "
+                       << ReadFile(dir_.File("early.err"));
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT)
+        << "round " << round << ": status " << status << ": " << ReadFile(dir_.File("early.err"));
+    EXPECT_EQ(kill(sleeper, 0), 0);
+  }
+  std::string st = ReadFile("/proc/" + std::to_string(sleeper) + "/status");
+  EXPECT_NE(st.find("TracerPid:\t0\n"), std::string::npos) << st;
+  kill(sleeper, SIGKILL);
+  waitpid(sleeper, nullptr, 0);
+}
+
 TEST_P(BackendTest, SigkillInsideABlockingSyscall) {
   pid_t rec = testing::Start(Recorder({"-o", trace_path(), "--", Program("sleeper"), "30"}));
   // The command is the recorder's only child.
