@@ -15,7 +15,8 @@ namespace strec::replay {
 
 namespace {
 
-Status Run(EventStream* stream, const ReplayConfig& config, LineSink* sink) {
+// Renders the whole stream into sink; *lost counts the events the recording lost.
+Status Run(EventStream* stream, const ReplayConfig& config, LineSink* sink, uint64_t* lost) {
   std::unique_ptr<TextRenderer> text;
   std::unique_ptr<JsonRenderer> json;
   if (config.json)
@@ -29,11 +30,23 @@ Status Run(EventStream* stream, const ReplayConfig& config, LineSink* sink) {
     const Event* e = *next;
     if (!e)
       break;
+    if (e->type == EventType::kLoss)
+      *lost += e->lost_events;
     Status st = json ? json->OnEvent(*e, stream) : text->OnEvent(*e, stream);
     if (!st.ok())
       return st;
   }
   return text ? text->Finish() : OkStatus();
+}
+
+// Passes st on; first adds a warning when the recording lost events (the text shows where, in
+// "/* strec: N events lost here ... */" lines; JSON in "loss" objects).
+Status WithLossWarning(Status st, uint64_t lost, std::vector<std::string>* warnings) {
+  if (lost && warnings)
+    warnings->push_back(std::to_string(lost) + (lost == 1 ? " event was" : " events were") +
+                        " lost while recording: the replay lacks them (see the lines that say "
+                        "where)");
+  return st;
 }
 
 }  // namespace
@@ -45,11 +58,13 @@ Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* w
   if (warnings)
     for (const auto& w : (*stream)->reader().warnings())
       warnings->push_back(w);
+  uint64_t lost = 0;
   if (config.per_thread) {
     if (config.output.empty())
       return InvalidArgument("-ff needs -o FILE (the files are named FILE.TID)");
     PerThreadSink sink(config.output);
-    return Run(stream->get(), config, &sink);
+    Status st = Run(stream->get(), config, &sink, &lost);
+    return WithLossWarning(st, lost, warnings);
   }
   FILE* f = out;
   if (!config.output.empty()) {
@@ -59,7 +74,8 @@ Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* w
     setvbuf(f, nullptr, _IOFBF, 1 << 16);  // fewer, larger writes than st_blksize's
   }
   FileSink sink(f);
-  Status st = Run(stream->get(), config, &sink);
+  Status st = Run(stream->get(), config, &sink, &lost);
+  st = WithLossWarning(st, lost, warnings);
   Status flushed = sink.Flush();  // what was rendered before an error too
   if (st.ok())
     st = flushed;
@@ -83,7 +99,8 @@ StatusOr<std::string> ReplayToString(const std::string& trace,
   config.json = json;
   config.render = options;
   StringSink sink;
-  Status st = Run(stream->get(), config, &sink);
+  uint64_t lost = 0;
+  Status st = Run(stream->get(), config, &sink, &lost);
   if (!st.ok())
     return st;
   return sink.text();

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "strec/format/event.h"
+#include "strec/format/trace_info.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
@@ -604,6 +605,26 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
                     "+++ superseded by execve in pid " + std::to_string(e.former_tid) + " +++");
       }
       break;
+    case EventType::kLoss: {
+      // Not a line strace prints: a comment, where the loss happened, that no parser takes for
+      // a syscall. A loss of no thread in particular (the eBPF ring was full) goes to the one
+      // output; with -ff, where each thread has its own file, only the warning says it.
+      std::string body = "/* strec: " + std::to_string(e.lost_events) +
+                         (e.lost_events == 1 ? " event" : " events") + " lost here" +
+                         (e.reason.empty() ? "" : ": " + format::EscapeForTerminal(e.reason)) +
+                         " */";
+      if (e.tid > 0) {
+        st = Line(e.tid, e.time_ns, body);
+      } else if (sink_->pid_prefix()) {
+        auto it = open_.find(0);
+        if (it != open_.end() && it->second.active) {
+          it->second.active = false;
+          RETURN_IF_ERROR(sink_->Write(0, " <unfinished ...>\n"));
+        }
+        st = sink_->Write(0, body + "\n");
+      }
+      break;
+    }
     case EventType::kDetach: {
       int output = sink_->OutputOf(e.tid);
       auto it = open_.find(output);

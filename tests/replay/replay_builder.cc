@@ -118,6 +118,11 @@ void ReplayTraceBuilder::Exec(int tid,
   w_->Add(format::ExecRecord{tid, tid, former_tid, path, views, 0, t_});
 }
 
+void ReplayTraceBuilder::Loss(int tid, uint64_t events, const std::string& reason) {
+  t_ += 1000;
+  w_->Add(format::LossRecord{tid, tid, events, 0, reason, t_});
+}
+
 void ReplayTraceBuilder::ProcessExit(int tid, int pid, int status, int signal, bool core) {
   format::ExitRecord e;
   e.tid = tid;

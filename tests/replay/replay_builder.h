@@ -48,6 +48,7 @@ class ReplayTraceBuilder {
   void Spawn(int tid, int pid, int child_tid, int child_pid, uint64_t clone_flags);
   void Exec(int tid, int former_tid, const std::string& path, std::vector<std::string> argv);
   void ProcessExit(int tid, int pid, int status, int signal = 0, bool core = false);
+  void Loss(int tid, uint64_t events, const std::string& reason);
   void FdSnapshot(int pid,
                   std::vector<std::pair<int, std::string>> fds,
                   const std::string& cwd = "");

@@ -143,6 +143,36 @@ class ReplayTest : public ::testing::Test {
   testing::TempDir dir_;
 };
 
+// Lost events are said where they were lost, in a comment no parser takes for a syscall (an
+// open line is ended first, as for a signal), and in a warning at the end; a reason from the
+// file reaches the terminal escaped.
+TEST_F(ReplayTest, LossesAreShownWhereTheyHappened) {
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_getppid, {}, 1);
+    b.Entry(100, __NR_read, {0, 0x1000, 10});
+    b.Loss(0, 619687, "the eBPF ring buffer was full\x1b[2J");
+    b.Exit(100, __NR_read, {0, 0x1000, 10}, 0);
+    b.Loss(100, 1, "thread beyond --bpf-max-threads");
+    b.Finish();
+  }
+  EXPECT_EQ(Render(),
+            "100   getppid()                         = 1\n"
+            "100   read(0,  <unfinished ...>\n"
+            "/* strec: 619687 events lost here: the eBPF ring buffer was full\\x1b[2J */\n"
+            "100   <... read resumed>\"\", 10)         = 0\n"
+            "100   /* strec: 1 event lost here: thread beyond --bpf-max-threads */\n");
+  ReplayConfig config;
+  config.trace = path();
+  config.output = dir_.File("out.txt");
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(Replay(config, stdout, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "619688 events were lost while recording: the replay lacks them (see the lines that "
+            "say where)");
+}
+
 TEST_F(ReplayTest, CompleteSyscallsAlignAndPrintErrors) {
   {
     ReplayTraceBuilder b(path());
