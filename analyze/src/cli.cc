@@ -1,14 +1,18 @@
 // strec-analyze's command line (CLI11 stays in this file).
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <algorithm>
-#include <fstream>
+
+#include <cerrno>
 #include <iostream>
+#include <sstream>
 
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/cli.h"
 #include "strec/analyze/files.h"
 #include "strec/analyze/report.h"
+#include "strec/format/io.h"
 
 namespace strec::analyze {
 
@@ -159,17 +163,31 @@ int AnalyzeMain(int argc, char** argv) {
   }
   for (const std::string& w : analysis->warnings)
     std::cerr << "strec-analyze: warning: " << w << "\n";
-  std::ofstream file;
+  // A report holds paths and syscall lines from the trace: its file is made as a trace's is
+  // (0600, never through a symbolic link nor into another user's file).
+  int fd = -1;
   if (!output.empty()) {
-    file.open(output, std::ios::out | std::ios::trunc);
-    if (!file) {
-      std::cerr << "strec-analyze: cannot write " << output << "\n";
+    auto created = format::CreateOutputFile(output, /*replace=*/true);
+    if (!created.ok()) {
+      std::cerr << "strec-analyze: " << created.status().message() << "\n";
+      return 1;
+    }
+    fd = *created;
+  }
+  std::ostringstream report;
+  std::ostream& out = output.empty() ? std::cout : report;
+  Status st = WriteReport(*analysis, ro, out);
+  out.flush();
+  if (fd >= 0) {
+    std::string text = report.str();
+    Status written = format::WriteAll(fd, text.data(), text.size());
+    if (close(fd) != 0 && written.ok())
+      written = ErrnoStatus("cannot write " + output, errno);
+    if (!written.ok()) {
+      std::cerr << "strec-analyze: " << output << ": " << written.message() << "\n";
       return 1;
     }
   }
-  std::ostream& out = output.empty() ? std::cout : file;
-  Status st = WriteReport(*analysis, ro, out);
-  out.flush();
   if (!st.ok()) {
     std::cerr << "strec-analyze: " << st.message() << "\n";
     return 2;

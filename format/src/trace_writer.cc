@@ -287,10 +287,7 @@ TraceWriter::~TraceWriter() {
 StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path,
                                                            const HeaderInfo& h,
                                                            const WriterOptions& options) {
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.exclusive ? O_EXCL : O_TRUNC);
-  int fd = open(path.c_str(), flags, 0600);
-  if (fd < 0)
-    return ErrnoStatus("cannot create " + path, errno);
+  ASSIGN_OR_RETURN(int fd, CreateOutputFile(path, options.replace));
 
   flatbuffers::FlatBufferBuilder fbb(1024);
   std::vector<flatbuffers::Offset<flatbuffers::String>> cmd;

@@ -30,7 +30,11 @@ int RecordMain(int argc, char** argv) {
   size_t chunk_kib = 1024;
   app.add_option("-o,--output", o.output,
                  "trace file to write (default: a new COMMAND-DATE-TIME.strec in the current "
-                 "directory; never overwrites one)");
+                 "directory). Created with mode 0600; never written through a symbolic link, "
+                 "and an existing file is an error unless --force");
+  app.add_flag("--force", o.writer.replace,
+               "with -o: replace an existing file, if it is a regular file of yours (another "
+               "user's file is never reused: its owner could read the trace)");
   app.add_option("-s,--snaplen", o.snaplen,
                  "bytes kept of each data buffer (read/write payloads, iovecs, socket data); "
                  "paths and structs are kept whole; the full length is always recorded")

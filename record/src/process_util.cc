@@ -221,7 +221,7 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
     *path = options.output;
     return format::TraceWriter::Create(*path, header, wo);
   }
-  wo.exclusive = true;
+  wo.replace = false;  // a name of its own choosing: the next free one
   std::string base = DefaultOutputName(options.command, options.attach);
   for (int i = 0;; i++) {
     *path = base;

@@ -1,11 +1,14 @@
 #include "strec/replay/replay.h"
 
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstring>
 #include <memory>
 
+#include "strec/format/io.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/json_renderer.h"
 #include "strec/replay/text_renderer.h"
@@ -68,9 +71,13 @@ Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* w
   }
   FILE* f = out;
   if (!config.output.empty()) {
-    f = fopen(config.output.c_str(), "we");
-    if (!f)
+    // 0600, never through a symbolic link nor into another user's file (format/io.h).
+    ASSIGN_OR_RETURN(int fd, format::CreateOutputFile(config.output, /*replace=*/true));
+    f = fdopen(fd, "w");
+    if (!f) {
+      close(fd);
       return IoError("cannot create " + config.output + ": " + strerror(errno));
+    }
     setvbuf(f, nullptr, _IOFBF, 1 << 16);  // fewer, larger writes than st_blksize's
   }
   FileSink sink(f);

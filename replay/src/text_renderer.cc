@@ -3,6 +3,7 @@
 #include <asm/unistd.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <ctime>
 
 #include "strec/format/event.h"
+#include "strec/format/io.h"
 #include "strec/format/trace_info.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/strings.h"
@@ -78,9 +80,13 @@ Status PerThreadSink::Write(int output, std::string_view text) {
   FILE*& f = files_[output];
   if (!f) {
     std::string path = base_ + "." + std::to_string(output);
-    f = fopen(path.c_str(), "we");
+    auto fd = format::CreateOutputFile(path, /*replace=*/true);  // 0600, no symbolic link
+    f = fd.ok() ? fdopen(*fd, "w") : nullptr;
     if (!f) {
       files_.erase(output);
+      if (!fd.ok())
+        return fd.status();
+      close(*fd);
       return IoError("cannot create " + path + ": " + strerror(errno));
     }
   }

@@ -6,6 +6,7 @@
 
 #include "format/trace_builder.h"
 #include "strec/format/container.h"
+#include "strec/format/io.h"
 #include "strec/format/trace_info.h"
 #include "strec/format/trace_reader.h"
 
@@ -393,7 +394,9 @@ TEST(TraceWriterTest, FlushIntervalCutsChunks) {
 
 TEST(TraceWriterTest, WriteErrorIsReportedNotDropped) {
   // /dev/full fails every write with ENOSPC.
-  auto w = TraceWriter::Create("/dev/full", HeaderInfo::ForThisHost());
+  WriterOptions o;
+  o.replace = true;  // it exists: a character device, which replace allows
+  auto w = TraceWriter::Create("/dev/full", HeaderInfo::ForThisHost(), o);
   if (w.ok()) {
     for (int i = 0; i < 10; i++)
       (*w)->Add(DetachRecord{1, 1, "x", static_cast<uint64_t>(i)});
@@ -407,14 +410,67 @@ TEST(TraceWriterTest, WriteErrorIsReportedNotDropped) {
   }
 }
 
-TEST(TraceWriterTest, ExclusiveCreateNeverOverwrites) {
+TEST(TraceWriterTest, AnExistingFileIsReplacedOnlyWhenAskedAndOnlyIfOurs) {
   TempDir dir;
   std::string path = dir.File("x.strec");
   testing::WriteFileBytes(path, {1, 2, 3});
+  chmod(path.c_str(), 0644);
+  auto w = TraceWriter::Create(path, HeaderInfo::ForThisHost());
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find(path + ": it exists (--force"), std::string::npos)
+      << w.status().message();
+  EXPECT_EQ(testing::ReadFileBytes(path).size(), 3u);
   WriterOptions o;
-  o.exclusive = true;
+  o.replace = true;
+  w = TraceWriter::Create(path, HeaderInfo::ForThisHost(), o);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  ASSERT_TRUE((*w)->Close().ok());
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "a replaced file keeps no wider mode";
+  EXPECT_GT(st.st_size, 3);
+  auto null = CreateOutputFile("/dev/null", true);
+  ASSERT_TRUE(null.ok()) << null.status().message();
+  close(*null);
+}
+
+// A symbolic link planted where a trace will be written is never followed, even with --force:
+// its target (here a file of the writer's) keeps its contents.
+TEST(TraceWriterTest, ASymbolicLinkIsNeverFollowed) {
+  TempDir dir;
+  std::string target = dir.File("precious"), link = dir.File("t.strec");
+  testing::WriteFileBytes(target, {1, 2, 3});
+  ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+  for (bool replace : {false, true}) {
+    WriterOptions o;
+    o.replace = replace;
+    auto w = TraceWriter::Create(link, HeaderInfo::ForThisHost(), o);
+    ASSERT_FALSE(w.ok());
+    EXPECT_NE(w.status().message().find("symbolic link"), std::string::npos)
+        << w.status().message();
+    EXPECT_EQ(testing::ReadFileBytes(target).size(), 3u);
+  }
+  ASSERT_EQ(symlink(dir.File("nowhere").c_str(), dir.File("dangling").c_str()), 0);
+  EXPECT_FALSE(TraceWriter::Create(dir.File("dangling"), HeaderInfo::ForThisHost()).ok());
+  EXPECT_NE(access(dir.File("nowhere").c_str(), F_OK), 0) << "created through a dangling link";
+}
+
+// Another user's file (say one planted with mode 0666 where root records) is never reused:
+// its owner could read the trace.
+TEST(TraceWriterTest, AnotherUsersFileIsNeverReused) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "needs root to give a file to another user";
+  TempDir dir;
+  std::string path = dir.File("planted.strec");
+  testing::WriteFileBytes(path, {1, 2, 3});
+  ASSERT_EQ(chown(path.c_str(), 65534, 65534), 0);
+  chmod(path.c_str(), 0666);
+  WriterOptions o;
+  o.replace = true;
   auto w = TraceWriter::Create(path, HeaderInfo::ForThisHost(), o);
-  EXPECT_FALSE(w.ok());
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find("belongs to another user (uid 65534)"), std::string::npos)
+      << w.status().message();
   EXPECT_EQ(testing::ReadFileBytes(path).size(), 3u);
 }
 

@@ -234,8 +234,9 @@ class RecorderTest : public ::testing::Test {
   std::string trace_path() const { return dir_.File("t.strec"); }
   testing::TempDir dir_;
   // Recorder options that choose the backend: ptrace unless a test says otherwise (the
-  // recorder's default, auto, would pick eBPF where it loads).
-  std::vector<std::string> backend_ = {"--backend", "ptrace"};
+  // recorder's default, auto, would pick eBPF where it loads); --force, since many tests record
+  // into the same trace_path() more than once.
+  std::vector<std::string> backend_ = {"--backend", "ptrace", "--force"};
   std::error_code ec_;
 };
 
@@ -254,7 +255,7 @@ class BackendTest : public RecorderTest, public ::testing::WithParamInterface<st
       FAIL() << gate.reason;
     if (gate.verdict == testing::BpfGate::kSkip)
       GTEST_SKIP() << gate.reason;
-    backend_ = {"--backend", GetParam()};
+    backend_ = {"--backend", GetParam(), "--force"};
   }
   // strec-record with this backend's options, then ARGS.
   std::vector<std::string> Recorder(const std::vector<std::string>& args) const {
@@ -1383,6 +1384,33 @@ TEST(BpfGateTest, SkipsOnlyForWhatTheMachineLacks) {
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
         << (require ? "with" : "without") << " STREC_REQUIRE_BPF: exit " << WEXITSTATUS(status);
   }
+}
+
+// -o never replaces an existing file unless --force, and never another user's nor through a
+// symbolic link; the trace is 0600.
+TEST_F(RecorderTest, OutputIsNeverAnotherFileUnlessForced) {
+  std::string path = dir_.File("mine.strec");
+  testing::WriteFileBytes(path, {'o', 'l', 'd'});
+  RunResult r =
+      RunRecorder({"--backend", "ptrace", "-o", path, "--", Program("exitcode"), "0"}, dir_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ": it exists (--force replaces a file of yours)"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(ReadFile(path), "old");
+  r = RunRecorder({"--backend", "ptrace", "--force", "-o", path, "--", Program("exitcode"), "0"},
+                  dir_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_TRUE(format::TraceReader::Open(path).ok());
+  std::string link = dir_.File("link.strec");
+  ASSERT_EQ(symlink(dir_.File("elsewhere").c_str(), link.c_str()), 0);
+  r = RunRecorder({"--backend", "ptrace", "--force", "-o", link, "--", Program("exitcode"), "0"},
+                  dir_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("symbolic link"), std::string::npos) << r.err;
+  EXPECT_NE(access(dir_.File("elsewhere").c_str(), F_OK), 0);
 }
 
 }  // namespace

@@ -173,6 +173,37 @@ TEST_F(ReplayTest, LossesAreShownWhereTheyHappened) {
             "say where)");
 }
 
+// What replay writes holds the trace's data: its files are 0600 (-o, and -ff's FILE.TID) even
+// where they existed wider, and never written through a symbolic link.
+TEST_F(ReplayTest, OutputFilesAreOnlyTheirOwners) {
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_getppid, {}, 1);
+    b.Finish();
+  }
+  ReplayConfig config;
+  config.trace = path();
+  config.output = dir_.File("out.txt");
+  testing::WriteFileBytes(config.output, {'x'});
+  chmod(config.output.c_str(), 0644);
+  ASSERT_TRUE(Replay(config, stdout, nullptr).ok());
+  struct stat st;
+  ASSERT_EQ(stat(config.output.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  config.per_thread = true;
+  config.output = dir_.File("ff");
+  ASSERT_TRUE(Replay(config, stdout, nullptr).ok());
+  ASSERT_EQ(stat(dir_.File("ff.100").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  config.per_thread = false;
+  config.output = dir_.File("link.txt");
+  ASSERT_EQ(symlink(dir_.File("target").c_str(), config.output.c_str()), 0);
+  Status bad = Replay(config, stdout, nullptr);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("symbolic link"), std::string::npos) << bad.message();
+  EXPECT_NE(access(dir_.File("target").c_str(), F_OK), 0);
+}
+
 TEST_F(ReplayTest, CompleteSyscallsAlignAndPrintErrors) {
   {
     ReplayTraceBuilder b(path());

@@ -48,7 +48,9 @@ struct WriterOptions {
   // microsecond of the writer thread per 4 events (bench/README.md).
   int zstd_level = 6;
   int max_chunks_in_flight = 3;
-  bool exclusive = false;  // fail if the file exists (O_EXCL)
+  // Replace an existing file (a regular file of this user) instead of failing: see
+  // CreateOutputFile in io.h, which makes every trace (0600, never through a symbolic link).
+  bool replace = false;
 };
 
 class TraceWriter {
