@@ -76,6 +76,18 @@ PerThreadSink::~PerThreadSink() {
     fclose(f);
 }
 
+Status PerThreadSink::Done(int output) {
+  // A trace of many short processes would otherwise keep a file open per thread ever seen.
+  auto it = files_.find(output);
+  if (it == files_.end())
+    return OkStatus();
+  int closed = fclose(it->second);
+  files_.erase(it);
+  if (closed != 0)
+    return IoError("write " + base_ + "." + std::to_string(output) + ": " + strerror(errno));
+  return OkStatus();
+}
+
 Status PerThreadSink::Write(int output, std::string_view text) {
   FILE*& f = files_[output];
   if (!f) {
@@ -645,7 +657,21 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
   }
   stream->ApplyCurrent();
   TrackSignals(e);
+  if (e.type == EventType::kExit && st.ok())
+    st = Forget(e.tid);
   return st;
+}
+
+// A thread that ended needs nothing more: memory stays bounded by the threads alive, not by
+// every one the trace ever had (a build runs hundreds of thousands of processes).
+Status TextRenderer::Forget(int32_t tid) {
+  sig_.erase(tid);
+  handlers_.erase(tid);  // its process's other threads still hold the shared table
+  int output = sink_->OutputOf(tid);
+  auto it = open_.find(output);
+  if (it != open_.end() && it->second.tid == tid && !it->second.active)
+    open_.erase(it);
+  return sink_->Done(output);  // -ff: its file is complete
 }
 
 Status TextRenderer::Finish() {

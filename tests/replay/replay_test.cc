@@ -6,6 +6,7 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -22,6 +23,7 @@
 #include "strec/replay/json_renderer.h"
 #include "strec/replay/replay.h"
 #include "strec/replay/strings.h"
+#include "strec/replay/text_renderer.h"
 #include "strec/replay/xlat.h"
 
 namespace strec::replay {
@@ -202,6 +204,50 @@ TEST_F(ReplayTest, OutputFilesAreOnlyTheirOwners) {
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.message().find("symbolic link"), std::string::npos) << bad.message();
   EXPECT_NE(access(dir_.File("target").c_str(), F_OK), 0);
+}
+
+// A trace of many short processes (a build): the renderer keeps the state of live threads only,
+// and -ff closes a thread's file when it ends (with every file open until the end, 1100
+// processes under a limit of 256 open files failed with EMFILE).
+TEST_F(ReplayTest, StateOfEndedProcessesIsReleased) {
+  constexpr int kChildren = 1100;
+  {
+    ReplayTraceBuilder b(path());
+    std::string act(32, '\0');
+    act[0] = 0x10;  // a handler: the process gets a handler table of its own
+    for (int i = 0; i < kChildren; i++) {
+      int child = 1000 + i;
+      b.Spawn(100, 100, child, child, SIGCHLD);
+      b.Syscall(child, child, __NR_rt_sigaction, {SIGUSR1, 0x1000, 0, 8}, 0, {{1, false, act}});
+      b.ProcessExit(child, child, 0);
+    }
+    b.Finish();
+  }
+  auto stream = EventStream::Open(path());
+  ASSERT_TRUE(stream.ok()) << stream.status().message();
+  StringSink sink;
+  TextRenderer text(RenderOptions(), (*stream)->header(), &sink);
+  for (;;) {
+    auto e = (*stream)->Next();
+    ASSERT_TRUE(e.ok());
+    if (!*e)
+      break;
+    ASSERT_TRUE(text.OnEvent(**e, stream->get()).ok());
+  }
+  EXPECT_LE(text.threads_tracked(), 2u) << "the parent alone is alive";
+
+  rlimit old;
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = {256, old.rlim_max};
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  ReplayConfig config;
+  config.trace = path();
+  config.per_thread = true;
+  config.output = dir_.File("ff");
+  Status st = Replay(config, stdout, nullptr);
+  setrlimit(RLIMIT_NOFILE, &old);
+  EXPECT_TRUE(st.ok()) << st.message();
+  EXPECT_NE(testing::ReadFileBytes(dir_.File("ff.2099")).size(), 0u);
 }
 
 TEST_F(ReplayTest, CompleteSyscallsAlignAndPrintErrors) {

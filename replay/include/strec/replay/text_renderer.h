@@ -34,6 +34,8 @@ class LineSink {
   virtual bool pid_prefix() const = 0;
   // Writes out what the sink holds back.
   virtual Status Flush() { return OkStatus(); }
+  // The output's thread has ended: nothing more goes there (-ff closes its file).
+  virtual Status Done(int output) { return OkStatus(); }
 };
 
 // Everything into one string (tests) or one FILE.
@@ -73,6 +75,7 @@ class PerThreadSink : public LineSink {
   ~PerThreadSink() override;
   int OutputOf(int32_t tid) override { return tid; }
   Status Write(int output, std::string_view text) override;
+  Status Done(int output) override;
   bool pid_prefix() const override { return false; }
 
  private:
@@ -87,6 +90,8 @@ class TextRenderer {
   // Renders one event. Applies the event to the stream's state at the right moment (after the
   // arguments, before the return value, so that -y shows a new fd's path).
   Status OnEvent(const Event& event, EventStream* stream);
+  // Threads whose state is kept (signal masks, handlers): the live ones, not every one seen.
+  size_t threads_tracked() const { return sig_.size() + handlers_.size(); }
   // Ends an open line (a syscall still in progress at the end of the trace).
   Status Finish();
 
@@ -123,6 +128,7 @@ class TextRenderer {
   Status RenderSyscall(const Event& e, EventStream* stream);
   void TrackSignals(const Event& e);
   std::string SigreturnMask(int32_t tid);
+  Status Forget(int32_t tid);
   SigState& Sig(int32_t tid);
   std::shared_ptr<Handlers>& HandlersOf(int32_t tid, int32_t pid);
 
