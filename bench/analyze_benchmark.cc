@@ -29,6 +29,7 @@ class TraceFixture {
     char tmpl[] = "/tmp/strec-analyze-bench-XXXXXX";
     int fd = mkstemp(tmpl);
     close(fd);
+    unlink(tmpl);  // a name of our own: the writer creates the file (O_EXCL)
     path_ = tmpl;
     format::HeaderInfo h = format::HeaderInfo::ForThisHost();
     h.command = {"bench"};
@@ -65,6 +66,7 @@ class FileTraceFixture {
     char tmpl[] = "/tmp/strec-analyze-bench-XXXXXX";
     int fd = mkstemp(tmpl);
     close(fd);
+    unlink(tmpl);  // a name of our own: the writer creates the file (O_EXCL)
     path_ = tmpl;
     format::HeaderInfo h = format::HeaderInfo::ForThisHost();
     h.command = {"bench"};

@@ -17,6 +17,7 @@ std::string TempPath() {
   char tmpl[] = "/tmp/strec-bench-XXXXXX";
   int fd = mkstemp(tmpl);
   close(fd);
+  unlink(tmpl);  // a name of our own: the writer creates the file (O_EXCL)
   return tmpl;
 }
 

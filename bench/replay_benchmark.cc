@@ -32,6 +32,7 @@ class TraceFixture {
     char tmpl[] = "/tmp/strec-replay-bench-XXXXXX";
     int fd = mkstemp(tmpl);
     close(fd);
+    unlink(tmpl);  // a name of our own: the writer creates the file (O_EXCL)
     path_ = tmpl;
     format::HeaderInfo h = format::HeaderInfo::ForThisHost();
     h.command = {"bench"};
