@@ -267,6 +267,8 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
                                   (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short frame"));
   // The events: each a size-prefixed FlatBuffer, the next one at the next multiple of 8.
   out->events_.reserve(ch.event_count);
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> spans;  // each event's bytes
+  spans.clear();
   size_t at = 0;
   while (at < ch.raw_len) {
     if (out->events_.size() == ch.event_count)
@@ -282,14 +284,27 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
                                     " is not a valid FlatBuffer (decompressed byte " + Num(at) +
                                     ")");
     out->events_.push_back(flatbuffers::GetSizePrefixedRoot<fb::Event>(raw + at));
+    spans.emplace_back(static_cast<uint32_t>(at), len + 4);
     at = (at + 4 + len + 7) & ~size_t{7};
   }
   if (out->events_.size() != ch.event_count)
     return Error(payload_off, "chunk holds " + Num(out->events_.size()) + " events, header says " +
                                   Num(ch.event_count));
   out->raw_size_ = ch.raw_len;
-  if (major_ >= 3)
+  if (major_ >= 3) {
     RestoreTimes(ch.first_ns, out);
+    // The times were written in place: what is read from now on is verified again. The
+    // verifier does not look for fields that share bytes, so a crafted event whose time
+    // overlapped a string's length passed the first check and, restored, read gigabytes.
+    for (size_t i = 0; i < spans.size(); i++) {
+      auto v = MakeVerifier(raw + spans[i].first, spans[i].second);
+      if (!v.VerifySizePrefixedBuffer<fb::Event>(nullptr))
+        return Error(payload_off, "chunk event " + Num(i) +
+                                      " is not valid once its times are restored: fields overlap "
+                                      "(decompressed byte " +
+                                      Num(spans[i].first) + ")");
+    }
+  }
   return OkStatus();
 }
 
