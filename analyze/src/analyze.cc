@@ -161,7 +161,8 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
   std::sort(pids.begin(), pids.end());
   for (size_t t = 0; t < paths.size(); t++) {
     Input& in = inputs[t];
-    auto reader = format::TraceReader::Open(paths[t]);
+    // A damaged chunk costs its own events, not the analysis: it is left out and said.
+    auto reader = format::TraceReader::Open(paths[t], {.skip_damaged = true});
     if (!reader.ok()) {
       // A file that is not a readable trace is bad input, not a bad option: never
       // kInvalidArgument, which the CLI reports as a usage error.
@@ -242,6 +243,14 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
   };
   result.files = FileTable(options.file_limit);
   result.slow = SlowCalls(options.slow);
+  // Damaged chunks, per trace: how many, and a warning for each.
+  std::vector<uint64_t> damaged(inputs.size());
+  std::vector<std::vector<std::string>> skipped(inputs.size());
+  std::vector<size_t> chunk_warnings(inputs.size());  // the reader's warnings before reading
+  for (size_t t = 0; t < inputs.size(); t++) {
+    damaged[t] = inputs[t].reader->damaged_chunks();  // headers damaged, found when opening
+    chunk_warnings[t] = inputs[t].reader->warnings().size();
+  }
 
   if (options.needs_state()) {
     // The stream pass: one trace per thread, all of it (the fd state needs every event).
@@ -265,6 +274,9 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
         sinks.slow_fd_paths = options.slow_fd_paths;
         Status st = FeedStream(static_cast<int32_t>(t), &stream, inputs[t].filter, &sinks);
         events[t] = sinks.events;
+        damaged[t] = stream.reader().damaged_chunks();
+        for (size_t k = chunk_warnings[t]; k < stream.reader().warnings().size(); k++)
+          skipped[t].push_back(paths[t] + ": " + stream.reader().warnings()[k]);
         if (!st.ok()) {
           fail(t, st);
           next.store(inputs.size());
@@ -297,9 +309,12 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
         const Input& in = inputs[item.trace];
         Status st = in.reader->ReadChunk(item.chunk, &chunk);
         if (!st.ok()) {
-          fail(i, st);
-          next.store(work.size());
-          return;
+          std::lock_guard lock(error_mu);
+          damaged[item.trace]++;
+          skipped[item.trace].push_back(
+              st.message() + ": chunk left out, its " +
+              std::to_string(in.reader->chunks()[item.chunk].event_count) + " events lost");
+          continue;
         }
         for (size_t e = 0; e < chunk.size(); e++)
           FeedEvent(item.trace, *chunk.event(e), in.filter, &partial[w]);
@@ -313,6 +328,10 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
       for (size_t t = 0; t < inputs.size(); t++)
         result.traces[t].events += events[w][t];
     }
+  }
+  for (size_t t = 0; t < inputs.size(); t++) {
+    result.damaged_chunks += damaged[t];
+    result.warnings.insert(result.warnings.end(), skipped[t].begin(), skipped[t].end());
   }
   result.aggregate.set_track_threads(options.threads);
   if (result.aggregate.lost_events() > 0 && !footer_lost)

@@ -196,6 +196,11 @@ int AnalyzeMain(int argc, char** argv) {
     std::cerr << "strec-analyze: writing the report failed\n";
     return 1;
   }
+  if (analysis->damaged_chunks) {
+    std::cerr << "strec-analyze: " << analysis->damaged_chunks
+              << " damaged chunk(s) left out: the figures lack their events\n";
+    return 1;
+  }
   return 0;
 }
 

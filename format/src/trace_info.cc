@@ -44,7 +44,7 @@ std::string Str(const flatbuffers::String* s) {
 }  // namespace
 
 Status PrintTraceInfo(const std::string& path, std::ostream& out) {
-  ASSIGN_OR_RETURN(auto reader, TraceReader::Open(path));
+  ASSIGN_OR_RETURN(auto reader, TraceReader::Open(path, {.skip_damaged = true}));
   const fb::Header& h = reader->header();
   out << "file:        " << EscapeForTerminal(path) << " (" << reader->file_size() << " bytes)\n";
   out << "format:      " << reader->major_version() << "." << reader->minor_version() << "\n";
@@ -86,8 +86,14 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
   uint64_t entries = 0, lost = 0, compressed = 0, raw = 0, first = 0, last = 0;
   DecodedChunk chunk;
   const auto& chunks = reader->chunks();
+  std::vector<std::string> damaged;
+  uint64_t damaged_events = 0;
   for (size_t i = 0; i < chunks.size(); i++) {
-    RETURN_IF_ERROR(reader->ReadChunk(i, &chunk));
+    if (Status st = reader->ReadChunk(i, &chunk); !st.ok()) {
+      damaged.push_back(st.message());
+      damaged_events += chunks[i].event_count;
+      continue;
+    }
     compressed += chunks[i].compressed_len;
     raw += chunk.raw_size();
     for (size_t e = 0; e < chunk.size(); e++) {
@@ -127,6 +133,12 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
     snprintf(buf, sizeof buf, "%.6f s", static_cast<double>(last - first) / 1e9);
     out << "time span:   " << buf << "\n";
   }
+  for (const std::string& d : damaged)
+    out << "damaged:     " << EscapeForTerminal(d) << "\n";
+  if (!damaged.empty() || reader->damaged_chunks())
+    return DataLoss(path + ": " + std::to_string(damaged.size() + reader->damaged_chunks()) +
+                    " damaged chunk(s) left out of these counts (" +
+                    std::to_string(damaged_events) + " events known lost)");
   return OkStatus();
 }
 

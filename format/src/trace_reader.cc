@@ -79,9 +79,11 @@ Status TraceReader::Error(uint64_t offset, const std::string& what) const {
   return DataLoss(path_ + ": offset " + Num(offset) + ": " + what);
 }
 
-StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path) {
+StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path,
+                                                         const ReadOptions& options) {
   std::unique_ptr<TraceReader> r(new TraceReader());
   r->path_ = path;
+  r->options_ = options;
   r->fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (r->fd_ < 0)
     return ErrnoStatus("cannot open " + path, errno);
@@ -171,7 +173,8 @@ Status TraceReader::LoadFooter() {
       if (c->offset() != expect || c->stored_len() < kChunkHeaderSize ||
           c->offset() + c->stored_len() > foff)
         return Error(foff, "footer index entry " + Num(chunks_.size()) + " is inconsistent");
-      chunks_.push_back({c->offset(), c->first_ns(), c->last_ns(), c->event_count(),
+      chunks_.push_back({c->offset(), static_cast<uint32_t>(chunks_.size()), c->first_ns(),
+                         c->last_ns(), c->event_count(),
                          c->stored_len() - static_cast<uint32_t>(kChunkHeaderSize), 0});
       expect = c->offset() + c->stored_len();
     }
@@ -183,6 +186,7 @@ Status TraceReader::LoadFooter() {
 }
 
 Status TraceReader::ScanChunks(uint64_t off) {
+  uint32_t sequence = 0;  // the next chunk's
   for (;;) {
     if (off == file_size_)
       return OkStatus();
@@ -200,22 +204,71 @@ Status TraceReader::ScanChunks(uint64_t off) {
       return OkStatus();
     }
     ChunkHeader ch;
+    std::string bad;
     if (!ch.Decode(h))
-      return Error(off, GetU32(h) == kChunkMagic ? "chunk header checksum mismatch"
-                                                 : "expected a chunk header");
-    if (ch.sequence != chunks_.size())
-      return Error(off, "chunk sequence " + Num(ch.sequence) + ", expected " + Num(chunks_.size()));
-    if (ch.raw_len > kMaxChunkRawLen || ch.compressed_len > ZSTD_compressBound(ch.raw_len))
-      return Error(off, "chunk lengths exceed the format's caps");
+      bad = GetU32(h) == kChunkMagic ? "chunk header checksum mismatch" : "expected a chunk header";
+    else if (ch.sequence != sequence)
+      bad = "chunk sequence " + Num(ch.sequence) + ", expected " + Num(sequence);
+    else if (ch.raw_len > kMaxChunkRawLen || ch.compressed_len > ZSTD_compressBound(ch.raw_len))
+      bad = "chunk lengths exceed the format's caps";
+    if (!bad.empty()) {
+      if (!options_.skip_damaged)
+        return Error(off, bad);
+      // Damaged: the next chunk is found by its magic and checksum.
+      uint64_t next = FindChunk(off + 1, sequence, &ch);
+      damaged_chunks_++;
+      warnings_.push_back(
+          Error(off, bad).message() + ": skipped " + Num(next - off) + " bytes" +
+          (next < file_size_ ? ", up to chunk " + Num(ch.sequence) + " at offset " + Num(next)
+                             : ", to the end of the file") +
+          " (" + (next < file_size_ ? Num(ch.sequence - sequence) : std::string("all the")) +
+          " chunks there, their events lost)");
+      if (next >= file_size_)
+        return OkStatus();
+      off = next;
+      left = file_size_ - off;
+      sequence = ch.sequence;
+    }
     if (kChunkHeaderSize + uint64_t{ch.compressed_len} > left) {
       warnings_.push_back("incomplete chunk at offset " + Num(off) + " (" + Num(left) + " of " +
                           Num(kChunkHeaderSize + ch.compressed_len) + " bytes): stopped there");
       return OkStatus();
     }
     chunks_.push_back(
-        {off, ch.first_ns, ch.last_ns, ch.event_count, ch.compressed_len, ch.raw_len});
+        {off, ch.sequence, ch.first_ns, ch.last_ns, ch.event_count, ch.compressed_len, ch.raw_len});
     off += kChunkHeaderSize + ch.compressed_len;
+    sequence = ch.sequence + 1;
   }
+}
+
+uint64_t TraceReader::FindChunk(uint64_t from, uint32_t sequence, ChunkHeader* header) const {
+  std::vector<uint8_t> buf(1 << 16);
+  uint8_t magic[4];
+  PutU32(magic, kChunkMagic);
+  for (uint64_t at = from; at + kChunkHeaderSize <= file_size_;) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), file_size_ - at));
+    if (!ReadAt(fd_, buf.data(), n, at).ok())
+      return file_size_;
+    for (size_t k = 0; k + kChunkHeaderSize <= n; k++) {
+      if (std::memcmp(&buf[k], magic, 4) != 0)
+        continue;
+      ChunkHeader ch;
+      if (ch.Decode(&buf[k]) && ch.sequence >= sequence && ch.raw_len <= kMaxChunkRawLen &&
+          ch.compressed_len <= ZSTD_compressBound(ch.raw_len)) {
+        *header = ch;
+        return at + k;
+      }
+    }
+    at += n - kChunkHeaderSize + 1;  // a header across the block's end is seen in the next
+  }
+  return file_size_;
+}
+
+void TraceReader::SkipChunk(size_t i, const Status& why) {
+  damaged_chunks_++;
+  skipped_events_ += chunks_[i].event_count;
+  warnings_.push_back(why.message() + ": chunk " + Num(chunks_[i].sequence) + " skipped, its " +
+                      Num(chunks_[i].event_count) + " events lost");
 }
 
 Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
@@ -228,7 +281,7 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
   if (!ch.Decode(h))
     return Error(info.offset, GetU32(h) == kChunkMagic ? "chunk header checksum mismatch"
                                                        : "expected a chunk header");
-  if (ch.sequence != i || ch.compressed_len != info.compressed_len ||
+  if (ch.sequence != info.sequence || ch.compressed_len != info.compressed_len ||
       ch.event_count != info.event_count || ch.first_ns != info.first_ns ||
       ch.last_ns != info.last_ns)
     return Error(info.offset, "chunk header disagrees with the index");
@@ -413,17 +466,21 @@ StatusOr<const fb::Event*> TraceReader::Next() {
     if (next_chunk_ >= chunks_.size())
       return static_cast<const fb::Event*>(nullptr);
     next_event_ = 0;
+    Status st;
     if (prefetch_index_ == next_chunk_) {
       prefetch_index_ = SIZE_MAX;
-      Status st = WaitPrefetch();
-      if (!st.ok()) {
-        current_.events_.clear();
-        return st;
-      }
-      std::swap(current_, ahead_);
+      st = WaitPrefetch();
+      if (st.ok())
+        std::swap(current_, ahead_);
     } else {
       DropPrefetch();
-      RETURN_IF_ERROR(ReadChunk(next_chunk_, &current_));
+      st = ReadChunk(next_chunk_, &current_);
+    }
+    if (!st.ok()) {
+      current_.events_.clear();
+      if (!options_.skip_damaged)
+        return st;
+      SkipChunk(next_chunk_, st);
     }
     next_chunk_++;
     if (next_chunk_ < chunks_.size())

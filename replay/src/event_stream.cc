@@ -456,8 +456,9 @@ void State::Apply(const Event& e) {
 
 // ---- EventStream ----
 
-StatusOr<std::unique_ptr<EventStream>> EventStream::Open(const std::string& path) {
-  auto r = format::TraceReader::Open(path);
+StatusOr<std::unique_ptr<EventStream>> EventStream::Open(const std::string& path,
+                                                         const format::ReadOptions& options) {
+  auto r = format::TraceReader::Open(path, options);
   if (!r.ok())
     return r.status();
   return std::make_unique<EventStream>(std::move(r).value());

@@ -42,32 +42,43 @@ Status Run(EventStream* stream, const ReplayConfig& config, LineSink* sink, uint
   return text ? text->Finish() : OkStatus();
 }
 
-// Passes st on; first adds a warning when the recording lost events (the text shows where, in
-// "/* strec: N events lost here ... */" lines; JSON in "loss" objects).
-Status WithLossWarning(Status st, uint64_t lost, std::vector<std::string>* warnings) {
-  if (lost && warnings)
-    warnings->push_back(std::to_string(lost) + (lost == 1 ? " event was" : " events were") +
-                        " lost while recording: the replay lacks them (see the lines that say "
-                        "where)");
+// Passes st on, after the reader's warnings and one when the recording lost events (the text
+// shows where, in "/* strec: N events lost here ... */" lines; JSON in "loss" objects). Chunks
+// the reader skipped as damaged make it an error: the output lacks their events.
+Status WithWarnings(Status st,
+                    const format::TraceReader& reader,
+                    uint64_t lost,
+                    std::vector<std::string>* warnings) {
+  if (warnings) {
+    for (const auto& w : reader.warnings())
+      warnings->push_back(w);
+    if (lost)
+      warnings->push_back(std::to_string(lost) + (lost == 1 ? " event was" : " events were") +
+                          " lost while recording: the replay lacks them (see the lines that "
+                          "say where)");
+  }
+  if (st.ok() && reader.damaged_chunks())
+    return DataLoss(reader.path() + ": " + std::to_string(reader.damaged_chunks()) +
+                    " damaged chunk(s) skipped (" + std::to_string(reader.skipped_events()) +
+                    " events known lost): the replay lacks them");
   return st;
 }
 
 }  // namespace
 
 Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* warnings) {
-  auto stream = EventStream::Open(config.trace);
+  // A damaged chunk costs its own events, not the rest: it is skipped, said, and the exit
+  // status says the output is incomplete.
+  auto stream = EventStream::Open(config.trace, {.skip_damaged = true});
   if (!stream.ok())
     return stream.status();
-  if (warnings)
-    for (const auto& w : (*stream)->reader().warnings())
-      warnings->push_back(w);
   uint64_t lost = 0;
   if (config.per_thread) {
     if (config.output.empty())
       return InvalidArgument("-ff needs -o FILE (the files are named FILE.TID)");
     PerThreadSink sink(config.output);
     Status st = Run(stream->get(), config, &sink, &lost);
-    return WithLossWarning(st, lost, warnings);
+    return WithWarnings(st, (*stream)->reader(), lost, warnings);
   }
   FILE* f = out;
   if (!config.output.empty()) {
@@ -82,7 +93,7 @@ Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* w
   }
   FileSink sink(f);
   Status st = Run(stream->get(), config, &sink, &lost);
-  st = WithLossWarning(st, lost, warnings);
+  st = WithWarnings(st, (*stream)->reader(), lost, warnings);
   Status flushed = sink.Flush();  // what was rendered before an error too
   if (st.ok())
     st = flushed;

@@ -20,11 +20,12 @@ struct Outcome {
   std::string error;
   std::vector<std::string> warnings;
   std::vector<uint64_t> times;  // the events that were read
+  uint64_t damaged = 0, skipped = 0;
 };
 
-Outcome ReadTrace(const std::string& path) {
+Outcome ReadTrace(const std::string& path, ReadOptions options = {}) {
   Outcome o;
-  auto r = TraceReader::Open(path);
+  auto r = TraceReader::Open(path, options);
   if (!r.ok()) {
     o.error = r.status().message();
     return o;
@@ -42,6 +43,9 @@ Outcome ReadTrace(const std::string& path) {
     o.times.push_back(EventTime(**e) * 1000 + static_cast<uint64_t>((*e)->body_type()));
   }
   o.read_ok = true;
+  o.warnings = (*r)->warnings();  // with skip_damaged, Next() adds some
+  o.damaged = (*r)->damaged_chunks();
+  o.skipped = (*r)->skipped_events();
   return o;
 }
 
@@ -218,6 +222,94 @@ TEST(CraftedEventTest, ATimeThatOverlapsALengthIsRefused) {
   EXPECT_NE(e.status().message().find("not valid once its times are restored"), std::string::npos)
       << e.status().message();
   EXPECT_NE(e.status().message().find(bad), std::string::npos) << e.status().message();
+}
+
+// The events of `all` but those of chunk `skip` (the chunks' event counts say which those are).
+std::vector<uint64_t> Without(const std::vector<uint64_t>& all,
+                              const std::vector<ChunkInfo>& chunks,
+                              size_t skip) {
+  std::vector<uint64_t> out;
+  size_t at = 0;
+  for (size_t c = 0; c < chunks.size(); c++) {
+    for (uint32_t e = 0; e < chunks[c].event_count; e++, at++)
+      if (c != skip)
+        out.push_back(all[at]);
+  }
+  return out;
+}
+
+// One damaged chunk costs its own events only: with skip_damaged the others are read, and the
+// loss is said with the offset and the count (without it, reading stops there with an error).
+TEST_F(CorruptionTest, ADamagedChunkIsSkippedAndTheRestRead) {
+  auto r = TraceReader::Open(path_);
+  ASSERT_TRUE(r.ok());
+  std::vector<ChunkInfo> chunks = (*r)->chunks();
+  auto bytes = original_;
+  bytes[chunks[1].offset + kChunkHeaderSize + 5] ^= 0x40;  // in chunk 1's compressed events
+  std::string bad = dir_.File("one.strec");
+  testing::WriteFileBytes(bad, bytes);
+  Outcome strict = ReadTrace(bad);
+  EXPECT_FALSE(strict.read_ok);
+  Outcome o = ReadTrace(bad, {.skip_damaged = true});
+  ASSERT_TRUE(o.read_ok) << o.error;
+  EXPECT_EQ(o.times, Without(all_, chunks, 1));
+  EXPECT_EQ(o.damaged, 1u);
+  EXPECT_EQ(o.skipped, chunks[1].event_count);
+  ASSERT_FALSE(o.warnings.empty());
+  EXPECT_NE(o.warnings.back().find("offset " + std::to_string(chunks[1].offset + kChunkHeaderSize)),
+            std::string::npos)
+      << o.warnings.back();
+  EXPECT_NE(o.warnings.back().find(std::to_string(chunks[1].event_count) + " events lost"),
+            std::string::npos)
+      << o.warnings.back();
+}
+
+// Without an index (the footer is gone) a chunk whose header is damaged is passed over: the
+// next chunk is found by its magic and checksum.
+TEST_F(CorruptionTest, WithoutAFooterTheChunksAfterADamagedHeaderAreFound) {
+  auto r = TraceReader::Open(path_);
+  ASSERT_TRUE(r.ok());
+  std::vector<ChunkInfo> chunks = (*r)->chunks();
+  auto bytes = original_;
+  bytes.resize(bytes.size() - kTrailerSize);
+  bytes[chunks[1].offset + 10] ^= 0x01;  // chunk 1's header
+  std::string bad = dir_.File("header.strec");
+  testing::WriteFileBytes(bad, bytes);
+  EXPECT_FALSE(ReadTrace(bad).open_ok);
+  Outcome o = ReadTrace(bad, {.skip_damaged = true});
+  ASSERT_TRUE(o.read_ok) << o.error;
+  EXPECT_EQ(o.times, Without(all_, chunks, 1));
+  EXPECT_EQ(o.damaged, 1u);
+  bool said = false;
+  for (const std::string& w : o.warnings)
+    said |=
+        w.find("offset " + std::to_string(chunks[1].offset)) != std::string::npos &&
+        w.find("up to chunk 2 at offset " + std::to_string(chunks[2].offset)) != std::string::npos;
+  EXPECT_TRUE(said) << ::testing::PrintToString(o.warnings);
+}
+
+// Random flips with skip_damaged: never a crash, never an event changed silently; what is read
+// is the file's events in order, minus whole chunks, each loss said.
+TEST_F(CorruptionTest, RandomByteFlipsWhenSkippingLoseOnlyWholeChunks) {
+  std::string bad = dir_.File("flip.strec");
+  std::mt19937 rng(54321);
+  for (int i = 0; i < 1500; i++) {
+    auto bytes = original_;
+    size_t at = rng() % bytes.size();
+    bytes[at] ^= static_cast<uint8_t>(1 + rng() % 255);
+    testing::WriteFileBytes(bad, bytes);
+    Outcome o = ReadTrace(bad, {.skip_damaged = true});
+    if (!o.open_ok)
+      continue;  // the file header: nothing to read around
+    ASSERT_TRUE(o.read_ok) << "flip at " << at << ": " << o.error;
+    // A subsequence of the file's events, in order.
+    size_t k = 0;
+    for (size_t j = 0; j < all_.size() && k < o.times.size(); j++)
+      k += all_[j] == o.times[k];
+    ASSERT_EQ(k, o.times.size()) << "flip at " << at << " changed events";
+    if (o.times.size() < all_.size())
+      ASSERT_GT(o.damaged, 0u) << "flip at " << at << " lost events silently";
+  }
 }
 
 }  // namespace

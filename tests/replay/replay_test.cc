@@ -13,11 +13,14 @@
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
 #include "format/trace_builder.h"
 #include "replay/replay_builder.h"
+#include "strec/format/container.h"
+#include "strec/format/trace_reader.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/json_renderer.h"
@@ -248,6 +251,57 @@ TEST_F(ReplayTest, StateOfEndedProcessesIsReleased) {
   setrlimit(RLIMIT_NOFILE, &old);
   EXPECT_TRUE(st.ok()) << st.message();
   EXPECT_NE(testing::ReadFileBytes(dir_.File("ff.2099")).size(), 0u);
+}
+
+// One damaged chunk costs its own lines, not the replay: the others are rendered, the loss is a
+// warning with the offset, and the status is an error (strec-replay exits 1).
+TEST_F(ReplayTest, ADamagedChunkIsSkippedAndTheRestRendered) {
+  {
+    format::HeaderInfo h;
+    format::WriterOptions o;
+    o.chunk_bytes = 4096;
+    auto w = format::TraceWriter::Create(path(), h, o);
+    ASSERT_TRUE(w.ok());
+    for (int i = 0; i < 600; i++) {
+      format::SyscallRecord r;
+      r.tid = r.pid = 100;
+      r.nr = __NR_getppid;
+      r.ret = i;
+      r.entry_ns = 1000 + i * 10;
+      r.exit_ns = r.entry_ns + 5;
+      (*w)->Add(r);
+    }
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  std::vector<format::ChunkInfo> chunks;
+  {
+    auto r = format::TraceReader::Open(path());
+    ASSERT_TRUE(r.ok());
+    chunks = (*r)->chunks();
+  }
+  ASSERT_GE(chunks.size(), 3u);
+  auto bytes = testing::ReadFileBytes(path());
+  bytes[chunks[1].offset + format::kChunkHeaderSize + 3] ^= 0x10;
+  testing::WriteFileBytes(path(), bytes);
+  ReplayConfig config;
+  config.trace = path();
+  config.output = dir_.File("out.txt");
+  std::vector<std::string> warnings;
+  Status st = Replay(config, stdout, &warnings);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("1 damaged chunk(s) skipped (" +
+                              std::to_string(chunks[1].event_count) + " events known lost)"),
+            std::string::npos)
+      << st.message();
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_NE(
+      warnings[0].find("offset " + std::to_string(chunks[1].offset + format::kChunkHeaderSize)),
+      std::string::npos)
+      << warnings[0];
+  auto out_bytes = testing::ReadFileBytes(config.output);
+  std::string out(out_bytes.begin(), out_bytes.end());
+  size_t lines = std::count(out.begin(), out.end(), '\n');
+  EXPECT_EQ(lines, 600u - chunks[1].event_count);
 }
 
 TEST_F(ReplayTest, CompleteSyscallsAlignAndPrintErrors) {

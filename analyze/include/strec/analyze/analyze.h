@@ -67,6 +67,9 @@ struct Analysis {
   SlowCalls slow;   // with AnalyzeOptions::slow
   std::vector<TraceFacts> traces;
   std::vector<std::string> warnings;  // for stderr: no footer, lost events, ...
+  // Chunks left out because they are damaged (each with a warning): the figures lack their
+  // events, which strec-analyze's exit status says.
+  uint64_t damaged_chunks = 0;
 
   std::vector<std::string> RootCommands() const;
 };

@@ -4,7 +4,10 @@
 // footer (the recorder was killed) is scanned chunk by chunk, and the scan stops with a warning
 // at the first incomplete chunk. Every chunk is verified before use (header CRC, payload CRC,
 // zstd, flatbuffers::Verifier); any corruption is an error that names the file and the byte
-// offset. Lengths are checked against the file size before anything is allocated.
+// offset, unless ReadOptions::skip_damaged: then a damaged chunk is skipped with a warning that
+// names its offset and the events it held, and the chunks after it are read (found by their
+// magic and checksum when there is no index to trust). Lengths are checked against the file
+// size before anything is allocated.
 //
 // ReadChunk() is const and thread-safe (pread, caller-owned output), so chunks can be decoded
 // in parallel; Next()/SeekTime() iterate on one thread.
@@ -19,13 +22,15 @@
 #include <thread>
 #include <vector>
 
+#include "strec/format/container.h"
 #include "strec/format/event.h"
 #include "strec/format/status.h"
 
 namespace strec::format {
 
 struct ChunkInfo {
-  uint64_t offset = 0;  // of the chunk header
+  uint64_t offset = 0;    // of the chunk header
+  uint32_t sequence = 0;  // its number in the file (those of damaged chunks are missing)
   uint64_t first_ns = 0, last_ns = 0;
   uint32_t event_count = 0;
   uint32_t compressed_len = 0;
@@ -47,9 +52,16 @@ class DecodedChunk {
   std::vector<const fb::Event*> events_;  // into storage_
 };
 
+struct ReadOptions {
+  // Skip damaged chunks (each with a warning) instead of failing at the first: the chunks are
+  // independent, and one flipped bit should not cost the rest of a long recording.
+  bool skip_damaged = false;
+};
+
 class TraceReader {
  public:
-  static StatusOr<std::unique_ptr<TraceReader>> Open(const std::string& path);
+  static StatusOr<std::unique_ptr<TraceReader>> Open(const std::string& path,
+                                                     const ReadOptions& options = {});
   ~TraceReader();
 
   const std::string& path() const { return path_; }
@@ -60,8 +72,13 @@ class TraceReader {
   const fb::Footer* footer() const { return footer_; }
   const std::vector<ChunkInfo>& chunks() const { return chunks_; }
   uint64_t file_size() const { return file_size_; }
-  // Things the user should know that did not stop reading (e.g. "no footer").
+  // Things the user should know that did not stop reading (e.g. "no footer"); with
+  // skip_damaged, Next() adds one per chunk it skips.
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // With skip_damaged: the chunks skipped so far, and the events they held as far as known (a
+  // chunk whose header is damaged too counts none).
+  uint64_t damaged_chunks() const { return damaged_chunks_; }
+  uint64_t skipped_events() const { return skipped_events_; }
 
   // Reads, verifies and decompresses chunk i into *out (reusing its memory).
   Status ReadChunk(size_t i, DecodedChunk* out) const;
@@ -77,6 +94,11 @@ class TraceReader {
   TraceReader() = default;
   Status LoadFooter();
   Status ScanChunks(uint64_t first_chunk_offset);
+  // skip_damaged: the offset of the next valid chunk header after `from` whose sequence is at
+  // least `sequence`, or the file's size when there is none.
+  uint64_t FindChunk(uint64_t from, uint32_t sequence, ChunkHeader* header) const;
+  // skip_damaged: notes chunk i, which could not be read (why), as skipped.
+  void SkipChunk(size_t i, const Status& why);
   Status Error(uint64_t offset, const std::string& what) const;
   static void RestoreTimes(uint64_t first_ns, DecodedChunk* chunk);
 
@@ -90,6 +112,8 @@ class TraceReader {
   const fb::Footer* footer_ = nullptr;
   std::vector<ChunkInfo> chunks_;
   std::vector<std::string> warnings_;
+  ReadOptions options_;
+  uint64_t damaged_chunks_ = 0, skipped_events_ = 0;
 
   // Starts reading chunk i into ahead_ on the prefetch thread.
   void Prefetch(size_t i);

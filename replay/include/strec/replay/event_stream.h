@@ -168,7 +168,8 @@ class State {
 // returned, until ApplyCurrent() (or the next Next()) applies that one too.
 class EventStream {
  public:
-  static StatusOr<std::unique_ptr<EventStream>> Open(const std::string& path);
+  static StatusOr<std::unique_ptr<EventStream>> Open(const std::string& path,
+                                                     const format::ReadOptions& options = {});
   explicit EventStream(std::unique_ptr<format::TraceReader> reader);
 
   const format::TraceReader& reader() const { return *reader_; }

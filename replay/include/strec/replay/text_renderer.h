@@ -35,7 +35,7 @@ class LineSink {
   // Writes out what the sink holds back.
   virtual Status Flush() { return OkStatus(); }
   // The output's thread has ended: nothing more goes there (-ff closes its file).
-  virtual Status Done(int output) { return OkStatus(); }
+  virtual Status Done(int /*output*/) { return OkStatus(); }
 };
 
 // Everything into one string (tests) or one FILE.
