@@ -4,6 +4,7 @@
 #   ./run.sh test    install what is missing, build, run the whole test suite (and its ASan+UBSan build);
 #                    it says how many tests skipped and why (STREC_REQUIRE_BPF=1 makes an eBPF skip fail)
 #   ./run.sh build   install what is missing and build only
+#   ./run.sh fuzz [SECONDS]   the libFuzzer targets, SECONDS each (default 600; `test` runs 30)
 # Builds are incremental: build/ (Release) and build-asan/ (sanitizers, for `test`).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +13,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES=(g++ make cmake flatbuffers-compiler libflatbuffers-dev libzstd-dev libcli11-dev
           libgtest-dev libbenchmark-dev strace util-linux procps
-          clang libbpf-dev bpftool pkg-config)  # the last four: the eBPF backend
+          clang libbpf-dev bpftool pkg-config  # the eBPF backend
+          libclang-rt-14-dev)                  # libFuzzer, for the fuzz targets (tests/fuzz)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -85,6 +87,38 @@ skip_summary() {
     }' "$log" >&2
 }
 
+# The libFuzzer targets (tests/fuzz), built with clang in build-fuzz/, each run SECONDS over its
+# seed corpus (tests/fuzz/corpus) and the corpus it grew before (build-fuzz/corpus). A finding
+# is saved in build-fuzz/artifacts/ and fails the run: keep it as a regression test.
+fuzz() {
+  local secs=${1:-60} status=0
+  if ! command -v clang++ >/dev/null; then
+    echo "run.sh: fuzzing skipped: clang++ is not installed (apt-get install clang libclang-rt-14-dev)" >&2
+    return 0
+  fi
+  if [ ! -f build-fuzz/CMakeCache.txt ]; then
+    log "configuring build-fuzz (clang, libFuzzer, ASan+UBSan)"
+    CC=clang CXX=clang++ cmake -S "$ROOT" -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DSTREC_FUZZ=ON -DSTREC_BPF=OFF -DSTREC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF \
+      -DSTREC_STATIC_DEPS=OFF
+  fi
+  log "building build-fuzz"
+  cmake --build build-fuzz -j "$JOBS" --target trace_fuzzer events_fuzzer
+  mkdir -p build-fuzz/artifacts
+  for f in trace events; do
+    mkdir -p "build-fuzz/corpus/$f"
+    log "fuzzing ${f}_fuzzer for ${secs} s"
+    # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: an allocation past 2 GB.
+    build-fuzz/fuzz/${f}_fuzzer -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ \
+      "build-fuzz/corpus/$f" "tests/fuzz/corpus/$f" >"build-fuzz/${f}.log" 2>&1 || status=1
+    grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY' \
+      "build-fuzz/${f}.log" >&2 || true
+  done
+  [ "$status" -eq 0 ] || echo "run.sh: the fuzzer found something: build-fuzz/artifacts/, build-fuzz/*.log" >&2
+  return "$status"
+}
+
 run_tests() {
   local status=0
   log "running the test suite (Release)"
@@ -96,12 +130,14 @@ run_tests() {
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$JOBS" --timeout 600) || status=$?
   skip_summary build-asan "ASan+UBSan"
-  return "$status"
+  [ "$status" -eq 0 ] || return "$status"
+  fuzz 30  # briefly: longer runs are `./run.sh fuzz SECONDS`
 }
 
 case "${1:-}" in
   demo) install_missing; build_release; demo ;;
   test) install_missing; build_release; run_tests ;;
   build) install_missing; build_release ;;
-  *) echo "usage: ./run.sh demo|test|build" >&2; exit 2 ;;
+  fuzz) install_missing; fuzz "${2:-600}" ;;
+  *) echo "usage: ./run.sh demo|test|build|fuzz [SECONDS]" >&2; exit 2 ;;
 esac
