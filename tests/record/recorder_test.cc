@@ -1286,14 +1286,22 @@ TEST_F(RecorderTest, AutoFallsBackToPtraceAndSaysWhy) {
   mkdir(out.c_str(), 0777);
   chmod(out.c_str(), 0777);
   chmod(dir_.path().c_str(), 0755);
+  // Copies of the recorder and the program where nobody can run them (the build tree may lie
+  // under a directory only root may enter).
+  std::string recorder = dir_.File("strec-record"), program = dir_.File("exitcode");
+  for (const auto& [from, to] : {std::pair{kRecorder, recorder}, {Program("exitcode"), program}}) {
+    std::error_code ec;
+    ASSERT_TRUE(std::filesystem::copy_file(from, to, ec)) << from << ": " << ec.message();
+    chmod(to.c_str(), 0755);
+  }
   std::vector<std::string> as_nobody = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
-                                        kRecorder};
+                                        recorder};
   auto run = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = as_nobody;
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::RunCapturing(argv, out);
   };
-  RunResult r = run({"-o", out + "/t.strec", "--", Program("exitcode"), "4"});
+  RunResult r = run({"-o", out + "/t.strec", "--", program, "4"});
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("strec-record: recording with ptrace: the eBPF backend cannot run here: "
                        "not privileged"),
@@ -1312,11 +1320,11 @@ TEST_F(RecorderTest, AutoFallsBackToPtraceAndSaysWhy) {
             0u)
       << settings->backend_note()->str();
 
-  r = run({"-q", "-o", out + "/u.strec", "--", Program("exitcode"), "0"});
+  r = run({"-q", "-o", out + "/u.strec", "--", program, "0"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.err, "");  // -q: not even the note
 
-  r = run({"--backend", "bpf", "-o", out + "/v.strec", "--", Program("exitcode"), "0"});
+  r = run({"--backend", "bpf", "-o", out + "/v.strec", "--", program, "0"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("not privileged (it needs root, or the capabilities CAP_BPF and "
