@@ -336,7 +336,13 @@ Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
       return Error(payload_off, "chunk event " + Num(out->events_.size()) +
                                     " is not a valid FlatBuffer (decompressed byte " + Num(at) +
                                     ")");
-    out->events_.push_back(flatbuffers::GetSizePrefixedRoot<fb::Event>(raw + at));
+    const fb::Event* ev = flatbuffers::GetSizePrefixedRoot<fb::Event>(raw + at);
+    // The verifier lets a union's type stand without its value: every reader of an event
+    // expects the body its type names (the fuzzer found a Syscall without one).
+    if (ev->body_type() == fb::Body::NONE || !ev->body())
+      return Error(payload_off, "chunk event " + Num(out->events_.size()) +
+                                    " has no body (decompressed byte " + Num(at) + ")");
+    out->events_.push_back(ev);
     spans.emplace_back(static_cast<uint32_t>(at), len + 4);
     at = (at + 4 + len + 7) & ~size_t{7};
   }

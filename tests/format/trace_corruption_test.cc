@@ -161,6 +161,67 @@ TEST_F(CorruptionTest, AnEventCountBeyondTheChunkIsRefused) {
 // each field passes the FlatBuffers verifier (which does not look for overlaps), and restoring
 // the time in place made the string gigabytes long (replay, --json and analyze --by file read
 // it and crashed). What is read after the times are restored is verified again.
+// Writes a trace at `path` whose only chunk holds `events` (size-prefixed, 8-aligned: the
+// decompressed bytes of a chunk) and no footer, with every checksum right. `count` events.
+void WriteRawChunkTrace(const std::string& path, std::vector<uint8_t> events, uint32_t count) {
+  std::string seed = path + ".seed";
+  {
+    auto w = TraceWriter::Create(seed, HeaderInfo::ForThisHost());
+    ASSERT_TRUE(w.ok());
+    (*w)->Add(LossRecord{7, 7, 1, 0, "x", 5'000'000'000});
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  uint64_t at;
+  {
+    auto r = TraceReader::Open(seed);
+    ASSERT_TRUE(r.ok());
+    at = (*r)->chunks()[0].offset;
+  }
+  events.resize((events.size() + 7) & ~size_t{7});
+  std::vector<uint8_t> compressed(ZSTD_compressBound(events.size()));
+  compressed.resize(
+      ZSTD_compress(compressed.data(), compressed.size(), events.data(), events.size(), 1));
+  auto bytes = testing::ReadFileBytes(seed);
+  ChunkHeader h;
+  ASSERT_TRUE(h.Decode(bytes.data() + at));
+  h.raw_len = static_cast<uint32_t>(events.size());
+  h.compressed_len = static_cast<uint32_t>(compressed.size());
+  h.event_count = count;
+  h.payload_crc = Crc32c(compressed.data(), compressed.size());
+  bytes.resize(at + kChunkHeaderSize);  // no footer: the reader scans
+  h.Encode(bytes.data() + at);
+  bytes.insert(bytes.end(), compressed.begin(), compressed.end());
+  testing::WriteFileBytes(path, bytes);
+}
+
+// Found by events_fuzzer: an event whose body type is Syscall but which has no body passed the
+// verifier (a union's type may stand alone) and crashed whatever read its fields.
+TEST(CraftedEventTest, AnEventWithoutItsBodyIsRefused) {
+  testing::TempDir dir;
+  flatbuffers::FlatBufferBuilder fbb;
+  fb::EventBuilder e(fbb);
+  e.add_tid(7);
+  e.add_pid(7);
+  e.add_body_type(fb::Body::Syscall);
+  fbb.FinishSizePrefixed(e.Finish());
+  std::string bad = dir.File("nobody.strec");
+  WriteRawChunkTrace(bad, {fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize()}, 1);
+  for (bool skip : {false, true}) {
+    auto r = TraceReader::Open(bad, {.skip_damaged = skip});
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    auto ev = (*r)->Next();
+    if (!skip) {
+      ASSERT_FALSE(ev.ok());
+      EXPECT_NE(ev.status().message().find("chunk event 0 has no body"), std::string::npos)
+          << ev.status().message();
+    } else {
+      ASSERT_TRUE(ev.ok());
+      EXPECT_EQ(*ev, nullptr);
+      EXPECT_EQ((*r)->damaged_chunks(), 1u);
+    }
+  }
+}
+
 TEST(CraftedEventTest, ATimeThatOverlapsALengthIsRefused) {
   testing::TempDir dir;
   std::string path = dir.File("t.strec");
