@@ -108,8 +108,9 @@ fuzz() {
   for f in trace events; do
     mkdir -p "build-fuzz/corpus/$f"
     log "fuzzing ${f}_fuzzer for ${secs} s"
-    # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: an allocation past 2 GB.
-    build-fuzz/fuzz/${f}_fuzzer -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    # -timeout: an input that takes 30 s is a hang (any takes well under 1 s); -rss_limit_mb:
+    # an allocation past 2 GB.
+    build-fuzz/fuzz/${f}_fuzzer -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ \
       "build-fuzz/corpus/$f" "tests/fuzz/corpus/$f" >"build-fuzz/${f}.log" 2>&1 || status=1
     grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY' \
