@@ -52,6 +52,14 @@ Status ReadAt(int fd, void* data, size_t len, uint64_t offset) {
 }
 
 StatusOr<int> CreateOutputFile(const std::string& path, bool replace) {
+  // This process's own descriptors (-o /dev/stdout): links, but to what it already holds.
+  if (path == "/dev/stdout" || path == "/dev/stderr" || path.rfind("/dev/fd/", 0) == 0 ||
+      path.rfind("/proc/self/fd/", 0) == 0) {
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+      return ErrnoStatus("cannot open " + path, errno);
+    return fd;
+  }
   constexpr int kFlags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
   int fd = open(path.c_str(), kFlags | O_CREAT | O_EXCL, 0600);
   if (fd >= 0)

@@ -207,6 +207,9 @@ TEST_F(ReplayTest, OutputFilesAreOnlyTheirOwners) {
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.message().find("symbolic link"), std::string::npos) << bad.message();
   EXPECT_NE(access(dir_.File("target").c_str(), F_OK), 0);
+  // A process's own descriptors are links too, and fine: -o /dev/stdout.
+  config.output = "/dev/stdout";
+  EXPECT_TRUE(Replay(config, stdout, nullptr).ok());
 }
 
 // A trace of many short processes (a build): the renderer keeps the state of live threads only,

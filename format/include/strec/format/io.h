@@ -20,7 +20,8 @@ Status ReadAt(int fd, void* data, size_t len, uint64_t offset);
 // symbolic link (a planted link could point anywhere); a new file unless `replace` is set, and
 // then only a regular file of this user (made 0600 and emptied) or a character device such as
 // /dev/null, never another user's file (a file planted with mode 0666 would let its owner read
-// the trace). Errors name the path and what to do.
+// the trace). /dev/stdout, /dev/stderr and /dev/fd/N are this process's own descriptors and
+// are opened as they are. Errors name the path and what to do.
 StatusOr<int> CreateOutputFile(const std::string& path, bool replace);
 
 }  // namespace strec::format
