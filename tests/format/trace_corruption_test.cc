@@ -5,6 +5,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <functional>
 #include <random>
 
 #include "format/trace_builder.h"
@@ -60,6 +61,24 @@ class CorruptionTest : public ::testing::Test {
     all_ = o.times;
     auto r = TraceReader::Open(path_);
     ASSERT_GE((*r)->chunks().size(), 4u);
+  }
+  // Writes the trace with chunk i's header changed by `edit` (its checksum kept right) and no
+  // footer, so that the reader meets the header as it scans; returns the file's path, and the
+  // header's offset in *at.
+  std::string WithChunkHeader(size_t i,
+                              const std::function<void(ChunkHeader*)>& edit,
+                              uint64_t* at) {
+    auto r = TraceReader::Open(path_);
+    *at = r.ok() ? (*r)->chunks().at(i).offset : 0;
+    auto bytes = original_;
+    ChunkHeader h;
+    EXPECT_TRUE(h.Decode(bytes.data() + *at));
+    edit(&h);
+    h.Encode(bytes.data() + *at);
+    bytes.resize(bytes.size() - kTrailerSize);
+    std::string bad = dir_.File("header" + std::to_string(i) + ".strec");
+    testing::WriteFileBytes(bad, bytes);
+    return bad;
   }
   testing::TempDir dir_;
   std::string path_;
@@ -119,19 +138,14 @@ TEST_F(CorruptionTest, RandomByteFlipsAreDetected) {
 
 TEST_F(CorruptionTest, HostileLengthsDoNotAllocateOrHang) {
   // A chunk header claiming 4 GiB, with a valid header checksum, must be refused by the caps.
-  auto r = TraceReader::Open(path_);
-  ASSERT_TRUE(r.ok());
-  uint64_t at = (*r)->chunks()[1].offset;
-  auto bytes = original_;
-  ChunkHeader h;
-  ASSERT_TRUE(h.Decode(bytes.data() + at));
-  h.raw_len = 0xFFFFFFF0u;
-  h.compressed_len = 0xFFFFFF00u;
-  h.Encode(bytes.data() + at);
-  // Drop the footer so the reader must scan and meet the header.
-  bytes.resize(bytes.size() - kTrailerSize);
-  std::string bad = dir_.File("huge.strec");
-  testing::WriteFileBytes(bad, bytes);
+  uint64_t at;
+  std::string bad = WithChunkHeader(
+      1,
+      [](ChunkHeader* h) {
+        h->raw_len = 0xFFFFFFF0u;
+        h->compressed_len = 0xFFFFFF00u;
+      },
+      &at);
   Outcome o = ReadTrace(bad);
   ASSERT_FALSE(o.read_ok);
   EXPECT_NE(o.error.find("offset " + std::to_string(at)), std::string::npos) << o.error;
@@ -140,17 +154,9 @@ TEST_F(CorruptionTest, HostileLengthsDoNotAllocateOrHang) {
 // A chunk header whose event count (with a valid checksum) is more than its bytes can hold is
 // refused before anything is reserved for the events (it made every tool die of bad_alloc).
 TEST_F(CorruptionTest, AnEventCountBeyondTheChunkIsRefused) {
-  auto r = TraceReader::Open(path_);
-  ASSERT_TRUE(r.ok());
-  uint64_t at = (*r)->chunks()[0].offset;
-  auto bytes = original_;
-  ChunkHeader h;
-  ASSERT_TRUE(h.Decode(bytes.data() + at));
-  h.event_count = 0xFFFFFFFFu;
-  h.Encode(bytes.data() + at);
-  bytes.resize(bytes.size() - kTrailerSize);  // no footer: the header is all the reader has
-  std::string bad = dir_.File("count.strec");
-  testing::WriteFileBytes(bad, bytes);
+  uint64_t at;
+  std::string bad = WithChunkHeader(
+      0, [](ChunkHeader* h) { h->event_count = 0xFFFFFFFFu; }, &at);
   Outcome o = ReadTrace(bad);
   ASSERT_FALSE(o.read_ok);
   EXPECT_NE(o.error.find("offset " + std::to_string(at)), std::string::npos) << o.error;
