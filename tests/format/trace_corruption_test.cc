@@ -348,8 +348,9 @@ TEST_F(CorruptionTest, RandomByteFlipsWhenSkippingLoseOnlyWholeChunks) {
     for (size_t j = 0; j < all_.size() && k < o.times.size(); j++)
       k += all_[j] == o.times[k];
     ASSERT_EQ(k, o.times.size()) << "flip at " << at << " changed events";
-    if (o.times.size() < all_.size())
+    if (o.times.size() < all_.size()) {
       ASSERT_GT(o.damaged, 0u) << "flip at " << at << " lost events silently";
+    }
   }
 }
 
