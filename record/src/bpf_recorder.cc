@@ -1025,9 +1025,8 @@ RecordResult BpfRecorder::Run() {
       return result_;
     }
   }
-  // Caught since RecordMain began: loading takes a while, and a SIGINT meanwhile must stop the
-  // recording, not kill the recorder or be lost.
-  CatchStopSignals();
+  // Stop signals are caught since Record began (since RecordMain began, from the command
+  // line): loading takes a while, and a SIGINT meanwhile stops the recording.
   if (Status s = Load(); !s.ok()) {
     result_.status = s;
     result_.backend_unavailable = true;  // nothing started, nothing written

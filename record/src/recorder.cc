@@ -257,7 +257,6 @@ RecordResult Recorder::Run() {
   if (seccomp_active_)
     options_ |= PTRACE_O_TRACESECCOMP;
 
-  CatchStopSignals();  // (RecordMain did already)
   struct sigaction sa = {}, old_alrm;
   sa.sa_handler = OnAlarm;  // no SA_RESTART: waitpid() returns EINTR
   sigaction(SIGALRM, &sa, &old_alrm);
@@ -876,6 +875,7 @@ void Recorder::DetachAll(int sig) {
 }  // namespace
 
 RecordResult Record(const RecordOptions& options) {
+  CatchStopSignals();  // for both backends, whichever runs (RecordMain did already)
   RecordResult r;
   const format::SyscallTable* table = format::SyscallTable::ForArch(format::kArchX86_64);
   std::string error;
