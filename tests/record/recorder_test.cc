@@ -205,14 +205,6 @@ RunResult RunRecorder(const std::vector<std::string>& args,
   return testing::RunCapturing(argv, dir.path(), options);
 }
 
-// The number of entries in this process's environment (the recorder and the command inherit it).
-size_t CountEnviron() {
-  size_t n = 0;
-  while (environ[n])
-    n++;
-  return n;
-}
-
 class RecorderTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -548,7 +540,7 @@ TEST_P(BackendTest, WorkingDirectoryAndEnvironment) {
     ASSERT_EQ(execs.size(), 2u);
     const Buf* ptrs = execs[1]->Find(2, false, format::kBufferStringPtrs);
     ASSERT_NE(ptrs, nullptr);
-    EXPECT_EQ(ptrs->full_len, static_cast<uint64_t>(CountEnviron()));
+    EXPECT_EQ(ptrs->full_len, static_cast<uint64_t>(testing::CountEnviron()));
     size_t strings = 0;
     for (const auto& b : execs[1]->bufs)
       strings += b.arg == 2 && b.kind == format::kBufferString;

@@ -18,13 +18,6 @@
 namespace strec::testing {
 namespace {
 
-size_t CountEnvironment() {
-  size_t n = 0;
-  while (environ[n])
-    n++;
-  return n;
-}
-
 std::vector<char*> CStrings(const std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (const auto& s : strings)
@@ -114,6 +107,13 @@ std::string PtraceUnavailable() {
   return reason;
 }
 
+size_t CountEnviron() {
+  size_t n = 0;
+  while (environ[n])
+    n++;
+  return n;
+}
+
 std::string ReadLink(const std::string& path) {
   char buf[4096];
   ssize_t n = readlink(path.c_str(), buf, sizeof buf);
@@ -142,7 +142,7 @@ BpfGate CheckBpf(const std::string& recorder, const std::string& probe_trace) {
   std::string why = "strec-record --backend bpf fails on a machine that can run it (exit " +
                     std::to_string(rc) + "): " + text.substr(0, text.find('\n'));
   // The verifier's last lines, from a run with its log.
-  o.env.assign(environ, environ + CountEnvironment());
+  o.env.assign(environ, environ + CountEnviron());
   o.env.push_back("STREC_BPF_DEBUG=1");
   Run({recorder, "-q", "--backend", "bpf", "-o", probe_trace, "--", "/bin/true"}, o);
   text = ReadFile(err);

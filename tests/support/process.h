@@ -43,6 +43,9 @@ RunResult RunCapturing(const std::vector<std::string>& argv,
 // The contents of a file; empty if it cannot be read.
 std::string ReadFile(const std::string& path);
 
+// The number of entries in this process's environment (what a command it starts inherits).
+size_t CountEnviron();
+
 // readlink(2) of path; empty if it cannot be read.
 std::string ReadLink(const std::string& path);
 
