@@ -12,7 +12,7 @@ ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES=(g++ make cmake flatbuffers-compiler libflatbuffers-dev libzstd-dev libcli11-dev
-          libgtest-dev libbenchmark-dev strace util-linux procps
+          libgtest-dev libbenchmark-dev libsodium-dev strace util-linux procps
           clang libbpf-dev bpftool pkg-config  # the eBPF backend
           libclang-rt-14-dev)                  # libFuzzer, for the fuzz targets (tests/fuzz)
 

@@ -77,6 +77,12 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
     out << "environment: " << (s->capture_env() ? "kept (--capture-env)" : "count only") << "\n";
     out << "follow:      " << (s->follow_forks() ? "forks, vforks, clones" : "first process only")
         << "\n";
+    std::string redacted = Str(s->redacted());
+    out << "redacted:    "
+        << (redacted.empty() ? std::string("nothing (the trace holds the data as recorded)")
+                             : EscapeForTerminal(redacted) + " (digests keyed: " +
+                                   EscapeForTerminal(Str(s->redact_key())) + ")")
+        << "\n";
   }
   out << "footer:      " << (reader->footer() ? "present" : "missing") << "\n";
   for (const auto& w : reader->warnings())

@@ -47,6 +47,48 @@ HeaderInfo HeaderInfo::ForThisHost() {
   return h;
 }
 
+namespace {
+
+std::string Str(const flatbuffers::String* s) {
+  return s ? s->str() : std::string();
+}
+std::string_view View(const flatbuffers::String* s) {
+  return s ? s->string_view() : std::string_view();
+}
+
+}  // namespace
+
+HeaderInfo HeaderInfo::FromTrace(const fb::Header& in) {
+  HeaderInfo h;
+  h.tool_version = Str(in.tool_version());
+  h.hostname = Str(in.hostname());
+  h.kernel_release = Str(in.kernel_release());
+  h.kernel_version = Str(in.kernel_version());
+  h.machine = Str(in.machine());
+  h.arch = in.arch();
+  h.realtime_ns = in.realtime_ns();
+  h.monotonic_ns = in.monotonic_ns();
+  if (in.command())
+    for (const flatbuffers::String* a : *in.command())
+      h.command.push_back(Str(a));
+  if (in.attached_pids())
+    h.attached_pids.assign(in.attached_pids()->begin(), in.attached_pids()->end());
+  if (const fb::CaptureSettings* s = in.settings()) {
+    h.snaplen = s->snaplen();
+    h.trace_expr = Str(s->trace_expr());
+    h.follow_forks = s->follow_forks();
+    h.seccomp_filter = s->seccomp_filter();
+    h.capture_env = s->capture_env();
+    h.backend = s->backend() ? s->backend()->str() : "ptrace";
+    h.backend_note = Str(s->backend_note());
+    h.redacted = Str(s->redacted());
+    h.redact_key = Str(s->redact_key());
+  }
+  h.page_size = in.page_size();
+  h.recorder_pid = in.recorder_pid();
+  return h;
+}
+
 // One chunk being filled (by the producer) or waiting to be written (by the writer thread): the
 // events, each a size-prefixed FlatBuffer starting at a multiple of 8 bytes.
 struct ChunkSlot {
@@ -84,6 +126,10 @@ class TraceWriter::Impl {
   }
 
   // --- producer side ---
+  const Redactor* redactor() const { return options_.redactor.get(); }
+  // Scratch space for redacted buffers and strings (producer side).
+  std::vector<BufferRecord> redacted_buffers;
+  std::vector<std::string> redacted_bytes;
   // The builder of the next event; Added() moves the finished event into the chunk.
   flatbuffers::FlatBufferBuilder& builder() { return fbb_; }
   // The time coder for the next event, whose own time is t (what Added() will be given).
@@ -285,8 +331,14 @@ TraceWriter::~TraceWriter() {
 }
 
 StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path,
-                                                           const HeaderInfo& h,
+                                                           const HeaderInfo& header,
                                                            const WriterOptions& options) {
+  HeaderInfo redacted;
+  const HeaderInfo& h = options.redactor ? redacted : header;
+  if (options.redactor) {
+    redacted = header;
+    options.redactor->RedactHeader(&redacted);
+  }
   ASSIGN_OR_RETURN(int fd, CreateOutputFile(path, options.replace));
 
   flatbuffers::FlatBufferBuilder fbb(1024);
@@ -295,13 +347,15 @@ StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& pa
     cmd.push_back(fbb.CreateString(a));
   auto settings = fb::CreateCaptureSettings(
       fbb, h.snaplen, fbb.CreateString(h.trace_expr), h.follow_forks, h.seccomp_filter,
-      h.capture_env, fbb.CreateString(h.backend), fbb.CreateString(h.backend_note));
-  auto header = fb::CreateHeader(
+      h.capture_env, fbb.CreateString(h.backend), fbb.CreateString(h.backend_note),
+      h.redacted.empty() ? 0 : fbb.CreateString(h.redacted),
+      h.redact_key.empty() ? 0 : fbb.CreateString(h.redact_key));
+  auto root = fb::CreateHeader(
       fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
       fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),
       fbb.CreateString(h.machine), h.arch, h.realtime_ns, h.monotonic_ns, fbb.CreateVector(cmd),
       fbb.CreateVector(h.attached_pids), settings, h.page_size, h.recorder_pid);
-  fbb.Finish(header);
+  fbb.Finish(root);
 
   std::vector<uint8_t> buf(kFileHeaderSize + fbb.GetSize());
   std::memcpy(buf.data(), kFileMagic, 8);
@@ -334,23 +388,26 @@ flatbuffers::Offset<fb::Event> FinishEvent(flatbuffers::FlatBufferBuilder& fbb,
 void TraceWriter::Add(const SyscallRecord& r) {
   auto& fbb = impl_->builder();
   flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>>> buffers;
-  if (!r.buffers.empty()) {
+  std::span<const BufferRecord> bufs = r.buffers;
+  if (impl_->redactor() && !bufs.empty())
+    bufs = impl_->redactor()->RedactBuffers(r, &impl_->redacted_buffers, &impl_->redacted_bytes);
+  if (!bufs.empty()) {
     // At most a few buffers per syscall: a small stack array avoids allocation.
     constexpr size_t kInline = 16;
     flatbuffers::Offset<fb::Buffer> inline_offsets[kInline];
     std::vector<flatbuffers::Offset<fb::Buffer>> heap;
     flatbuffers::Offset<fb::Buffer>* offs = inline_offsets;
-    if (r.buffers.size() > kInline) {
-      heap.resize(r.buffers.size());
+    if (bufs.size() > kInline) {
+      heap.resize(bufs.size());
       offs = heap.data();
     }
-    for (size_t i = 0; i < r.buffers.size(); i++) {
-      const BufferRecord& b = r.buffers[i];
+    for (size_t i = 0; i < bufs.size(); i++) {
+      const BufferRecord& b = bufs[i];
       auto data = fbb.CreateVector(b.data.data(), b.data.size());
       offs[i] = fb::CreateBuffer(fbb, b.arg, b.out, b.index, b.addr, b.full_len, data, b.read_errno,
-                                 b.kind);
+                                 b.kind, b.redacted, b.digest);
     }
-    buffers = fbb.CreateVector(offs, r.buffers.size());
+    buffers = fbb.CreateVector(offs, bufs.size());
   }
   // The stop's own time relative to the previous event; the other time relative to it.
   TimeDeltaCoder& times = impl_->Times(r.time_ns());
@@ -377,13 +434,18 @@ void TraceWriter::Add(const SpawnRecord& r) {
 
 void TraceWriter::Add(const ExecRecord& r) {
   auto& fbb = impl_->builder();
+  const Redactor* redact = impl_->redactor();
   std::vector<flatbuffers::Offset<flatbuffers::String>> argv;
   argv.reserve(r.argv.size());
   for (auto a : r.argv)
-    argv.push_back(fbb.CreateString(a.data(), a.size()));
-  auto body =
-      fb::CreateExec(fbb, r.former_tid, fbb.CreateString(r.path.data(), r.path.size()),
-                     fbb.CreateVector(argv), r.envc, impl_->Times(r.time_ns).EncodeStop(r.time_ns));
+    argv.push_back(redact && redact->Removes(RedactCategory::kArgv)
+                       ? fbb.CreateString(redact->Token(a))
+                       : fbb.CreateString(a.data(), a.size()));
+  auto path = redact && redact->Removes(RedactCategory::kPaths)
+                  ? fbb.CreateString(redact->PathToken(r.path))
+                  : fbb.CreateString(r.path.data(), r.path.size());
+  auto body = fb::CreateExec(fbb, r.former_tid, path, fbb.CreateVector(argv), r.envc,
+                             impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exec, body.Union()), false);
 }
@@ -415,10 +477,17 @@ void TraceWriter::Add(const DetachRecord& r) {
 
 void TraceWriter::Add(const FdSnapshotRecord& r) {
   auto& fbb = impl_->builder();
+  const Redactor* redact = impl_->redactor();
+  bool paths = redact && redact->Removes(RedactCategory::kPaths);
   std::vector<flatbuffers::Offset<fb::FdEntry>> fds;
   for (const auto& e : r.fds)
-    fds.push_back(fb::CreateFdEntry(fbb, e.fd, fbb.CreateString(e.path.data(), e.path.size())));
-  auto cwd = r.cwd.empty() ? 0 : fbb.CreateString(r.cwd.data(), r.cwd.size());
+    fds.push_back(fb::CreateFdEntry(fbb, e.fd,
+                                    paths ? fbb.CreateString(redact->FdPathToken(e.path))
+                                          : fbb.CreateString(e.path.data(), e.path.size())));
+  flatbuffers::Offset<flatbuffers::String> cwd;
+  if (!r.cwd.empty())
+    cwd = paths ? fbb.CreateString(redact->FdPathToken(r.cwd))
+                : fbb.CreateString(r.cwd.data(), r.cwd.size());
   auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds),
                                    impl_->Times(r.time_ns).EncodeStop(r.time_ns), cwd);
   events_++;
@@ -434,6 +503,100 @@ void TraceWriter::Add(const LossRecord& r) {
   events_++;
   lost_events_ += r.events;
   impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
+}
+
+bool TraceWriter::Add(const fb::Event& e) {
+  const int32_t tid = e.tid(), pid = e.pid();
+  switch (e.body_type()) {
+    case fb::Body::Syscall: {
+      const fb::Syscall* s = e.body_as_Syscall();
+      std::vector<BufferRecord> bufs;
+      if (s->buffers()) {
+        bufs.reserve(s->buffers()->size());
+        for (const fb::Buffer* b : *s->buffers()) {
+          BufferRecord r;
+          r.arg = b->arg();
+          r.out = b->out();
+          r.kind = b->kind();
+          r.index = b->index();
+          r.addr = b->addr();
+          r.full_len = b->full_len();
+          r.read_errno = b->read_errno();
+          if (b->data())
+            r.data = std::span<const uint8_t>(b->data()->data(), b->data()->size());
+          r.redacted = b->redacted();
+          r.digest = b->digest();
+          bufs.push_back(r);
+        }
+      }
+      SyscallRecord r;
+      r.tid = tid;
+      r.pid = pid;
+      r.phase = s->phase();
+      r.arch = s->arch();
+      r.nr = s->nr();
+      uint64_t args[6] = {s->a0(), s->a1(), s->a2(), s->a3(), s->a4(), s->a5()};
+      std::copy(args, args + 6, r.args);
+      r.ret = s->ret();
+      r.entry_ns = s->entry_ns();
+      r.exit_ns = s->exit_ns();
+      r.flags = s->flags();
+      r.instruction_pointer = s->instruction_pointer();
+      r.buffers = bufs;
+      Add(r);
+      return true;
+    }
+    case fb::Body::Spawn: {
+      const fb::Spawn* s = e.body_as_Spawn();
+      Add(SpawnRecord{tid, pid, s->kind(), s->child_tid(), s->child_pid(), s->clone_flags(),
+                      s->time_ns()});
+      return true;
+    }
+    case fb::Body::Exec: {
+      const fb::Exec* x = e.body_as_Exec();
+      std::vector<std::string_view> argv;
+      if (x->argv())
+        for (const flatbuffers::String* a : *x->argv())
+          argv.push_back(View(a));
+      Add(ExecRecord{tid, pid, x->former_tid(), View(x->path()), argv, x->envc(), x->time_ns()});
+      return true;
+    }
+    case fb::Body::Exit: {
+      const fb::Exit* x = e.body_as_Exit();
+      Add(ExitRecord{tid, pid, x->status(), x->signal(), x->core_dumped(), x->thread_only(),
+                     x->time_ns()});
+      return true;
+    }
+    case fb::Body::Signal: {
+      const fb::Signal* s = e.body_as_Signal();
+      std::span<const uint8_t> info;
+      if (s->siginfo())
+        info = std::span<const uint8_t>(s->siginfo()->data(), s->siginfo()->size());
+      Add(SignalRecord{tid, pid, s->signo(), s->code(), info, s->group_stop(), s->time_ns()});
+      return true;
+    }
+    case fb::Body::Detach: {
+      const fb::Detach* d = e.body_as_Detach();
+      Add(DetachRecord{tid, pid, View(d->reason()), d->time_ns()});
+      return true;
+    }
+    case fb::Body::FdSnapshot: {
+      const fb::FdSnapshot* f = e.body_as_FdSnapshot();
+      std::vector<FdEntryRecord> fds;
+      if (f->fds())
+        for (const fb::FdEntry* fd : *f->fds())
+          fds.push_back(FdEntryRecord{fd->fd(), View(fd->path())});
+      Add(FdSnapshotRecord{tid, pid, fds, f->time_ns(), View(f->cwd())});
+      return true;
+    }
+    case fb::Body::Loss: {
+      const fb::Loss* l = e.body_as_Loss();
+      Add(LossRecord{tid, pid, l->events(), l->bytes(), View(l->reason()), l->time_ns()});
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 void TraceWriter::MaybeFlush(uint64_t now_ns) {

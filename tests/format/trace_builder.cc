@@ -1,5 +1,7 @@
 #include "format/trace_builder.h"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+
+#include "strec/format/trace_reader.h"
 
 namespace strec::testing {
 
@@ -32,6 +36,22 @@ void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& bytes) 
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string AllTraceBytes(const std::string& path) {
+  std::vector<uint8_t> file = ReadFileBytes(path);
+  std::string all(file.begin(), file.end());
+  auto reader = format::TraceReader::Open(path);
+  EXPECT_TRUE(reader.ok()) << reader.status().message();
+  if (!reader.ok())
+    return "";
+  format::DecodedChunk chunk;
+  for (size_t i = 0; i < (*reader)->chunks().size(); i++) {
+    Status st = (*reader)->ReadChunk(i, &chunk);
+    EXPECT_TRUE(st.ok()) << st.message();
+    all.append(reinterpret_cast<const char*>(chunk.raw().data()), chunk.raw().size());
+  }
+  return all;
 }
 
 void WriteSampleTrace(const std::string& path, int syscalls, size_t chunk_bytes) {

@@ -23,6 +23,10 @@ class TempDir {
 
 std::vector<uint8_t> ReadFileBytes(const std::string& path);
 void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& bytes);
+// Everything a trace file holds, readable: its bytes (header and footer are not compressed)
+// followed by every chunk's decompressed events. What a search for a secret has to look at.
+// Empty (and a test failure) if the trace does not read.
+std::string AllTraceBytes(const std::string& path);
 
 // Writes a trace of `syscalls` Complete syscall events (write(1, "x..", n) with a buffer of
 // i % 300 bytes) plus one event of every other kind, with small chunks.

@@ -51,6 +51,8 @@ struct BufferRecord {
   uint64_t full_len = 0;
   int32_t read_errno = 0;
   std::span<const uint8_t> data;
+  uint8_t redacted = 0;  // a RedactCategory (redact.h) when redaction removed the bytes
+  uint64_t digest = 0;   // then: their keyed digest
 };
 
 struct SyscallRecord {

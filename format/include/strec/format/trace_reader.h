@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,6 +44,10 @@ class DecodedChunk {
   size_t size() const { return events_.size(); }
   const fb::Event* event(size_t i) const { return events_[i]; }
   size_t raw_size() const { return raw_size_; }  // bytes of the decompressed events
+  // Those bytes (times restored), e.g. to check what a trace holds.
+  std::span<const uint8_t> raw() const {
+    return {reinterpret_cast<const uint8_t*>(storage_.get()), raw_size_};
+  }
 
  private:
   friend class TraceReader;

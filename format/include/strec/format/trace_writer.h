@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "strec/format/event.h"
+#include "strec/format/redact.h"
 #include "strec/format/status.h"
 
 namespace strec::format {
@@ -34,11 +35,15 @@ struct HeaderInfo {
   bool capture_env = false;
   std::string backend = "ptrace";  // the recorder backend: "ptrace" or "bpf"
   std::string backend_note;        // why that backend, when --backend auto chose it
+  std::string redacted;            // what redaction removed ("data,argv"; set by the Redactor)
+  std::string redact_key;          // "random" or "key FINGERPRINT" (set by the Redactor)
   uint32_t page_size = 4096;
   int32_t recorder_pid = 0;
 
   // Fills host facts (uname, clocks, page size, pid, version) and leaves the rest.
   static HeaderInfo ForThisHost();
+  // The header of an existing trace, to write a copy of it.
+  static HeaderInfo FromTrace(const fb::Header& h);
 };
 
 struct WriterOptions {
@@ -51,6 +56,8 @@ struct WriterOptions {
   // Replace an existing file (a regular file of this user) instead of failing: see
   // CreateOutputFile in io.h, which makes every trace (0600, never through a symbolic link).
   bool replace = false;
+  // Redaction applied to everything written, header included (redact.h); null: none.
+  std::shared_ptr<const Redactor> redactor;
 };
 
 class TraceWriter {
@@ -70,6 +77,9 @@ class TraceWriter {
   void Add(const DetachRecord& r);
   void Add(const FdSnapshotRecord& r);
   void Add(const LossRecord& r);
+  // A recorded event as it was read (times absolute: TraceReader restores them), e.g. to copy a
+  // trace. Returns false, adding nothing, for an event without a body.
+  bool Add(const fb::Event& e);
 
   // Cuts the current chunk if its oldest event is older than the flush interval at `now_ns`.
   void MaybeFlush(uint64_t now_ns);
