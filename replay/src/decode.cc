@@ -1,5 +1,7 @@
 #include "strec/replay/decode.h"
 
+#include "strec/format/redact.h"
+
 #include <arpa/inet.h>
 #include <asm/unistd.h>
 #include <linux/sched.h>
@@ -15,6 +17,7 @@
 #include <unordered_map>
 
 #include "decode_more.h"
+#include "strec/format/redact.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
 
@@ -579,6 +582,14 @@ struct Ctx {
     return b && !b->read_errno ? b : nullptr;
   }
 
+  // A redacted buffer's marker, appended to *to (the current part by default): true if b was
+  // redacted, and nothing of its (absent) bytes is to be printed.
+  bool Redacted(const Buffer* b, std::string* to = nullptr) {
+    if (!b || !b->redacted)
+      return false;
+    *(to ? to : cur) += RedactedText(*b);
+    return true;
+  }
   std::string FdText(int64_t fd) {
     std::string saved;
     std::swap(saved, *cur);
@@ -616,6 +627,8 @@ struct Ctx {
       Ptr(A(i));
       return;
     }
+    if (Redacted(b))
+      return;
     QuoteOptions qq = q;
     qq.max_strlen = 4096;
     AppendQuotedCString(cur, b->data, b->full_len > b->data.size(), qq);
@@ -630,6 +643,8 @@ struct Ctx {
       Ptr(A(i));
       return;
     }
+    if (Redacted(b))
+      return;
     AppendQuotedCString(cur, b->data, b->full_len > b->data.size(), q);
   }
   // A data buffer of `len` bytes: input (entry) or output (exit).
@@ -647,6 +662,8 @@ struct Ctx {
       Ptr(A(i));
       return;
     }
+    if (Redacted(b))
+      return;
     QuoteOptions qq = q;
     qq.force_hex = force_hex;
     AppendQuotedBuffer(cur, b->data, len, qq);
@@ -682,6 +699,8 @@ std::string OneValue(const char* name, const std::string& d) {
 
 void Ctx::Struct(int i, bool out, const char* name) {
   const Buffer* b = out ? Out(i) : In(i);
+  if (Redacted(b))
+    return;
   if (!b || b->data.size() < format::StructSize(name ? name : "")) {
     Ptr(A(i));
     return;
@@ -784,6 +803,8 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
     Ptr(A(i));
     return;
   }
+  if (Redacted(b))
+    return;
   uint32_t size = format::StructSize(name ? name : "");
   if (!size) {
     Ptr(A(i));
@@ -847,10 +868,12 @@ void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_b
     s += "{iov_base=";
     const Buffer* d =
         sc.Find(i, out, format::kBufferIovecData, index_base + static_cast<uint32_t>(k));
-    if (d && !d->read_errno)
-      AppendQuotedBuffer(&s, d->data, shown, q);
-    else
+    if (d && !d->read_errno) {
+      if (!Redacted(d, &s))
+        AppendQuotedBuffer(&s, d->data, shown, q);
+    } else {
       s += PtrString(base);
+    }
     s += ", iov_len=" + UDec(len) + "}";
   }
   Put(s + "]");
@@ -924,7 +947,9 @@ void Ctx::Arg(int i) {
       Data(i, false, Len(a.len));
       break;
     case ArgKind::kOutData:
-      if (a.param && std::string_view(a.param) == "path" && Out(i)) {
+      if (Redacted(Out(i))) {
+        // nothing more to print
+      } else if (a.param && std::string_view(a.param) == "path" && Out(i)) {
         const Buffer* b = Out(i);
         QuoteOptions qq = q;
         qq.max_strlen = 4096;
@@ -1057,10 +1082,12 @@ void Ctx::StrArray(int av) {
       break;
     }
     const Buffer* str = sc.Find(av, false, format::kBufferString, static_cast<uint32_t>(k));
-    if (str && !str->read_errno)
-      AppendQuotedCString(&s, str->data, str->full_len > str->data.size(), q);
-    else
+    if (str && !str->read_errno) {
+      if (!Redacted(str, &s))
+        AppendQuotedCString(&s, str->data, str->full_len > str->data.size(), q);
+    } else {
       s += PtrString(At<uint64_t>(raw->data, k * 8));
+    }
   }
   if (raw->read_errno && count < opt.max_strlen)
     s += count ? ", ..." : "...";
@@ -1427,7 +1454,9 @@ void DecodeIoctl(Ctx& c) {
   if (out)
     c.ToExit();
   const Buffer* b = out ? c.Out(2) : c.In(2);
-  if (b && req == 0x5401 && b->data.size() >= 36) {
+  if (c.Redacted(b)) {
+    // its marker is out
+  } else if (b && req == 0x5401 && b->data.size() >= 36) {
     c.Put(Termios(b->data));
   } else if (b && (req == 0x5413 || req == 0x5414) && b->data.size() >= 8) {
     c.Put("{ws_row=" + UDec(At<uint16_t>(b->data, 0)) + ", ws_col=" +
@@ -1479,6 +1508,8 @@ void SockaddrArg(Ctx& c, int i, bool out, uint64_t len) {
     c.Ptr(c.A(i));
     return;
   }
+  if (c.Redacted(b))
+    return;
   c.Put(Sockaddr(b->data, std::min<uint64_t>(len, b->data.size()), c.q));
 }
 
@@ -1579,6 +1610,8 @@ void MsghdrAt(Ctx& c,
   const Buffer* nb = c.sc.Find(1, out, format::kBufferAux, base);
   if (!name)
     s += "NULL";
+  else if (nb && !nb->read_errno && nb->redacted)
+    s += RedactedText(*nb);
   else if (nb && !nb->read_errno)
     s += Sockaddr(nb->data, std::min<uint64_t>(namelen, nb->data.size()), c.q);
   else
@@ -1693,6 +1726,8 @@ void DecodeSockopt(Ctx& c) {
   uint64_t len = get ? SocklenOut(c, 4) : (c.A(4) & 0xffffffff);
   if (!c.A(3)) {
     c.Put("NULL");
+  } else if (c.Redacted(b)) {
+    // its marker is out
   } else if (b && len == 4 && b->data.size() >= 4) {
     int32_t v = At<int32_t>(b->data, 0);
     const char* e =
@@ -1717,7 +1752,9 @@ void DecodeGetdents(Ctx& c) {
   c.Sep();
   c.ToExit();
   const Buffer* b = c.Out(1);
-  if (!b && c.ok() && c.sc.ret == 0) {
+  if (c.Redacted(b)) {
+    // its marker is out
+  } else if (!b && c.ok() && c.sc.ret == 0) {
     c.Put(c.opt.verbose ? std::string("[]") : PtrString(c.A(1)) + " /* 0 entries */");
   } else if (!b) {
     c.Ptr(c.A(1));
@@ -2033,6 +2070,27 @@ RetStyle ReturnStyle(int nr) {
 }
 
 }  // namespace
+
+std::string RedactedText(const Buffer& b) {
+  static constexpr const char* kWhat[] = {"bytes", "data", "argv", "path", "address", "host"};
+  std::string s = "/* redacted ";
+  s += b.redacted < std::size(kWhat) ? kWhat[b.redacted] : "bytes";
+  // A path's token holds "/", ".", "#" and hex digits only (a crafted file could hold more:
+  // then it is not shown, so that the comment cannot be closed early).
+  bool token = b.redacted == static_cast<uint8_t>(format::RedactCategory::kPaths) &&
+               !b.data.empty() &&
+               b.data.find_first_not_of("/.#0123456789abcdef") == std::string::npos;
+  if (token) {
+    s += ": ";
+    s += b.data;
+  } else {
+    s += ": " + std::to_string(b.full_len) + " bytes #";
+    static const char kHex[] = "0123456789abcdef";
+    for (int shift = 60; shift >= 0; shift -= 4)
+      s += kHex[(b.digest >> shift) & 15];
+  }
+  return s + " */";
+}
 
 std::string FormatSigset(uint64_t mask) {
   std::string s;

@@ -530,6 +530,8 @@ void EventStream::CopyBuffers(const fb::Syscall& s, std::vector<Buffer>* out) {
     x.addr = b->addr();
     x.full_len = b->full_len();
     x.read_errno = b->read_errno();
+    x.redacted = b->redacted();
+    x.digest = b->digest();
     if (b->data())
       x.data.assign(reinterpret_cast<const char*>(b->data()->data()), b->data()->size());
     else

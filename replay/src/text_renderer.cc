@@ -397,7 +397,7 @@ std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
   int64_t fd = static_cast<int32_t>(sc.args[0]);
   auto plain = [&](bool out, uint64_t len) {
     const Buffer* b = sc.Find(1, out);
-    if (!b || b->read_errno)
+    if (!b || b->read_errno || b->redacted)
       return std::string();
     return HexDump(std::string_view(b->data).substr(0, std::min<uint64_t>(len, b->data.size())));
   };
@@ -416,7 +416,7 @@ std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
         break;
       left -= len;
       const Buffer* d = sc.Find(1, out, format::kBufferIovecData, static_cast<uint32_t>(k));
-      if (!d || d->read_errno)
+      if (!d || d->read_errno || d->redacted)
         continue;
       s += " * " + std::to_string(len) + " bytes in buffer " + std::to_string(k) + "\n";
       s += HexDump(std::string_view(d->data).substr(0, std::min<uint64_t>(len, d->data.size())));

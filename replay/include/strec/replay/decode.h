@@ -42,6 +42,11 @@ void DecodeSyscall(const Syscall& sc,
 // "? ERESTARTSYS (To be restarted if SA_RESTART is set)", "?" (never returned).
 std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env);
 
+// What replay prints for a buffer that redaction removed, where its bytes would have been:
+// "/* redacted data: 12 bytes #0123456789abcdef */", or for a path its token:
+// "/* redacted path: /#0a1b2c3d4e5f/#6a7b8c9d0e1f */". A comment, never a quoted string.
+std::string RedactedText(const Buffer& b);
+
 // Pieces the renderer shares for signal and exit lines.
 std::string FormatSiginfo(const std::string& siginfo, const RenderOptions& opt);
 std::string FormatSigset(uint64_t mask);

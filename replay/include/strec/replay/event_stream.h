@@ -28,7 +28,9 @@ struct Buffer {
   uint64_t addr = 0;
   uint64_t full_len = 0;
   int32_t read_errno = 0;
-  std::string data;
+  std::string data;      // a redacted path: its token; other redacted bytes: nothing
+  uint8_t redacted = 0;  // a format::RedactCategory when redaction removed the bytes
+  uint64_t digest = 0;   // then: their keyed digest
 };
 
 // A syscall, as complete as the records allow: for an Entry event only the entry side is
