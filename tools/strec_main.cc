@@ -17,7 +17,8 @@ void Usage(std::ostream& out) {
          "  record   trace a command or processes into a .strec file (strec-record)\n"
          "  replay   render a trace as strace would have printed it (strec-replay)\n"
          "  analyze  statistics over traces (strec-analyze)\n"
-         "  info     the facts and chunk statistics of a trace file\n\n"
+         "  info     the facts and chunk statistics of a trace file\n"
+         "  redact   a copy of a trace without its secrets, to share it (strec-redact)\n\n"
          "`strec COMMAND --help` shows a command's options.\n";
 }
 
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (cmd != "record" && cmd != "replay" && cmd != "analyze") {
+  if (cmd != "record" && cmd != "replay" && cmd != "analyze" && cmd != "redact") {
     std::cerr << "strec: unknown command '" << cmd << "'\n";
     Usage(std::cerr);
     return 2;

@@ -43,6 +43,19 @@ int RecordMain(int argc, char** argv) {
   app.add_flag("--capture-env", o.capture_env,
                "keep the environment strings of each execve (strace -v shows them); off by "
                "default because environments often hold secrets: only their count is kept");
+  std::string redact, redact_key;
+  auto* redact_opt =
+      app.add_option("--redact", redact,
+                     "remove secrets before anything reaches the disk: --redact (the data "
+                     "buffers) or --redact=WHAT, a list of data (I/O payloads), argv (execve's "
+                     "argv and environment, the command line), paths (tokens instead), addrs "
+                     "(socket addresses), host (host name), or all. Each removed buffer keeps "
+                     "its length and a keyed digest (equal buffers compare equal); the header "
+                     "says what was removed. Give WHAT with '=': the next word is the command")
+          ->expected(0, 1);
+  app.add_option("--redact-key", redact_key,
+                 "a file of at least 16 secret bytes that keys the digests, so that those of "
+                 "two traces redacted with it compare (default: a random key, discarded)");
   app.add_option("-e", expr,
                  "which syscalls to record, in strace's syntax: trace=SET with names, %classes "
                  "(%file, %network, ...), /regex and a leading ! to negate (default: all)");
@@ -138,11 +151,12 @@ int RecordMain(int argc, char** argv) {
     if (a.empty() || a[0] != '-') {
       // A positional: unless it is the value of the previous option.
       std::string prev = i > 1 ? argv[i - 1] : "";
-      bool takes_value =
-          prev == "-o" || prev == "--output" || prev == "-s" || prev == "--snaplen" ||
-          prev == "-e" || prev == "-p" || prev == "--attach" || prev == "--chunk-kib" ||
-          prev == "--spin-us" || prev == "--zstd-level" || prev == "--backend" ||
-          prev == "--bpf-ring-mib" || prev == "--bpf-max-threads" || prev == "--recorder-cpus";
+      bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
+                         prev == "--snaplen" || prev == "-e" || prev == "-p" ||
+                         prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us" ||
+                         prev == "--zstd-level" || prev == "--backend" ||
+                         prev == "--bpf-ring-mib" || prev == "--bpf-max-threads" ||
+                         prev == "--recorder-cpus" || prev == "--redact-key";
       if (!takes_value) {
         split = i;
         break;
@@ -170,6 +184,23 @@ int RecordMain(int argc, char** argv) {
   if (zstd->count() == 0)
     o.writer.zstd_level = 0;  // the backend's default
   o.writer.chunk_bytes = chunk_kib * 1024;
+  if (!redact_key.empty() && !redact_opt->count()) {
+    std::cerr << "strec-record: --redact-key keys the digests of --redact: give both\n";
+    return 2;
+  }
+  if (redact_opt->count()) {
+    auto what = format::ParseRedactList(redact.empty() ? "data" : redact);
+    if (!what.ok()) {
+      std::cerr << "strec-record: --redact: " << what.status().message() << "\n";
+      return 2;
+    }
+    auto redactor = format::Redactor::Create(*what, redact_key);
+    if (!redactor.ok()) {
+      std::cerr << "strec-record: --redact-key: " << redactor.status().message() << "\n";
+      return 2;
+    }
+    o.writer.redactor = std::move(redactor).value();
+  }
   if (!expr.empty()) {
     if (expr.rfind("trace=", 0) == 0) {
       o.trace_expr = expr.substr(6);
