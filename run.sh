@@ -64,6 +64,9 @@ demo() {
   "$bin/strec-replay" "$work/demo.strec" | head -n 25 || true
   log "summary (strec-analyze)"
   "$bin/strec-analyze" "$work/demo.strec"
+  log "a copy to share, without data, argv, paths, addresses or host name (strec redact --all)"
+  "$bin/strec" redact --all "$work/demo.strec" -o "$work/demo-shared.strec"
+  "$bin/strec-replay" "$work/demo-shared.strec" | grep -m 3 -E 'openat|read\(|write\(' || true
   if "$bin/strec" info "$work/demo.strec" | grep -q '^backend: *bpf'; then
     log "the same command with the ptrace backend, for comparison (strec-record --backend ptrace)"
     "$bin/strec-record" --backend ptrace -o "$work/demo-ptrace.strec" -- ls -l / >/dev/null
