@@ -81,6 +81,7 @@ Aggregator& Aggregator::operator=(Aggregator&& o) noexcept {
   std::copy(std::begin(o.recent_), std::end(o.recent_), std::begin(recent_));
   next_slot_ = o.next_slot_;
   track_threads_ = o.track_threads_;
+  track_processes_ = o.track_processes_;
   threads_ = std::move(o.threads_);
   last_thread_key_ = o.last_thread_key_;
   last_thread_ = o.last_thread_;
@@ -107,6 +108,10 @@ SyscallStats& Aggregator::StatsFor(uint32_t arch, int32_t nr) {
 }
 
 ProcessStats& Aggregator::ProcessFor(int32_t trace, int32_t pid) {
+  if (!track_processes()) {
+    scratch_process_ = ProcessStats();  // written to, never kept
+    return scratch_process_;
+  }
   ProcessKey key{trace, pid};
   // A few recently used processes: events of concurrent processes interleave.
   for (const ProcessSlot& slot : recent_)
@@ -210,6 +215,8 @@ void Aggregator::AddSpawn(int32_t trace, const format::SpawnRecord& r) {
 }
 
 void Aggregator::AddExec(int32_t trace, const format::ExecRecord& r) {
+  if (!track_processes())
+    return;
   ProcessStats& p = ProcessFor(trace, r.pid);
   p.first_ns = std::min(p.first_ns, r.time_ns);
   p.last_ns = std::max(p.last_ns, r.time_ns);
@@ -255,6 +262,7 @@ void Aggregator::Merge(const Aggregator& o) {
   for (const auto& [key, stats] : o.threads_)
     threads_[key].Merge(stats);
   track_threads_ = track_threads_ || o.track_threads_;
+  track_processes_ = track_processes_ || o.track_processes_;
   lost_events_ += o.lost_events_;
 }
 

@@ -267,6 +267,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
           return;
         replay::EventStream stream(std::move(inputs[t].reader));
         partial[t].set_track_threads(options.threads);
+        partial[t].set_track_processes(options.processes);
         StreamSinks sinks;
         sinks.aggregate = &partial[t];
         sinks.files = options.files ? &files[t] : nullptr;
@@ -295,8 +296,10 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
   } else {
     jobs = std::min(jobs, std::max<size_t>(1, work.size()));
     std::vector<Aggregator> partial(jobs);
-    for (Aggregator& a : partial)
+    for (Aggregator& a : partial) {
       a.set_track_threads(options.threads);
+      a.set_track_processes(options.processes);
+    }
     std::vector<std::vector<uint64_t>> events(jobs, std::vector<uint64_t>(inputs.size()));
     std::atomic<size_t> next{0};
     run(jobs, [&](size_t w) {
@@ -334,6 +337,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
     result.warnings.insert(result.warnings.end(), skipped[t].begin(), skipped[t].end());
   }
   result.aggregate.set_track_threads(options.threads);
+  result.aggregate.set_track_processes(options.processes);
   if (result.aggregate.lost_events() > 0 && !footer_lost)
     result.warnings.push_back("the recorder lost " +
                               std::to_string(result.aggregate.lost_events()) +

@@ -140,6 +140,7 @@ int AnalyzeMain(int argc, char** argv) {
     ro.views.push_back(View::kSummary);
   ao.whole_trace = wants("process") || by_thread;
   ao.threads = by_thread;
+  ao.processes = wants("process") || by_thread;
   ao.files = wants("file");
   ao.file_limit = max_files;
   ao.slow = slow;

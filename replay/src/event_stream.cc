@@ -74,12 +74,9 @@ std::string StringArg(const Syscall& sc, int i) {
 ThreadInfo& State::Touch(int32_t tid, int32_t pid) {
   auto it = threads_.find(tid);
   if (it != threads_.end()) {
-    if (it->second.fds) {
-      if (pid)
-        it->second.pid = pid;
-      return it->second;
-    }
-    threads_.erase(it);  // ended (its tables are gone): the id is someone else's now
+    if (pid)
+      it->second.pid = pid;
+    return it->second;
   }
   ThreadInfo t;
   t.tid = tid;
@@ -146,7 +143,7 @@ void State::MarkDeleted(const std::string& path) {
     return;
   std::unordered_set<const FdTable*> done;  // threads share tables: each one once
   for (auto& [tid, t] : threads_) {
-    if (!t.fds || !t.alive || !done.insert(t.fds.get()).second)
+    if (!t.fds || !done.insert(t.fds.get()).second)
       continue;
     for (auto& [fd, info] : t.fds->fds)
       if (info.path == path)
@@ -160,8 +157,6 @@ void State::Renamed(const std::string& from, const std::string& to) {
     return;
   std::unordered_set<const void*> done;  // threads share tables and cwds: each one once
   for (auto& [tid, t] : threads_) {
-    if (!t.alive)
-      continue;
     if (t.fds && done.insert(t.fds.get()).second) {
       for (auto& [fd, info] : t.fds->fds) {
         if (info.path == from)
@@ -409,15 +404,12 @@ void State::Apply(const Event& e) {
       child.parent_pid = thread ? parent.parent_pid : parent_pid;
       child.fds = fds;
       child.cwd = cwd;
-      child.alive = true;
       break;
     }
     case EventType::kExec: {
       ThreadInfo& t = Touch(e.tid, e.pid);
       if (e.former_tid && e.former_tid != e.tid) {
-        auto it = threads_.find(e.former_tid);
-        if (it != threads_.end())
-          it->second.alive = false;
+        threads_.erase(e.former_tid);  // its id is gone: the thread now has the leader's
       }
       // execve unshares the fd table and closes the close-on-exec descriptors.
       auto fds = std::make_shared<FdTable>();
@@ -428,15 +420,12 @@ void State::Apply(const Event& e) {
       t.pid = t.tid;
       break;
     }
-    case EventType::kExit: {
-      // Its tables go (a long trace of many short processes would keep them all); the thread
-      // stays known.
-      ThreadInfo& t = Touch(e.tid, e.pid);
-      t.alive = false;
-      t.fds.reset();
-      t.cwd.reset();
+    case EventType::kExit:
+      // The thread is forgotten with its tables (the other threads keep theirs, shared): a long
+      // trace of many short processes keeps nothing of the ended ones. Its id coming back is a
+      // new thread.
+      threads_.erase(e.tid);
       break;
-    }
     case EventType::kFdSnapshot: {
       // The complete table at that moment (after the started command's exec, or at attach):
       // it replaces what was inferred. "pipe:[N]" and friends are kept, strace -y prints them.

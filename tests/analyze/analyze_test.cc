@@ -417,6 +417,40 @@ TEST(SummaryTest, JsonAndCsv) {
   EXPECT_FALSE(WriteReport(*a, two, out).ok());
 }
 
+// Without a view of processes or threads, nothing is kept per process: a trace of a build
+// (hundreds of thousands of short processes) costs no more memory than one process.
+TEST(AnalyzeTest, NoProcessViewKeepsNothingPerProcess) {
+  testing::TempDir dir;
+  {
+    TraceFile t(dir.File("t.strec"));
+    for (int i = 0; i < 1000; i++) {
+      int pid = 200 + i;
+      t.Spawn(100, pid, 10 * i);
+      t.Exec(pid, "/bin/true", 10 * i + 1);
+      t.Call(pid, kRead, 0, 10 * i + 2, 10 * i + 3);
+      t.Exit(pid, 0, 0, 10 * i + 4);
+    }
+  }
+  AnalyzeOptions quiet;
+  quiet.processes = false;
+  for (int jobs : {1, 2}) {
+    quiet.jobs = jobs;
+    for (bool stream : {false, true}) {
+      quiet.slow = stream ? 5 : 0;  // --slow takes the stream pass
+      auto a = AnalyzeTraces({dir.File("t.strec")}, quiet);
+      ASSERT_TRUE(a.ok());
+      EXPECT_TRUE(a->aggregate.processes().empty());
+      auto rows = a->aggregate.Syscalls();
+      ASSERT_EQ(rows.size(), 1u);
+      EXPECT_EQ(rows[0].second->calls, 1000u);
+    }
+  }
+  auto all = AnalyzeTraces({dir.File("t.strec")}, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->aggregate.processes().size(), 1001u);  // the default keeps them, for the views
+  EXPECT_EQ(Report(dir.File("t.strec"), {}, quiet), Report(dir.File("t.strec")));
+}
+
 TEST(AnalyzeTest, MergesTraces) {
   testing::TempDir dir;
   WriteBasic(dir.File("a.strec"));

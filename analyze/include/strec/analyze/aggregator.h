@@ -5,7 +5,8 @@
 // pass), stream_feed.h from replay's EventStream (the stateful pass). Only finished syscalls count
 // (a Complete or Exit record); Entry records are ignored because their Exit record carries the
 // whole call. Memory is fixed per syscall number (counters, one LogHistogram, an errno map of at
-// most 4095 entries), per process and (when tracking threads) per thread, never per event. Every
+// most 4095 entries), per process (when tracking processes) and per thread (when tracking
+// threads), never per event. Every
 // statistic is a sum, min, max or a time-ordered pick, so Merge() of aggregates built over any
 // partition of the events gives the same result as one pass over all of them. Not thread-safe: one
 // owner thread; merge per-thread aggregators at the end.
@@ -112,6 +113,11 @@ class Aggregator {
   // Per-thread statistics cost a map lookup per event: off unless a view needs them.
   void set_track_threads(bool on) { track_threads_ = on; }
   bool track_threads() const { return track_threads_; }
+  // Per-process statistics (processes(), and the names of threads) are a row per process ever
+  // seen: a trace of a build holds hundreds of thousands. On by default; off when no view shows
+  // processes or threads, so that memory stays fixed per syscall whatever the trace's history.
+  void set_track_processes(bool on) { track_processes_ = on; }
+  bool track_processes() const { return track_processes_ || track_threads_; }
 
   void Merge(const Aggregator& other);
 
@@ -139,6 +145,8 @@ class Aggregator {
   ProcessSlot recent_[kRecent];
   size_t next_slot_ = 0;
   bool track_threads_ = false;
+  bool track_processes_ = true;
+  ProcessStats scratch_process_;  // what ProcessFor gives when processes are not tracked
   std::map<ThreadKey, ThreadStats> threads_;
   ThreadKey last_thread_key_{-1, -1};
   ThreadStats* last_thread_ = nullptr;

@@ -42,6 +42,9 @@ struct AnalyzeOptions {
   // Read chunks outside the time window too (process names, spawns and exits live there).
   bool whole_trace = false;
   bool threads = false;  // per-thread statistics (Aggregator::threads())
+  // Per-process statistics (Aggregator::processes()): a row per process ever seen, so off
+  // unless a view shows them.
+  bool processes = true;
   // Views that need the fd state; either selects the stream pass.
   bool files = false;                            // per-file statistics
   size_t file_limit = FileTable::kDefaultLimit;  // distinct paths kept; the rest overflow

@@ -127,9 +127,8 @@ struct ThreadInfo {
   int32_t tid = 0;
   int32_t pid = 0;
   int32_t parent_pid = 0;            // of the process that created it
-  std::shared_ptr<FdTable> fds;      // null once it has ended
-  std::shared_ptr<std::string> cwd;  // "" = unknown; shared with CLONE_FS; null once ended
-  bool alive = true;
+  std::shared_ptr<FdTable> fds;      // shared with its threads (and CLONE_FILES children)
+  std::shared_ptr<std::string> cwd;  // "" = unknown; shared with its threads and CLONE_FS
 };
 
 // Follows processes, threads and fd tables through the events. Apply() each event once, in
@@ -148,7 +147,8 @@ class State {
   // A path argument made absolute (and lexically normalised) through the thread's cwd or dirfd
   // (-100 = AT_FDCWD); "" when the state does not know the base directory.
   std::string ResolvePath(int32_t tid, int64_t dirfd, const std::string& path) const;
-  // Every thread ever seen.
+  // Every thread alive: one that ended is forgotten (memory follows the live threads, not the
+  // trace's history).
   const std::unordered_map<int32_t, ThreadInfo>& threads() const { return threads_; }
 
  private:
