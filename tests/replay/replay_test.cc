@@ -992,7 +992,7 @@ TEST(EventStreamTest, EndedProcessesLeaveNoTables) {
     if (++seen == 4) {  // the process exit, applied
       st.ApplyCurrent();
       EXPECT_EQ(st.state().Thread(101), nullptr);  // forgotten, tables and all
-      EXPECT_EQ(st.state().threads().size(), 1u);   // the parent
+      EXPECT_EQ(st.state().threads().size(), 1u);  // the parent
       EXPECT_EQ(st.state().FdPath(101, 3), nullptr);
       EXPECT_EQ(st.state().Cwd(101), nullptr);
     }
