@@ -173,7 +173,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
     in.reader = std::move(reader).value();
     const fb::Header& h = in.reader->header();
     for (const std::string& w : in.reader->warnings())
-      result.warnings.push_back(paths[t] + ": " + w);
+      result.warnings.push_back(w);
     if (!options.trace_expr.empty()) {
       const format::SyscallTable* table = format::SyscallTable::ForArch(h.arch());
       if (!table)
@@ -277,7 +277,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
         events[t] = sinks.events;
         damaged[t] = stream.reader().damaged_chunks();
         for (size_t k = chunk_warnings[t]; k < stream.reader().warnings().size(); k++)
-          skipped[t].push_back(paths[t] + ": " + stream.reader().warnings()[k]);
+          skipped[t].push_back(stream.reader().warnings()[k]);
         if (!st.ok()) {
           fail(t, st);
           next.store(inputs.size());
@@ -314,9 +314,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
         if (!st.ok()) {
           std::lock_guard lock(error_mu);
           damaged[item.trace]++;
-          skipped[item.trace].push_back(
-              st.message() + ": chunk left out, its " +
-              std::to_string(in.reader->chunks()[item.chunk].event_count) + " events lost");
+          skipped[item.trace].push_back(in.reader->SkippedChunkWarning(item.chunk, st));
           continue;
         }
         for (size_t e = 0; e < chunk.size(); e++)

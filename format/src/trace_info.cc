@@ -96,7 +96,7 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
   uint64_t damaged_events = 0;
   for (size_t i = 0; i < chunks.size(); i++) {
     if (Status st = reader->ReadChunk(i, &chunk); !st.ok()) {
-      damaged.push_back(st.message());
+      damaged.push_back(reader->SkippedChunkWarning(i, st));
       damaged_events += chunks[i].event_count;
       continue;
     }
@@ -144,7 +144,8 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
   if (!damaged.empty() || reader->damaged_chunks())
     return DataLoss(path + ": " + std::to_string(damaged.size() + reader->damaged_chunks()) +
                     " damaged chunk(s) left out of these counts (" +
-                    std::to_string(damaged_events) + " events known lost)");
+                    std::to_string(damaged_events + reader->skipped_events()) +
+                    " events known lost)");
   return OkStatus();
 }
 

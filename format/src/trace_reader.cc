@@ -130,9 +130,13 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path
   uint64_t first_chunk = kFileHeaderSize + header_len;
   Status footer = r->LoadFooter();
   if (!footer.ok()) {
-    r->warnings_.push_back(footer.message() + "; scanning chunks instead");
+    std::string why = footer.message();
+    if (why.rfind(path + ": ", 0) != 0)
+      why = path + ": " + why;  // every warning names the file
+    r->warnings_.push_back(why + "; scanning chunks instead");
     r->chunks_.clear();
     RETURN_IF_ERROR(r->ScanChunks(first_chunk));
+    RETURN_IF_ERROR(r->CompareWithFooter());
   }
   return r;
 }
@@ -153,20 +157,7 @@ Status TraceReader::LoadFooter() {
   uint32_t flen = GetU32(t + 8);
   if (flen < kFooterHeaderSize || flen > kMaxFooterLen || foff < first_chunk || foff + flen != toff)
     return Error(toff, "trailer points outside the file");
-  uint8_t fh[kFooterHeaderSize];
-  RETURN_IF_ERROR(ReadAt(fd_, fh, sizeof fh, foff));
-  uint32_t body_len = GetU32(fh + 4);
-  if (GetU32(fh) != kFooterMagic || body_len != flen - kFooterHeaderSize || GetU32(fh + 12) != 0)
-    return Error(foff, "bad footer header");
-  footer_bytes_.reset(new uint64_t[body_len / 8 + 1]);
-  auto* body = reinterpret_cast<uint8_t*>(footer_bytes_.get());
-  RETURN_IF_ERROR(ReadAt(fd_, body, body_len, foff + kFooterHeaderSize));
-  if (Crc32c(body, body_len) != GetU32(fh + 8))
-    return Error(foff, "footer checksum mismatch");
-  auto v = MakeVerifier(body, body_len);
-  if (!v.VerifyBuffer<fb::Footer>(nullptr))
-    return Error(foff, "footer is not a valid FlatBuffer");
-  const auto* footer = flatbuffers::GetRoot<fb::Footer>(body);
+  ASSIGN_OR_RETURN(const fb::Footer* footer, ReadFooter(foff, flen));
   uint64_t expect = first_chunk;
   if (footer->chunks()) {
     for (const fb::ChunkRef* c : *footer->chunks()) {
@@ -185,6 +176,64 @@ Status TraceReader::LoadFooter() {
   return OkStatus();
 }
 
+StatusOr<const fb::Footer*> TraceReader::ReadFooter(uint64_t foff, uint32_t flen) {
+  uint8_t fh[kFooterHeaderSize];
+  if (foff + kFooterHeaderSize > file_size_)
+    return Error(foff, "incomplete footer");
+  RETURN_IF_ERROR(ReadAt(fd_, fh, sizeof fh, foff));
+  uint32_t body_len = GetU32(fh + 4);
+  if (!flen && body_len <= kMaxFooterLen)
+    flen = body_len + kFooterHeaderSize;  // found by a scan: its header says
+  if (GetU32(fh) != kFooterMagic || body_len != flen - kFooterHeaderSize || GetU32(fh + 12) != 0 ||
+      foff + flen > file_size_)
+    return Error(foff, "bad footer header");
+  footer_bytes_.reset(new uint64_t[body_len / 8 + 1]);
+  auto* body = reinterpret_cast<uint8_t*>(footer_bytes_.get());
+  RETURN_IF_ERROR(ReadAt(fd_, body, body_len, foff + kFooterHeaderSize));
+  if (Crc32c(body, body_len) != GetU32(fh + 8))
+    return Error(foff, "footer checksum mismatch");
+  auto v = MakeVerifier(body, body_len);
+  if (!v.VerifyBuffer<fb::Footer>(nullptr))
+    return Error(foff, "footer is not a valid FlatBuffer");
+  listed_ = flatbuffers::GetRoot<fb::Footer>(body);
+  listed_offset_ = foff;
+  return listed_;
+}
+
+Status TraceReader::CompareWithFooter() {
+  if (!listed_ || !listed_->chunks())
+    return OkStatus();
+  // The footer's chunks are numbered 0..N-1, as their headers' sequence numbers: those the scan
+  // did not find are missing, with the events the footer counted for them.
+  std::vector<bool> found(listed_->chunks()->size());
+  for (const ChunkInfo& c : chunks_)
+    if (c.sequence < found.size())
+      found[c.sequence] = true;
+  uint64_t missing = 0, events = 0;
+  std::string which;
+  for (size_t i = 0; i < found.size(); i++) {
+    if (found[i])
+      continue;
+    events += listed_->chunks()->Get(static_cast<flatbuffers::uoffset_t>(i))->event_count();
+    if (missing++ < 8)
+      which += (which.empty() ? "" : ", ") + Num(i);
+    else if (missing == 9)
+      which += ", ...";
+  }
+  if (!missing)
+    return OkStatus();
+  std::string what = "the footer lists " + Num(found.size()) + " chunks, " + Num(missing) +
+                     " of them not in the file (" + which + "): their " + Num(events) +
+                     " events lost";
+  if (!options_.skip_damaged)
+    return Error(listed_offset_, what);
+  // Exact where the scan could only say "chunks there": it replaces the scan's count.
+  damaged_chunks_ = missing;
+  skipped_events_ = events;
+  warnings_.push_back(Error(listed_offset_, what).message());
+  return OkStatus();
+}
+
 Status TraceReader::ScanChunks(uint64_t off) {
   uint32_t sequence = 0;  // the next chunk's
   for (;;) {
@@ -195,22 +244,34 @@ Status TraceReader::ScanChunks(uint64_t off) {
     size_t n = static_cast<size_t>(std::min<uint64_t>(left, kChunkHeaderSize));
     RETURN_IF_ERROR(ReadAt(fd_, h, n, off));
     if (n >= 4 && GetU32(h) == kFooterMagic) {
-      // A footer whose trailer is missing or bad: the chunks before it are complete.
+      // A footer whose trailer is missing or bad: the chunks before it are complete, and the
+      // footer, if it holds, says whether they are all (CompareWithFooter).
+      if (!listed_)
+        (void)ReadFooter(off, 0);
       return OkStatus();
     }
     if (n < kChunkHeaderSize) {
-      warnings_.push_back("incomplete chunk at offset " + Num(off) + " (" + Num(left) +
-                          " bytes): stopped there");
+      warnings_.push_back(
+          Error(off, "incomplete chunk (" + Num(left) + " bytes): stopped there").message());
       return OkStatus();
     }
     ChunkHeader ch;
     std::string bad;
     if (!ch.Decode(h))
       bad = GetU32(h) == kChunkMagic ? "chunk header checksum mismatch" : "expected a chunk header";
-    else if (ch.sequence != sequence)
-      bad = "chunk sequence " + Num(ch.sequence) + ", expected " + Num(sequence);
     else if (ch.raw_len > kMaxChunkRawLen || ch.compressed_len > ZSTD_compressBound(ch.raw_len))
       bad = "chunk lengths exceed the format's caps";
+    else if (ch.sequence > sequence && options_.skip_damaged) {
+      // A sound chunk after a gap (chunks cut out of the file): it is read, the gap is said.
+      damaged_chunks_ += ch.sequence - sequence;
+      warnings_.push_back(Error(off, "chunk " + Num(ch.sequence) + " follows chunk " +
+                                         (sequence ? Num(sequence - 1) : std::string("none")))
+                              .message() +
+                          ": " + Num(ch.sequence - sequence) +
+                          " chunks missing, their events lost");
+      sequence = ch.sequence;
+    } else if (ch.sequence != sequence)
+      bad = "chunk sequence " + Num(ch.sequence) + ", expected " + Num(sequence);
     if (!bad.empty()) {
       if (!options_.skip_damaged)
         return Error(off, bad);
@@ -230,8 +291,11 @@ Status TraceReader::ScanChunks(uint64_t off) {
       sequence = ch.sequence;
     }
     if (kChunkHeaderSize + uint64_t{ch.compressed_len} > left) {
-      warnings_.push_back("incomplete chunk at offset " + Num(off) + " (" + Num(left) + " of " +
-                          Num(kChunkHeaderSize + ch.compressed_len) + " bytes): stopped there");
+      warnings_.push_back(Error(off, "incomplete chunk (" + Num(left) + " of " +
+                                         Num(kChunkHeaderSize + ch.compressed_len) +
+                                         " bytes): stopped there, its " + Num(ch.event_count) +
+                                         " events lost")
+                              .message());
       return OkStatus();
     }
     chunks_.push_back(
@@ -267,8 +331,12 @@ uint64_t TraceReader::FindChunk(uint64_t from, uint32_t sequence, ChunkHeader* h
 void TraceReader::SkipChunk(size_t i, const Status& why) {
   damaged_chunks_++;
   skipped_events_ += chunks_[i].event_count;
-  warnings_.push_back(why.message() + ": chunk " + Num(chunks_[i].sequence) + " skipped, its " +
-                      Num(chunks_[i].event_count) + " events lost");
+  warnings_.push_back(SkippedChunkWarning(i, why));
+}
+
+std::string TraceReader::SkippedChunkWarning(size_t i, const Status& why) const {
+  return why.message() + ": chunk " + Num(chunks_[i].sequence) + " skipped, its " +
+         Num(chunks_[i].event_count) + " events lost";
 }
 
 Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {

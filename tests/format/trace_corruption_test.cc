@@ -329,6 +329,41 @@ TEST_F(CorruptionTest, WithoutAFooterTheChunksAfterADamagedHeaderAreFound) {
   EXPECT_TRUE(said) << ::testing::PrintToString(o.warnings);
 }
 
+// Chunks cut out of a file whose footer is intact (a block lost in a copy): the index no longer
+// matches, so the chunks are scanned, and the footer, which still verifies, says which chunks
+// are missing and how many events they held, the last one included (no later chunk shows it).
+TEST_F(CorruptionTest, ChunksCutOutAreComparedWithTheFooter) {
+  auto r = TraceReader::Open(path_);
+  ASSERT_TRUE(r.ok());
+  std::vector<ChunkInfo> chunks = (*r)->chunks();
+  for (size_t cut : {chunks.size() - 1, size_t{2}}) {
+    SCOPED_TRACE("chunk " + std::to_string(cut) + " cut out");
+    auto bytes = original_;
+    uint64_t from = chunks[cut].offset;
+    uint64_t to = from + kChunkHeaderSize + chunks[cut].compressed_len;
+    bytes.erase(bytes.begin() + static_cast<ptrdiff_t>(from),
+                bytes.begin() + static_cast<ptrdiff_t>(to));
+    std::string bad = dir_.File("cut" + std::to_string(cut) + ".strec");
+    testing::WriteFileBytes(bad, bytes);
+    std::string lost = "1 of them not in the file (" + std::to_string(cut) + "): their " +
+                       std::to_string(chunks[cut].event_count) + " events lost";
+    Outcome strict = ReadTrace(bad);
+    EXPECT_FALSE(strict.read_ok);
+    if (cut == chunks.size() - 1) {  // nothing else shows it
+      EXPECT_NE(strict.error.find(lost), std::string::npos) << strict.error;
+    }
+    Outcome o = ReadTrace(bad, {.skip_damaged = true});
+    ASSERT_TRUE(o.read_ok) << o.error;
+    EXPECT_EQ(o.times, Without(all_, chunks, cut));
+    EXPECT_EQ(o.damaged, 1u);
+    EXPECT_EQ(o.skipped, chunks[cut].event_count);
+    bool said = false;
+    for (const std::string& w : o.warnings)
+      said |= w.find(lost) != std::string::npos;
+    EXPECT_TRUE(said) << ::testing::PrintToString(o.warnings);
+  }
+}
+
 // Random flips with skip_damaged: never a crash, never an event changed silently; what is read
 // is the file's events in order, minus whole chunks, each loss said.
 TEST_F(CorruptionTest, RandomByteFlipsWhenSkippingLoseOnlyWholeChunks) {

@@ -77,8 +77,8 @@ class TraceReader {
   const fb::Footer* footer() const { return footer_; }
   const std::vector<ChunkInfo>& chunks() const { return chunks_; }
   uint64_t file_size() const { return file_size_; }
-  // Things the user should know that did not stop reading (e.g. "no footer"); with
-  // skip_damaged, Next() adds one per chunk it skips.
+  // Things the user should know that did not stop reading (e.g. "no footer"), each naming the
+  // file; with skip_damaged, Next() adds one per chunk it skips.
   const std::vector<std::string>& warnings() const { return warnings_; }
   // With skip_damaged: the chunks skipped so far, and the events they held as far as known (a
   // chunk whose header is damaged too counts none).
@@ -87,6 +87,10 @@ class TraceReader {
 
   // Reads, verifies and decompresses chunk i into *out (reusing its memory).
   Status ReadChunk(size_t i, DecodedChunk* out) const;
+  // What to warn when chunk i could not be read (why) and is left out: its offset (in why),
+  // its number and the events it held. Next() says it with skip_damaged; a caller of
+  // ReadChunk() that leaves a chunk out says the same.
+  std::string SkippedChunkWarning(size_t i, const Status& why) const;
 
   // Sequential iteration. Returns nullptr at the end. The pointer stays valid until the next
   // call to Next() or SeekTime(). While the caller works through a chunk, the next one is read,
@@ -98,7 +102,13 @@ class TraceReader {
  private:
   TraceReader() = default;
   Status LoadFooter();
+  // Reads and verifies the footer at foff (flen bytes with its header; 0: as its header says).
+  // A footer that verifies is kept in listed_ even if its index turns out not to match.
+  StatusOr<const fb::Footer*> ReadFooter(uint64_t foff, uint32_t flen);
   Status ScanChunks(uint64_t first_chunk_offset);
+  // After a scan: the chunks and events found against a footer that verified but could not be
+  // used (listed_): what is missing is an error, or with skip_damaged a warning and the counts.
+  Status CompareWithFooter();
   // skip_damaged: the offset of the next valid chunk header after `from` whose sequence is at
   // least `sequence`, or the file's size when there is none.
   uint64_t FindChunk(uint64_t from, uint32_t sequence, ChunkHeader* header) const;
@@ -115,6 +125,8 @@ class TraceReader {
   const fb::Header* header_ = nullptr;
   std::unique_ptr<uint64_t[]> footer_bytes_;
   const fb::Footer* footer_ = nullptr;
+  const fb::Footer* listed_ = nullptr;  // a footer that verified, trusted or not
+  uint64_t listed_offset_ = 0;
   std::vector<ChunkInfo> chunks_;
   std::vector<std::string> warnings_;
   ReadOptions options_;
