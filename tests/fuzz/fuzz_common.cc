@@ -11,6 +11,7 @@
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/report.h"
 #include "strec/format/container.h"
+#include "strec/format/redact.h"
 #include "strec/format/trace_info.h"
 #include "strec/format/trace_reader.h"
 #include "strec/replay/replay.h"
@@ -107,6 +108,23 @@ void ReadEverywhere(const std::vector<uint8_t>& file) {
   }
   std::ostringstream info;
   (void)format::PrintTraceInfo(path, info);
+  // A redacted copy (every category), replayed: the copy goes through TraceWriter::Add of each
+  // event read, the classification of its buffers and the tokens; the replay prints markers.
+  static std::shared_ptr<const format::Redactor> redactor =
+      std::move(format::Redactor::Create(format::kRedactAll, "")).value();
+  int out = memfd_create("strec-fuzz-redacted", MFD_CLOEXEC);
+  if (out >= 0) {
+    std::string copy = "/dev/fd/" + std::to_string(out);
+    if (format::RedactTrace(path, copy, redactor, /*replace=*/true).ok()) {
+      replay::ReplayConfig config;
+      config.trace = copy;
+      config.render.decode_fds = 1;
+      config.render.verbose = true;
+      std::vector<std::string> warnings;
+      (void)replay::Replay(config, devnull, &warnings);
+    }
+    close(out);
+  }
   close(fd);
 }
 
