@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "strec/format/redact.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
 
@@ -69,12 +70,24 @@ void WriteEvents(TraceWriter& w, int n) {
   }
 }
 
+// Arg 1: with every redaction (strec-record --redact=all): the classification, the keyed digest
+// of each buffer and the path tokens, on the recorder's thread.
 void BM_Format_EncodeCompress(benchmark::State& state) {
   std::string path = TempPath();
   const int n = 200'000;
   uint64_t bytes = 0;
+  WriterOptions options;
+  options.replace = true;  // the same file each iteration
+  if (state.range(0)) {
+    auto r = Redactor::Create(kRedactAll, "");
+    if (!r.ok()) {
+      state.SkipWithError(r.status().message().c_str());
+      return;
+    }
+    options.redactor = std::move(r).value();
+  }
   for (auto _ : state) {
-    auto w = TraceWriter::Create(path, HeaderInfo::ForThisHost());
+    auto w = TraceWriter::Create(path, HeaderInfo::ForThisHost(), options);
     WriteEvents(**w, n);
     if (!(*w)->Close().ok())
       state.SkipWithError("close failed");
@@ -84,7 +97,12 @@ void BM_Format_EncodeCompress(benchmark::State& state) {
   state.counters["file_bytes_per_event"] = static_cast<double>(bytes) / n;
   unlink(path.c_str());
 }
-BENCHMARK(BM_Format_EncodeCompress)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Format_EncodeCompress)
+    ->ArgName("redact")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_Format_DecompressDecode(benchmark::State& state) {
   std::string path = TempPath();

@@ -32,9 +32,11 @@ bool SodiumReady() {
   return ok;
 }
 
-uint64_t Blake2b64(const void* data, size_t len, const uint8_t* key, size_t key_len) {
-  uint8_t out[8];
-  crypto_generichash(out, sizeof out, static_cast<const unsigned char*>(data), len, key, key_len);
+// SipHash-2-4 (libsodium's crypto_shorthash): a keyed pseudo-random function made for short
+// inputs, 64 bits out; several times faster than a keyed BLAKE2b on the recorder's thread.
+uint64_t KeyedHash(const void* data, size_t len, const uint8_t* key) {
+  uint8_t out[crypto_shorthash_BYTES];
+  crypto_shorthash(out, static_cast<const unsigned char*>(data), len, key);
   uint64_t v;
   std::memcpy(&v, out, sizeof v);
   return v;
@@ -216,7 +218,8 @@ RedactCategory ClassifyBuffer(uint32_t arch,
 StatusOr<std::unique_ptr<Redactor>> Redactor::Create(uint32_t what, const std::string& key_file) {
   if (!SodiumReady())
     return Status(StatusCode::kInternal, "libsodium failed to initialise");
-  std::array<uint8_t, 32> key;
+  static_assert(crypto_shorthash_KEYBYTES == 16);
+  std::array<uint8_t, 16> key;  // from the key file: its BLAKE2b hash
   std::string note = "random";
   if (key_file.empty()) {
     randombytes_buf(key.data(), key.size());
@@ -240,17 +243,24 @@ StatusOr<std::unique_ptr<Redactor>> Redactor::Create(uint32_t what, const std::s
     crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
                        bytes.size(), nullptr, 0);
     sodium_memzero(bytes.data(), bytes.size());
+    sodium_memzero(buf, sizeof buf);
     static constexpr char kContext[] = "strec redaction key fingerprint";
-    note = "key " + Hex(Blake2b64(kContext, sizeof kContext - 1, key.data(), key.size()), 16);
+    note = "key " + Hex(KeyedHash(kContext, sizeof kContext - 1, key.data()), 16);
   }
-  return std::unique_ptr<Redactor>(new Redactor(what, key, std::move(note)));
+  auto redactor = std::unique_ptr<Redactor>(new Redactor(what, key, std::move(note)));
+  sodium_memzero(key.data(), key.size());
+  return redactor;
 }
 
-Redactor::Redactor(uint32_t what, const std::array<uint8_t, 32>& key, std::string key_note)
+Redactor::Redactor(uint32_t what, const std::array<uint8_t, 16>& key, std::string key_note)
     : what_(what), key_(key), key_note_(std::move(key_note)) {}
 
+Redactor::~Redactor() {
+  sodium_memzero(key_.data(), key_.size());
+}
+
 uint64_t Redactor::Digest(std::string_view bytes) const {
-  return Blake2b64(bytes.data(), bytes.size(), key_.data(), key_.size());
+  return KeyedHash(bytes.data(), bytes.size(), key_.data());
 }
 
 std::string Redactor::Token(std::string_view bytes) const {

@@ -2,7 +2,7 @@
 // and a Redactor that removes it as events are written (TraceWriter applies it: to a recording
 // with `strec-record --redact`, to a copy with `strec redact`).
 //
-// A removed buffer keeps its place, its length and a keyed digest (BLAKE2b, libsodium) of its
+// A removed buffer keeps its place, its length and a keyed digest (SipHash-2-4, libsodium) of its
 // bytes, so that equal buffers still compare equal within a trace, and across traces redacted
 // with the same key file; without one the key is random and discarded, so that nobody can test
 // a guess against a digest. Paths become tokens component by component ("/home/alice/.netrc" ->
@@ -61,6 +61,7 @@ class Redactor {
   // what: RedactBit()s. key_file: "" for a random key, else a file whose bytes (at least 16)
   // make the key, for digests that compare across traces.
   static StatusOr<std::unique_ptr<Redactor>> Create(uint32_t what, const std::string& key_file);
+  ~Redactor();  // wipes the key
 
   uint32_t what() const { return what_; }
   bool Removes(RedactCategory c) const { return what_ & RedactBit(c); }
@@ -86,9 +87,9 @@ class Redactor {
   uint64_t removed(RedactCategory c) const { return removed_[static_cast<size_t>(c)]; }
 
  private:
-  Redactor(uint32_t what, const std::array<uint8_t, 32>& key, std::string key_note);
+  Redactor(uint32_t what, const std::array<uint8_t, 16>& key, std::string key_note);
   uint32_t what_;
-  std::array<uint8_t, 32> key_;
+  std::array<uint8_t, 16> key_;  // SipHash-2-4's
   std::string key_note_;
   mutable std::array<uint64_t, kRedactCategories> removed_ = {};
 };
