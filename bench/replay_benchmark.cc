@@ -166,7 +166,7 @@ const TraceFixture& Fixture() {
 // with json set the --json lines.
 void Render(benchmark::State& state, bool json) {
   replay::ReplayConfig config;
-  config.trace = Fixture().path();
+  config.traces = {Fixture().path()};
   config.json = json;
   if (state.range(0)) {  // -tt -T -y
     config.render.timestamps = 2;
@@ -174,7 +174,7 @@ void Render(benchmark::State& state, bool json) {
     config.render.decode_fds = 1;
   }
   // Lines and bytes of one rendering, counted once, outside the timed loop.
-  auto text = replay::ReplayToString(config.trace, config.render, json);
+  auto text = replay::ReplayToString(config.traces[0], config.render, json);
   if (!text.ok()) {
     state.SkipWithError(text.status().message().c_str());
     return;

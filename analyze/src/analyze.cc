@@ -151,9 +151,15 @@ std::vector<std::string> Analysis::RootCommands() const {
   return out;
 }
 
-StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
+StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& files,
                                  const AnalyzeOptions& options) {
   Analysis result;
+  // The files of one rotated recording are one input (its pids are the same processes);
+  // each is named by its first file.
+  std::vector<std::vector<std::string>> recordings = format::TraceReader::GroupRecordings(files);
+  std::vector<std::string> paths;
+  for (const auto& r : recordings)
+    paths.push_back(r[0]);
   std::vector<Input> inputs(paths.size());
   std::vector<WorkItem> work;
   std::vector<int32_t> pids = options.pids;
@@ -162,7 +168,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& paths,
   for (size_t t = 0; t < paths.size(); t++) {
     Input& in = inputs[t];
     // A damaged chunk costs its own events, not the analysis: it is left out and said.
-    auto reader = format::TraceReader::Open(paths[t], {.skip_damaged = true});
+    auto reader = format::TraceReader::OpenParts(recordings[t], {.skip_damaged = true});
     if (!reader.ok()) {
       // A file that is not a readable trace is bad input, not a bad option: never
       // kInvalidArgument, which the CLI reports as a usage error.

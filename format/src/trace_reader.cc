@@ -141,6 +141,101 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path
   return r;
 }
 
+namespace {
+
+// What makes the parts of one recording: its start, as its recorder took it.
+bool SameRecording(const fb::Header& a, const fb::Header& b) {
+  return a.recorder_pid() == b.recorder_pid() && a.realtime_ns() == b.realtime_ns() &&
+         a.monotonic_ns() == b.monotonic_ns();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<TraceReader>> TraceReader::OpenParts(const std::vector<std::string>& paths,
+                                                              const ReadOptions& options) {
+  if (paths.size() == 1)
+    return Open(paths[0], options);
+  if (paths.empty())
+    return InvalidArgument("no trace files");
+  std::unique_ptr<TraceReader> r(new TraceReader());
+  r->options_ = options;
+  for (const std::string& p : paths) {
+    ASSIGN_OR_RETURN(auto part, Open(p, options));
+    if (part->header().part() == 0)
+      return InvalidArgument(p + ": not a part of a rotated recording: give it alone");
+    if (!r->parts_.empty() && !SameRecording(r->parts_[0]->header(), part->header()))
+      return InvalidArgument(p + ": part of another recording than " + r->parts_[0]->path() +
+                             " (give each recording on its own)");
+    r->parts_.push_back(std::move(part));
+  }
+  std::sort(r->parts_.begin(), r->parts_.end(),
+            [](const auto& a, const auto& b) { return a->header().part() < b->header().part(); });
+  r->path_ = r->parts_[0]->path();
+  r->major_ = r->parts_[0]->major_version();
+  r->minor_ = r->parts_[0]->minor_version();
+  for (size_t k = 0; k < r->parts_.size(); k++) {
+    const TraceReader& part = *r->parts_[k];
+    uint32_t n = part.header().part();
+    if (k > 0) {
+      uint32_t prev = r->parts_[k - 1]->header().part();
+      if (n == prev)
+        return InvalidArgument(part.path() + ": part " + Num(n) + " given twice (also " +
+                               r->parts_[k - 1]->path() + ")");
+      if (n != prev + 1)
+        r->warnings_.push_back(part.path() + ": part " + Num(n) + " follows part " + Num(prev) +
+                               ": the events of the parts between are not here");
+    }
+    r->warnings_.insert(r->warnings_.end(), part.warnings().begin(), part.warnings().end());
+    r->damaged_chunks_ += part.damaged_chunks();
+    r->skipped_events_ += part.skipped_events();
+    r->file_size_ += part.file_size();
+    for (size_t c = 0; c < part.chunks().size(); c++) {
+      ChunkInfo info = part.chunks()[c];
+      info.part = static_cast<uint32_t>(k);
+      info.local = static_cast<uint32_t>(c);
+      r->chunks_.push_back(info);
+    }
+  }
+  return r;
+}
+
+std::vector<std::vector<std::string>> TraceReader::GroupRecordings(
+    const std::vector<std::string>& paths) {
+  struct Item {
+    std::string path;
+    uint32_t part = 0;
+    std::unique_ptr<TraceReader> reader;
+  };
+  std::vector<std::vector<Item>> groups;
+  for (const std::string& p : paths) {
+    Item item{p, 0, nullptr};
+    if (auto r = Open(p); r.ok() && (*r)->header().part() > 0) {
+      item.part = (*r)->header().part();
+      item.reader = std::move(r).value();
+      bool placed = false;
+      for (auto& g : groups)
+        if (g[0].reader && SameRecording(g[0].reader->header(), item.reader->header())) {
+          g.push_back(std::move(item));
+          placed = true;
+          break;
+        }
+      if (placed)
+        continue;
+    }
+    groups.emplace_back();
+    groups.back().push_back(std::move(item));
+  }
+  std::vector<std::vector<std::string>> out;
+  for (auto& g : groups) {
+    std::stable_sort(g.begin(), g.end(),
+                     [](const Item& a, const Item& b) { return a.part < b.part; });
+    out.emplace_back();
+    for (const Item& item : g)
+      out.back().push_back(item.path);
+  }
+  return out;
+}
+
 Status TraceReader::LoadFooter() {
   uint64_t first_chunk = kFileHeaderSize + header_bytes_.size();
   const char* kNoFooter = "no index footer (the recording did not end cleanly)";
@@ -342,6 +437,8 @@ std::string TraceReader::SkippedChunkWarning(size_t i, const Status& why) const 
 Status TraceReader::ReadChunk(size_t i, DecodedChunk* out) const {
   if (i >= chunks_.size())
     return InvalidArgument(path_ + ": no chunk " + Num(i));
+  if (!parts_.empty())
+    return parts_[chunks_[i].part]->ReadChunk(chunks_[i].local, out);
   const ChunkInfo& info = chunks_[i];
   uint8_t h[kChunkHeaderSize];
   RETURN_IF_ERROR(ReadAt(fd_, h, sizeof h, info.offset));

@@ -83,9 +83,11 @@ HeaderInfo HeaderInfo::FromTrace(const fb::Header& in) {
     h.backend_note = Str(s->backend_note());
     h.redacted = Str(s->redacted());
     h.redact_key = Str(s->redact_key());
+    h.rotation = Str(s->rotation());
   }
   h.page_size = in.page_size();
   h.recorder_pid = in.recorder_pid();
+  h.part = in.part();
   return h;
 }
 
@@ -139,6 +141,9 @@ class TraceWriter::Impl {
     return times_;
   }
   void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> ev, bool syscall) {
+    if (!file_first_ns_)
+      file_first_ns_ = time_ns;
+    file_last_ns_ = std::max(file_last_ns_, time_ns);
     fbb_.FinishSizePrefixed(ev);
     ChunkSlot& c = *current_;
     if (c.events == 0)
@@ -182,6 +187,10 @@ class TraceWriter::Impl {
     StopThread();
     if (!st.ok())
       return st;
+    return WriteFooter(syscalls, events, lost_events);
+  }
+  // After Flush(), with the writer thread idle: the footer, the trailer, and the file closed.
+  Status WriteFooter(uint64_t syscalls, uint64_t events, uint64_t lost_events) {
     // Footer: index of chunks, then the trailer that points to it.
     flatbuffers::FlatBufferBuilder fbb(1024 + index_.size() * sizeof(fb::ChunkRef));
     auto chunks = fbb.CreateVectorOfStructs(index_);
@@ -219,10 +228,23 @@ class TraceWriter::Impl {
     return error_;
   }
   uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  // The span of the current file's events so far (producer side).
+  uint64_t file_span_ns() const { return file_first_ns_ ? file_last_ns_ - file_first_ns_ : 0; }
   bool failed() const { return failed_.load(std::memory_order_relaxed); }
   uint64_t lost() const { return lost_.load(std::memory_order_relaxed); }
 
   Status WriteFileHeader(const uint8_t* data, size_t len) { return Write(data, len); }
+  // After WriteFooter(): the next file of a rotated recording, its header first.
+  Status NextFile(int fd, const std::vector<uint8_t>& header) {
+    file_first_ns_ = file_last_ns_ = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);  // the writer thread is idle: this publishes
+      fd_ = fd;
+      offset_ = 0;
+      index_.clear();
+    }
+    return Write(header.data(), header.size());
+  }
 
  private:
   Status Write(const void* data, size_t len) {
@@ -301,9 +323,10 @@ class TraceWriter::Impl {
   int fd_;
   WriterOptions options_;
   std::vector<std::unique_ptr<ChunkSlot>> slots_;
-  ChunkSlot* current_ = nullptr;              // producer-owned
-  flatbuffers::FlatBufferBuilder fbb_{1024};  // producer-owned
-  TimeDeltaCoder times_;                      // producer-owned
+  ChunkSlot* current_ = nullptr;                   // producer-owned
+  flatbuffers::FlatBufferBuilder fbb_{1024};       // producer-owned
+  TimeDeltaCoder times_;                           // producer-owned
+  uint64_t file_first_ns_ = 0, file_last_ns_ = 0;  // producer-owned: this file's events
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -330,17 +353,10 @@ TraceWriter::~TraceWriter() {
   (void)Close();
 }
 
-StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path,
-                                                           const HeaderInfo& header,
-                                                           const WriterOptions& options) {
-  HeaderInfo redacted;
-  const HeaderInfo& h = options.redactor ? redacted : header;
-  if (options.redactor) {
-    redacted = header;
-    options.redactor->RedactHeader(&redacted);
-  }
-  ASSIGN_OR_RETURN(int fd, CreateOutputFile(path, options.replace));
+namespace {
 
+// The file header and the Header FlatBuffer after it (format/README.md).
+std::vector<uint8_t> EncodeFileHeader(const HeaderInfo& h) {
   flatbuffers::FlatBufferBuilder fbb(1024);
   std::vector<flatbuffers::Offset<flatbuffers::String>> cmd;
   for (const auto& a : h.command)
@@ -349,12 +365,13 @@ StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& pa
       fbb, h.snaplen, fbb.CreateString(h.trace_expr), h.follow_forks, h.seccomp_filter,
       h.capture_env, fbb.CreateString(h.backend), fbb.CreateString(h.backend_note),
       h.redacted.empty() ? 0 : fbb.CreateString(h.redacted),
-      h.redact_key.empty() ? 0 : fbb.CreateString(h.redact_key));
+      h.redact_key.empty() ? 0 : fbb.CreateString(h.redact_key),
+      h.rotation.empty() ? 0 : fbb.CreateString(h.rotation));
   auto root = fb::CreateHeader(
       fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
       fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),
       fbb.CreateString(h.machine), h.arch, h.realtime_ns, h.monotonic_ns, fbb.CreateVector(cmd),
-      fbb.CreateVector(h.attached_pids), settings, h.page_size, h.recorder_pid);
+      fbb.CreateVector(h.attached_pids), settings, h.page_size, h.recorder_pid, h.part);
   fbb.Finish(root);
 
   std::vector<uint8_t> buf(kFileHeaderSize + fbb.GetSize());
@@ -365,12 +382,70 @@ StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& pa
   PutU32(buf.data() + 16, Crc32c(fbb.GetBufferPointer(), fbb.GetSize()));
   PutU32(buf.data() + 20, Crc32c(buf.data(), 20));
   std::memcpy(buf.data() + kFileHeaderSize, fbb.GetBufferPointer(), fbb.GetSize());
+  return buf;
+}
 
+std::string SizeText(uint64_t bytes) {
+  if (bytes % (1u << 30) == 0)
+    return std::to_string(bytes >> 30) + " GiB";
+  if (bytes % (1u << 20) == 0)
+    return std::to_string(bytes >> 20) + " MiB";
+  if (bytes % (1u << 10) == 0)
+    return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+std::string RotationText(const WriterOptions& o) {
+  std::string s;
+  auto add = [&s](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
+  if (o.rotate_bytes)
+    add("max-size " + SizeText(o.rotate_bytes));
+  if (o.rotate_ns && o.rotate_ns % 1'000'000'000 == 0)
+    add("max-duration " + std::to_string(o.rotate_ns / 1'000'000'000) + " s");
+  else if (o.rotate_ns)
+    add("max-duration " + std::to_string(o.rotate_ns / 1'000'000) + " ms");
+  if (o.max_files)
+    add("max-files " + std::to_string(o.max_files));
+  return s;
+}
+
+std::string PartPath(const std::string& path, uint32_t part) {
+  std::string base = path;
+  if (base.size() > 6 && base.compare(base.size() - 6, 6, ".strec") == 0)
+    base.resize(base.size() - 6);
+  char n[16];
+  snprintf(n, sizeof n, ".%04u", part);
+  return base + n + ".strec";
+}
+
+StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path,
+                                                           const HeaderInfo& header,
+                                                           const WriterOptions& options) {
+  HeaderInfo h = header;
+  if (options.redactor)
+    options.redactor->RedactHeader(&h);
+  bool rotating = options.rotate_bytes || options.rotate_ns;
+  if (rotating) {
+    h.part = 1;
+    h.rotation = RotationText(options);
+  }
+  std::string first = rotating ? PartPath(path, 1) : path;
+  ASSIGN_OR_RETURN(int fd, CreateOutputFile(first, options.replace));
+  std::vector<uint8_t> buf = EncodeFileHeader(h);
   auto impl = std::make_unique<Impl>(fd, options);
   Status st = impl->WriteFileHeader(buf.data(), buf.size());
   if (!st.ok())
-    return Status(st.code(), path + ": " + st.message());
-  return std::unique_ptr<TraceWriter>(new TraceWriter(path, std::move(impl)));
+    return Status(st.code(), first + ": " + st.message());
+  auto w = std::unique_ptr<TraceWriter>(new TraceWriter(first, std::move(impl)));
+  if (rotating) {
+    w->base_ = path;
+    w->header_ = std::move(h);
+    w->options_ = options;
+    w->parts_.push_back({first, 0});
+  }
+  return w;
 }
 
 namespace {
@@ -613,11 +688,64 @@ Status TraceWriter::Flush() {
   return st;
 }
 
+bool TraceWriter::RotationDue() const {
+  if (!impl_ || parts_.empty())
+    return false;
+  return (options_.rotate_bytes && impl_->bytes() >= options_.rotate_bytes) ||
+         (options_.rotate_ns && impl_->file_span_ns() >= options_.rotate_ns);
+}
+
+Status TraceWriter::Rotate() {
+  if (!impl_)
+    return FailedClosed();
+  if (parts_.empty())
+    return InternalError(path_ + ": rotation is not enabled");
+  Status st = impl_->Flush();
+  if (st.ok())
+    st = impl_->WriteFooter(syscalls_ - part_syscalls_, events_ - part_events_,
+                            lost_events_ - part_lost_);
+  if (!st.ok())
+    return Status(st.code(), path_ + ": " + st.message());
+  bytes_before_ += impl_->bytes();
+  parts_.back().events = events_ - part_events_;
+  part_events_ = events_;
+  part_syscalls_ = syscalls_;
+  part_lost_ = lost_events_;
+  header_.part++;
+  std::string next = PartPath(base_, header_.part);
+  auto fd = CreateOutputFile(next, options_.replace);
+  if (!fd.ok())
+    return fd.status();
+  path_ = next;
+  st = impl_->NextFile(*fd, EncodeFileHeader(header_));
+  if (!st.ok())
+    return Status(st.code(), path_ + ": " + st.message());
+  parts_.push_back({next, 0});
+  while (options_.max_files && parts_.size() > options_.max_files) {
+    if (unlink(parts_.front().path.c_str()) != 0)
+      return ErrnoStatus("deleting " + parts_.front().path + " (--max-files)", errno);
+    files_deleted_++;
+    events_deleted_ += parts_.front().events;
+    parts_.erase(parts_.begin());
+  }
+  return OkStatus();
+}
+
+std::vector<std::string> TraceWriter::paths() const {
+  if (parts_.empty())
+    return {path_};
+  std::vector<std::string> out;
+  for (const Part& p : parts_)
+    out.push_back(p.path);
+  return out;
+}
+
 Status TraceWriter::Close() {
   if (!impl_)
     return close_status_;
-  Status st = impl_->Finish(syscalls_, events_, lost_events_);
-  bytes_at_close_ = impl_->bytes();
+  Status st =
+      impl_->Finish(syscalls_ - part_syscalls_, events_ - part_events_, lost_events_ - part_lost_);
+  bytes_at_close_ = bytes_before_ + impl_->bytes();
   lost_at_close_ = impl_->lost();
   impl_.reset();
   close_status_ = st.ok() ? st : Status(st.code(), path_ + ": " + st.message());
@@ -642,7 +770,7 @@ uint64_t TraceWriter::events_lost() const {
 }
 
 uint64_t TraceWriter::bytes_written() const {
-  return impl_ ? impl_->bytes() : bytes_at_close_;
+  return impl_ ? bytes_before_ + impl_->bytes() : bytes_at_close_;
 }
 
 Status TraceWriter::FailedClosed() const {

@@ -377,6 +377,8 @@ class BpfRecorder {
   void OnGone(const strec_gone& r);
   void OnSignal(const strec_signal& r);
   void FlushHeld();
+  // Rotation: ends the trace file, starts the next, and introduces each traced process in it.
+  void Rotate();
   void WriteSyscall(const Pending& e,
                     SyscallPhase phase,
                     int64_t ret,
@@ -770,6 +772,22 @@ void BpfRecorder::Dispatch(const strec_hdr& h, const uint8_t* data, size_t size)
   Malformed("unknown type", size);
 }
 
+void BpfRecorder::Rotate() {
+  FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
+  Status st = writer_->Rotate();
+  if (!st.ok()) {
+    if (result_.status.ok())
+      result_.status = st;
+    return;
+  }
+  for (const auto& [pid, threads] : threads_) {
+    if (threads <= 0)
+      continue;
+    ProcessFds fds = ReadProcessFds(pid);
+    writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
+  }
+}
+
 void BpfRecorder::FlushHeld() {
   if (!held_)
     return;
@@ -1085,6 +1103,8 @@ RecordResult BpfRecorder::Run() {
       if (n > 0 && !command_gone_ && now - last_check < 10'000'000)
         continue;
       last_check = now;
+      if (writer_->RotationDue())
+        Rotate();
       CheckDrops();
       if (command_pid_ > 0 && !command_done_) {
         int st;

@@ -10,6 +10,41 @@
 #include "strec/record/recorder.h"
 
 namespace strec::record {
+namespace {
+
+// "64M", "64MiB", "1G", "4096", "512k": bytes (K, M, G are powers of 1024); 0 if not a size.
+uint64_t ParseSize(const std::string& text) {
+  char* end = nullptr;
+  unsigned long long v = strtoull(text.c_str(), &end, 10);
+  std::string unit = end ? end : "";
+  for (char& c : unit)
+    c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  int shift = unit.empty() || unit == "B"                    ? 0
+              : unit == "K" || unit == "KB" || unit == "KIB" ? 10
+              : unit == "M" || unit == "MB" || unit == "MIB" ? 20
+              : unit == "G" || unit == "GB" || unit == "GIB" ? 30
+                                                             : -1;
+  if (end == text.c_str() || shift < 0 || v > (~0ull >> shift))
+    return 0;
+  return static_cast<uint64_t>(v) << shift;
+}
+
+// "90", "90s", "500ms", "15m", "2h": nanoseconds; 0 if not a duration.
+uint64_t ParseDuration(const std::string& text) {
+  char* end = nullptr;
+  double v = strtod(text.c_str(), &end);
+  std::string unit = end ? end : "";
+  double scale = unit.empty() || unit == "s" ? 1e9
+                 : unit == "ms"              ? 1e6
+                 : unit == "m"               ? 60e9
+                 : unit == "h"               ? 3600e9
+                                             : 0;
+  if (end == text.c_str() || !(v > 0) || scale == 0 || v * scale > 1e18)
+    return 0;
+  return static_cast<uint64_t>(v * scale);
+}
+
+}  // namespace
 
 int RecordMain(int argc, char** argv) {
   // Before anything else: a stop signal sent while the recorder starts must not be lost.
@@ -43,6 +78,18 @@ int RecordMain(int argc, char** argv) {
   app.add_flag("--capture-env", o.capture_env,
                "keep the environment strings of each execve (strace -v shows them); off by "
                "default because environments often hold secrets: only their count is kept");
+  std::string max_size, max_duration;
+  app.add_option("--max-size", max_size,
+                 "rotate: end the trace file when it reaches about SIZE (64M, 1G, 512K) and go "
+                 "on in the next: -o NAME.strec writes NAME.0001.strec, NAME.0002.strec, ..., "
+                 "each a complete trace that introduces the processes alive at its start; "
+                 "strec-replay and strec-analyze read the files together as one trace");
+  app.add_option("--max-duration", max_duration,
+                 "rotate when a file spans DURATION of recording (90s, 15m, 1h)");
+  app.add_option("--max-files", o.writer.max_files,
+                 "with rotation: keep only the N newest files, deleting the oldest (the summary "
+                 "says how many and the events they held)")
+      ->check(CLI::Range(1u, 1000000u));
   std::string redact, redact_key;
   auto* redact_opt =
       app.add_option("--redact", redact,
@@ -156,7 +203,8 @@ int RecordMain(int argc, char** argv) {
                          prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us" ||
                          prev == "--zstd-level" || prev == "--backend" ||
                          prev == "--bpf-ring-mib" || prev == "--bpf-max-threads" ||
-                         prev == "--recorder-cpus" || prev == "--redact-key";
+                         prev == "--recorder-cpus" || prev == "--redact-key" ||
+                         prev == "--max-size" || prev == "--max-duration" || prev == "--max-files";
       if (!takes_value) {
         split = i;
         break;
@@ -184,6 +232,28 @@ int RecordMain(int argc, char** argv) {
   if (zstd->count() == 0)
     o.writer.zstd_level = 0;  // the backend's default
   o.writer.chunk_bytes = chunk_kib * 1024;
+  if (!max_size.empty()) {
+    o.writer.rotate_bytes = ParseSize(max_size);
+    if (o.writer.rotate_bytes < 4096) {
+      std::cerr << "strec-record: --max-size " << max_size
+                << ": not a size of at least 4K (e.g. 64M, 1G)\n";
+      return 2;
+    }
+    // A file ends at the first chunk past SIZE: chunks no larger than it keep it near SIZE.
+    o.writer.chunk_bytes = std::min<size_t>(o.writer.chunk_bytes, o.writer.rotate_bytes);
+  }
+  if (!max_duration.empty()) {
+    o.writer.rotate_ns = ParseDuration(max_duration);
+    if (o.writer.rotate_ns < 1'000'000) {
+      std::cerr << "strec-record: --max-duration " << max_duration
+                << ": not a duration of at least 1ms (e.g. 90s, 15m, 1h)\n";
+      return 2;
+    }
+  }
+  if (o.writer.max_files && !o.writer.rotate_bytes && !o.writer.rotate_ns) {
+    std::cerr << "strec-record: --max-files goes with --max-size or --max-duration\n";
+    return 2;
+  }
   if (!redact_key.empty() && !redact_opt->count()) {
     std::cerr << "strec-record: --redact-key keys the digests of --redact: give both\n";
     return 2;
@@ -227,8 +297,17 @@ int RecordMain(int argc, char** argv) {
   if (!r.status.ok())
     std::cerr << "strec-record: " << r.status.message() << "\n";
   if (!r.path.empty() && !quiet) {
-    std::cerr << "strec-record: " << r.path << ": " << r.syscalls << " syscalls, " << r.events
+    std::string where = r.path;
+    if (r.files.size() > 1)
+      where = r.files.front() + " ... " + r.files.back() + " (" + std::to_string(r.files.size()) +
+              " files)";
+    else if (!r.files.empty())
+      where = r.files.front();
+    std::cerr << "strec-record: " << where << ": " << r.syscalls << " syscalls, " << r.events
               << " events, " << r.bytes << " bytes";
+    if (r.files_deleted)
+      std::cerr << ", " << r.files_deleted << " oldest files deleted (--max-files) with their "
+                << r.events_deleted << " events";
     if (r.backend == "ptrace")  // the eBPF backend never stops them
       std::cerr << ", " << r.stops << " stops";
     if (r.lost)

@@ -65,6 +65,9 @@ void FinishRecording(const RecordOptions& options,
     unlink(result->path.c_str());  // ours: OpenTrace created it new
     result->path.clear();
   }
+  result->files = writer->paths();
+  result->files_deleted = writer->files_deleted();
+  result->events_deleted = writer->events_deleted();
   result->events = writer->events();
   result->syscalls = writer->syscalls();
   result->bytes = writer->bytes_written();
@@ -217,9 +220,12 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
   // to start, it may run anywhere allowed (--recorder-cpus auto). This thread stays put.
   AnyCpu spread(options.recorder_all_cpus && !options.command.empty());
   format::WriterOptions wo = options.writer;
+  bool rotating = wo.rotate_bytes || wo.rotate_ns;
   if (!options.output.empty()) {
-    *path = options.output;
-    return format::TraceWriter::Create(*path, header, wo);
+    auto w = format::TraceWriter::Create(options.output, header, wo);
+    if (w.ok())
+      *path = (*w)->path();  // with rotation, its first part
+    return w;
   }
   wo.replace = false;  // a name of its own choosing: the next free one
   std::string base = DefaultOutputName(options.command, options.attach);
@@ -231,7 +237,10 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
     }
     path->append(".strec");
     auto w = format::TraceWriter::Create(*path, header, wo);
-    if (w.ok() || i > 1000 || access(path->c_str(), F_OK) != 0)
+    std::string made = rotating ? format::PartPath(*path, 1) : *path;
+    if (w.ok())
+      *path = made;
+    if (w.ok() || i > 1000 || access(made.c_str(), F_OK) != 0)
       return w;
   }
 }

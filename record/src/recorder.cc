@@ -18,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <set>
 #include <type_traits>
 #include <unordered_map>
 
@@ -196,6 +197,8 @@ class Recorder {
                     const CapturedBuffers* exit_bufs);
   void WriteExec(Tracee* t, pid_t former);
   void WriteFdSnapshot(pid_t pid);
+  // Rotation: ends the trace file, starts the next, and introduces each traced process in it.
+  void Rotate();
 
   const RecordOptions& opt_;
   const format::SyscallTable& table_;
@@ -310,6 +313,8 @@ RecordResult Recorder::Run() {
       result_.stops++;
       after_entry_ = false;  // OnEntry sets it
       HandleStop(tid, status);
+      if (writer_->RotationDue())
+        Rotate();
     }
     itimerval off = {};
     setitimer(ITIMER_REAL, &off, nullptr);
@@ -396,6 +401,22 @@ Status Recorder::Attach(pid_t pid) {
     return NotFound("cannot attach to pid " + std::to_string(pid) + ": no such process");
   WriteFdSnapshot(pid);
   return OkStatus();
+}
+
+void Recorder::Rotate() {
+  FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
+  Status st = writer_->Rotate();
+  if (!st.ok()) {
+    if (result_.status.ok())
+      result_.status = st;
+    return;
+  }
+  std::set<pid_t> processes;
+  for (const auto& [tid, t] : tracees_)
+    if (t->recording)
+      processes.insert(t->tgid);
+  for (pid_t pid : processes)
+    WriteFdSnapshot(pid);
 }
 
 void Recorder::WriteFdSnapshot(pid_t pid) {

@@ -17,10 +17,10 @@ int ReplayMain(int argc, char** argv) {
       "usage: strec-replay [-o FILE [-ff]] [-s N] [-x|-xx] [-t|-tt|-ttt] [-r] [-T] [-y] [-v]\n"
       "                    [-X raw|abbrev|verbose] [-a N] [-qq] [-e trace=SET]\n"
       "                    [-e status=SET] [-e signal=SET] [-e read=FDS] [-e write=FDS]\n"
-      "                    [-e quiet=SET] [-p PID]... [--json] TRACE",
+      "                    [-e quiet=SET] [-p PID]... [--json] TRACE [MORE PARTS...]",
       "strec-replay"};
   ReplayConfig config;
-  std::string trace;
+  std::vector<std::string> traces;
   std::vector<std::string> exprs;
   std::vector<int> pids;
   int x = 0, t = 0, f = 0, y = 0, q = 0;
@@ -54,7 +54,10 @@ int ReplayMain(int argc, char** argv) {
   app.add_option("-p", pids, "show only these processes and their descendants (repeatable)")
       ->delimiter(',');
   app.add_flag("--json", json, "one JSON object per line instead of strace's text");
-  app.add_option("trace", trace, "the .strec file")->required();
+  app.add_option("trace", traces,
+                 "the .strec file; or the files of one recording rotated with --max-size or "
+                 "--max-duration (NAME.*.strec), read as one trace")
+      ->required();
   app.footer(
       "\nExit status: 0 on success, 1 if the trace could not be read (or the output not "
       "written), 2 for a usage error.");
@@ -108,7 +111,7 @@ int ReplayMain(int argc, char** argv) {
     std::cerr << "strec-replay: -ff needs -o FILE\n";
     return 2;
   }
-  config.trace = trace;
+  config.traces = traces;
   config.per_thread = f >= 2;
   config.json = json;
   config.render.max_strlen = strsize;

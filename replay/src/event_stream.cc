@@ -453,6 +453,14 @@ StatusOr<std::unique_ptr<EventStream>> EventStream::Open(const std::string& path
   return std::make_unique<EventStream>(std::move(r).value());
 }
 
+StatusOr<std::unique_ptr<EventStream>> EventStream::Open(const std::vector<std::string>& paths,
+                                                         const format::ReadOptions& options) {
+  auto r = format::TraceReader::OpenParts(paths, options);
+  if (!r.ok())
+    return r.status();
+  return std::make_unique<EventStream>(std::move(r).value());
+}
+
 EventStream::EventStream(std::unique_ptr<format::TraceReader> reader)
     : reader_(std::move(reader)),
       table_(format::SyscallTable::ForArch(reader_->header().arch() ? reader_->header().arch()

@@ -69,7 +69,7 @@ Status WithWarnings(Status st,
 Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* warnings) {
   // A damaged chunk costs its own events, not the rest: it is skipped, said, and the exit
   // status says the output is incomplete.
-  auto stream = EventStream::Open(config.trace, {.skip_damaged = true});
+  auto stream = EventStream::Open(config.traces, {.skip_damaged = true});
   if (!stream.ok())
     return stream.status();
   uint64_t lost = 0;
@@ -113,7 +113,7 @@ StatusOr<std::string> ReplayToString(const std::string& trace,
   if (!stream.ok())
     return stream.status();
   ReplayConfig config;
-  config.trace = trace;
+  config.traces = {trace};
   config.json = json;
   config.render = options;
   StringSink sink;

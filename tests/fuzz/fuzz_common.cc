@@ -75,7 +75,7 @@ void ReadEverywhere(const std::vector<uint8_t>& file) {
   // Replay as text with the options that decode the most, and as JSON.
   for (bool json : {false, true}) {
     replay::ReplayConfig config;
-    config.trace = path;
+    config.traces = {path};
     config.json = json;
     config.render.decode_fds = 1;
     config.render.verbose = true;
@@ -117,7 +117,7 @@ void ReadEverywhere(const std::vector<uint8_t>& file) {
     std::string copy = "/dev/fd/" + std::to_string(out);
     if (format::RedactTrace(path, copy, redactor, /*replace=*/true).ok()) {
       replay::ReplayConfig config;
-      config.trace = copy;
+      config.traces = {copy};
       config.render.decode_fds = 1;
       config.render.verbose = true;
       std::vector<std::string> warnings;

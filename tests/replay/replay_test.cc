@@ -168,7 +168,7 @@ TEST_F(ReplayTest, LossesAreShownWhereTheyHappened) {
             "100   <... read resumed>\"\", 10)         = 0\n"
             "100   /* strec: 1 event lost here: thread beyond --bpf-max-threads */\n");
   ReplayConfig config;
-  config.trace = path();
+  config.traces = {path()};
   config.output = dir_.File("out.txt");
   std::vector<std::string> warnings;
   ASSERT_TRUE(Replay(config, stdout, &warnings).ok());
@@ -187,7 +187,7 @@ TEST_F(ReplayTest, OutputFilesAreOnlyTheirOwners) {
     b.Finish();
   }
   ReplayConfig config;
-  config.trace = path();
+  config.traces = {path()};
   config.output = dir_.File("out.txt");
   testing::WriteFileBytes(config.output, {'x'});
   chmod(config.output.c_str(), 0644);
@@ -249,7 +249,7 @@ TEST_F(ReplayTest, StateOfEndedProcessesIsReleased) {
   rlimit low = {256, old.rlim_max};
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
   ReplayConfig config;
-  config.trace = path();
+  config.traces = {path()};
   config.per_thread = true;
   config.output = dir_.File("ff");
   Status st = Replay(config, stdout, nullptr);
@@ -289,7 +289,7 @@ TEST_F(ReplayTest, ADamagedChunkIsSkippedAndTheRestRendered) {
   bytes[chunks[1].offset + format::kChunkHeaderSize + 3] ^= 0x10;
   testing::WriteFileBytes(path(), bytes);
   ReplayConfig config;
-  config.trace = path();
+  config.traces = {path()};
   config.output = dir_.File("out.txt");
   std::vector<std::string> warnings;
   Status st = Replay(config, stdout, &warnings);

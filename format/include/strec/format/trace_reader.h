@@ -30,12 +30,14 @@
 namespace strec::format {
 
 struct ChunkInfo {
-  uint64_t offset = 0;    // of the chunk header
+  uint64_t offset = 0;    // of the chunk header (in its part's file)
   uint32_t sequence = 0;  // its number in the file (those of damaged chunks are missing)
   uint64_t first_ns = 0, last_ns = 0;
   uint32_t event_count = 0;
   uint32_t compressed_len = 0;
   uint32_t raw_len = 0;
+  uint32_t part = 0;   // OpenParts: the part (index into the files given) that holds it
+  uint32_t local = 0;  // OpenParts: its index among that part's chunks
 };
 
 // A decompressed, verified chunk. Holds the bytes the events point into.
@@ -67,12 +69,23 @@ class TraceReader {
  public:
   static StatusOr<std::unique_ptr<TraceReader>> Open(const std::string& path,
                                                      const ReadOptions& options = {});
+  // The files of one rotated recording (PATH.0001.strec, ...; in any order) read as one trace:
+  // their chunks in order, the first part's header. Files of another recording are refused; a
+  // missing part between two given ones is a warning (the events of its span are lost). One
+  // path is Open(path).
+  static StatusOr<std::unique_ptr<TraceReader>> OpenParts(const std::vector<std::string>& paths,
+                                                          const ReadOptions& options = {});
+  // Groups trace files into recordings: the parts of a rotated recording together, in part
+  // order; any other file alone. Files that cannot be opened are left alone too (opening them
+  // says why).
+  static std::vector<std::vector<std::string>> GroupRecordings(
+      const std::vector<std::string>& paths);
   ~TraceReader();
 
   const std::string& path() const { return path_; }
   uint16_t major_version() const { return major_; }
   uint16_t minor_version() const { return minor_; }
-  const fb::Header& header() const { return *header_; }
+  const fb::Header& header() const { return parts_.empty() ? *header_ : parts_[0]->header(); }
   // nullptr when the file has no (valid) footer.
   const fb::Footer* footer() const { return footer_; }
   const std::vector<ChunkInfo>& chunks() const { return chunks_; }
@@ -119,6 +132,8 @@ class TraceReader {
 
   std::string path_;
   int fd_ = -1;
+  // OpenParts: the parts, whose chunks this reader's chunks_ list (ChunkInfo::part, local).
+  std::vector<std::unique_ptr<TraceReader>> parts_;
   uint64_t file_size_ = 0;
   uint16_t major_ = 0, minor_ = 0;
   std::vector<uint8_t> header_bytes_;

@@ -39,6 +39,8 @@ struct HeaderInfo {
   std::string redact_key;          // "random" or "key FINGERPRINT" (set by the Redactor)
   uint32_t page_size = 4096;
   int32_t recorder_pid = 0;
+  uint32_t part = 0;     // set by the writer: N >= 1 for file N of a rotated recording
+  std::string rotation;  // set by the writer: its rotation settings (RotationText)
 
   // Fills host facts (uname, clocks, page size, pid, version) and leaves the rest.
   static HeaderInfo ForThisHost();
@@ -58,7 +60,19 @@ struct WriterOptions {
   bool replace = false;
   // Redaction applied to everything written, header included (redact.h); null: none.
   std::shared_ptr<const Redactor> redactor;
+  // Rotation: with either limit set, the recording is written as PATH.0001.strec,
+  // PATH.0002.strec, ... (PartPath), each a complete trace; the producer asks RotationDue() and
+  // calls Rotate() when it can introduce the live processes again in the next file. max_files:
+  // the oldest files beyond that many are deleted (0: none).
+  uint64_t rotate_bytes = 0;
+  uint64_t rotate_ns = 0;
+  uint32_t max_files = 0;
 };
+
+// "max-size 64 MiB, max-duration 60 s, max-files 10": what the header records.
+std::string RotationText(const WriterOptions& options);
+// PATH (without its ".strec") + ".NNNN.strec": the file of part N of a rotated recording.
+std::string PartPath(const std::string& path, uint32_t part);
 
 class TraceWriter {
  public:
@@ -83,6 +97,19 @@ class TraceWriter {
 
   // Cuts the current chunk if its oldest event is older than the flush interval at `now_ns`.
   void MaybeFlush(uint64_t now_ns);
+  // Rotation (WriterOptions::rotate_*): whether the current file has reached its size or the
+  // duration (by the events' times). Cheap: for every stop.
+  bool RotationDue() const;
+  // Ends the current file (its chunks, footer and trailer) and starts the next one, with the
+  // same header but its part number. The producer then adds what a reader of that file alone
+  // needs first (an fd snapshot of each live process). Deletes the oldest file beyond
+  // max_files.
+  Status Rotate();
+  // The files of the recording that are on disk, in order (one without rotation).
+  std::vector<std::string> paths() const;
+  // Rotation with max_files: the files deleted, and the events they held.
+  uint32_t files_deleted() const { return files_deleted_; }
+  uint64_t events_deleted() const { return events_deleted_; }
   // Hands the current chunk to the writer thread and waits until everything is on disk.
   Status Flush();
   // Writes the rest, the footer and the trailer; fsyncs; closes the file. Idempotent.
@@ -94,10 +121,11 @@ class TraceWriter {
   bool failed() const;
   uint64_t events_lost() const;
 
+  // The file being written (the first, with rotation, until Rotate()).
   const std::string& path() const { return path_; }
-  uint64_t events() const { return events_; }
+  uint64_t events() const { return events_; }  // in all the files
   uint64_t syscalls() const { return syscalls_; }
-  uint64_t bytes_written() const;  // file bytes so far (after Close: the file size)
+  uint64_t bytes_written() const;  // file bytes so far, in all the files
 
  private:
   class Impl;
@@ -111,6 +139,19 @@ class TraceWriter {
   uint64_t bytes_at_close_ = 0;
   uint64_t lost_at_close_ = 0;
   Status close_status_;
+  // Rotation (only when WriterOptions::rotate_* are set).
+  struct Part {
+    std::string path;
+    uint64_t events = 0;
+  };
+  std::string base_;         // the path given to Create
+  HeaderInfo header_;        // as written (redacted), part number aside
+  WriterOptions options_;    // the rotation settings
+  std::vector<Part> parts_;  // on disk, oldest first
+  uint64_t part_events_ = 0, part_syscalls_ = 0, part_lost_ = 0;  // at its start
+  uint64_t bytes_before_ = 0;                                     // in the files finished before
+  uint32_t files_deleted_ = 0;
+  uint64_t events_deleted_ = 0;
 };
 
 }  // namespace strec::format

@@ -172,6 +172,9 @@ class EventStream {
  public:
   static StatusOr<std::unique_ptr<EventStream>> Open(const std::string& path,
                                                      const format::ReadOptions& options = {});
+  // The files of one rotated recording, as one trace (format::TraceReader::OpenParts).
+  static StatusOr<std::unique_ptr<EventStream>> Open(const std::vector<std::string>& paths,
+                                                     const format::ReadOptions& options = {});
   explicit EventStream(std::unique_ptr<format::TraceReader> reader);
 
   const format::TraceReader& reader() const { return *reader_; }

@@ -13,14 +13,15 @@
 namespace strec::replay {
 
 struct ReplayConfig {
-  std::string trace;        // the .strec file
+  // The .strec file, or the files of one rotated recording (in any order: read as one trace).
+  std::vector<std::string> traces;
   std::string output;       // -o FILE ("" = the given stream)
   bool per_thread = false;  // -ff (with -o): FILE.TID per thread
   bool json = false;
   RenderOptions render;
 };
 
-// Renders config.trace to config.output (or to `out`). Reader warnings (a file without its
+// Renders config.traces to config.output (or to `out`). Reader warnings (a file without its
 // index, ...) are appended to *warnings when given.
 Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* warnings = nullptr);
 // Renders to a string: for tests.

@@ -1,0 +1,140 @@
+// Rotation (WriterOptions::rotate_*): a recording written as several complete files, and read
+// back as one trace (TraceReader::OpenParts, GroupRecordings).
+#include <asm/unistd.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "format/trace_builder.h"
+#include "strec/format/trace_reader.h"
+#include "strec/format/trace_writer.h"
+
+namespace strec::format {
+namespace {
+
+using testing::TempDir;
+
+// Adds n getppid calls from t0 on, 1 ms apart; returns the time after the last.
+uint64_t AddCalls(TraceWriter& w, int n, uint64_t t0) {
+  for (int i = 0; i < n; i++) {
+    SyscallRecord r;
+    r.tid = r.pid = 42;
+    r.nr = __NR_getppid;
+    r.ret = 1;
+    r.entry_ns = t0 + static_cast<uint64_t>(i) * 1'000'000;
+    r.exit_ns = r.entry_ns + 500;
+    w.Add(r);
+  }
+  return t0 + static_cast<uint64_t>(n) * 1'000'000;
+}
+
+// Every event time of a reader, in order.
+std::vector<uint64_t> Times(TraceReader& r) {
+  std::vector<uint64_t> out;
+  while (true) {
+    auto e = r.Next();
+    EXPECT_TRUE(e.ok()) << e.status().message();
+    if (!e.ok() || !*e)
+      return out;
+    out.push_back(EventTime(**e));
+  }
+}
+
+TEST(RotationTest, PartsAreCompleteTracesAndReadTogetherAsOne) {
+  TempDir dir;
+  WriterOptions o;
+  o.chunk_bytes = 4096;
+  o.rotate_bytes = 8192;
+  HeaderInfo h = HeaderInfo::ForThisHost();
+  h.command = {"loop"};
+  auto w = TraceWriter::Create(dir.File("r.strec"), h, o);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  EXPECT_EQ((*w)->path(), dir.File("r.0001.strec"));
+  uint64_t t = 1'000'000'000;
+  int rotations = 0;
+  for (int round = 0; round < 200; round++) {
+    t = AddCalls(**w, 50, t);
+    if ((*w)->RotationDue()) {
+      ASSERT_TRUE((*w)->Rotate().ok());
+      rotations++;
+    }
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  std::vector<std::string> parts = (*w)->paths();
+  ASSERT_EQ(parts.size(), static_cast<size_t>(rotations) + 1);
+  ASSERT_GE(parts.size(), 3u);
+  EXPECT_EQ(parts[1], dir.File("r.0002.strec"));
+
+  // Each part alone: a complete trace with its footer, its own counts, the same header.
+  uint64_t events = 0;
+  for (size_t k = 0; k < parts.size(); k++) {
+    auto r = TraceReader::Open(parts[k]);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_NE((*r)->footer(), nullptr) << parts[k];
+    EXPECT_TRUE((*r)->warnings().empty()) << parts[k];
+    EXPECT_EQ((*r)->header().part(), k + 1);
+    EXPECT_EQ((*r)->header().settings()->rotation()->str(), "max-size 8 KiB");
+    EXPECT_EQ((*r)->header().command()->Get(0)->str(), "loop");
+    uint64_t n = Times(**r).size();
+    EXPECT_EQ((*r)->footer()->event_count(), n);
+    events += n;
+  }
+  EXPECT_EQ(events, 200u * 50u);
+
+  // Together, in any order: every event once, in order.
+  std::vector<std::string> shuffled(parts.rbegin(), parts.rend());
+  auto all = TraceReader::OpenParts(shuffled);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_TRUE((*all)->warnings().empty());
+  std::vector<uint64_t> times = Times(**all);
+  ASSERT_EQ(times.size(), 200u * 50u);
+  EXPECT_TRUE(std::is_sorted(times.begin(), times.end()));
+  EXPECT_EQ(times.front(), 1'000'000'500u);
+  // Seeking goes through every part's chunks.
+  ASSERT_TRUE((*all)->SeekTime(times[7000]).ok());
+  auto e = (*all)->Next();
+  ASSERT_TRUE(e.ok() && *e);
+  EXPECT_EQ(EventTime(**e), times[7000]);
+
+  // A part missing between two: said. Another recording, or a part twice: refused.
+  auto gap = TraceReader::OpenParts({parts[0], parts[2]});
+  ASSERT_TRUE(gap.ok());
+  ASSERT_EQ((*gap)->warnings().size(), 1u);
+  EXPECT_NE((*gap)->warnings()[0].find("part 3 follows part 1"), std::string::npos);
+  testing::WriteSampleTrace(dir.File("other.strec"), 10, 4096);
+  EXPECT_FALSE(TraceReader::OpenParts({parts[0], dir.File("other.strec")}).ok());
+  EXPECT_FALSE(TraceReader::OpenParts({parts[0], parts[0]}).ok());
+
+  // Grouping: the parts together in order, the other trace alone.
+  auto groups = TraceReader::GroupRecordings({parts[2], dir.File("other.strec"), parts[0]});
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0], (std::vector<std::string>{parts[0], parts[2]}));
+  EXPECT_EQ(groups[1], (std::vector<std::string>{dir.File("other.strec")}));
+}
+
+TEST(RotationTest, MaxFilesDeletesTheOldestAndCountsTheirEvents) {
+  TempDir dir;
+  WriterOptions o;
+  o.rotate_ns = 100'000'000;  // 100 ms of events per file
+  o.max_files = 2;
+  auto w = TraceWriter::Create(dir.File("d.strec"), HeaderInfo::ForThisHost(), o);
+  ASSERT_TRUE(w.ok());
+  uint64_t t = 1'000'000'000;
+  for (int round = 0; round < 10; round++) {
+    t = AddCalls(**w, 60, t);  // 60 ms
+    if ((*w)->RotationDue()) {
+      ASSERT_TRUE((*w)->Rotate().ok());
+    }
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  std::vector<std::string> parts = (*w)->paths();
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_GT((*w)->files_deleted(), 0u);
+  EXPECT_EQ(access(dir.File("d.0001.strec").c_str(), F_OK), -1);
+  auto all = TraceReader::OpenParts(parts);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(Times(**all).size() + (*w)->events_deleted(), 600u);
+  EXPECT_EQ((*all)->header().settings()->rotation()->str(), "max-duration 100 ms, max-files 2");
+}
+
+}  // namespace
+}  // namespace strec::format
