@@ -227,6 +227,14 @@ class TraceWriter::Impl {
     std::lock_guard<std::mutex> lock(mu_);
     return error_;
   }
+  // A failure of the producer's own (deleting an old file): as a failed write.
+  void Fail(const Status& st) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_.ok()) {
+      error_ = st;
+      failed_.store(true, std::memory_order_relaxed);
+    }
+  }
   uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
   // The span of the current file's events so far (producer side).
   uint64_t file_span_ns() const { return file_first_ns_ ? file_last_ns_ - file_first_ns_ : 0; }
@@ -495,8 +503,8 @@ void TraceWriter::Add(const SyscallRecord& r) {
                         entry_phase ? other : stop, r.flags, buffers, r.instruction_pointer);
   events_++;
   syscalls_ += r.phase != fb::SyscallPhase::Entry;
-  impl_->Added(r.time_ns(), FinishEvent(fbb, r.tid, r.pid, fb::Body::Syscall, body.Union()),
-               r.phase != fb::SyscallPhase::Entry);
+  Added(r.time_ns(), FinishEvent(fbb, r.tid, r.pid, fb::Body::Syscall, body.Union()),
+        r.phase != fb::SyscallPhase::Entry);
 }
 
 void TraceWriter::Add(const SpawnRecord& r) {
@@ -504,7 +512,7 @@ void TraceWriter::Add(const SpawnRecord& r) {
   auto body = fb::CreateSpawn(fbb, r.kind, r.child_tid, r.child_pid, r.clone_flags,
                               impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
-  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Spawn, body.Union()), false);
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Spawn, body.Union()), false);
 }
 
 void TraceWriter::Add(const ExecRecord& r) {
@@ -522,7 +530,7 @@ void TraceWriter::Add(const ExecRecord& r) {
   auto body = fb::CreateExec(fbb, r.former_tid, path, fbb.CreateVector(argv), r.envc,
                              impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
-  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exec, body.Union()), false);
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exec, body.Union()), false);
 }
 
 void TraceWriter::Add(const ExitRecord& r) {
@@ -530,7 +538,7 @@ void TraceWriter::Add(const ExitRecord& r) {
   auto body = fb::CreateExit(fbb, r.status, r.signal, r.core_dumped,
                              impl_->Times(r.time_ns).EncodeStop(r.time_ns), r.thread_only);
   events_++;
-  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exit, body.Union()), false);
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Exit, body.Union()), false);
 }
 
 void TraceWriter::Add(const SignalRecord& r) {
@@ -539,7 +547,7 @@ void TraceWriter::Add(const SignalRecord& r) {
   auto body = fb::CreateSignal(fbb, r.signo, r.code, info, r.group_stop,
                                impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
-  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Signal, body.Union()), false);
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Signal, body.Union()), false);
 }
 
 void TraceWriter::Add(const DetachRecord& r) {
@@ -547,7 +555,7 @@ void TraceWriter::Add(const DetachRecord& r) {
   auto reason = fbb.CreateString(r.reason.data(), r.reason.size());
   auto body = fb::CreateDetach(fbb, impl_->Times(r.time_ns).EncodeStop(r.time_ns), reason);
   events_++;
-  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Detach, body.Union()), false);
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Detach, body.Union()), false);
 }
 
 void TraceWriter::Add(const FdSnapshotRecord& r) {
@@ -566,8 +574,7 @@ void TraceWriter::Add(const FdSnapshotRecord& r) {
   auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds),
                                    impl_->Times(r.time_ns).EncodeStop(r.time_ns), cwd);
   events_++;
-  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::FdSnapshot, body.Union()),
-               false);
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::FdSnapshot, body.Union()), false);
 }
 
 void TraceWriter::Add(const LossRecord& r) {
@@ -577,7 +584,7 @@ void TraceWriter::Add(const LossRecord& r) {
       fb::CreateLoss(fbb, r.events, r.bytes, reason, impl_->Times(r.time_ns).EncodeStop(r.time_ns));
   events_++;
   lost_events_ += r.events;
-  impl_->Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
 }
 
 bool TraceWriter::Add(const fb::Event& e) {
@@ -721,14 +728,27 @@ Status TraceWriter::Rotate() {
   if (!st.ok())
     return Status(st.code(), path_ + ": " + st.message());
   parts_.push_back({next, 0});
-  while (options_.max_files && parts_.size() > options_.max_files) {
-    if (unlink(parts_.front().path.c_str()) != 0)
-      return ErrnoStatus("deleting " + parts_.front().path + " (--max-files)", errno);
+  trim_pending_ = options_.max_files != 0;  // once the new file holds an event
+  return OkStatus();
+}
+
+void TraceWriter::Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> event, bool syscall) {
+  impl_->Added(time_ns, event, syscall);
+  if (trim_pending_)
+    TrimFiles();
+}
+
+void TraceWriter::TrimFiles() {
+  trim_pending_ = false;
+  while (parts_.size() > options_.max_files) {
+    if (unlink(parts_.front().path.c_str()) != 0 && errno != ENOENT) {
+      impl_->Fail(ErrnoStatus("deleting " + parts_.front().path + " (--max-files)", errno));
+      return;
+    }
     files_deleted_++;
     events_deleted_ += parts_.front().events;
     parts_.erase(parts_.begin());
   }
-  return OkStatus();
 }
 
 std::vector<std::string> TraceWriter::paths() const {
@@ -748,6 +768,16 @@ Status TraceWriter::Close() {
   bytes_at_close_ = bytes_before_ + impl_->bytes();
   lost_at_close_ = impl_->lost();
   impl_.reset();
+  if (st.ok() && parts_.size() > 1 && events_ == part_events_) {
+    // Rotated just before the end, with nothing after: no file of no events.
+    if (unlink(path_.c_str()) == 0) {
+      bytes_at_close_ = bytes_before_;
+      parts_.pop_back();
+      path_ = parts_.back().path;
+    }
+  }
+  if (!parts_.empty())
+    parts_.back().events = events_ - part_events_;
   close_status_ = st.ok() ? st : Status(st.code(), path_ + ": " + st.message());
   return close_status_;
 }

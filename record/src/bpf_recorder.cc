@@ -1096,6 +1096,8 @@ RecordResult BpfRecorder::Run() {
       }
       if (writer_->failed())
         break;
+      if (writer_->RotationDue())  // two loads: for every batch
+        Rotate();
       // The checks below cost syscalls. While records keep coming, the poll returns for every
       // few of them: then they run every 10 ms, else (the ring was empty, or the command's
       // last thread is gone) at once.
@@ -1103,8 +1105,6 @@ RecordResult BpfRecorder::Run() {
       if (n > 0 && !command_gone_ && now - last_check < 10'000'000)
         continue;
       last_check = now;
-      if (writer_->RotationDue())
-        Rotate();
       CheckDrops();
       if (command_pid_ > 0 && !command_done_) {
         int st;

@@ -104,6 +104,17 @@ TEST(RotationTest, PartsAreCompleteTracesAndReadTogetherAsOne) {
   EXPECT_FALSE(TraceReader::OpenParts({parts[0], dir.File("other.strec")}).ok());
   EXPECT_FALSE(TraceReader::OpenParts({parts[0], parts[0]}).ok());
 
+  // A rotation just before the end leaves no empty file.
+  {
+    auto w2 = TraceWriter::Create(dir.File("e.strec"), h, o);
+    ASSERT_TRUE(w2.ok());
+    AddCalls(**w2, 10, 1'000'000'000);
+    ASSERT_TRUE((*w2)->Rotate().ok());
+    ASSERT_TRUE((*w2)->Close().ok());
+    EXPECT_EQ((*w2)->paths(), std::vector<std::string>{dir.File("e.0001.strec")});
+    EXPECT_EQ(access(dir.File("e.0002.strec").c_str(), F_OK), -1);
+  }
+
   // Grouping: the parts together in order, the other trace alone.
   auto groups = TraceReader::GroupRecordings({parts[2], dir.File("other.strec"), parts[0]});
   ASSERT_EQ(groups.size(), 2u);

@@ -1,5 +1,7 @@
 #include "support/process.h"
 
+#include <gtest/gtest.h>
+
 #include "strec/record/bpf_recorder.h"
 
 #include <fcntl.h>
@@ -75,6 +77,26 @@ RunResult RunCapturing(const std::vector<std::string>& argv,
   r.out = ReadFile(options.out);
   r.err = ReadFile(options.err);
   return r;
+}
+
+std::map<std::string, uint64_t> CallsBySyscall(const std::string& analyze,
+                                               const std::vector<std::string>& traces,
+                                               const std::string& dir) {
+  std::vector<std::string> argv = {analyze, "--format", "csv"};
+  argv.insert(argv.end(), traces.begin(), traces.end());
+  RunResult r = RunCapturing(argv, dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, uint64_t> calls;
+  std::istringstream in(r.out);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("syscall,calls,", 0), 0u) << "strec-analyze's CSV columns changed: " << line;
+  while (std::getline(in, line)) {
+    size_t a = line.find(','), b = line.find(',', a + 1);
+    if (a != std::string::npos && b != std::string::npos)
+      calls[line.substr(0, a)] = std::strtoull(line.c_str() + a + 1, nullptr, 10);
+  }
+  return calls;
 }
 
 std::string ReadFile(const std::string& path) {

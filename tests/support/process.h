@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,13 @@ struct RunResult {
 RunResult RunCapturing(const std::vector<std::string>& argv,
                        const std::string& dir,
                        RunOptions options = {});
+
+// The calls of each syscall in `traces` (one trace, or the files of one rotated recording), as
+// `analyze` (the strec-analyze binary) counts them in its CSV; empty, and a test failure, if it
+// fails.
+std::map<std::string, uint64_t> CallsBySyscall(const std::string& analyze,
+                                               const std::vector<std::string>& traces,
+                                               const std::string& dir);
 
 // The contents of a file; empty if it cannot be read.
 std::string ReadFile(const std::string& path);

@@ -152,6 +152,9 @@ class TraceWriter {
   uint64_t bytes_before_ = 0;                                     // in the files finished before
   uint32_t files_deleted_ = 0;
   uint64_t events_deleted_ = 0;
+  bool trim_pending_ = false;  // max_files: delete the oldest at the new file's first event
+  void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> event, bool syscall);
+  void TrimFiles();
 };
 
 }  // namespace strec::format

@@ -1,0 +1,117 @@
+// Rotation end to end, both backends: a deterministic program recorded once into one file and
+// once rotated into several small ones. The parts, read together, hold exactly the calls of the
+// single file; each part replays on its own, and names with -y an fd opened in an earlier part
+// (the fd snapshot that starts each part).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "format/trace_builder.h"
+#include "strec/format/trace_reader.h"
+#include "support/process.h"
+
+namespace strec {
+namespace {
+
+const std::string kBin = STREC_BIN_DIR;
+const std::string kPrograms = STREC_PROGRAMS_DIR;
+
+class RotationE2ETest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "ptrace") {
+      std::string why = testing::PtraceUnavailable();
+      if (!why.empty())
+        GTEST_SKIP() << why;
+    } else {
+      testing::BpfGate gate = testing::CheckBpf(kBin + "/strec-record", dir_.File("probe.strec"));
+      if (gate.verdict == testing::BpfGate::kFail)
+        FAIL() << gate.reason;
+      if (gate.verdict == testing::BpfGate::kSkip)
+        GTEST_SKIP() << gate.reason;
+    }
+  }
+  testing::RunResult Run(const std::vector<std::string>& argv) {
+    return testing::RunCapturing(argv, dir_.path());
+  }
+  std::map<std::string, uint64_t> Calls(const std::vector<std::string>& traces) {
+    return testing::CallsBySyscall(kBin + "/strec-analyze", traces, dir_.path());
+  }
+  testing::TempDir dir_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends,
+                         RotationE2ETest,
+                         ::testing::Values("ptrace", "bpf"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+TEST_P(RotationE2ETest, PartsAddUpToOneFileAndEachStandsAlone) {
+  // 20000 one-byte writes to /dev/null on one fd, opened before the loop.
+  std::vector<std::string> program = {kPrograms + "/syscall_loop", "20000", "write"};
+  std::vector<std::string> one = {kBin + "/strec-record", "--backend", GetParam(), "-q", "-o",
+                                  dir_.File("one.strec"), "--"};
+  one.insert(one.end(), program.begin(), program.end());
+  testing::RunResult r1 = Run(one);
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  std::vector<std::string> rot = {kBin + "/strec-record", "--backend", GetParam(),
+                                  "--max-size",           "8K",        "-o",
+                                  dir_.File("r.strec"),   "--"};
+  rot.insert(rot.end(), program.begin(), program.end());
+  testing::RunResult r2 = Run(rot);
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+
+  std::vector<std::string> parts;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path()))
+    if (entry.path().filename().string().rfind("r.", 0) == 0)
+      parts.push_back(entry.path().string());
+  std::sort(parts.begin(), parts.end());
+  ASSERT_GE(parts.size(), 3u) << r2.err;
+  EXPECT_EQ(parts[0], dir_.File("r.0001.strec"));
+  std::string files = std::to_string(parts.size()) + " files)";  // in the summary line
+  EXPECT_NE(r2.err.find(files), std::string::npos) << r2.err;
+
+  // Together: exactly the calls of the single file.
+  std::map<std::string, uint64_t> want = Calls({dir_.File("one.strec")});
+  std::map<std::string, uint64_t> got = Calls(parts);
+  EXPECT_EQ(got["write"], 20000u);
+  EXPECT_EQ(want, got);
+  std::vector<std::string> replay_all = {kBin + "/strec-replay"};
+  replay_all.insert(replay_all.end(), parts.rbegin(), parts.rend());  // any order
+  testing::RunResult all = Run(replay_all);
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  testing::RunResult single = Run({kBin + "/strec-replay", dir_.File("one.strec")});
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'),
+            std::count(single.out.begin(), single.out.end(), '\n'));
+
+  // Each part alone: it replays, and each after the first that holds calls starts by
+  // introducing the live process (an fd snapshot).
+  uint64_t syscalls = 0;
+  for (size_t k = 0; k < parts.size(); k++) {
+    auto reader = format::TraceReader::Open(parts[k]);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    EXPECT_TRUE((*reader)->warnings().empty()) << parts[k];
+    ASSERT_NE((*reader)->footer(), nullptr);
+    syscalls += (*reader)->footer()->syscall_count();
+    auto first = (*reader)->Next();
+    ASSERT_TRUE(first.ok() && *first);
+    if (k > 0 && (*reader)->footer()->syscall_count() > 0) {
+      EXPECT_EQ((*first)->body_type(), fb::Body::FdSnapshot) << parts[k];
+    }
+    testing::RunResult alone = Run({kBin + "/strec-replay", "-y", parts[k]});
+    EXPECT_EQ(alone.exit_code, 0) << parts[k] << ": " << alone.err;
+  }
+  auto whole = format::TraceReader::Open(dir_.File("one.strec"));
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(syscalls, (*whole)->footer()->syscall_count());
+  testing::RunResult last = Run({kBin + "/strec-replay", "-y", parts[parts.size() - 2]});
+  EXPECT_NE(last.out.find("write(3</dev/null>, \"x\", 1)"), std::string::npos)
+      << last.out.substr(0, 2000);
+}
+
+}  // namespace
+}  // namespace strec
