@@ -321,6 +321,23 @@ class TraceWriter::Impl {
     h.first_ns = slot.first_ns;
     h.last_ns = slot.last_ns;
     h.Encode(out.data());
+    if (options_.flight_bytes) {
+      // The flight recorder: kept in memory, the oldest dropped beyond its size.
+      FlightChunk c;
+      c.bytes.assign(out.begin(), out.begin() + static_cast<ptrdiff_t>(kChunkHeaderSize + n));
+      c.events = slot.events;
+      c.syscalls = slot.syscalls;
+      // Not dropped while a dump adds its own chunk: it must not push out what it is about.
+      std::lock_guard<std::mutex> lock(mu_);
+      flight_total_ += c.bytes.size();
+      flight_.push_back(std::move(c));
+      while (!flight_hold_ && flight_.size() > 1 && flight_total_ > options_.flight_bytes) {
+        flight_total_ -= flight_.front().bytes.size();
+        flight_dropped_ += flight_.front().events;
+        flight_.pop_front();
+      }
+      return OkStatus();
+    }
     uint64_t at = offset_;
     RETURN_IF_ERROR(Write(out.data(), kChunkHeaderSize + n));
     index_.emplace_back(at, h.first_ns, h.last_ns, h.event_count,
@@ -328,6 +345,75 @@ class TraceWriter::Impl {
     return OkStatus();
   }
 
+  struct FlightChunk {
+    std::vector<uint8_t> bytes;  // chunk header (sequence to be set) and zstd frame
+    uint32_t events = 0;
+    uint64_t syscalls = 0;
+  };
+
+ public:
+  // Flight recorder, after Flush() (the writer thread idle): the time of the oldest event kept
+  // (0: none), and the events dropped from the ring since the last dump.
+  uint64_t FlightOldestNs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (flight_.empty())
+      return 0;
+    ChunkHeader h;
+    h.Decode(flight_.front().bytes.data());
+    return h.first_ns;
+  }
+  uint64_t FlightDropped() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return flight_dropped_;
+  }
+  void FlightHold(bool hold) {
+    std::lock_guard<std::mutex> lock(mu_);
+    flight_hold_ = hold;
+  }
+  // Flush() and stop the thread, with no file to end (the flight recorder's last dump is done).
+  Status Stop() {
+    Status st = Flush();
+    StopThread();
+    return st;
+  }
+  // Writes the ring as a file to fd, after its header: the newest `first` chunks (the dump's
+  // own: its fd snapshots) first, then the others from the oldest; the footer; then empties the
+  // ring. *events and *syscalls: what the file holds.
+  Status WriteFlight(int fd,
+                     const std::vector<uint8_t>& header,
+                     size_t first,
+                     uint64_t* events,
+                     uint64_t* syscalls) {
+    std::deque<FlightChunk> chunks;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      chunks.swap(flight_);
+      flight_total_ = 0;
+      flight_dropped_ = 0;
+      fd_ = fd;
+      offset_ = 0;
+      index_.clear();
+    }
+    first = std::min(first, chunks.size());
+    std::rotate(chunks.begin(), chunks.end() - static_cast<ptrdiff_t>(first), chunks.end());
+    *events = *syscalls = 0;
+    RETURN_IF_ERROR(Write(header.data(), header.size()));
+    for (FlightChunk& c : chunks) {
+      ChunkHeader h;
+      h.Decode(c.bytes.data());
+      h.sequence = static_cast<uint32_t>(index_.size());
+      h.Encode(c.bytes.data());
+      uint64_t at = offset_;
+      RETURN_IF_ERROR(Write(c.bytes.data(), c.bytes.size()));
+      index_.emplace_back(at, h.first_ns, h.last_ns, h.event_count,
+                          static_cast<uint32_t>(c.bytes.size()));
+      *events += c.events;
+      *syscalls += c.syscalls;
+    }
+    return OkStatus();
+  }
+
+ private:
   int fd_;
   WriterOptions options_;
   std::vector<std::unique_ptr<ChunkSlot>> slots_;
@@ -348,6 +434,10 @@ class TraceWriter::Impl {
   ZSTD_CCtx* cctx_ = nullptr;
   uint64_t offset_ = 0;
   std::vector<fb::ChunkRef> index_;
+  std::deque<FlightChunk> flight_;  // flight recorder: the newest chunks, compressed
+  uint64_t flight_total_ = 0;       // their bytes
+  uint64_t flight_dropped_ = 0;     // events dropped from the ring since the last dump
+  bool flight_hold_ = false;
   std::atomic<uint64_t> bytes_{0};
   std::atomic<bool> failed_{false};  // error_ is set: readable without the lock
   std::atomic<uint64_t> lost_{0};    // events in chunks that were not written
@@ -414,6 +504,14 @@ std::string RotationText(const WriterOptions& o) {
     add("max-duration " + std::to_string(o.rotate_ns / 1'000'000'000) + " s");
   else if (o.rotate_ns)
     add("max-duration " + std::to_string(o.rotate_ns / 1'000'000) + " ms");
+  if (o.flight_bytes)
+    add("flight-recorder " + SizeText(o.flight_bytes));
+  if (o.trigger_exit)
+    add("trigger exit");
+  if (o.trigger_errno)
+    add("trigger errno=" + std::to_string(o.trigger_errno));
+  if (o.trigger_slow_ns)
+    add("trigger slow=" + std::to_string(o.trigger_slow_ns / 1000) + "us");
   if (o.max_files)
     add("max-files " + std::to_string(o.max_files));
   return s;
@@ -435,6 +533,20 @@ StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& pa
   if (options.redactor)
     options.redactor->RedactHeader(&h);
   bool rotating = options.rotate_bytes || options.rotate_ns;
+  if (options.flight_bytes) {
+    // Nothing is written until a dump: the first one's name must be free now, not then.
+    h.rotation = RotationText(options);
+    std::string first = PartPath(path, 1);
+    if (!options.replace && access(first.c_str(), F_OK) == 0)
+      return Status(StatusCode::kInvalidArgument,
+                    "cannot create " + first + ": it exists (--force replaces a file of yours)");
+    auto w =
+        std::unique_ptr<TraceWriter>(new TraceWriter(first, std::make_unique<Impl>(-1, options)));
+    w->base_ = path;
+    w->header_ = std::move(h);
+    w->options_ = options;
+    return w;
+  }
   if (rotating) {
     h.part = 1;
     h.rotation = RotationText(options);
@@ -469,6 +581,11 @@ flatbuffers::Offset<fb::Event> FinishEvent(flatbuffers::FlatBufferBuilder& fbb,
 }  // namespace
 
 void TraceWriter::Add(const SyscallRecord& r) {
+  if (options_.flight_bytes && r.phase != fb::SyscallPhase::Entry &&
+      ((options_.trigger_errno && r.ret == -options_.trigger_errno) ||
+       (options_.trigger_slow_ns && r.entry_ns &&
+        r.exit_ns >= r.entry_ns + options_.trigger_slow_ns)))
+    dump_due_ = true;
   auto& fbb = impl_->builder();
   flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>>> buffers;
   std::span<const BufferRecord> bufs = r.buffers;
@@ -534,6 +651,8 @@ void TraceWriter::Add(const ExecRecord& r) {
 }
 
 void TraceWriter::Add(const ExitRecord& r) {
+  if (options_.trigger_exit && !r.thread_only && (r.status != 0 || r.signal != 0))
+    dump_due_ = true;
   auto& fbb = impl_->builder();
   auto body = fb::CreateExit(fbb, r.status, r.signal, r.core_dumped,
                              impl_->Times(r.time_ns).EncodeStop(r.time_ns), r.thread_only);
@@ -752,7 +871,7 @@ void TraceWriter::TrimFiles() {
 }
 
 std::vector<std::string> TraceWriter::paths() const {
-  if (parts_.empty())
+  if (parts_.empty() && !options_.flight_bytes)
     return {path_};
   std::vector<std::string> out;
   for (const Part& p : parts_)
@@ -760,9 +879,69 @@ std::vector<std::string> TraceWriter::paths() const {
   return out;
 }
 
+Status TraceWriter::Dump(std::span<const FdSnapshotRecord> live) {
+  if (!impl_)
+    return FailedClosed();
+  if (!options_.flight_bytes)
+    return InternalError(path_ + ": the flight recorder is not enabled");
+  dump_due_ = false;
+  RETURN_IF_ERROR(impl_->Flush());
+  uint64_t oldest = impl_->FlightOldestNs();
+  if (!oldest)
+    return OkStatus();  // nothing since the last dump
+  uint64_t dropped = impl_->FlightDropped();
+  size_t first = 0;
+  if (dropped || !live.empty()) {
+    // The dump's own chunk, made now and placed first, dated at the oldest event kept.
+    impl_->FlightHold(true);
+    if (dropped)
+      Add(LossRecord{0, 0, dropped, 0,
+                     "flight recorder: the events before these were not kept "
+                     "(--flight-recorder SIZE)",
+                     oldest});
+    for (FdSnapshotRecord s : live) {
+      s.time_ns = oldest;
+      Add(s);
+    }
+    Status st = impl_->Flush();
+    impl_->FlightHold(false);
+    RETURN_IF_ERROR(st);
+    first = 1;
+  }
+  header_.part = ++dumps_;
+  std::string path = PartPath(base_, header_.part);
+  ASSIGN_OR_RETURN(int fd, CreateOutputFile(path, options_.replace));
+  path_ = path;
+  uint64_t events = 0, syscalls = 0;
+  Status st = impl_->WriteFlight(fd, EncodeFileHeader(header_), first, &events, &syscalls);
+  if (st.ok())
+    st = impl_->WriteFooter(syscalls, events, dropped);
+  if (!st.ok())
+    return Status(st.code(), path_ + ": " + st.message());
+  bytes_before_ += impl_->bytes();
+  parts_.push_back({path, events});
+  flight_dropped_ += dropped;
+  if (options_.max_files)
+    TrimFiles();
+  return OkStatus();
+}
+
 Status TraceWriter::Close() {
   if (!impl_)
     return close_status_;
+  if (options_.flight_bytes) {
+    // The end of the recording is a trigger: what the ring holds is dumped.
+    Status st = Dump({});
+    Status stopped = impl_->Stop();
+    if (st.ok())
+      st = stopped;
+    // Events dropped after the last dump and never written.
+    lost_at_close_ = impl_->lost();
+    bytes_at_close_ = bytes_before_;
+    impl_.reset();
+    close_status_ = st.ok() ? st : Status(st.code(), path_ + ": " + st.message());
+    return close_status_;
+  }
   Status st =
       impl_->Finish(syscalls_ - part_syscalls_, events_ - part_events_, lost_events_ - part_lost_);
   bytes_at_close_ = bytes_before_ + impl_->bytes();

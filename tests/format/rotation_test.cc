@@ -147,5 +147,68 @@ TEST(RotationTest, MaxFilesDeletesTheOldestAndCountsTheirEvents) {
   EXPECT_EQ((*all)->header().settings()->rotation()->str(), "max-duration 100 ms, max-files 2");
 }
 
+// The flight recorder: nothing on disk until a trigger; a dump holds the newest events up to
+// the ring's size, notes what the ring dropped, and starts with the snapshots it is given.
+TEST(FlightRecorderTest, DumpsHoldTheNewestEventsAndSayWhatWasDropped) {
+  TempDir dir;
+  WriterOptions o;
+  o.chunk_bytes = 4096;
+  o.flight_bytes = 16384;
+  o.trigger_exit = true;
+  auto w = TraceWriter::Create(dir.File("f.strec"), HeaderInfo::ForThisHost(), o);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  uint64_t t = AddCalls(**w, 20000, 1'000'000'000);
+  ASSERT_TRUE((*w)->Flush().ok());
+  EXPECT_EQ(access(dir.File("f.0001.strec").c_str(), F_OK), -1) << "nothing written yet";
+  EXPECT_FALSE((*w)->DumpDue());
+  (*w)->Add(ExitRecord{43, 43, 0, 0, false, false, t});  // exit 0: no trigger
+  EXPECT_FALSE((*w)->DumpDue());
+  (*w)->Add(ExitRecord{44, 44, 1, 0, false, false, t + 1});  // exit 1: the trigger
+  EXPECT_TRUE((*w)->DumpDue());
+  FdEntryRecord fds[] = {{3, "/var/log/app.log"}};
+  FdSnapshotRecord live[] = {{42, 42, fds, t + 2, "/srv"}};
+  ASSERT_TRUE((*w)->Dump(live).ok());
+  EXPECT_FALSE((*w)->DumpDue());
+  AddCalls(**w, 10, t + 10);
+  ASSERT_TRUE((*w)->Close().ok());  // the end dumps the rest
+  ASSERT_EQ((*w)->paths(),
+            (std::vector<std::string>{dir.File("f.0001.strec"), dir.File("f.0002.strec")}));
+
+  auto r = TraceReader::Open(dir.File("f.0001.strec"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE((*r)->warnings().empty());
+  EXPECT_EQ((*r)->header().settings()->rotation()->str(), "flight-recorder 16 KiB, trigger exit");
+  std::vector<const char*> kinds;
+  uint64_t calls = 0, dropped = 0, last = 0;
+  bool exit_seen = false;
+  while (true) {
+    auto e = (*r)->Next();
+    ASSERT_TRUE(e.ok()) << e.status().message();
+    if (!*e)
+      break;
+    if (kinds.size() < 2)
+      kinds.push_back(fb::EnumNameBody((*e)->body_type()));
+    if ((*e)->body_type() == fb::Body::Loss)
+      dropped = (*e)->body_as_Loss()->events();
+    if ((*e)->body_type() == fb::Body::Syscall) {
+      calls++;
+      EXPECT_GE(EventTime(**e), last);
+      last = EventTime(**e);
+    }
+    exit_seen |= (*e)->body_type() == fb::Body::Exit && (*e)->pid() == 44;
+  }
+  EXPECT_EQ(kinds, (std::vector<const char*>{"Loss", "FdSnapshot"}));
+  EXPECT_TRUE(exit_seen) << "the trigger's own event";
+  EXPECT_GT(calls, 1000u);
+  EXPECT_LT(calls, 20000u);
+  EXPECT_EQ(calls + dropped, 20000u) << "every call is in the dump or counted as dropped";
+  EXPECT_EQ(last, 1'000'000'000ull + 19999ull * 1'000'000ull + 500ull) << "the newest are kept";
+  EXPECT_EQ((*r)->footer()->lost_events(), dropped);
+  EXPECT_EQ((*w)->flight_dropped(), dropped);
+  auto second = TraceReader::Open(dir.File("f.0002.strec"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ((*second)->footer()->syscall_count(), 10u);
+}
+
 }  // namespace
 }  // namespace strec::format

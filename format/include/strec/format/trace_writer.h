@@ -67,6 +67,14 @@ struct WriterOptions {
   uint64_t rotate_bytes = 0;
   uint64_t rotate_ns = 0;
   uint32_t max_files = 0;
+  // Flight recorder: keep only about this many bytes of the newest compressed chunks in memory
+  // and write nothing until Dump() (DumpDue() says when a trigger below has fired; Close()
+  // dumps what is left). Each dump is PATH.NNNN.strec, a complete trace of what the ring held;
+  // max_files applies to them.
+  uint64_t flight_bytes = 0;
+  bool trigger_exit = false;     // a process exits non-zero or is killed by a signal
+  int trigger_errno = 0;         // a syscall fails with this errno
+  uint64_t trigger_slow_ns = 0;  // a syscall takes at least this long
 };
 
 // "max-size 64 MiB, max-duration 60 s, max-files 10": what the header records.
@@ -105,6 +113,16 @@ class TraceWriter {
   // needs first (an fd snapshot of each live process). Deletes the oldest file beyond
   // max_files.
   Status Rotate();
+  // Flight recorder: whether a trigger fired since the last dump.
+  bool DumpDue() const { return dump_due_; }
+  // Writes what the ring holds as the next dump file: first a note of the events the ring
+  // dropped before it (a Loss record) and `live` (an fd snapshot of each process traced now,
+  // dated at the oldest event kept, so that -y names fds opened before), then the events.
+  // Nothing is written when the ring is empty.
+  Status Dump(std::span<const FdSnapshotRecord> live);
+  uint32_t dumps() const { return dumps_; }
+  // Events the flight recorder's ring dropped before the dumps (each dump notes its own).
+  uint64_t flight_dropped() const { return flight_dropped_; }
   // The files of the recording that are on disk, in order (one without rotation).
   std::vector<std::string> paths() const;
   // Rotation with max_files: the files deleted, and the events they held.
@@ -153,6 +171,9 @@ class TraceWriter {
   uint32_t files_deleted_ = 0;
   uint64_t events_deleted_ = 0;
   bool trim_pending_ = false;  // max_files: delete the oldest at the new file's first event
+  bool dump_due_ = false;
+  uint32_t dumps_ = 0;
+  uint64_t flight_dropped_ = 0;
   void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> event, bool syscall);
   void TrimFiles();
 };
