@@ -365,7 +365,11 @@ class BpfRecorder {
   Status Attach(pid_t pid);
   int Consume();
   static int OnRecord(void* self, void* data, size_t size) {
-    static_cast<BpfRecorder*>(self)->Handle(static_cast<const uint8_t*>(data), size);
+    auto* r = static_cast<BpfRecorder*>(self);
+    r->Handle(static_cast<const uint8_t*>(data), size);
+    // A flight recorder's trigger dumps at its own event, not at the end of the batch.
+    if (r->writer_->DumpDue())
+      r->NewFile();
     return 0;
   }
   void Handle(const uint8_t* data, size_t size);
@@ -377,8 +381,9 @@ class BpfRecorder {
   void OnGone(const strec_gone& r);
   void OnSignal(const strec_signal& r);
   void FlushHeld();
-  // Rotation: ends the trace file, starts the next, and introduces each traced process in it.
-  void Rotate();
+  // Rotation or the flight recorder's dump, when due (or asked for with SIGUSR1): ends the
+  // trace file, or dumps the ring, with an fd snapshot of each traced process.
+  void NewFile();
   void WriteSyscall(const Pending& e,
                     SyscallPhase phase,
                     int64_t ret,
@@ -772,20 +777,20 @@ void BpfRecorder::Dispatch(const strec_hdr& h, const uint8_t* data, size_t size)
   Malformed("unknown type", size);
 }
 
-void BpfRecorder::Rotate() {
-  FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
-  Status st = writer_->Rotate();
-  if (!st.ok()) {
-    if (result_.status.ok())
-      result_.status = st;
+void BpfRecorder::NewFile() {
+  if (!writer_->RotationDue() && !writer_->DumpDue() && !TakeDumpRequest())
     return;
-  }
-  for (const auto& [pid, threads] : threads_) {
-    if (threads <= 0)
-      continue;
-    ProcessFds fds = ReadProcessFds(pid);
-    writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
-  }
+  FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
+  std::vector<pid_t> pids;
+  for (const auto& [pid, threads] : threads_)
+    if (threads > 0)
+      pids.push_back(pid);
+  std::sort(pids.begin(), pids.end());
+  uint64_t now = Stamp(MonotonicNs());
+  Status st = writer_->RotationDue() ? RotateFile(writer_.get(), pids, now)
+                                     : DumpFlight(writer_.get(), pids, now);
+  if (!st.ok() && result_.status.ok())
+    result_.status = st;
 }
 
 void BpfRecorder::FlushHeld() {
@@ -1096,8 +1101,7 @@ RecordResult BpfRecorder::Run() {
       }
       if (writer_->failed())
         break;
-      if (writer_->RotationDue())  // two loads: for every batch
-        Rotate();
+      NewFile();  // a few loads unless due: for every batch
       // The checks below cost syscalls. While records keep coming, the poll returns for every
       // few of them: then they run every 10 ms, else (the ring was empty, or the command's
       // last thread is gone) at once.

@@ -90,6 +90,19 @@ int RecordMain(int argc, char** argv) {
                  "with rotation: keep only the N newest files, deleting the oldest (the summary "
                  "says how many and the events they held)")
       ->check(CLI::Range(1u, 1000000u));
+  std::string flight;
+  std::vector<std::string> triggers;
+  app.add_option("--flight-recorder", flight,
+                 "keep only about the last SIZE (64M, 1G) of the recording, compressed, in "
+                 "memory, and write it only on a trigger: SIGUSR1 (write and go on), a "
+                 "--trigger, or the end of the recording. Each dump is NAME.0001.strec, "
+                 "NAME.0002.strec, ..., a complete trace that starts by noting the events the "
+                 "ring dropped and with an fd snapshot of each traced process");
+  app.add_option("--trigger", triggers,
+                 "with --flight-recorder, dump when: exit (a traced process exits non-zero or "
+                 "is killed by a signal), errno=NAME (a syscall fails with it, e.g. "
+                 "errno=ENOSPC), slow=DURATION (a syscall takes at least that long, e.g. "
+                 "slow=100ms). Repeatable");
   std::string redact, redact_key;
   auto* redact_opt =
       app.add_option("--redact", redact,
@@ -198,13 +211,13 @@ int RecordMain(int argc, char** argv) {
     if (a.empty() || a[0] != '-') {
       // A positional: unless it is the value of the previous option.
       std::string prev = i > 1 ? argv[i - 1] : "";
-      bool takes_value = prev == "-o" || prev == "--output" || prev == "-s" ||
-                         prev == "--snaplen" || prev == "-e" || prev == "-p" ||
-                         prev == "--attach" || prev == "--chunk-kib" || prev == "--spin-us" ||
-                         prev == "--zstd-level" || prev == "--backend" ||
-                         prev == "--bpf-ring-mib" || prev == "--bpf-max-threads" ||
-                         prev == "--recorder-cpus" || prev == "--redact-key" ||
-                         prev == "--max-size" || prev == "--max-duration" || prev == "--max-files";
+      bool takes_value =
+          prev == "-o" || prev == "--output" || prev == "-s" || prev == "--snaplen" ||
+          prev == "-e" || prev == "-p" || prev == "--attach" || prev == "--chunk-kib" ||
+          prev == "--spin-us" || prev == "--zstd-level" || prev == "--backend" ||
+          prev == "--bpf-ring-mib" || prev == "--bpf-max-threads" || prev == "--recorder-cpus" ||
+          prev == "--redact-key" || prev == "--max-size" || prev == "--max-duration" ||
+          prev == "--max-files" || prev == "--flight-recorder" || prev == "--trigger";
       if (!takes_value) {
         split = i;
         break;
@@ -250,8 +263,50 @@ int RecordMain(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.writer.max_files && !o.writer.rotate_bytes && !o.writer.rotate_ns) {
-    std::cerr << "strec-record: --max-files goes with --max-size or --max-duration\n";
+  if (!flight.empty()) {
+    o.writer.flight_bytes = ParseSize(flight);
+    if (o.writer.flight_bytes < 65536) {
+      std::cerr << "strec-record: --flight-recorder " << flight
+                << ": not a size of at least 64K (e.g. 64M, 1G)\n";
+      return 2;
+    }
+    if (o.writer.rotate_bytes || o.writer.rotate_ns) {
+      std::cerr << "strec-record: --flight-recorder writes dumps, not rotated files: it does not "
+                   "go with --max-size or --max-duration\n";
+      return 2;
+    }
+    // Chunks small enough that the ring holds many (it drops whole chunks).
+    o.writer.chunk_bytes = std::min<size_t>(o.writer.chunk_bytes, o.writer.flight_bytes / 16);
+    CatchDumpSignal();  // before anything is traced: a SIGUSR1 must dump, not kill
+  }
+  for (const std::string& t : triggers) {
+    if (flight.empty()) {
+      std::cerr << "strec-record: --trigger goes with --flight-recorder\n";
+      return 2;
+    }
+    if (t == "exit") {
+      o.writer.trigger_exit = true;
+    } else if (t.rfind("errno=", 0) == 0) {
+      std::string name = t.substr(6);
+      for (int e = 1; e < 4096 && !o.writer.trigger_errno; e++)
+        if (const char* n = strerrorname_np(e); n && name == n)
+          o.writer.trigger_errno = e;
+      if (!o.writer.trigger_errno) {
+        std::cerr << "strec-record: --trigger " << t << ": unknown errno name (e.g. ENOSPC)\n";
+        return 2;
+      }
+    } else if (t.rfind("slow=", 0) == 0 && ParseDuration(t.substr(5))) {
+      o.writer.trigger_slow_ns = ParseDuration(t.substr(5));
+    } else {
+      std::cerr << "strec-record: --trigger " << t
+                << ": expected exit, errno=NAME or slow=DURATION\n";
+      return 2;
+    }
+  }
+  if (o.writer.max_files && !o.writer.rotate_bytes && !o.writer.rotate_ns &&
+      !o.writer.flight_bytes) {
+    std::cerr << "strec-record: --max-files goes with --max-size, --max-duration or "
+                 "--flight-recorder\n";
     return 2;
   }
   if (!redact_key.empty() && !redact_opt->count()) {
@@ -298,16 +353,22 @@ int RecordMain(int argc, char** argv) {
     std::cerr << "strec-record: " << r.status.message() << "\n";
   if (!r.path.empty() && !quiet) {
     std::string where = r.path;
+    const char* what = r.flight ? " dumps)" : " files)";
     if (r.files.size() > 1)
-      where = r.files.front() + " ... " + r.files.back() + " (" + std::to_string(r.files.size()) +
-              " files)";
+      where =
+          r.files.front() + " ... " + r.files.back() + " (" + std::to_string(r.files.size()) + what;
     else if (!r.files.empty())
       where = r.files.front();
+    else if (r.flight)
+      where = "nothing dumped (the flight recorder held no event)";
     std::cerr << "strec-record: " << where << ": " << r.syscalls << " syscalls, " << r.events
               << " events, " << r.bytes << " bytes";
     if (r.files_deleted)
       std::cerr << ", " << r.files_deleted << " oldest files deleted (--max-files) with their "
                 << r.events_deleted << " events";
+    if (r.flight_dropped)
+      std::cerr << ", " << r.flight_dropped
+                << " events dropped by the flight recorder before its dumps (each dump says)";
     if (r.backend == "ptrace")  // the eBPF backend never stops them
       std::cerr << ", " << r.stops << " stops";
     if (r.lost)

@@ -66,6 +66,8 @@ void FinishRecording(const RecordOptions& options,
     result->path.clear();
   }
   result->files = writer->paths();
+  result->flight = options.writer.flight_bytes != 0;
+  result->flight_dropped = writer->flight_dropped();
   result->files_deleted = writer->files_deleted();
   result->events_deleted = writer->events_deleted();
   result->events = writer->events();
@@ -80,6 +82,39 @@ void FinishRecording(const RecordOptions& options,
     result->exit_code = 0;
   if (!result->status.ok() && result->exit_code == 0)
     result->exit_code = 1;
+}
+
+namespace {
+
+// Reads each process's fds; the records view the returned storage.
+std::vector<format::FdSnapshotRecord> Snapshots(const std::vector<pid_t>& pids,
+                                                uint64_t now_ns,
+                                                std::vector<ProcessFds>* storage) {
+  storage->clear();
+  storage->reserve(pids.size());
+  std::vector<format::FdSnapshotRecord> out;
+  for (pid_t pid : pids) {
+    storage->push_back(ReadProcessFds(pid));
+    const ProcessFds& f = storage->back();
+    out.push_back(format::FdSnapshotRecord{pid, pid, f.entries, now_ns, f.cwd});
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RotateFile(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns) {
+  RETURN_IF_ERROR(writer->Rotate());
+  std::vector<ProcessFds> storage;
+  for (const format::FdSnapshotRecord& s : Snapshots(pids, now_ns, &storage))
+    writer->Add(s);
+  return OkStatus();
+}
+
+Status DumpFlight(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns) {
+  std::vector<ProcessFds> storage;
+  std::vector<format::FdSnapshotRecord> live = Snapshots(pids, now_ns, &storage);
+  return writer->Dump(live);
 }
 
 std::string ReadLink(const std::string& path) {
@@ -274,7 +309,31 @@ int StopSignalReceived() {
   return g_stop_signal;
 }
 
+namespace {
+volatile sig_atomic_t g_dump_requested = 0;
+bool g_catching_dump = false, g_dump_inherited_ignored = false;
+}  // namespace
+
+void CatchDumpSignal() {
+  if (g_catching_dump)
+    return;
+  g_catching_dump = true;
+  struct sigaction sa = {}, old = {};
+  sa.sa_handler = [](int) { g_dump_requested = 1; };
+  sigaction(SIGUSR1, &sa, &old);
+  g_dump_inherited_ignored = old.sa_handler == SIG_IGN;
+}
+
+bool TakeDumpRequest() {
+  if (!g_dump_requested)
+    return false;
+  g_dump_requested = 0;
+  return true;
+}
+
 void RestoreInheritedSignals() {
+  if (g_catching_dump)
+    signal(SIGUSR1, g_dump_inherited_ignored ? SIG_IGN : SIG_DFL);
   if (!g_catching)
     return;
   for (int i = 0; i < 4; i++)

@@ -89,6 +89,11 @@ void CatchStopSignals();
 // The stop signal received since CatchStopSignals (the last one), 0 if none.
 int StopSignalReceived();
 
+// The flight recorder's SIGUSR1: caught (without SA_RESTART) once asked for; TakeDumpRequest()
+// says whether one came since it was last asked, and forgets it.
+void CatchDumpSignal();
+bool TakeDumpRequest();
+
 // In a forked command, before its execve (async-signal-safe): the dispositions strec-record
 // inherited for those signals, so that the command starts with what it would have had
 // untraced (an ignored SIGINT stays ignored; a handler would only become SIG_DFL).
@@ -125,6 +130,12 @@ struct ProcessFds {
   std::string cwd;
 };
 ProcessFds ReadProcessFds(pid_t pid);
+
+// Rotation and the flight recorder, for both backends (after their held record is written):
+// the next file with an fd snapshot of each of `pids` (the processes traced now) at now_ns, or
+// the flight recorder's dump introduced by such snapshots.
+Status RotateFile(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns);
+Status DumpFlight(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns);
 // This process's fds that a command it forks keeps through its execve, and its working
 // directory: what that command starts with. The close-on-exec ones (the recorder's trace, BPF
 // objects and pipes) are left out.

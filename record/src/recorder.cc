@@ -197,8 +197,9 @@ class Recorder {
                     const CapturedBuffers* exit_bufs);
   void WriteExec(Tracee* t, pid_t former);
   void WriteFdSnapshot(pid_t pid);
-  // Rotation: ends the trace file, starts the next, and introduces each traced process in it.
-  void Rotate();
+  // Rotation or the flight recorder's dump, when due (or asked for with SIGUSR1): ends the
+  // trace file, or dumps the ring, with an fd snapshot of each traced process.
+  void NewFile();
 
   const RecordOptions& opt_;
   const format::SyscallTable& table_;
@@ -303,6 +304,7 @@ RecordResult Recorder::Run() {
             FlushHeld();
             writer_->MaybeFlush(Now());
           }
+          NewFile();  // SIGUSR1 interrupts the wait too
           continue;
         }
         if (errno == ECHILD)
@@ -313,8 +315,7 @@ RecordResult Recorder::Run() {
       result_.stops++;
       after_entry_ = false;  // OnEntry sets it
       HandleStop(tid, status);
-      if (writer_->RotationDue())
-        Rotate();
+      NewFile();
     }
     itimerval off = {};
     setitimer(ITIMER_REAL, &off, nullptr);
@@ -403,20 +404,19 @@ Status Recorder::Attach(pid_t pid) {
   return OkStatus();
 }
 
-void Recorder::Rotate() {
-  FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
-  Status st = writer_->Rotate();
-  if (!st.ok()) {
-    if (result_.status.ok())
-      result_.status = st;
+void Recorder::NewFile() {
+  if (!writer_->RotationDue() && !writer_->DumpDue() && !TakeDumpRequest())
     return;
-  }
+  FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
   std::set<pid_t> processes;
   for (const auto& [tid, t] : tracees_)
     if (t->recording)
       processes.insert(t->tgid);
-  for (pid_t pid : processes)
-    WriteFdSnapshot(pid);
+  std::vector<pid_t> pids(processes.begin(), processes.end());
+  Status st = writer_->RotationDue() ? RotateFile(writer_.get(), pids, Now())
+                                     : DumpFlight(writer_.get(), pids, Now());
+  if (!st.ok() && result_.status.ok())
+    result_.status = st;
 }
 
 void Recorder::WriteFdSnapshot(pid_t pid) {

@@ -1,8 +1,13 @@
-// Rotation end to end, both backends: a deterministic program recorded once into one file and
+// Rotation and the flight recorder end to end, both backends.
+//
+// Rotation: a deterministic program recorded once into one file and
 // once rotated into several small ones. The parts, read together, hold exactly the calls of the
 // single file; each part replays on its own, and names with -y an fd opened in an earlier part
 // (the fd snapshot that starts each part).
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -111,6 +116,92 @@ TEST_P(RotationE2ETest, PartsAddUpToOneFileAndEachStandsAlone) {
   testing::RunResult last = Run({kBin + "/strec-replay", "-y", parts[parts.size() - 2]});
   EXPECT_NE(last.out.find("write(3</dev/null>, \"x\", 1)"), std::string::npos)
       << last.out.substr(0, 2000);
+}
+
+}  // namespace
+}  // namespace strec
+
+namespace strec {
+namespace {
+
+// A failing exit fires the dump: it holds that exit and the newest events before it, starting
+// with a note of what the ring dropped; the end of the recording dumps the rest.
+TEST_P(RotationE2ETest, FlightRecorderDumpsOnAFailingExit) {
+  std::string script = kPrograms + "/syscall_loop 100000; " + kPrograms + "/exitcode 3; " +
+                       kPrograms + "/syscall_loop 100";
+  testing::RunResult r =
+      Run({kBin + "/strec-record", "--backend", GetParam(), "--flight-recorder", "64K", "--trigger",
+           "exit", "-o", dir_.File("f.strec"), "--", "/bin/sh", "-c", script});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("(2 dumps)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("events dropped by the flight recorder"), std::string::npos) << r.err;
+
+  auto first = format::TraceReader::Open(dir_.File("f.0001.strec"));
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  uint64_t dropped = 0, calls = 0;
+  bool failing_exit_last = false, loss_first = false;
+  size_t n = 0;
+  while (true) {
+    auto e = (*first)->Next();
+    ASSERT_TRUE(e.ok());
+    if (!*e)
+      break;
+    if (n++ == 0 && (*e)->body_type() == fb::Body::Loss) {
+      loss_first = true;
+      dropped = (*e)->body_as_Loss()->events();
+    }
+    calls += (*e)->body_type() == fb::Body::Syscall;
+    failing_exit_last = (*e)->body_type() == fb::Body::Exit &&
+                        (*e)->body_as_Exit()->status() == 3 && !(*e)->body_as_Exit()->thread_only();
+  }
+  EXPECT_TRUE(loss_first) << "the dump starts by saying what the ring dropped";
+  EXPECT_GT(dropped, 0u);
+  EXPECT_GT(calls, 1000u);
+  EXPECT_TRUE(failing_exit_last) << "the trigger's event ends the dump";
+  EXPECT_EQ((*first)->footer()->lost_events(), dropped);
+  // The rest, at the end: the last loop.
+  std::map<std::string, uint64_t> rest = Calls({dir_.File("f.0002.strec")});
+  EXPECT_GE(rest["getppid"], 100u);
+  testing::RunResult replay = Run({kBin + "/strec-replay", "-y", dir_.File("f.0001.strec")});
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+  EXPECT_NE(replay.out.find("/* strec: " + std::to_string(dropped) + " events lost here"),
+            std::string::npos);
+}
+
+// SIGUSR1 dumps and recording goes on; the dump's fd snapshot names with -y an fd opened
+// before the events the ring kept.
+TEST_P(RotationE2ETest, FlightRecorderDumpsOnSigusr1AndGoesOn) {
+  testing::RunOptions o;
+  o.err = dir_.File("record.err");
+  // About 2 s of writes with ptrace, 0.6 s with eBPF (which does not stop them).
+  std::string writes = GetParam() == "ptrace" ? "60000" : "400000";
+  pid_t rec = testing::Start(
+      {kBin + "/strec-record", "--backend", GetParam(), "--flight-recorder", "64K", "-o",
+       dir_.File("u.strec"), "--", kPrograms + "/syscall_loop", writes, "write"},
+      o);
+  ASSERT_GT(rec, 0);
+  std::string dump = dir_.File("u.0001.strec");
+  // Once the loop runs (its writes fill the ring), ask for a dump.
+  usleep(150'000);
+  ASSERT_EQ(kill(rec, SIGUSR1), 0);
+  bool dumped_while_recording = false;
+  for (int i = 0; i < 200 && !dumped_while_recording; i++) {
+    int st;
+    if (access(dump.c_str(), F_OK) == 0)
+      dumped_while_recording = waitpid(rec, &st, WNOHANG) == 0;
+    else
+      usleep(20'000);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(rec, &status, 0), rec);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(o.err);
+  EXPECT_TRUE(dumped_while_recording) << testing::ReadFile(o.err);
+  testing::RunResult replay = Run({kBin + "/strec-replay", "-y", dump});
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+  EXPECT_NE(replay.out.find("write(3</dev/null>, \"x\", 1)"), std::string::npos)
+      << replay.out.substr(0, 1500);
+  // The end of the recording dumped the rest.
+  EXPECT_EQ(access(dir_.File("u.0002.strec").c_str(), F_OK), 0) << testing::ReadFile(o.err);
 }
 
 }  // namespace

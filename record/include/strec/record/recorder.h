@@ -64,6 +64,8 @@ struct RecordResult {
   std::vector<std::string> files;  // with rotation: every file on disk, in order
   uint32_t files_deleted = 0;      // with --max-files: the oldest files deleted
   uint64_t events_deleted = 0;     // and the events they held
+  bool flight = false;             // --flight-recorder: files are its dumps
+  uint64_t flight_dropped = 0;     // events its ring dropped before the dumps (noted in them)
   uint64_t events = 0, syscalls = 0, bytes = 0;
   uint64_t stops = 0;                       // ptrace stops handled
   uint64_t spin_hits = 0, spin_misses = 0;  // waits a spin ended; spins that timed out
