@@ -56,7 +56,8 @@ INSTANTIATE_TEST_SUITE_P(Backends,
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST_P(RotationE2ETest, PartsAddUpToOneFileAndEachStandsAlone) {
-  // 20000 one-byte writes to /dev/null on one fd, opened before the loop.
+  // 20000 one-byte writes to /dev/null on one fd, opened before the loop (its number depends
+  // on what the test inherited: ctest keeps one open).
   std::vector<std::string> program = {kPrograms + "/syscall_loop", "20000", "write"};
   std::vector<std::string> one = {kBin + "/strec-record", "--backend", GetParam(), "-q", "-o",
                                   dir_.File("one.strec"), "--"};
@@ -114,7 +115,7 @@ TEST_P(RotationE2ETest, PartsAddUpToOneFileAndEachStandsAlone) {
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(syscalls, (*whole)->footer()->syscall_count());
   testing::RunResult last = Run({kBin + "/strec-replay", "-y", parts[parts.size() - 2]});
-  EXPECT_NE(last.out.find("write(3</dev/null>, \"x\", 1)"), std::string::npos)
+  EXPECT_NE(last.out.find("</dev/null>, \"x\", 1)"), std::string::npos)
       << last.out.substr(0, 2000);
 }
 
@@ -198,7 +199,7 @@ TEST_P(RotationE2ETest, FlightRecorderDumpsOnSigusr1AndGoesOn) {
   EXPECT_TRUE(dumped_while_recording) << testing::ReadFile(o.err);
   testing::RunResult replay = Run({kBin + "/strec-replay", "-y", dump});
   EXPECT_EQ(replay.exit_code, 0) << replay.err;
-  EXPECT_NE(replay.out.find("write(3</dev/null>, \"x\", 1)"), std::string::npos)
+  EXPECT_NE(replay.out.find("</dev/null>, \"x\", 1)"), std::string::npos)
       << replay.out.substr(0, 1500);
   // The end of the recording dumped the rest.
   EXPECT_EQ(access(dir_.File("u.0002.strec").c_str(), F_OK), 0) << testing::ReadFile(o.err);
