@@ -83,13 +83,16 @@ int RecordMain(int argc, char** argv) {
                  "rotate: end the trace file when it reaches about SIZE (64M, 1G, 512K) and go "
                  "on in the next: -o NAME.strec writes NAME.0001.strec, NAME.0002.strec, ..., "
                  "each a complete trace that introduces the processes alive at its start; "
-                 "strec-replay and strec-analyze read the files together as one trace");
+                 "strec-replay and strec-analyze read the files together as one trace")
+      ->type_name("SIZE");
   app.add_option("--max-duration", max_duration,
-                 "rotate when a file spans DURATION of recording (90s, 15m, 1h)");
+                 "rotate when a file spans DURATION of recording (90s, 15m, 1h)")
+      ->type_name("DURATION");
   app.add_option("--max-files", o.writer.max_files,
                  "with rotation: keep only the N newest files, deleting the oldest (the summary "
                  "says how many and the events they held)")
-      ->check(CLI::Range(1u, 1000000u));
+      ->check(CLI::Range(1u, 1000000u))
+      ->type_name("N");
   std::string flight;
   std::vector<std::string> triggers;
   app.add_option("--flight-recorder", flight,
@@ -97,12 +100,14 @@ int RecordMain(int argc, char** argv) {
                  "memory, and write it only on a trigger: SIGUSR1 (write and go on), a "
                  "--trigger, or the end of the recording. Each dump is NAME.0001.strec, "
                  "NAME.0002.strec, ..., a complete trace that starts by noting the events the "
-                 "ring dropped and with an fd snapshot of each traced process");
+                 "ring dropped and with an fd snapshot of each traced process")
+      ->type_name("SIZE");
   app.add_option("--trigger", triggers,
                  "with --flight-recorder, dump when: exit (a traced process exits non-zero or "
                  "is killed by a signal), errno=NAME (a syscall fails with it, e.g. "
                  "errno=ENOSPC), slow=DURATION (a syscall takes at least that long, e.g. "
-                 "slow=100ms). Repeatable");
+                 "slow=100ms). Repeatable")
+      ->type_name("SPEC");
   std::string redact, redact_key;
   auto* redact_opt =
       app.add_option("--redact", redact,
@@ -112,10 +117,12 @@ int RecordMain(int argc, char** argv) {
                      "(socket addresses), host (host name), or all. Each removed buffer keeps "
                      "its length and a keyed digest (equal buffers compare equal); the header "
                      "says what was removed. Give WHAT with '=': the next word is the command")
-          ->expected(0, 1);
+          ->expected(0, 1)
+          ->type_name("[=WHAT]");
   app.add_option("--redact-key", redact_key,
                  "a file of at least 16 secret bytes that keys the digests, so that those of "
-                 "two traces redacted with it compare (default: a random key, discarded)");
+                 "two traces redacted with it compare (default: a random key, discarded)")
+      ->type_name("FILE");
   app.add_option("-e", expr,
                  "which syscalls to record, in strace's syntax: trace=SET with names, %classes "
                  "(%file, %network, ...), /regex and a leading ! to negate (default: all)");
