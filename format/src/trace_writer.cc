@@ -169,6 +169,7 @@ class TraceWriter::Impl {
   void Submit() {
     if (current_->events == 0)
       return;
+    file_submitted_raw_ += current_->raw.size();
     std::unique_lock<std::mutex> lock(mu_);
     pending_.push_back(current_);
     cv_.notify_all();
@@ -238,6 +239,17 @@ class TraceWriter::Impl {
   uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
   // The span of the current file's events so far (producer side).
   uint64_t file_span_ns() const { return file_first_ns_ ? file_last_ns_ - file_first_ns_ : 0; }
+  // The current file's size once what was handed to the writer thread is written: its bytes
+  // so far, and the chunks still waiting at the compression ratio seen (1 before any). Producer
+  // side: a fast producer must not write far past a size limit while the thread lags.
+  uint64_t file_bytes_ahead() const {
+    uint64_t written = bytes_.load(std::memory_order_relaxed);
+    uint64_t raw_done = file_written_raw_.load(std::memory_order_relaxed);
+    uint64_t pending = file_submitted_raw_ > raw_done ? file_submitted_raw_ - raw_done : 0;
+    uint64_t raw = raw_total_.load(std::memory_order_relaxed);
+    uint64_t packed = packed_total_.load(std::memory_order_relaxed);
+    return written + (raw && packed ? pending * packed / raw : pending);
+  }
   bool failed() const { return failed_.load(std::memory_order_relaxed); }
   uint64_t lost() const { return lost_.load(std::memory_order_relaxed); }
 
@@ -245,6 +257,8 @@ class TraceWriter::Impl {
   // After WriteFooter(): the next file of a rotated recording, its header first.
   Status NextFile(int fd, const std::vector<uint8_t>& header) {
     file_first_ns_ = file_last_ns_ = 0;
+    file_submitted_raw_ = 0;
+    file_written_raw_.store(0, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(mu_);  // the writer thread is idle: this publishes
       fd_ = fd;
@@ -342,6 +356,9 @@ class TraceWriter::Impl {
     RETURN_IF_ERROR(Write(out.data(), kChunkHeaderSize + n));
     index_.emplace_back(at, h.first_ns, h.last_ns, h.event_count,
                         static_cast<uint32_t>(kChunkHeaderSize + n));
+    file_written_raw_.fetch_add(raw_len, std::memory_order_relaxed);
+    raw_total_.fetch_add(raw_len, std::memory_order_relaxed);
+    packed_total_.fetch_add(kChunkHeaderSize + n, std::memory_order_relaxed);
     return OkStatus();
   }
 
@@ -417,10 +434,13 @@ class TraceWriter::Impl {
   int fd_;
   WriterOptions options_;
   std::vector<std::unique_ptr<ChunkSlot>> slots_;
-  ChunkSlot* current_ = nullptr;                   // producer-owned
-  flatbuffers::FlatBufferBuilder fbb_{1024};       // producer-owned
-  TimeDeltaCoder times_;                           // producer-owned
-  uint64_t file_first_ns_ = 0, file_last_ns_ = 0;  // producer-owned: this file's events
+  ChunkSlot* current_ = nullptr;                          // producer-owned
+  flatbuffers::FlatBufferBuilder fbb_{1024};              // producer-owned
+  TimeDeltaCoder times_;                                  // producer-owned
+  uint64_t file_first_ns_ = 0, file_last_ns_ = 0;         // producer-owned: this file's events
+  uint64_t file_submitted_raw_ = 0;                       // producer-owned: its chunks' raw bytes
+  std::atomic<uint64_t> file_written_raw_{0};             // of those, written
+  std::atomic<uint64_t> raw_total_{0}, packed_total_{0};  // every chunk written: the ratio
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -817,7 +837,7 @@ Status TraceWriter::Flush() {
 bool TraceWriter::RotationDue() const {
   if (!impl_ || parts_.empty())
     return false;
-  return (options_.rotate_bytes && impl_->bytes() >= options_.rotate_bytes) ||
+  return (options_.rotate_bytes && impl_->file_bytes_ahead() >= options_.rotate_bytes) ||
          (options_.rotate_ns && impl_->file_span_ns() >= options_.rotate_ns);
 }
 

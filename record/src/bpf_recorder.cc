@@ -367,9 +367,9 @@ class BpfRecorder {
   static int OnRecord(void* self, void* data, size_t size) {
     auto* r = static_cast<BpfRecorder*>(self);
     r->Handle(static_cast<const uint8_t*>(data), size);
-    // A flight recorder's trigger dumps at its own event, not at the end of the batch.
-    if (r->writer_->DumpDue())
-      r->NewFile();
+    // A rotation or a flight recorder's trigger at its own event, not at the end of a batch
+    // (which can hold the whole of a short run).
+    r->NewFile();
     return 0;
   }
   void Handle(const uint8_t* data, size_t size);
@@ -778,7 +778,7 @@ void BpfRecorder::Dispatch(const strec_hdr& h, const uint8_t* data, size_t size)
 }
 
 void BpfRecorder::NewFile() {
-  if (!writer_->RotationDue() && !writer_->DumpDue() && !TakeDumpRequest())
+  if (!NewFileDue(*writer_))
     return;
   FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
   std::vector<pid_t> pids;
@@ -786,9 +786,7 @@ void BpfRecorder::NewFile() {
     if (threads > 0)
       pids.push_back(pid);
   std::sort(pids.begin(), pids.end());
-  uint64_t now = Stamp(MonotonicNs());
-  Status st = writer_->RotationDue() ? RotateFile(writer_.get(), pids, now)
-                                     : DumpFlight(writer_.get(), pids, now);
+  Status st = record::NewFile(writer_.get(), pids, Stamp(MonotonicNs()));
   if (!st.ok() && result_.status.ok())
     result_.status = st;
 }

@@ -252,13 +252,18 @@ int RecordMain(int argc, char** argv) {
   if (zstd->count() == 0)
     o.writer.zstd_level = 0;  // the backend's default
   o.writer.chunk_bytes = chunk_kib * 1024;
+  // SIZE options: false (said) when TEXT is not a size of at least `min` bytes.
+  auto size_option = [](const char* name, const std::string& text, uint64_t min, uint64_t* out) {
+    *out = ParseSize(text);
+    if (*out >= min)
+      return true;
+    std::cerr << "strec-record: " << name << " " << text << ": not a size of at least "
+              << (min >> 10) << "K (e.g. 64M, 1G)\n";
+    return false;
+  };
   if (!max_size.empty()) {
-    o.writer.rotate_bytes = ParseSize(max_size);
-    if (o.writer.rotate_bytes < 4096) {
-      std::cerr << "strec-record: --max-size " << max_size
-                << ": not a size of at least 4K (e.g. 64M, 1G)\n";
+    if (!size_option("--max-size", max_size, 4096, &o.writer.rotate_bytes))
       return 2;
-    }
     // A file ends at the first chunk past SIZE: chunks no larger than it keep it near SIZE.
     o.writer.chunk_bytes = std::min<size_t>(o.writer.chunk_bytes, o.writer.rotate_bytes);
   }
@@ -271,12 +276,8 @@ int RecordMain(int argc, char** argv) {
     }
   }
   if (!flight.empty()) {
-    o.writer.flight_bytes = ParseSize(flight);
-    if (o.writer.flight_bytes < 65536) {
-      std::cerr << "strec-record: --flight-recorder " << flight
-                << ": not a size of at least 64K (e.g. 64M, 1G)\n";
+    if (!size_option("--flight-recorder", flight, 65536, &o.writer.flight_bytes))
       return 2;
-    }
     if (o.writer.rotate_bytes || o.writer.rotate_ns) {
       std::cerr << "strec-record: --flight-recorder writes dumps, not rotated files: it does not "
                    "go with --max-size or --max-duration\n";

@@ -103,18 +103,21 @@ std::vector<format::FdSnapshotRecord> Snapshots(const std::vector<pid_t>& pids,
 
 }  // namespace
 
-Status RotateFile(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns) {
-  RETURN_IF_ERROR(writer->Rotate());
-  std::vector<ProcessFds> storage;
-  for (const format::FdSnapshotRecord& s : Snapshots(pids, now_ns, &storage))
-    writer->Add(s);
-  return OkStatus();
+bool NewFileDue(const format::TraceWriter& writer) {
+  // The request is taken even when a rotation is due: the flight recorder does not rotate.
+  bool asked = TakeDumpRequest();
+  return writer.RotationDue() || writer.DumpDue() || asked;
 }
 
-Status DumpFlight(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns) {
+Status NewFile(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns) {
   std::vector<ProcessFds> storage;
   std::vector<format::FdSnapshotRecord> live = Snapshots(pids, now_ns, &storage);
-  return writer->Dump(live);
+  if (!writer->RotationDue())
+    return writer->Dump(live);
+  RETURN_IF_ERROR(writer->Rotate());
+  for (const format::FdSnapshotRecord& s : live)
+    writer->Add(s);
+  return OkStatus();
 }
 
 std::string ReadLink(const std::string& path) {

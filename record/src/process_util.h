@@ -131,11 +131,13 @@ struct ProcessFds {
 };
 ProcessFds ReadProcessFds(pid_t pid);
 
-// Rotation and the flight recorder, for both backends (after their held record is written):
-// the next file with an fd snapshot of each of `pids` (the processes traced now) at now_ns, or
-// the flight recorder's dump introduced by such snapshots.
-Status RotateFile(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns);
-Status DumpFlight(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns);
+// Rotation and the flight recorder, for both backends: the next file with an fd snapshot of
+// each of `pids` (the processes traced now) at now_ns, or the flight recorder's dump introduced
+// by such snapshots.
+// NewFileDue: whether one is due (a size, a duration, a trigger, or a SIGUSR1, which it takes);
+// NewFile: the one that is (after the recorder's held record is written).
+bool NewFileDue(const format::TraceWriter& writer);
+Status NewFile(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns);
 // This process's fds that a command it forks keeps through its execve, and its working
 // directory: what that command starts with. The close-on-exec ones (the recorder's trace, BPF
 // objects and pipes) are left out.

@@ -405,16 +405,14 @@ Status Recorder::Attach(pid_t pid) {
 }
 
 void Recorder::NewFile() {
-  if (!writer_->RotationDue() && !writer_->DumpDue() && !TakeDumpRequest())
+  if (!NewFileDue(*writer_))
     return;
   FlushHeld();  // a call in progress: its entry goes in this file, its exit in the next
   std::set<pid_t> processes;
   for (const auto& [tid, t] : tracees_)
     if (t->recording)
       processes.insert(t->tgid);
-  std::vector<pid_t> pids(processes.begin(), processes.end());
-  Status st = writer_->RotationDue() ? RotateFile(writer_.get(), pids, Now())
-                                     : DumpFlight(writer_.get(), pids, Now());
+  Status st = record::NewFile(writer_.get(), {processes.begin(), processes.end()}, Now());
   if (!st.ok() && result_.status.ok())
     result_.status = st;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "format/trace_builder.h"
+#include "support/backend_test.h"
 #include "support/process.h"
 
 namespace strec {
@@ -29,24 +30,17 @@ const std::vector<std::string> kSecrets = {
     "S3cret-pipe-9q",  // written to a pipe (the script spells it apart: not the argv's bytes)
     "S3cret-file-9q",  // a file's contents, read by cat
     "S3cret-path-9q",  // a directory: in paths, fd paths and the working directory
-    "tcp-hello",       // socket data (tests/programs/sockets.c)
-    "unix-hello",     "udp-hello",
+    "tcp-hello",       // socket data (tests/programs/sockets.c): TCP,
+    "unix-hello",      // a unix socket pair
+    "udp-hello",       // and UDP
 };
 
-class RedactE2ETest : public ::testing::TestWithParam<std::string> {
+class RedactE2ETest : public testing::BackendE2ETest {
  protected:
   void SetUp() override {
-    if (GetParam() == "ptrace") {
-      std::string why = testing::PtraceUnavailable();
-      if (!why.empty())
-        GTEST_SKIP() << why;
-    } else {
-      testing::BpfGate gate = testing::CheckBpf(kBin + "/strec-record", dir_.File("probe.strec"));
-      if (gate.verdict == testing::BpfGate::kFail)
-        FAIL() << gate.reason;
-      if (gate.verdict == testing::BpfGate::kSkip)
-        GTEST_SKIP() << gate.reason;
-    }
+    BackendE2ETest::SetUp();
+    if (IsSkipped() || HasFailure())
+      return;
     secret_dir_ = dir_.File("S3cret-path-9q");
     ASSERT_EQ(mkdir(secret_dir_.c_str(), 0700), 0);
     std::ofstream(secret_dir_ + "/notes.txt") << "S3cret-file-9q\n";
@@ -69,18 +63,12 @@ class RedactE2ETest : public ::testing::TestWithParam<std::string> {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
-  testing::RunResult Tool(const std::vector<std::string>& argv) {
-    return testing::RunCapturing(argv, dir_.path());
-  }
+  testing::RunResult Tool(const std::vector<std::string>& argv) { return Run(argv); }
 
-  testing::TempDir dir_;
   std::string secret_dir_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends,
-                         RedactE2ETest,
-                         ::testing::Values("ptrace", "bpf"),
-                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, RedactE2ETest, testing::BackendNames(), testing::BackendName);
 
 TEST_P(RedactE2ETest, PlantedSecretsNeverReachARedactedTrace) {
   std::string plain = dir_.File("plain.strec"), recorded = dir_.File("recorded.strec"),

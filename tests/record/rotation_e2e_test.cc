@@ -18,6 +18,7 @@
 
 #include "format/trace_builder.h"
 #include "strec/format/trace_reader.h"
+#include "support/backend_test.h"
 #include "support/process.h"
 
 namespace strec {
@@ -26,34 +27,15 @@ namespace {
 const std::string kBin = STREC_BIN_DIR;
 const std::string kPrograms = STREC_PROGRAMS_DIR;
 
-class RotationE2ETest : public ::testing::TestWithParam<std::string> {
+class RotationE2ETest : public testing::BackendE2ETest {
  protected:
-  void SetUp() override {
-    if (GetParam() == "ptrace") {
-      std::string why = testing::PtraceUnavailable();
-      if (!why.empty())
-        GTEST_SKIP() << why;
-    } else {
-      testing::BpfGate gate = testing::CheckBpf(kBin + "/strec-record", dir_.File("probe.strec"));
-      if (gate.verdict == testing::BpfGate::kFail)
-        FAIL() << gate.reason;
-      if (gate.verdict == testing::BpfGate::kSkip)
-        GTEST_SKIP() << gate.reason;
-    }
-  }
-  testing::RunResult Run(const std::vector<std::string>& argv) {
-    return testing::RunCapturing(argv, dir_.path());
-  }
+  std::error_code ec_;
   std::map<std::string, uint64_t> Calls(const std::vector<std::string>& traces) {
     return testing::CallsBySyscall(kBin + "/strec-analyze", traces, dir_.path());
   }
-  testing::TempDir dir_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends,
-                         RotationE2ETest,
-                         ::testing::Values("ptrace", "bpf"),
-                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, RotationE2ETest, testing::BackendNames(), testing::BackendName);
 
 TEST_P(RotationE2ETest, PartsAddUpToOneFileAndEachStandsAlone) {
   // 20000 one-byte writes to /dev/null on one fd, opened before the loop (its number depends
@@ -115,8 +97,7 @@ TEST_P(RotationE2ETest, PartsAddUpToOneFileAndEachStandsAlone) {
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(syscalls, (*whole)->footer()->syscall_count());
   testing::RunResult last = Run({kBin + "/strec-replay", "-y", parts[parts.size() - 2]});
-  EXPECT_NE(last.out.find("</dev/null>, \"x\", 1)"), std::string::npos)
-      << last.out.substr(0, 2000);
+  EXPECT_NE(last.out.find("</dev/null>, \"x\", 1)"), std::string::npos) << last.out.substr(0, 2000);
 }
 
 }  // namespace
@@ -182,8 +163,26 @@ TEST_P(RotationE2ETest, FlightRecorderDumpsOnSigusr1AndGoesOn) {
       o);
   ASSERT_GT(rec, 0);
   std::string dump = dir_.File("u.0001.strec");
-  // Once the loop runs (its writes fill the ring), ask for a dump.
-  usleep(150'000);
+  // Once the loop runs (its writes fill the ring), ask for a dump: when the command (the
+  // recorder's child) has made a few thousand writes, however slow this machine is.
+  uint64_t writes_seen = 0;
+  for (int i = 0; i < 1000 && writes_seen < 5000; i++) {
+    usleep(10'000);
+    for (const auto& task :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(rec) + "/task", ec_)) {
+      std::istringstream children(testing::ReadFile(task.path().string() + "/children"));
+      for (pid_t child; children >> child;) {
+        std::istringstream io(testing::ReadFile("/proc/" + std::to_string(child) + "/io"));
+        for (std::string key; io >> key;) {
+          uint64_t v = 0;
+          io >> v;
+          if (key == "syscw:")
+            writes_seen = std::max(writes_seen, v);
+        }
+      }
+    }
+  }
+  ASSERT_GE(writes_seen, 5000u) << testing::ReadFile(o.err);
   ASSERT_EQ(kill(rec, SIGUSR1), 0);
   bool dumped_while_recording = false;
   for (int i = 0; i < 200 && !dumped_while_recording; i++) {

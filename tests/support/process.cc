@@ -142,6 +142,15 @@ std::string ReadLink(const std::string& path) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
+BpfGate CheckBackend(const std::string& backend,
+                     const std::string& recorder,
+                     const std::string& probe_trace) {
+  if (backend == "bpf")
+    return CheckBpf(recorder, probe_trace);
+  std::string why = PtraceUnavailable();
+  return {why.empty() ? BpfGate::kRun : BpfGate::kSkip, why};
+}
+
 BpfGate CheckBpf(const std::string& recorder, const std::string& probe_trace) {
   std::string lacks = record::BpfUnavailableReason();
   if (!lacks.empty()) {

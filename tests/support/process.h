@@ -74,6 +74,10 @@ struct BpfGate {
   std::string reason;  // why not kRun
 };
 BpfGate CheckBpf(const std::string& recorder, const std::string& probe_trace);
+// The same for either backend: "bpf" is CheckBpf; "ptrace" runs unless PtraceUnavailable().
+BpfGate CheckBackend(const std::string& backend,
+                     const std::string& recorder,
+                     const std::string& probe_trace);
 
 }  // namespace strec::testing
 

@@ -1,0 +1,39 @@
+// A fixture for end-to-end tests that run once per recorder backend ("ptrace", "bpf"): each
+// instance skips only where its backend cannot run (testing::CheckBackend), and commands run
+// with their output captured in a temporary directory. Instantiate with BackendNames().
+#ifndef STREC_TESTS_SUPPORT_BACKEND_TEST_H_
+#define STREC_TESTS_SUPPORT_BACKEND_TEST_H_
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "format/trace_builder.h"
+#include "support/process.h"
+
+namespace strec::testing {
+
+class BackendE2ETest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    BpfGate gate = CheckBackend(GetParam(), STREC_RECORD_BIN, dir_.File("probe.strec"));
+    if (gate.verdict == BpfGate::kFail)
+      FAIL() << gate.reason;
+    if (gate.verdict == BpfGate::kSkip)
+      GTEST_SKIP() << gate.reason;
+  }
+  RunResult Run(const std::vector<std::string>& argv) { return RunCapturing(argv, dir_.path()); }
+  TempDir dir_;
+};
+
+inline auto BackendNames() {
+  return ::testing::Values("ptrace", "bpf");
+}
+inline std::string BackendName(const ::testing::TestParamInfo<std::string>& p) {
+  return p.param;
+}
+
+}  // namespace strec::testing
+
+#endif  // STREC_TESTS_SUPPORT_BACKEND_TEST_H_
