@@ -42,8 +42,8 @@ uint64_t KeyedHash(const void* data, size_t len, const uint8_t* key) {
   return v;
 }
 
-// Socket calls whose argument `arg` is a struct sockaddr.
-bool IsSockaddrArg(int nr, uint8_t arg) {
+// The argument that is a struct sockaddr in the socket calls that take one, else -1.
+int SockaddrArg(int nr) {
   switch (nr) {
     case __NR_connect:
     case __NR_bind:
@@ -51,28 +51,19 @@ bool IsSockaddrArg(int nr, uint8_t arg) {
     case __NR_accept4:
     case __NR_getsockname:
     case __NR_getpeername:
-      return arg == 1;
+      return 1;
     case __NR_sendto:
     case __NR_recvfrom:
-      return arg == 4;
+      return 4;
     default:
-      return false;
+      return -1;
   }
 }
 
 RedactCategory ClassifySpecial(int nr, const uint64_t args[6], const BufferRecord& b) {
-  if (IsSockaddrArg(nr, b.arg))
-    return RedactCategory::kAddrs;
+  if (int a = SockaddrArg(nr); a >= 0)  // the address, or its length
+    return b.arg == a ? RedactCategory::kAddrs : RedactCategory::kNone;
   switch (nr) {
-    case __NR_connect:
-    case __NR_bind:
-    case __NR_accept:
-    case __NR_accept4:
-    case __NR_getsockname:
-    case __NR_getpeername:
-    case __NR_sendto:
-    case __NR_recvfrom:
-      return RedactCategory::kNone;  // the address length
     case __NR_sendmsg:
     case __NR_recvmsg:
     case __NR_sendmmsg:
