@@ -873,6 +873,7 @@ Status TraceWriter::Rotate() {
 
 void TraceWriter::Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> event, bool syscall) {
   impl_->Added(time_ns, event, syscall);
+  last_time_ns_ = std::max(last_time_ns_, time_ns);
   if (trim_pending_)
     TrimFiles();
 }

@@ -786,7 +786,8 @@ void BpfRecorder::NewFile() {
     if (threads > 0)
       pids.push_back(pid);
   std::sort(pids.begin(), pids.end());
-  Status st = record::NewFile(writer_.get(), pids, Stamp(MonotonicNs()));
+  // Dated at the seam (the newest event written), not when this thread reached it.
+  Status st = record::NewFile(writer_.get(), pids, writer_->last_time_ns());
   if (!st.ok() && result_.status.ok())
     result_.status = st;
 }

@@ -94,9 +94,13 @@ std::vector<format::FdSnapshotRecord> Snapshots(const std::vector<pid_t>& pids,
   storage->reserve(pids.size());
   std::vector<format::FdSnapshotRecord> out;
   for (pid_t pid : pids) {
-    storage->push_back(ReadProcessFds(pid));
-    const ProcessFds& f = storage->back();
-    out.push_back(format::FdSnapshotRecord{pid, pid, f.entries, now_ns, f.cwd});
+    ProcessFds f = ReadProcessFds(pid);
+    if (!f.read)
+      continue;  // gone already (the eBPF recorder reaches a seam after the fact): an empty
+                 // snapshot would tell readers it had no fds
+    storage->push_back(std::move(f));
+    const ProcessFds& kept = storage->back();
+    out.push_back(format::FdSnapshotRecord{pid, pid, kept.entries, now_ns, kept.cwd});
   }
   return out;
 }
@@ -112,7 +116,7 @@ bool NewFileDue(const format::TraceWriter& writer) {
 Status NewFile(format::TraceWriter* writer, const std::vector<pid_t>& pids, uint64_t now_ns) {
   std::vector<ProcessFds> storage;
   std::vector<format::FdSnapshotRecord> live = Snapshots(pids, now_ns, &storage);
-  if (!writer->RotationDue())
+  if (writer->flight_recorder())
     return writer->Dump(live);
   RETURN_IF_ERROR(writer->Rotate());
   for (const format::FdSnapshotRecord& s : live)
@@ -410,6 +414,7 @@ ProcessFds ReadFds(pid_t pid, bool inherited) {
   ProcessFds out;
   std::string dir = "/proc/" + std::to_string(pid) + "/fd";
   if (DIR* d = opendir(dir.c_str())) {
+    out.read = true;
     while (dirent* e = readdir(d)) {
       if (e->d_name[0] < '0' || e->d_name[0] > '9')
         continue;

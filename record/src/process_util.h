@@ -125,6 +125,7 @@ void AbandonCommand(const ForkedCommand& c);
 
 // The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process.
 struct ProcessFds {
+  bool read = false;  // /proc/PID/fd could be read (the process exists)
   std::vector<std::pair<int, std::string>> fds;
   std::vector<format::FdEntryRecord> entries;  // views of fds
   std::string cwd;

@@ -412,7 +412,8 @@ void Recorder::NewFile() {
   for (const auto& [tid, t] : tracees_)
     if (t->recording)
       processes.insert(t->tgid);
-  Status st = record::NewFile(writer_.get(), {processes.begin(), processes.end()}, Now());
+  Status st = record::NewFile(writer_.get(), {processes.begin(), processes.end()},
+                              std::max(writer_->last_time_ns(), Now()));
   if (!st.ok() && result_.status.ok())
     result_.status = st;
 }

@@ -113,6 +113,9 @@ class TraceWriter {
   // needs first (an fd snapshot of each live process). Deletes the oldest file beyond
   // max_files.
   Status Rotate();
+  bool flight_recorder() const { return options_.flight_bytes != 0; }
+  // The time of the latest event added: where a new file's snapshots belong.
+  uint64_t last_time_ns() const { return last_time_ns_; }
   // Flight recorder: whether a trigger fired since the last dump.
   bool DumpDue() const { return dump_due_; }
   // Writes what the ring holds as the next dump file: first a note of the events the ring
@@ -172,6 +175,7 @@ class TraceWriter {
   uint64_t events_deleted_ = 0;
   bool trim_pending_ = false;  // max_files: delete the oldest at the new file's first event
   bool dump_due_ = false;
+  uint64_t last_time_ns_ = 0;
   uint32_t dumps_ = 0;
   uint64_t flight_dropped_ = 0;
   void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> event, bool syscall);
