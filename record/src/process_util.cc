@@ -262,7 +262,7 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
   // to start, it may run anywhere allowed (--recorder-cpus auto). This thread stays put.
   AnyCpu spread(options.recorder_all_cpus && !options.command.empty());
   format::WriterOptions wo = options.writer;
-  bool rotating = wo.rotate_bytes || wo.rotate_ns;
+  bool rotating = wo.rotate_bytes || wo.rotate_ns || wo.flight_bytes;  // NAME.0001.strec
   if (!options.output.empty()) {
     auto w = format::TraceWriter::Create(options.output, header, wo);
     if (w.ok())

@@ -6,6 +6,7 @@
 // (the fd snapshot that starts each part).
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -207,6 +208,35 @@ TEST_P(RotationE2ETest, FlightRecorderDumpsOnSigusr1AndGoesOn) {
       << replay.out.substr(0, 1500);
   // The end of the recording dumped the rest.
   EXPECT_EQ(access(dir_.File("u.0002.strec").c_str(), F_OK), 0) << testing::ReadFile(o.err);
+}
+
+}  // namespace
+}  // namespace strec
+
+namespace strec {
+namespace {
+
+// Without -o, a rotated recording or a flight recorder's dumps take a new name each time, as a
+// plain recording does (NAME.0001.strec exists: the next is NAME-1.0001.strec), never failing.
+TEST_P(RotationE2ETest, DefaultNamesOfPartsNeverCollide) {
+  for (const char* mode : {"--max-size", "--flight-recorder"}) {
+    SCOPED_TRACE(mode);
+    testing::RunOptions o;
+    o.cwd = dir_.File(mode + 2);
+    ASSERT_EQ(mkdir(o.cwd.c_str(), 0700), 0);
+    for (int i = 0; i < 2; i++) {
+      testing::RunResult r = testing::RunCapturing(
+          {kBin + "/strec-record", "--backend", GetParam(), "-q", mode, "64K", "--", "/bin/true"},
+          dir_.path(), o);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(o.cwd)) {
+      EXPECT_NE(entry.path().string().find(".0001.strec"), std::string::npos) << entry.path();
+      files++;
+    }
+    EXPECT_EQ(files, 2u);
+  }
 }
 
 }  // namespace
