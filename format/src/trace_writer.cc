@@ -128,10 +128,6 @@ class TraceWriter::Impl {
   }
 
   // --- producer side ---
-  const Redactor* redactor() const { return options_.redactor.get(); }
-  // Scratch space for redacted buffers and strings (producer side).
-  std::vector<BufferRecord> redacted_buffers;
-  std::vector<std::string> redacted_bytes;
   // The builder of the next event; Added() moves the finished event into the chunk.
   flatbuffers::FlatBufferBuilder& builder() { return fbb_; }
   // The time coder for the next event, whose own time is t (what Added() will be given).
@@ -259,16 +255,18 @@ class TraceWriter::Impl {
     file_first_ns_ = file_last_ns_ = 0;
     file_submitted_raw_ = 0;
     file_written_raw_.store(0, std::memory_order_relaxed);
-    {
-      std::lock_guard<std::mutex> lock(mu_);  // the writer thread is idle: this publishes
-      fd_ = fd;
-      offset_ = 0;
-      index_.clear();
-    }
-    return Write(header.data(), header.size());
+    std::lock_guard<std::mutex> lock(mu_);  // the writer thread is idle: this publishes
+    return StartFile(fd, header);
   }
 
  private:
+  // With mu_ held and the writer thread idle: fd is the file written from now on, header first.
+  Status StartFile(int fd, const std::vector<uint8_t>& header) {
+    fd_ = fd;
+    offset_ = 0;
+    index_.clear();
+    return Write(header.data(), header.size());
+  }
   Status Write(const void* data, size_t len) {
     Status st = WriteAll(fd_, data, len);
     if (st.ok()) {
@@ -407,14 +405,11 @@ class TraceWriter::Impl {
       chunks.swap(flight_);
       flight_total_ = 0;
       flight_dropped_ = 0;
-      fd_ = fd;
-      offset_ = 0;
-      index_.clear();
+      RETURN_IF_ERROR(StartFile(fd, header));
     }
     first = std::min(first, chunks.size());
     std::rotate(chunks.begin(), chunks.end() - static_cast<ptrdiff_t>(first), chunks.end());
     *events = *syscalls = 0;
-    RETURN_IF_ERROR(Write(header.data(), header.size()));
     for (FlightChunk& c : chunks) {
       ChunkHeader h;
       h.Decode(c.bytes.data());
@@ -546,45 +541,42 @@ std::string PartPath(const std::string& path, uint32_t part) {
   return base + n + ".strec";
 }
 
+std::string FirstFilePath(const std::string& path, const WriterOptions& o) {
+  return o.rotate_bytes || o.rotate_ns || o.flight_bytes ? PartPath(path, 1) : path;
+}
+
 StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path,
                                                            const HeaderInfo& header,
                                                            const WriterOptions& options) {
   HeaderInfo h = header;
   if (options.redactor)
     options.redactor->RedactHeader(&h);
-  bool rotating = options.rotate_bytes || options.rotate_ns;
+  std::string first = FirstFilePath(path, options);
+  if (first != path)
+    h.rotation = RotationText(options);
+  std::unique_ptr<Impl> impl;
   if (options.flight_bytes) {
     // Nothing is written until a dump: the first one's name must be free now, not then.
-    h.rotation = RotationText(options);
-    std::string first = PartPath(path, 1);
     if (!options.replace && access(first.c_str(), F_OK) == 0)
       return Status(StatusCode::kInvalidArgument,
                     "cannot create " + first + ": it exists (--force replaces a file of yours)");
-    auto w =
-        std::unique_ptr<TraceWriter>(new TraceWriter(first, std::make_unique<Impl>(-1, options)));
-    w->base_ = path;
-    w->header_ = std::move(h);
-    w->options_ = options;
-    return w;
+    impl = std::make_unique<Impl>(-1, options);
+  } else {
+    if (first != path)
+      h.part = 1;
+    ASSIGN_OR_RETURN(int fd, CreateOutputFile(first, options.replace));
+    std::vector<uint8_t> buf = EncodeFileHeader(h);
+    impl = std::make_unique<Impl>(fd, options);
+    Status st = impl->WriteFileHeader(buf.data(), buf.size());
+    if (!st.ok())
+      return Status(st.code(), first + ": " + st.message());
   }
-  if (rotating) {
-    h.part = 1;
-    h.rotation = RotationText(options);
-  }
-  std::string first = rotating ? PartPath(path, 1) : path;
-  ASSIGN_OR_RETURN(int fd, CreateOutputFile(first, options.replace));
-  std::vector<uint8_t> buf = EncodeFileHeader(h);
-  auto impl = std::make_unique<Impl>(fd, options);
-  Status st = impl->WriteFileHeader(buf.data(), buf.size());
-  if (!st.ok())
-    return Status(st.code(), first + ": " + st.message());
   auto w = std::unique_ptr<TraceWriter>(new TraceWriter(first, std::move(impl)));
-  if (rotating) {
-    w->base_ = path;
-    w->header_ = std::move(h);
-    w->options_ = options;
+  w->base_ = path;
+  w->header_ = std::move(h);
+  w->options_ = options;
+  if (w->header_.part == 1)  // rotation: the first part is open (a flight recorder's: not yet)
     w->parts_.push_back({first, 0});
-  }
   return w;
 }
 
@@ -609,8 +601,8 @@ void TraceWriter::Add(const SyscallRecord& r) {
   auto& fbb = impl_->builder();
   flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>>> buffers;
   std::span<const BufferRecord> bufs = r.buffers;
-  if (impl_->redactor() && !bufs.empty())
-    bufs = impl_->redactor()->RedactBuffers(r, &impl_->redacted_buffers, &impl_->redacted_bytes);
+  if (options_.redactor && !bufs.empty())
+    bufs = options_.redactor->RedactBuffers(r, &redacted_buffers_, &redacted_bytes_);
   if (!bufs.empty()) {
     // At most a few buffers per syscall: a small stack array avoids allocation.
     constexpr size_t kInline = 16;
@@ -654,7 +646,7 @@ void TraceWriter::Add(const SpawnRecord& r) {
 
 void TraceWriter::Add(const ExecRecord& r) {
   auto& fbb = impl_->builder();
-  const Redactor* redact = impl_->redactor();
+  const Redactor* redact = options_.redactor.get();
   std::vector<flatbuffers::Offset<flatbuffers::String>> argv;
   argv.reserve(r.argv.size());
   for (auto a : r.argv)
@@ -699,7 +691,7 @@ void TraceWriter::Add(const DetachRecord& r) {
 
 void TraceWriter::Add(const FdSnapshotRecord& r) {
   auto& fbb = impl_->builder();
-  const Redactor* redact = impl_->redactor();
+  const Redactor* redact = options_.redactor.get();
   bool paths = redact && redact->Removes(RedactCategory::kPaths);
   std::vector<flatbuffers::Offset<fb::FdEntry>> fds;
   for (const auto& e : r.fds)
@@ -857,18 +849,19 @@ Status TraceWriter::Rotate() {
   part_events_ = events_;
   part_syscalls_ = syscalls_;
   part_lost_ = lost_events_;
-  header_.part++;
-  std::string next = PartPath(base_, header_.part);
-  auto fd = CreateOutputFile(next, options_.replace);
-  if (!fd.ok())
-    return fd.status();
-  path_ = next;
-  st = impl_->NextFile(*fd, EncodeFileHeader(header_));
+  ASSIGN_OR_RETURN(int fd, OpenNextPart());
+  st = impl_->NextFile(fd, EncodeFileHeader(header_));
   if (!st.ok())
     return Status(st.code(), path_ + ": " + st.message());
-  parts_.push_back({next, 0});
+  parts_.push_back({path_, 0});
   trim_pending_ = options_.max_files != 0;  // once the new file holds an event
   return OkStatus();
+}
+
+StatusOr<int> TraceWriter::OpenNextPart() {
+  header_.part++;
+  path_ = PartPath(base_, header_.part);
+  return CreateOutputFile(path_, options_.replace);
 }
 
 void TraceWriter::Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> event, bool syscall) {
@@ -929,10 +922,7 @@ Status TraceWriter::Dump(std::span<const FdSnapshotRecord> live) {
     RETURN_IF_ERROR(st);
     first = 1;
   }
-  header_.part = ++dumps_;
-  std::string path = PartPath(base_, header_.part);
-  ASSIGN_OR_RETURN(int fd, CreateOutputFile(path, options_.replace));
-  path_ = path;
+  ASSIGN_OR_RETURN(int fd, OpenNextPart());
   uint64_t events = 0, syscalls = 0;
   Status st = impl_->WriteFlight(fd, EncodeFileHeader(header_), first, &events, &syscalls);
   if (st.ok())
@@ -940,7 +930,7 @@ Status TraceWriter::Dump(std::span<const FdSnapshotRecord> live) {
   if (!st.ok())
     return Status(st.code(), path_ + ": " + st.message());
   bytes_before_ += impl_->bytes();
-  parts_.push_back({path, events});
+  parts_.push_back({path_, events});
   flight_dropped_ += dropped;
   if (options_.max_files)
     TrimFiles();

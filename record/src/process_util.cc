@@ -262,7 +262,6 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
   // to start, it may run anywhere allowed (--recorder-cpus auto). This thread stays put.
   AnyCpu spread(options.recorder_all_cpus && !options.command.empty());
   format::WriterOptions wo = options.writer;
-  bool rotating = wo.rotate_bytes || wo.rotate_ns || wo.flight_bytes;  // NAME.0001.strec
   if (!options.output.empty()) {
     auto w = format::TraceWriter::Create(options.output, header, wo);
     if (w.ok())
@@ -279,7 +278,7 @@ StatusOr<std::unique_ptr<format::TraceWriter>> OpenTrace(const RecordOptions& op
     }
     path->append(".strec");
     auto w = format::TraceWriter::Create(*path, header, wo);
-    std::string made = rotating ? format::PartPath(*path, 1) : *path;
+    std::string made = format::FirstFilePath(*path, wo);
     if (w.ok())
       *path = made;
     if (w.ok() || i > 1000 || access(made.c_str(), F_OK) != 0)

@@ -81,6 +81,9 @@ struct WriterOptions {
 std::string RotationText(const WriterOptions& options);
 // PATH (without its ".strec") + ".NNNN.strec": the file of part N of a rotated recording.
 std::string PartPath(const std::string& path, uint32_t part);
+// The first file a writer created with PATH and these options writes: PATH, or part 1 when it
+// rotates or dumps a flight recorder.
+std::string FirstFilePath(const std::string& path, const WriterOptions& options);
 
 class TraceWriter {
  public:
@@ -123,7 +126,6 @@ class TraceWriter {
   // dated at the oldest event kept, so that -y names fds opened before), then the events.
   // Nothing is written when the ring is empty.
   Status Dump(std::span<const FdSnapshotRecord> live);
-  uint32_t dumps() const { return dumps_; }
   // Events the flight recorder's ring dropped before the dumps (each dump notes its own).
   uint64_t flight_dropped() const { return flight_dropped_; }
   // The files of the recording that are on disk, in order (one without rotation).
@@ -160,14 +162,14 @@ class TraceWriter {
   uint64_t bytes_at_close_ = 0;
   uint64_t lost_at_close_ = 0;
   Status close_status_;
-  // Rotation (only when WriterOptions::rotate_* are set).
+  // The files of a rotated recording or a flight recorder's dumps.
   struct Part {
     std::string path;
     uint64_t events = 0;
   };
   std::string base_;         // the path given to Create
   HeaderInfo header_;        // as written (redacted), part number aside
-  WriterOptions options_;    // the rotation settings
+  WriterOptions options_;    // as given to Create
   std::vector<Part> parts_;  // on disk, oldest first
   uint64_t part_events_ = 0, part_syscalls_ = 0, part_lost_ = 0;  // at its start
   uint64_t bytes_before_ = 0;                                     // in the files finished before
@@ -176,10 +178,14 @@ class TraceWriter {
   bool trim_pending_ = false;  // max_files: delete the oldest at the new file's first event
   bool dump_due_ = false;
   uint64_t last_time_ns_ = 0;
-  uint32_t dumps_ = 0;
   uint64_t flight_dropped_ = 0;
   void Added(uint64_t time_ns, flatbuffers::Offset<fb::Event> event, bool syscall);
   void TrimFiles();
+  // The next part's file (rotation, a dump): its number in header_, its name in path_.
+  StatusOr<int> OpenNextPart();
+  // Scratch space for redacted buffers and their bytes (producer side).
+  std::vector<BufferRecord> redacted_buffers_;
+  std::vector<std::string> redacted_bytes_;
 };
 
 }  // namespace strec::format
