@@ -154,12 +154,26 @@ std::vector<std::string> Analysis::RootCommands() const {
 StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& files,
                                  const AnalyzeOptions& options) {
   Analysis result;
-  // The files of one rotated recording are one input (its pids are the same processes);
-  // each is named by its first file.
-  std::vector<std::vector<std::string>> recordings = format::TraceReader::GroupRecordings(files);
+  // A file that is not a readable trace is bad input, not a bad option: never
+  // kInvalidArgument, which the CLI reports as a usage error.
+  auto bad_input = [](const Status& st) {
+    return Status(st.code() == StatusCode::kInvalidArgument ? StatusCode::kDataLoss : st.code(),
+                  st.message());
+  };
+  // Each file opened once; a damaged chunk costs its own events, not the analysis (it is left
+  // out and said). The files of one rotated recording are one input (its pids are the same
+  // processes), named by its first file.
+  std::vector<std::unique_ptr<format::TraceReader>> opened;
+  for (const std::string& f : files) {
+    auto reader = format::TraceReader::Open(f, {.skip_damaged = true});
+    if (!reader.ok())
+      return bad_input(reader.status());
+    opened.push_back(std::move(reader).value());
+  }
+  auto recordings = format::TraceReader::GroupRecordings(std::move(opened));
   std::vector<std::string> paths;
   for (const auto& r : recordings)
-    paths.push_back(r[0]);
+    paths.push_back(r[0]->path());
   std::vector<Input> inputs(paths.size());
   std::vector<WorkItem> work;
   std::vector<int32_t> pids = options.pids;
@@ -167,15 +181,9 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& files,
   std::sort(pids.begin(), pids.end());
   for (size_t t = 0; t < paths.size(); t++) {
     Input& in = inputs[t];
-    // A damaged chunk costs its own events, not the analysis: it is left out and said.
-    auto reader = format::TraceReader::OpenParts(recordings[t], {.skip_damaged = true});
-    if (!reader.ok()) {
-      // A file that is not a readable trace is bad input, not a bad option: never
-      // kInvalidArgument, which the CLI reports as a usage error.
-      const Status& st = reader.status();
-      return Status(st.code() == StatusCode::kInvalidArgument ? StatusCode::kDataLoss : st.code(),
-                    st.message());
-    }
+    auto reader = format::TraceReader::Join(std::move(recordings[t]), {.skip_damaged = true});
+    if (!reader.ok())
+      return bad_input(reader.status());
     in.reader = std::move(reader).value();
     const fb::Header& h = in.reader->header();
     for (const std::string& w : in.reader->warnings())

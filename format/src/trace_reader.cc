@@ -157,15 +157,29 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::OpenParts(const std::vector<
     return Open(paths[0], options);
   if (paths.empty())
     return InvalidArgument("no trace files");
-  std::unique_ptr<TraceReader> r(new TraceReader());
-  r->options_ = options;
+  std::vector<std::unique_ptr<TraceReader>> parts;
   for (const std::string& p : paths) {
     ASSIGN_OR_RETURN(auto part, Open(p, options));
+    parts.push_back(std::move(part));
+  }
+  return Join(std::move(parts), options);
+}
+
+StatusOr<std::unique_ptr<TraceReader>> TraceReader::Join(
+    std::vector<std::unique_ptr<TraceReader>> parts,
+    const ReadOptions& options) {
+  if (parts.size() == 1)
+    return std::move(parts[0]);
+  if (parts.empty())
+    return InvalidArgument("no trace files");
+  std::unique_ptr<TraceReader> r(new TraceReader());
+  r->options_ = options;
+  for (auto& part : parts) {
     if (part->header().part() == 0)
-      return InvalidArgument(p + ": not a part of a rotated recording: give it alone");
+      return InvalidArgument(part->path() + ": not a part of a rotated recording: give it alone");
     if (!r->parts_.empty() && !SameRecording(r->parts_[0]->header(), part->header()))
-      return InvalidArgument(p + ": part of another recording than " + r->parts_[0]->path() +
-                             " (give each recording on its own)");
+      return InvalidArgument(part->path() + ": part of another recording than " +
+                             r->parts_[0]->path() + " (give each recording on its own)");
     r->parts_.push_back(std::move(part));
   }
   std::sort(r->parts_.begin(), r->parts_.end(),
@@ -199,41 +213,25 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::OpenParts(const std::vector<
   return r;
 }
 
-std::vector<std::vector<std::string>> TraceReader::GroupRecordings(
-    const std::vector<std::string>& paths) {
-  struct Item {
-    std::string path;
-    uint32_t part = 0;
-    std::unique_ptr<TraceReader> reader;
-  };
-  std::vector<std::vector<Item>> groups;
-  for (const std::string& p : paths) {
-    Item item{p, 0, nullptr};
-    if (auto r = Open(p); r.ok() && (*r)->header().part() > 0) {
-      item.part = (*r)->header().part();
-      item.reader = std::move(r).value();
-      bool placed = false;
-      for (auto& g : groups)
-        if (g[0].reader && SameRecording(g[0].reader->header(), item.reader->header())) {
-          g.push_back(std::move(item));
-          placed = true;
-          break;
-        }
-      if (placed)
-        continue;
+std::vector<std::vector<std::unique_ptr<TraceReader>>> TraceReader::GroupRecordings(
+    std::vector<std::unique_ptr<TraceReader>> readers) {
+  std::vector<std::vector<std::unique_ptr<TraceReader>>> groups;
+  for (auto& r : readers) {
+    auto same = std::find_if(groups.begin(), groups.end(), [&r](const auto& g) {
+      return r->header().part() > 0 && g[0]->header().part() > 0 &&
+             SameRecording(g[0]->header(), r->header());
+    });
+    if (same == groups.end()) {
+      groups.emplace_back();
+      same = groups.end() - 1;
     }
-    groups.emplace_back();
-    groups.back().push_back(std::move(item));
+    same->push_back(std::move(r));
   }
-  std::vector<std::vector<std::string>> out;
-  for (auto& g : groups) {
-    std::stable_sort(g.begin(), g.end(),
-                     [](const Item& a, const Item& b) { return a.part < b.part; });
-    out.emplace_back();
-    for (const Item& item : g)
-      out.back().push_back(item.path);
-  }
-  return out;
+  for (auto& g : groups)
+    std::stable_sort(g.begin(), g.end(), [](const auto& a, const auto& b) {
+      return a->header().part() < b->header().part();
+    });
+  return groups;
 }
 
 Status TraceReader::LoadFooter() {

@@ -116,10 +116,16 @@ TEST(RotationTest, PartsAreCompleteTracesAndReadTogetherAsOne) {
   }
 
   // Grouping: the parts together in order, the other trace alone.
-  auto groups = TraceReader::GroupRecordings({parts[2], dir.File("other.strec"), parts[0]});
+  std::vector<std::unique_ptr<TraceReader>> open;
+  for (const std::string& p : {parts[2], dir.File("other.strec"), parts[0]})
+    open.push_back(std::move(TraceReader::Open(p)).value());
+  auto groups = TraceReader::GroupRecordings(std::move(open));
   ASSERT_EQ(groups.size(), 2u);
-  EXPECT_EQ(groups[0], (std::vector<std::string>{parts[0], parts[2]}));
-  EXPECT_EQ(groups[1], (std::vector<std::string>{dir.File("other.strec")}));
+  ASSERT_EQ(groups[0].size(), 2u);
+  EXPECT_EQ(groups[0][0]->path(), parts[0]);
+  EXPECT_EQ(groups[0][1]->path(), parts[2]);
+  ASSERT_EQ(groups[1].size(), 1u);
+  EXPECT_EQ(groups[1][0]->path(), dir.File("other.strec"));
 }
 
 TEST(RotationTest, MaxFilesDeletesTheOldestAndCountsTheirEvents) {

@@ -75,11 +75,14 @@ class TraceReader {
   // path is Open(path).
   static StatusOr<std::unique_ptr<TraceReader>> OpenParts(const std::vector<std::string>& paths,
                                                           const ReadOptions& options = {});
-  // Groups trace files into recordings: the parts of a rotated recording together, in part
-  // order; any other file alone. Files that cannot be opened are left alone too (opening them
-  // says why).
-  static std::vector<std::vector<std::string>> GroupRecordings(
-      const std::vector<std::string>& paths);
+  // The same over files already open (each part's warnings and counts carried over).
+  static StatusOr<std::unique_ptr<TraceReader>> Join(
+      std::vector<std::unique_ptr<TraceReader>> parts,
+      const ReadOptions& options = {});
+  // Groups open traces into recordings: the parts of a rotated recording together, in part
+  // order (for Join); any other trace alone. A reader opens each file once.
+  static std::vector<std::vector<std::unique_ptr<TraceReader>>> GroupRecordings(
+      std::vector<std::unique_ptr<TraceReader>> readers);
   ~TraceReader();
 
   const std::string& path() const { return path_; }
