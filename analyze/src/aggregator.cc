@@ -48,6 +48,11 @@ void ProcessStats::Merge(const ProcessStats& o) {
   calls += o.calls;
   errors += o.errors;
   syscall_ns += o.syscall_ns;
+  if (o.snapshot_ns < snapshot_ns) {
+    snapshot_ns = o.snapshot_ns;
+    snapshot_name = o.snapshot_name;
+    cgroup = o.cgroup;
+  }
 }
 
 void ThreadStats::Merge(const ThreadStats& o) {
@@ -251,6 +256,22 @@ void Aggregator::AddOther(int32_t trace, int32_t pid, uint64_t time_ns, int32_t 
     ThreadFor(trace, tid, pid, time_ns);
 }
 
+void Aggregator::AddSnapshot(int32_t trace,
+                             int32_t pid,
+                             uint64_t time_ns,
+                             std::string_view argv0,
+                             std::string_view cgroup) {
+  AddOther(trace, pid, time_ns);
+  if (!track_processes())
+    return;
+  ProcessStats& p = ProcessFor(trace, pid);
+  if (time_ns >= p.snapshot_ns)
+    return;
+  p.snapshot_ns = time_ns;
+  p.snapshot_name = argv0.empty() ? std::string() : Basename(argv0);
+  p.cgroup = cgroup;
+}
+
 void Aggregator::Merge(const Aggregator& o) {
   for (int nr = 0; nr < kDirect; nr++)
     if (o.direct_[nr])
@@ -291,6 +312,8 @@ std::string ProcessName(const std::map<ProcessKey, ProcessStats>& processes,
     for (auto e = p.execs.rbegin(); e != p.execs.rend(); ++e)
       if (e->first <= at_ns)
         return e->second;
+    if (!p.snapshot_name.empty())
+      return p.snapshot_name;
     if (!p.spawned)
       break;
     at_ns = p.spawn_ns;
@@ -300,6 +323,22 @@ std::string ProcessName(const std::map<ProcessKey, ProcessStats>& processes,
       !root_commands[key.trace].empty())
     return root_commands[key.trace];
   return "?";
+}
+
+std::string ProcessCgroup(const std::map<ProcessKey, ProcessStats>& processes,
+                          const ProcessKey& key) {
+  ProcessKey k = key;
+  for (int depth = 0; depth < 4096; depth++) {  // bounded, as ProcessName
+    auto it = processes.find(k);
+    if (it == processes.end())
+      break;
+    if (!it->second.cgroup.empty())
+      return it->second.cgroup;
+    if (!it->second.spawned)
+      break;
+    k = ProcessKey{k.trace, it->second.parent_pid};
+  }
+  return "";
 }
 
 std::string ThreadName(const Aggregator& aggregate,

@@ -21,7 +21,7 @@ int AnalyzeMain(int argc, char** argv) {
       "strec-analyze: statistics over .strec traces. By default, the table `strace -c -w` "
       "prints\n(time from syscall entry to exit), for all the traces given, merged.\n\n"
       "usage: strec-analyze [-S SORTBY] [-e trace=SET] [-p PID]... [--since T] [--until T]\n"
-      "                     [--percentiles] [--errors] [--by process|thread|file]...\n"
+      "                     [--percentiles] [--errors] [--by process|thread|cgroup|file]...\n"
       "                     [--slow N [-y]] [--format table|json|csv] TRACE...",
       "strec-analyze"};
   std::vector<std::string> traces;
@@ -51,10 +51,12 @@ int AnalyzeMain(int argc, char** argv) {
   app.add_option("--by", by,
                  "per-entity view, repeatable: process (pid, command, threads, calls, errors, "
                  "time, lifetime, exit status); thread (pid, tid, command or prctl name, calls, "
-                 "errors, time, lifetime); file (per path through the fd state: calls, errors, "
+                 "errors, time, lifetime); cgroup (per cgroup v2 path the processes were "
+                 "recorded in, as strec-record -a or --cgroup records it: processes, calls, "
+                 "errors, time); file (per path through the fd state: calls, errors, "
                  "time, opens, reads and writes with bytes; sockets and pipes as socket:[N], "
                  "pipe:[N])")
-      ->check(CLI::IsMember({"process", "thread", "file"}))
+      ->check(CLI::IsMember({"process", "thread", "cgroup", "file"}))
       ->delimiter(',')
       ->take_all()
       ->allow_extra_args(false);
@@ -132,15 +134,17 @@ int AnalyzeMain(int argc, char** argv) {
     ro.views.push_back(View::kProcesses);
   if (by_thread)
     ro.views.push_back(View::kThreads);
+  if (wants("cgroup"))
+    ro.views.push_back(View::kCgroups);
   if (wants("file"))
     ro.views.push_back(View::kFiles);
   if (slow > 0)
     ro.views.push_back(View::kSlow);
   if (ro.views.empty())
     ro.views.push_back(View::kSummary);
-  ao.whole_trace = wants("process") || by_thread;
+  ao.whole_trace = wants("process") || by_thread || wants("cgroup");
   ao.threads = by_thread;
-  ao.processes = wants("process") || by_thread;
+  ao.processes = wants("process") || by_thread || wants("cgroup");
   ao.files = wants("file");
   ao.file_limit = max_files;
   ao.slow = slow;

@@ -78,6 +78,14 @@ void FeedEvent(int32_t trace, const fb::Event& e, const EventFilter& f, Aggregat
                                              x->thread_only(), x->time_ns()});
       return;
     }
+    case fb::Body::FdSnapshot: {
+      const fb::FdSnapshot* x = e.body_as_FdSnapshot();
+      std::string_view argv0 =
+          x->argv() && x->argv()->size() > 0 ? x->argv()->Get(0)->string_view() : "";
+      agg->AddSnapshot(trace, pid, x->time_ns(), argv0,
+                       x->cgroup() ? x->cgroup()->string_view() : "");
+      return;
+    }
     default:
       agg->AddOther(trace, pid, format::EventTime(e), tid);
       return;

@@ -437,6 +437,71 @@ void ProcessesCsv(const std::vector<ProcRow>& rows, std::ostream& out) {
         << CsvField(r.status) << "\n";
 }
 
+// ---- cgroups ----
+
+// The processes' totals by the cgroup each was recorded in (with -a or --cgroup, every process
+// has one; "?" for those the trace does not place).
+struct CgroupRow {
+  std::string cgroup;
+  uint64_t processes = 0, calls = 0, errors = 0, syscall_ns = 0;
+};
+
+std::vector<CgroupRow> CgroupRows(const Analysis& a) {
+  std::map<std::string, CgroupRow> by;
+  const auto& procs = a.aggregate.processes();
+  for (const auto& [key, p] : procs) {
+    std::string cg = ProcessCgroup(procs, key);
+    CgroupRow& r = by[cg.empty() ? "?" : cg];
+    r.processes++;
+    r.calls += p.calls;
+    r.errors += p.errors;
+    r.syscall_ns += p.syscall_ns;
+  }
+  std::vector<CgroupRow> out;
+  for (auto& [cg, r] : by) {
+    r.cgroup = cg;
+    out.push_back(std::move(r));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const CgroupRow& x, const CgroupRow& y) {
+    return x.syscall_ns != y.syscall_ns ? x.syscall_ns > y.syscall_ns : x.calls > y.calls;
+  });
+  return out;
+}
+
+void CgroupsTable(const std::vector<CgroupRow>& rows, std::ostream& out) {
+  size_t width = 6;
+  for (const CgroupRow& r : rows)
+    width = std::max(width, r.cgroup.size());
+  int w = static_cast<int>(width);
+  out << Printf("%-*s %9s %9s %9s %11s\n", w, "cgroup", "processes", "calls", "errors", "seconds");
+  out << std::string(width, '-') << " " << std::string(9, '-') << " " << std::string(9, '-') << " "
+      << std::string(9, '-') << " " << std::string(11, '-') << "\n";
+  for (const CgroupRow& r : rows)
+    out << Printf("%-*s %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %11.6f\n", w,
+                  Printable(r.cgroup).c_str(), r.processes, r.calls, r.errors,
+                  TsFloat(r.syscall_ns));
+}
+
+std::string CgroupsJson(const std::vector<CgroupRow>& rows) {
+  std::string out = "[";
+  for (size_t i = 0; i < rows.size(); i++) {
+    const CgroupRow& r = rows[i];
+    out += Printf("%s\n    {\"cgroup\": %s, \"processes\": %" PRIu64 ", \"calls\": %" PRIu64
+                  ", \"errors\": %" PRIu64 ", \"syscall_ns\": %" PRIu64 "}",
+                  i ? "," : "", JsonString(r.cgroup).c_str(), r.processes, r.calls, r.errors,
+                  r.syscall_ns);
+  }
+  return out + (rows.empty() ? "]" : "\n  ]");
+}
+
+void CgroupsCsv(const std::vector<CgroupRow>& rows, std::ostream& out) {
+  out << "cgroup,processes,calls,errors,syscall_ns\n";
+  for (const CgroupRow& r : rows)
+    out << CsvField(r.cgroup)
+        << Printf(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", r.processes, r.calls,
+                  r.errors, r.syscall_ns);
+}
+
 // ---- threads ----
 
 struct ThreadRow {
@@ -663,6 +728,8 @@ const char* ViewKey(View v) {
       return "processes";
     case View::kThreads:
       return "threads";
+    case View::kCgroups:
+      return "cgroups";
     case View::kFiles:
       return "files";
     case View::kSlow:
@@ -748,6 +815,9 @@ Status WriteReport(const Analysis& a, const ReportOptions& o, std::ostream& out)
         case View::kThreads:
           out << ThreadsJson(ThreadRows(a));
           break;
+        case View::kCgroups:
+          out << CgroupsJson(CgroupRows(a));
+          break;
         case View::kFiles:
           out << FilesJson(FileRows(a, o.sort), a);
           break;
@@ -785,6 +855,11 @@ Status WriteReport(const Analysis& a, const ReportOptions& o, std::ostream& out)
       case View::kThreads: {
         auto t = ThreadRows(a);
         table ? ThreadsTable(t, a.traces.size() > 1, out) : ThreadsCsv(t, out);
+        break;
+      }
+      case View::kCgroups: {
+        auto c = CgroupRows(a);
+        table ? CgroupsTable(c, out) : CgroupsCsv(c, out);
         break;
       }
       case View::kFiles: {

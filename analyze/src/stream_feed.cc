@@ -173,6 +173,9 @@ class Feeder {
         agg_.AddExit(trace_, format::ExitRecord{e.tid, e.pid, e.status, e.signal, e.core_dumped,
                                                 e.thread_only, e.time_ns});
         return;
+      case EventType::kFdSnapshot:
+        agg_.AddSnapshot(trace_, e.pid, e.time_ns, e.argv.empty() ? "" : e.argv[0], e.cgroup);
+        return;
       default:
         agg_.AddOther(trace_, e.pid, e.time_ns, e.tid);
         return;

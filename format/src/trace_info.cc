@@ -77,6 +77,9 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
     out << "environment: " << (s->capture_env() ? "kept (--capture-env)" : "count only") << "\n";
     out << "follow:      " << (s->follow_forks() ? "forks, vforks, clones" : "first process only")
         << "\n";
+    if (std::string selection = Str(s->selection()); !selection.empty())
+      out << "selection:   " << EscapeForTerminal(selection)
+          << " (processes taken up when first seen, and their children)\n";
     if (std::string rotation = Str(s->rotation()); !rotation.empty())
       out << "rotation:    " << EscapeForTerminal(rotation) << "; this file is part " << h.part()
           << " (read the parts together: strec-replay NAME.*.strec)\n";

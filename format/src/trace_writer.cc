@@ -84,6 +84,7 @@ HeaderInfo HeaderInfo::FromTrace(const fb::Header& in) {
     h.redacted = Str(s->redacted());
     h.redact_key = Str(s->redact_key());
     h.rotation = Str(s->rotation());
+    h.selection = Str(s->selection());
   }
   h.page_size = in.page_size();
   h.recorder_pid = in.recorder_pid();
@@ -479,7 +480,8 @@ std::vector<uint8_t> EncodeFileHeader(const HeaderInfo& h) {
       h.capture_env, fbb.CreateString(h.backend), fbb.CreateString(h.backend_note),
       h.redacted.empty() ? 0 : fbb.CreateString(h.redacted),
       h.redact_key.empty() ? 0 : fbb.CreateString(h.redact_key),
-      h.rotation.empty() ? 0 : fbb.CreateString(h.rotation));
+      h.rotation.empty() ? 0 : fbb.CreateString(h.rotation),
+      h.selection.empty() ? 0 : fbb.CreateString(h.selection));
   auto root = fb::CreateHeader(
       fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
       fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),
@@ -702,8 +704,23 @@ void TraceWriter::Add(const FdSnapshotRecord& r) {
   if (!r.cwd.empty())
     cwd = paths ? fbb.CreateString(redact->FdPathToken(r.cwd))
                 : fbb.CreateString(r.cwd.data(), r.cwd.size());
-  auto body = fb::CreateFdSnapshot(fbb, fbb.CreateVector(fds),
-                                   impl_->Times(r.time_ns).EncodeStop(r.time_ns), cwd);
+  flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> argv;
+  if (!r.argv.empty()) {
+    std::vector<flatbuffers::Offset<flatbuffers::String>> args;
+    args.reserve(r.argv.size());
+    for (auto a : r.argv)
+      args.push_back(redact && redact->Removes(RedactCategory::kArgv)
+                         ? fbb.CreateString(redact->Token(a))
+                         : fbb.CreateString(a.data(), a.size()));
+    argv = fbb.CreateVector(args);
+  }
+  // A cgroup path names a service or a container: a path, tokenised as one.
+  flatbuffers::Offset<flatbuffers::String> cgroup;
+  if (!r.cgroup.empty())
+    cgroup = paths ? fbb.CreateString(redact->PathToken(r.cgroup))
+                   : fbb.CreateString(r.cgroup.data(), r.cgroup.size());
+  auto body = fb::CreateFdSnapshot(
+      fbb, fbb.CreateVector(fds), impl_->Times(r.time_ns).EncodeStop(r.time_ns), cwd, argv, cgroup);
   events_++;
   Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::FdSnapshot, body.Union()), false);
 }
@@ -799,7 +816,11 @@ bool TraceWriter::Add(const fb::Event& e) {
       if (f->fds())
         for (const fb::FdEntry* fd : *f->fds())
           fds.push_back(FdEntryRecord{fd->fd(), View(fd->path())});
-      Add(FdSnapshotRecord{tid, pid, fds, f->time_ns(), View(f->cwd())});
+      std::vector<std::string_view> argv;
+      if (f->argv())
+        for (const flatbuffers::String* a : *f->argv())
+          argv.push_back(View(a));
+      Add(FdSnapshotRecord{tid, pid, fds, f->time_ns(), View(f->cwd()), argv, View(f->cgroup())});
       return true;
     }
     case fb::Body::Loss: {

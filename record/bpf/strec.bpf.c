@@ -7,7 +7,8 @@
  * What to capture comes from user space: `specs`, one strec_spec per syscall number, built
  * from the one syscall table (format/syscalls/x86_64.def). Which threads: `tasks`, filled by
  * the recorder with the command it starts or the processes it attaches to, and here with their
- * children (sched_process_fork).
+ * children (sched_process_fork) and, with a selection (-a, --cgroup, --comm, -u), with each
+ * thread that matches it when it is first seen making a syscall or exec'ing (admit).
  *
  * GPL: bpf_probe_read_user and friends are GPL-only helpers. */
 #include "vmlinux.h"
@@ -28,11 +29,31 @@ const volatile __u32 follow = 1;
  * per record would cost a context switch per record. */
 const volatile __u64 wake_bytes = 1 << 20;
 
+/* The selection: with select_mode set, a thread not in `tasks` is taken up when it matches all of
+ * what is given (no filter: every thread, -a). The recorder's own threads never match. */
+const volatile __u32 select_mode = 0;
+const volatile __u32 self_tgid = 0;
+const volatile __u32 sel_uid = 0xffffffff; /* -u; all ones: any user */
+const volatile __u32 n_comms = 0;
+const volatile char sel_comms[STREC_COMM_MAX][16]; /* --comm, NUL-padded as the kernel's comm */
+const volatile __u32 n_cgroups = 0;
+
+/* --cgroup: the cgroup v2 directories (their descendants included), filled by the recorder. */
+struct {
+  __uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+  __uint(max_entries, STREC_CGROUP_MAX);
+  __type(key, __u32);
+  __type(value, __u32);
+} cgroups SEC(".maps");
+
 /* tasks' flags */
 #define T_IN_SYSCALL 1 /* between a recorded entry and its exit */
 #define T_RECORDING 2  /* its syscalls are recorded (the started command: from its execve) */
 #define T_WAIT_EXEC 4  /* the started command before its execve */
 #define T_ATTACHED 8   /* attached with -p: an exit without entry is recorded, once */
+#define T_SELECT_AT_EXEC                                              \
+  16 /* the started command with a selection: it is recorded from its \
+        execve if it matches then, as any other process */
 
 struct task {
   __u32 tgid;
@@ -118,7 +139,9 @@ static __always_inline void emit(struct scratch* s, __u32 bytes) {
   __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size >= wake_bytes
                     ? BPF_RB_FORCE_WAKEUP
                     : BPF_RB_NO_WAKEUP;
-  if (((struct strec_hdr*)s->data)->type == STREC_REC_GONE) /* the recorder may wait for it */
+  /* The recorder may wait for an end; it reads /proc for a new process while it is there. */
+  __u16 type = ((struct strec_hdr*)s->data)->type;
+  if (type == STREC_REC_GONE || type == STREC_REC_NEW)
     flags = BPF_RB_FORCE_WAKEUP;
   if (bpf_ringbuf_output(&events, s->data, size, flags) != 0) {
     __u32 k = 0;
@@ -130,6 +153,70 @@ static __always_inline void emit(struct scratch* s, __u32 bytes) {
     if (n)
       *n += size;
   }
+}
+
+/* Whether the current thread matches the selection. The command strec-record forks is its
+ * child until the recorder puts it in `tasks` (skip_parent: it is past that, at its execve). */
+static __noinline int selected(__u32 skip_parent) {
+  if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+    return 0;
+  if (sel_uid != 0xffffffff && (__u32)bpf_get_current_uid_gid() != sel_uid)
+    return 0;
+  if (n_comms) {
+    char comm[16];
+    __builtin_memset(comm, 0, sizeof comm);
+    bpf_get_current_comm(comm, sizeof comm);
+    __u32 any = 0;
+    for (__u32 i = 0; i < STREC_COMM_MAX && i < n_comms && !any; i++) {
+      __u32 same = 1;
+      for (__u32 j = 0; j < 16 && same; j++) {
+        if (comm[j] != sel_comms[i][j])
+          same = 0;
+        else if (!comm[j])
+          break;
+      }
+      any = same;
+    }
+    if (!any)
+      return 0;
+  }
+  if (n_cgroups) {
+    __u32 any = 0;
+    for (__u32 i = 0; i < STREC_CGROUP_MAX && i < n_cgroups && !any; i++)
+      any = bpf_current_task_under_cgroup(&cgroups, i) == 1;
+    if (!any)
+      return 0;
+  }
+  if (!skip_parent) {
+    struct task_struct* cur = bpf_get_current_task_btf();
+    if (BPF_CORE_READ(cur, real_parent, tgid) == self_tgid)
+      return 0;
+  }
+  return 1;
+}
+
+/* Takes up the current thread (tid of tgid) as recorded, with `flags` besides, and tells the
+ * recorder before its first record. 0 when the table is full (counted as unfollowed). */
+static __noinline int admit(__u32 tid, __u32 tgid, __u32 flags) {
+  struct task nt = {tgid, T_RECORDING | flags, 0, -1};
+  if (bpf_map_update_elem(&tasks, &tid, &nt, BPF_NOEXIST) != 0) {
+    __u32 k = 2;
+    __u64* n = bpf_map_lookup_elem(&drops, &k);
+    if (n)
+      (*n)++;
+    return 0;
+  }
+  struct scratch* s = get_scratch();
+  if (!s)
+    return 1;
+  struct strec_new* r = header(s, STREC_REC_NEW, sizeof(struct strec_new), tid, tgid);
+  __builtin_memset(r->comm, 0, sizeof r->comm);
+  bpf_get_current_comm(r->comm, sizeof r->comm);
+  r->cgroup_id = bpf_get_current_cgroup_id();
+  r->uid = (__u32)bpf_get_current_uid_gid();
+  r->pad = 0;
+  emit(s, sizeof *r);
+  return 1;
 }
 
 #define PATH_END 4096
@@ -734,10 +821,16 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
    * recording of the command. */
   if (!sp->traced && nr != 59 && nr != 322) /* execve, execveat */
     return 0;
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  __u64 id2 = bpf_get_current_pid_tgid();
+  __u32 tid = (__u32)id2;
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
-  if (!t)
-    return 0;
+  if (!t) {
+    if (!select_mode || !selected(0) || !admit(tid, id2 >> 32, 0))
+      return 0;
+    t = bpf_map_lookup_elem(&tasks, &tid);
+    if (!t)
+      return 0;
+  }
   if (t->flags & T_WAIT_EXEC) {
     if (nr != 59 && nr != 322)
       return 0;
@@ -984,10 +1077,18 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
     return 0;
   if (!spec_of(nr0)->traced)
     return 0; /* outside the set: before the per-thread lookup, as at entry */
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  __u64 id2 = bpf_get_current_pid_tgid();
+  __u32 tid = (__u32)id2;
   struct task* t = bpf_map_lookup_elem(&tasks, &tid);
-  if (!t)
-    return 0;
+  if (!t) {
+    /* Inside this call since before the recording began (or since before it joined a selected
+     * cgroup): its exit is recorded without an entry, as after -p. */
+    if (!select_mode || !selected(0) || !admit(tid, id2 >> 32, T_ATTACHED))
+      return 0;
+    t = bpf_map_lookup_elem(&tasks, &tid);
+    if (!t)
+      return 0;
+  }
   __u32 flags = 0;
   __s64 nr = nr0;
   if (t->flags & T_IN_SYSCALL) {
@@ -1091,8 +1192,20 @@ SEC("raw_tp/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
   __u32 old = old_pid, tid = BPF_CORE_READ(p, pid);
   struct task* t = bpf_map_lookup_elem(&tasks, &old);
-  if (!t)
-    return 0;
+  __u32 at_exec = t && (t->flags & T_SELECT_AT_EXEC);
+  if (at_exec)
+    bpf_map_delete_elem(&tasks, &old);
+  if (!t || at_exec) {
+    /* With a selection, a program exec'd (--comm matches its new name) is taken up here, its
+     * exec recorded; its execve returns as a call whose entry was not seen (the registers
+     * that held its arguments are cleared for the new image by now). */
+    if (!select_mode || !selected(at_exec) || !admit(tid, BPF_CORE_READ(p, tgid), T_ATTACHED))
+      return 0;
+    t = bpf_map_lookup_elem(&tasks, &tid);
+    if (!t)
+      return 0;
+    old = tid;
+  }
   struct task moved = *t;
   if (old != tid) {
     /* a non-leader thread exec'd: it now has the leader's id */

@@ -29,6 +29,7 @@ enum strec_rec_type {
   STREC_REC_EXEC = 4,   /* strec_exec: a successful execve, seen in the new image */
   STREC_REC_GONE = 5,   /* strec_gone: a thread ended */
   STREC_REC_SIGNAL = 6, /* strec_signal: a signal was delivered */
+  STREC_REC_NEW = 7,    /* strec_new: the selection (-a, --cgroup, --comm, -u) took up a thread */
 };
 
 struct strec_hdr {
@@ -98,6 +99,20 @@ struct strec_signal {
   __u32 ignored;    /* generated but discarded: the target ignores it (a tracer sees it) */
   __u32 pad;
 };
+
+/* A thread taken up by the selection, before its first record: the recorder introduces its
+ * process (command line, cwd, fds, cgroup from /proc; comm when it is gone already). */
+struct strec_new {
+  struct strec_hdr h;
+  char comm[16];
+  __u64 cgroup_id; /* its cgroup v2 id */
+  __u32 uid;
+  __u32 pad;
+};
+
+/* The selection's limits: --comm names and --cgroup directories. */
+#define STREC_COMM_MAX 8
+#define STREC_CGROUP_MAX 8
 
 /* How the BPF program captures one argument: the recorder fills a table of these, one
  * strec_spec per syscall number, from format's syscall table. */

@@ -51,7 +51,8 @@ using format::BufferRecord;
 
 namespace {
 
-constexpr uint32_t kTaskRecording = 2, kTaskWaitExec = 4, kTaskAttached = 8;  // strec.bpf.c
+constexpr uint32_t kTaskRecording = 2, kTaskWaitExec = 4, kTaskAttached = 8,  // strec.bpf.c
+    kTaskSelectAtExec = 16;
 struct BpfTask {
   uint32_t tgid, flags, retry;
   int32_t nr;
@@ -274,6 +275,28 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
   return s;
 }
 
+// Whether the command strec-record starts matches the selection once it runs `resolved`: its
+// name then (the kernel names a process after the file it execs), this process's user and
+// cgroup (which it inherits).
+bool CommandSelected(const RecordOptions& o, const std::string& resolved) {
+  if (o.all_processes)
+    return true;
+  if (o.uid >= 0 && getuid() != static_cast<uid_t>(o.uid))
+    return false;
+  std::string name = resolved.substr(resolved.rfind('/') + 1).substr(0, 15);
+  if (!o.comms.empty() && std::find(o.comms.begin(), o.comms.end(), name) == o.comms.end())
+    return false;
+  if (o.cgroups.empty())
+    return true;
+  std::string mine = ProcessCgroup(getpid());
+  for (const std::string& dir : o.cgroups) {
+    std::string path = CgroupPath(dir);
+    if (path == "/" || mine == path || mine.rfind(path + "/", 0) == 0)
+      return true;
+  }
+  return false;
+}
+
 // One record of the ring, parsed; spans point into the ring (valid during the callback).
 struct ParsedSyscall {
   const strec_syscall* sc = nullptr;
@@ -380,6 +403,7 @@ class BpfRecorder {
   void OnExec(const uint8_t* data, size_t size);
   void OnGone(const strec_gone& r);
   void OnSignal(const strec_signal& r);
+  void OnNew(const strec_new& r);
   void FlushHeld();
   // Rotation or the flight recorder's dump, when due (or asked for with SIGUSR1): ends the
   // trace file, or dumps the ring, with an fd snapshot of each traced process.
@@ -512,6 +536,22 @@ Status BpfRecorder::Load() {
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
   bpf_map__set_max_entries(skel_->maps.tasks, opt_.bpf_max_threads);
   skel_->rodata->wake_bytes = (uint64_t{opt_.bpf_ring_mib} << 20) / 8;
+  if (opt_.Selects()) {
+    if (opt_.comms.size() > STREC_COMM_MAX || opt_.cgroups.size() > STREC_CGROUP_MAX)
+      return InvalidArgument("at most " + std::to_string(STREC_COMM_MAX) + " --comm and " +
+                             std::to_string(STREC_CGROUP_MAX) + " --cgroup");
+    skel_->rodata->select_mode = 1;
+    skel_->rodata->self_tgid = static_cast<uint32_t>(getpid());
+    if (opt_.uid >= 0)
+      skel_->rodata->sel_uid = static_cast<uint32_t>(opt_.uid);
+    skel_->rodata->n_comms = static_cast<uint32_t>(opt_.comms.size());
+    for (size_t i = 0; i < opt_.comms.size(); i++) {
+      char name[16] = {};
+      std::memcpy(name, opt_.comms[i].data(), std::min<size_t>(opt_.comms[i].size(), 15));
+      std::memcpy(const_cast<char*>(skel_->rodata->sel_comms[i]), name, sizeof name);
+    }
+    skel_->rodata->n_cgroups = static_cast<uint32_t>(opt_.cgroups.size());
+  }
   for (uint32_t nr = 0; nr < STREC_NR_MAX; nr++) {
     strec_spec s = BpfSpecFor(table_.Find(static_cast<int>(nr)),
                               set_.Contains(static_cast<int>(nr)), opt_.capture_env);
@@ -537,6 +577,17 @@ Status BpfRecorder::Load() {
     fprintf(stderr, "strec-record: %s: %s", bpf_program__name(prog), log.c_str());
   if (load_err)
     return LoadFailure(-load_err);
+  for (size_t i = 0; i < opt_.cgroups.size(); i++) {
+    int fd = open(opt_.cgroups[i].c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    uint32_t key = static_cast<uint32_t>(i);
+    int err = fd < 0 ? errno : 0;
+    if (fd >= 0 && bpf_map_update_elem(bpf_map__fd(skel_->maps.cgroups), &key, &fd, BPF_ANY) != 0)
+      err = errno;
+    if (fd >= 0)
+      close(fd);  // the map holds the cgroup
+    if (err)
+      return Status(StatusCode::kIo, "--cgroup " + opt_.cgroups[i] + ": " + strerror(err));
+  }
   if (int err = strec_bpf__attach(skel_))
     return Status(StatusCode::kIo,
                   std::string("cannot attach the eBPF program: ") + strerror(-err));
@@ -565,7 +616,11 @@ Status BpfRecorder::StartCommand(const std::string& resolved) {
     return forked.status();
   ForkedCommand c = *forked;
   command_pid_ = c.pid;
-  BpfTask t = {static_cast<uint32_t>(c.pid), kTaskWaitExec, 0, -1};
+  // With a selection, the command is a process like any other: recorded (from its execve) if
+  // it matches. If it seems not to, the program decides at its exec, and takes it up then if
+  // it does.
+  bool select = opt_.Selects() && !CommandSelected(opt_, resolved);
+  BpfTask t = {static_cast<uint32_t>(c.pid), select ? kTaskSelectAtExec : kTaskWaitExec, 0, -1};
   uint32_t key = static_cast<uint32_t>(c.pid);
   if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tasks), &key, &t, BPF_ANY) != 0) {
     int err = errno;
@@ -573,10 +628,12 @@ Status BpfRecorder::StartCommand(const std::string& resolved) {
     command_pid_ = -1;
     return ErrnoStatus("bpf_map_update_elem(tasks)", err);
   }
-  threads_[c.pid] = 1;
   Status released = ReleaseCommand(c.go_write);
+  if (select)
+    return released;
+  threads_[c.pid] = 1;
   // Written before any of its records is taken from the ring.
-  writer_->Add(format::FdSnapshotRecord{c.pid, c.pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
+  writer_->Add(fds.Record(c.pid, Stamp(MonotonicNs())));
   return released;
 }
 
@@ -594,7 +651,7 @@ Status BpfRecorder::Attach(pid_t pid) {
     threads_[pid]++;
   }
   ProcessFds fds = ReadProcessFds(pid);
-  writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Stamp(MonotonicNs()), fds.cwd});
+  writer_->Add(fds.Record(pid, Stamp(MonotonicNs())));
   // The calls the threads are inside now (a sleep, a read): their entries, from
   // /proc/PID/task/TID/syscall, so that their exits have them.
   for (pid_t tid : tids) {
@@ -762,6 +819,11 @@ void BpfRecorder::Dispatch(const strec_hdr& h, const uint8_t* data, size_t size)
       if (size < sizeof(strec_gone))
         break;
       OnGone(*reinterpret_cast<const strec_gone*>(data));
+      return;
+    case STREC_REC_NEW:
+      if (size < sizeof(strec_new))
+        break;
+      OnNew(*reinterpret_cast<const strec_new*>(data));
       return;
     case STREC_REC_SIGNAL:
       if (size < sizeof(strec_signal))
@@ -1017,6 +1079,25 @@ void BpfRecorder::OnGone(const strec_gone& r) {
   }
 }
 
+void BpfRecorder::OnNew(const strec_new& r) {
+  int& live = threads_[r.h.tgid];
+  if (live++ > 0)
+    return;  // a thread of a process taken up already
+  // A process the selection took up: what it is, read now (the ring is read a little after the
+  // fact: a process gone meanwhile is named by its comm, with no fds).
+  FlushHeld();
+  ProcessFds p = ReadProcessFds(r.h.tgid);
+  std::string comm(r.comm, strnlen(r.comm, sizeof r.comm));
+  if (ProcessName(r.h.tgid) != comm)
+    p = ProcessFds{};  // gone, and its pid perhaps another's already
+  if (p.argv_views.empty()) {
+    p.argv.assign(1, comm);
+    p.argv_views.assign(p.argv.begin(), p.argv.end());
+  }
+  writer_->Add(p.Record(r.h.tgid, Stamp(r.h.time_ns)));
+  result_.processes_selected++;
+}
+
 void BpfRecorder::OnSignal(const strec_signal& r) {
   FlushHeld();
   uint8_t si[128] = {};
@@ -1089,6 +1170,8 @@ RecordResult BpfRecorder::Run() {
     for (;;) {
       // Woken when an eighth of the ring is full or a thread ends; else every 50 ms.
       int n = ring_buffer__poll(rb_, 50);
+      if (n == 0)  // no wakeup: records below the wakeup threshold are taken every 50 ms
+        n = ring_buffer__consume(rb_);
       if (n < 0 && n != -EINTR) {
         result_.status =
             Status(StatusCode::kIo, std::string("reading the eBPF ring buffer: ") + strerror(-n));
@@ -1116,8 +1199,8 @@ RecordResult BpfRecorder::Run() {
           command_exit_code_ = CommandExitCode(st);
         }
       }
-      if ((command_pid_ <= 0 || command_done_) && !AnyTraced())
-        break;
+      if (opt_.Selects() ? command_done_ : (command_pid_ <= 0 || command_done_) && !AnyTraced())
+        break;  // with a selection: when the command is done (without one, on a signal)
       if (now - last_flush > 1'000'000'000) {
         CheckMisses();
         FlushHeld();
@@ -1146,11 +1229,12 @@ RecordResult BpfRecorder::Run() {
     writer_->Add(x);
   }
   leader_exits_.clear();
-  if (result_.detached_by_signal || writer_->failed()) {
+  if (result_.detached_by_signal || writer_->failed() || opt_.Selects()) {
     // The threads still running go on untraced, each with its Detach record, as from ptrace
     // (the replay shows a call still in progress as "<detached ...>").
     std::string why = result_.detached_by_signal ? strsignal(result_.detached_by_signal)
-                                                 : "the trace could not be written";
+                      : writer_->failed()        ? "the trace could not be written"
+                                                 : "the recording ended with its command";
     for (const auto& [tid, t] : live)
       if (t.flags & kTaskRecording)
         writer_->Add(format::DetachRecord{static_cast<int32_t>(tid), static_cast<int32_t>(t.tgid),

@@ -1,4 +1,5 @@
 // strec-record's command line (CLI11 stays in this file).
+#include <pwd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -56,7 +57,9 @@ int RecordMain(int argc, char** argv) {
       "strec-analyze.\n\n"
       "usage: strec-record [-o FILE] [-s SNAPLEN] [-e trace=SET] [--backend auto|ptrace|bpf]\n"
       "                    [--no-follow] [-p PID]...\n"
-      "                    [--] [COMMAND [ARG...]]",
+      "                    [--] [COMMAND [ARG...]]\n"
+      "       strec-record -a | --cgroup DIR | --comm NAME | -u USER ... [-o FILE]\n"
+      "                    [--] [COMMAND [ARG...]]   (eBPF: the whole machine, or a part of it)",
       "strec-record"};
   RecordOptions o;
   std::vector<std::string> attach;
@@ -132,6 +135,27 @@ int RecordMain(int argc, char** argv) {
   app.add_option("-p,--attach", attach,
                  "attach to a running process and all its threads (repeatable, or PID,PID)")
       ->delimiter(',');
+  app.add_flag("-a,--all", o.all_processes,
+               "record every process of the machine (eBPF backend), those already running "
+               "(introduced by their command line, cwd and open fds when first seen) and those "
+               "started later; strec-record's own threads are left out. Until SIGINT/SIGTERM, "
+               "or while COMMAND runs when one is given (perf's -a -- sleep 10)");
+  std::vector<std::string> cgroups, comms;
+  std::string user;
+  app.add_option("--cgroup", cgroups,
+                 "record the processes in this cgroup v2 directory or below it (a container, a "
+                 "systemd unit): a path under the cgroup2 mount or relative to it, e.g. "
+                 "/system.slice/nginx.service. Repeatable (any of them); a process moved in is "
+                 "recorded from its next syscall")
+      ->type_name("DIR");
+  app.add_option("--comm", comms,
+                 "record the processes with this command name (/proc/PID/comm: the first 15 "
+                 "bytes of the program's name), including a program exec'd later. Repeatable "
+                 "(any of them)")
+      ->type_name("NAME");
+  app.add_option("-u,--user", user,
+                 "record the processes of this user (a name or a uid; the real uid)")
+      ->type_name("USER");
   app.add_flag("--no-seccomp", no_seccomp,
                "do not install a seccomp-bpf filter for a narrowed -e trace= set (slower, but "
                "the command can then be detached unharmed at any time)");
@@ -224,7 +248,8 @@ int RecordMain(int argc, char** argv) {
           prev == "--spin-us" || prev == "--zstd-level" || prev == "--backend" ||
           prev == "--bpf-ring-mib" || prev == "--bpf-max-threads" || prev == "--recorder-cpus" ||
           prev == "--redact-key" || prev == "--max-size" || prev == "--max-duration" ||
-          prev == "--max-files" || prev == "--flight-recorder" || prev == "--trigger";
+          prev == "--max-files" || prev == "--flight-recorder" || prev == "--trigger" ||
+          prev == "--cgroup" || prev == "--comm" || prev == "-u" || prev == "--user";
       if (!takes_value) {
         split = i;
         break;
@@ -355,6 +380,33 @@ int RecordMain(int argc, char** argv) {
     }
     o.attach.push_back(static_cast<pid_t>(v));
   }
+  for (const std::string& c : cgroups) {
+    auto dir = CgroupDirectory(c);
+    if (!dir.ok()) {
+      std::cerr << "strec-record: --cgroup " << c << ": " << dir.status().message() << "\n";
+      return 2;
+    }
+    o.cgroups.push_back(*dir);
+  }
+  for (const std::string& c : comms) {
+    if (c.empty()) {
+      std::cerr << "strec-record: --comm: an empty name\n";
+      return 2;
+    }
+    o.comms.push_back(c.substr(0, 15));  // what the kernel keeps of a name
+  }
+  if (!user.empty()) {
+    char* end = nullptr;
+    unsigned long v = strtoul(user.c_str(), &end, 10);
+    if (passwd* pw = getpwnam(user.c_str())) {
+      o.uid = pw->pw_uid;
+    } else if (*end == '\0' && isdigit(static_cast<unsigned char>(user[0])) && v < 0xffffffffu) {
+      o.uid = static_cast<int64_t>(v);
+    } else {
+      std::cerr << "strec-record: -u " << user << ": no such user\n";
+      return 2;
+    }
+  }
   (void)follow_flag;
   RecordResult r = Record(o);
   if (!r.status.ok())
@@ -377,6 +429,8 @@ int RecordMain(int argc, char** argv) {
     if (r.flight_dropped)
       std::cerr << ", " << r.flight_dropped
                 << " events dropped by the flight recorder before its dumps (each dump says)";
+    if (r.processes_selected)
+      std::cerr << ", " << r.processes_selected << " processes selected";
     if (r.backend == "ptrace")  // the eBPF backend never stops them
       std::cerr << ", " << r.stops << " stops";
     if (r.lost)

@@ -32,6 +32,7 @@ format::HeaderInfo RecordHeader(const RecordOptions& options) {
   h.follow_forks = options.follow;
   h.capture_env = options.capture_env;
   h.backend_note = options.backend_note;
+  h.selection = options.SelectionText();
   return h;
 }
 
@@ -100,7 +101,7 @@ std::vector<format::FdSnapshotRecord> Snapshots(const std::vector<pid_t>& pids,
                  // snapshot would tell readers it had no fds
     storage->push_back(std::move(f));
     const ProcessFds& kept = storage->back();
-    out.push_back(format::FdSnapshotRecord{pid, pid, kept.entries, now_ns, kept.cwd});
+    out.push_back(kept.Record(pid, now_ns));
   }
   return out;
 }
@@ -431,10 +432,111 @@ ProcessFds ReadFds(pid_t pid, bool inherited) {
   for (const auto& [fd, path] : out.fds)
     out.entries.push_back({fd, path});
   out.cwd = ReadLink("/proc/" + std::to_string(pid) + "/cwd");
+  std::string proc = "/proc/" + std::to_string(pid);
+  if (!inherited) {
+    std::ifstream cmdline(proc + "/cmdline", std::ios::binary);
+    for (std::string arg; std::getline(cmdline, arg, '\0');)
+      out.argv.push_back(arg);
+    for (const std::string& a : out.argv)
+      out.argv_views.push_back(a);
+  }
+  out.cgroup = ProcessCgroup(pid);
   return out;
 }
 
 }  // namespace
+
+namespace {
+
+// Where cgroup v2 is mounted ("/sys/fs/cgroup", or "/sys/fs/cgroup/unified" on a hybrid
+// system); "" when it is not.
+std::string Cgroup2Mount() {
+  std::ifstream in("/proc/self/mountinfo");
+  for (std::string line; std::getline(in, line);) {
+    size_t dash = line.find(" - ");
+    if (dash == std::string::npos || line.compare(dash + 3, 8, "cgroup2 ") != 0)
+      continue;
+    // id parent major:minor root MOUNTPOINT ...
+    size_t at = 0;
+    for (int field = 0; field < 4 && at != std::string::npos; field++)
+      at = line.find(' ', at + 1);
+    if (at == std::string::npos)
+      continue;
+    size_t end = line.find(' ', at + 1);
+    std::string raw = line.substr(at + 1, end - at - 1), out;
+    for (size_t i = 0; i < raw.size(); i++) {  // \040 and the like
+      if (raw[i] == '\\' && i + 3 < raw.size()) {
+        out += static_cast<char>(std::strtol(raw.substr(i + 1, 3).c_str(), nullptr, 8));
+        i += 3;
+      } else {
+        out += raw[i];
+      }
+    }
+    return out;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string ProcessCgroup(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("0::", 0) == 0)
+      return line.substr(3);
+  return "";
+}
+
+StatusOr<std::string> CgroupDirectory(const std::string& given) {
+  std::string mount = Cgroup2Mount();
+  if (mount.empty())
+    return NotFound("cgroup v2 is not mounted here (no cgroup2 in /proc/self/mountinfo)");
+  std::string dir = given;
+  if (dir.rfind(mount + "/", 0) != 0 && dir != mount)
+    dir = mount + (given.empty() || given[0] != '/' ? "/" : "") + given;
+  while (dir.size() > 1 && dir.back() == '/')
+    dir.pop_back();
+  struct stat st;
+  if (stat((dir + "/cgroup.procs").c_str(), &st) != 0)
+    return NotFound(dir + " is not a cgroup v2 directory (" + strerror(errno) + ")");
+  return dir;
+}
+
+std::string CgroupPath(const std::string& directory) {
+  std::string mount = Cgroup2Mount();
+  if (!mount.empty() && directory.rfind(mount, 0) == 0) {
+    std::string rel = directory.substr(mount.size());
+    return rel.empty() ? "/" : rel;
+  }
+  return directory;
+}
+
+std::string RecordOptions::SelectionText() const {
+  if (all_processes)
+    return "all";
+  std::string out;
+  auto add = [&out](const char* what, const std::vector<std::string>& values) {
+    if (values.empty())
+      return;
+    if (!out.empty())
+      out += ' ';
+    out += what;
+    out += '=';
+    for (size_t i = 0; i < values.size(); i++) {
+      if (i)
+        out += ',';
+      out += values[i];
+    }
+  };
+  std::vector<std::string> paths;
+  for (const std::string& dir : cgroups)
+    paths.push_back(CgroupPath(dir));
+  add("cgroup", paths);
+  add("comm", comms);
+  if (uid >= 0)
+    add("user", {std::to_string(uid)});
+  return out;
+}
 
 ProcessFds ReadProcessFds(pid_t pid) {
   return ReadFds(pid, false);

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -99,6 +100,14 @@ bool TakeDumpRequest();
 // untraced (an ignored SIGINT stays ignored; a handler would only become SIG_DFL).
 void RestoreInheritedSignals();
 
+// --cgroup: the cgroup v2 directory named by `given`, a path under the cgroup2 mount or relative
+// to it; an error saying why when it is not one.
+StatusOr<std::string> CgroupDirectory(const std::string& given);
+// The cgroup v2 path of a process ("0::" in /proc/PID/cgroup), "" if unknown.
+std::string ProcessCgroup(pid_t pid);
+// The cgroup v2 path of such a directory ("/system.slice/x.service"), as /proc/PID/cgroup says.
+std::string CgroupPath(const std::string& directory);
+
 // Why pid cannot be attached to (not positive, the recorder itself); OK otherwise.
 Status CheckAttachPid(pid_t pid);
 
@@ -123,12 +132,21 @@ Status ReleaseCommand(int go_write);
 // Kills and reaps a forked command that will not be released; closes go_write.
 void AbandonCommand(const ForkedCommand& c);
 
-// The open fds (readlink of /proc/PID/fd/N, by fd) and working directory of a process.
+// The open fds (readlink of /proc/PID/fd/N, by fd), working directory, command line and cgroup
+// of a process: what an FdSnapshot records of it.
 struct ProcessFds {
   bool read = false;  // /proc/PID/fd could be read (the process exists)
   std::vector<std::pair<int, std::string>> fds;
   std::vector<format::FdEntryRecord> entries;  // views of fds
   std::string cwd;
+  std::vector<std::string> argv;  // /proc/PID/cmdline (empty for InheritedFds)
+  std::vector<std::string_view> argv_views;
+  std::string cgroup;  // the cgroup v2 path ("0::" in /proc/PID/cgroup), "" if unknown
+
+  // The snapshot record of process pid (views into this).
+  format::FdSnapshotRecord Record(pid_t pid, uint64_t time_ns) const {
+    return format::FdSnapshotRecord{pid, pid, entries, time_ns, cwd, argv_views, cgroup};
+  }
 };
 ProcessFds ReadProcessFds(pid_t pid);
 

@@ -421,7 +421,7 @@ void Recorder::NewFile() {
 void Recorder::WriteFdSnapshot(pid_t pid) {
   ProcessFds fds = ReadProcessFds(pid);
   FlushHeld();
-  writer_->Add(format::FdSnapshotRecord{pid, pid, fds.entries, Now(), fds.cwd});
+  writer_->Add(fds.Record(pid, Now()));
 }
 
 void Recorder::HandleStop(pid_t tid, int status) {
@@ -910,12 +910,22 @@ RecordResult Record(const RecordOptions& options) {
     r.exit_code = 2;
     return r;
   }
-  if (options.command.empty() && options.attach.empty()) {
-    r.status = InvalidArgument("nothing to trace: give a command or -p PID");
+  if (options.command.empty() && options.attach.empty() && !options.Selects()) {
+    r.status = InvalidArgument("nothing to trace: give a command, -p PID, or -a");
     r.exit_code = 2;
     return r;
   }
   RecordOptions o = options;
+  if (o.Selects()) {
+    // Only the kernel sees every process as it starts: no ptrace fallback.
+    if (o.backend == RecordOptions::Backend::kPtrace) {
+      r.status = InvalidArgument(
+          "-a, --cgroup, --comm and -u select processes in the kernel: they need --backend bpf");
+      r.exit_code = 2;
+      return r;
+    }
+    o.backend = RecordOptions::Backend::kBpf;
+  }
   auto zstd_level = [&](int backend_default) {
     return options.writer.zstd_level ? options.writer.zstd_level : backend_default;
   };

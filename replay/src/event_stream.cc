@@ -558,6 +558,7 @@ void EventStream::Reset(Event* e) {
   e->reason.clear();
   e->fds.clear();
   e->cwd.clear();
+  e->cgroup.clear();
   e->lost_events = e->lost_bytes = 0;
 }
 
@@ -733,6 +734,10 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
         for (const auto* f : *x.fds())
           e.fds.emplace_back(f->fd(), f->path() ? f->path()->str() : "");
       e.cwd = x.cwd() ? x.cwd()->str() : "";
+      if (x.argv())
+        for (const auto* a : *x.argv())
+          e.argv.push_back(a->str());
+      e.cgroup = x.cgroup() ? x.cgroup()->str() : "";
       break;
     }
     case Body::Loss: {

@@ -92,6 +92,15 @@ class Trace {
     s.time_ns = kStart;
     writer_->Add(s);
   }
+  // A process found running (-a, --cgroup): its command line and cgroup.
+  void Found(int pid, std::vector<std::string_view> argv, std::string_view cgroup, uint64_t at) {
+    format::FdSnapshotRecord s;
+    s.tid = s.pid = pid;
+    s.time_ns = kStart + at;
+    s.argv = argv;
+    s.cgroup = cgroup;
+    writer_->Add(s);
+  }
   void Spawn(int pid, int tid, int child_pid, int child_tid, uint64_t flags, uint64_t at) {
     writer_->Add(format::SpawnRecord{tid, pid, fb::ForkKind::Clone, child_tid, child_pid, flags,
                                      kStart + at});
@@ -446,6 +455,57 @@ TEST(ThreadsViewTest, TableCsvJson) {
   EXPECT_NE(json.find("{\"trace\": 0, \"pid\": 100, \"tid\": 101, \"command\": \"worker\", "
                       "\"calls\": 3, \"errors\": 2, \"syscall_ns\": 1100, \"lifetime_ns\": 4000, "
                       "\"exited\": true}"),
+            std::string::npos)
+      << json;
+}
+
+// Cgroups: pid 200 (nginx, found in /web) forks 201, which stays in its parent's cgroup; pid
+// 300 (found in /db, a snapshot again later in another file's start, with the same cgroup);
+// pid 400 has no snapshot (not placed: "?").
+void WriteCgroups(const std::string& path) {
+  Trace t(path);
+  t.Found(200, {"/usr/sbin/nginx", "-g", "daemon off;"}, "/web", 10);
+  t.Found(300, {"postgres: writer"}, "/db", 20);
+  t.Call(200, 200, kRead, {0, 0x1000, 1}, 1, 100, 600, {Out(1, "x")});
+  t.Spawn(200, 200, 201, 201, 0x1200011, 1000);
+  t.Call(201, 201, kWrite, {1, 0x3000, 2}, -32, 2000, 2300, {In(1, "hi")});
+  t.Call(300, 300, kRead, {0, 0x1000, 1}, 1, 3000, 7000, {Out(1, "y")});
+  t.Found(300, {"postgres: writer"}, "/db", 8000);
+  t.Call(400, 400, kClose, {3}, -9, 9000, 9050);
+}
+
+TEST(CgroupsViewTest, ProcessesGroupedByTheirCgroup) {
+  testing::TempDir dir;
+  WriteCgroups(dir.File("c.strec"));
+  for (bool state : {false, true}) {
+    AnalyzeOptions ao;
+    ao.whole_trace = true;
+    ao.files = state;  // the stream pass gives the same numbers
+    // /db: 300's read, 4000 ns; /web: 200's read (500 ns) and 201's failed write (300 ns);
+    // ?: 400's failed close (50 ns).
+    EXPECT_EQ(Report({dir.File("c.strec")}, ao, View::kCgroups),
+              "cgroup processes     calls    errors     seconds\n"
+              "------ --------- --------- --------- -----------\n"
+              "/db            1         1         0    0.000004\n"
+              "/web           2         2         1    0.000001\n"
+              "?              1         1         1    0.000000\n")
+        << state;
+    EXPECT_EQ(Report({dir.File("c.strec")}, ao, View::kCgroups, OutputFormat::kCsv),
+              "cgroup,processes,calls,errors,syscall_ns\n"
+              "/db,1,1,0,4000\n"
+              "/web,2,2,1,800\n"
+              "?,1,1,1,50\n");
+  }
+  // A process found running is named by its argv[0], its child after it.
+  AnalyzeOptions ao;
+  std::string procs = Report({dir.File("c.strec")}, ao, View::kProcesses, OutputFormat::kCsv);
+  EXPECT_NE(procs.find("0,200,0,nginx,"), std::string::npos) << procs;
+  EXPECT_NE(procs.find("0,201,200,nginx,"), std::string::npos) << procs;
+  EXPECT_NE(procs.find("0,300,0,postgres: writer,"), std::string::npos) << procs;
+  EXPECT_NE(procs.find("0,400,0,prog,"), std::string::npos) << procs;  // the trace's command
+  std::string json = Report({dir.File("c.strec")}, ao, View::kCgroups, OutputFormat::kJson);
+  EXPECT_NE(json.find("{\"cgroup\": \"/web\", \"processes\": 2, \"calls\": 2, \"errors\": 1, "
+                      "\"syscall_ns\": 800}"),
             std::string::npos)
       << json;
 }

@@ -162,7 +162,8 @@ void WritePlanted(const std::string& path, std::shared_ptr<const Redactor> redac
   std::string_view argv[] = {"curl", "SECRET-argv"};
   (*w)->Add(ExecRecord{7, 7, 0, "/home/SECRET-path/bin", argv, 3, 14});
   FdEntryRecord fds[] = {{0, "/home/SECRET-path/in"}, {1, "pipe:[99]"}};
-  (*w)->Add(FdSnapshotRecord{7, 7, fds, 15, "/home/SECRET-path"});
+  std::string_view cmdline[] = {"curl", "SECRET-argv"};
+  (*w)->Add(FdSnapshotRecord{7, 7, fds, 15, "/home/SECRET-path", cmdline, "/SECRET-path.slice"});
   (*w)->Add(ExitRecord{7, 7, 0, 0, false, false, 16});
   ASSERT_TRUE((*w)->Close().ok());
 }

@@ -172,7 +172,7 @@ TEST(FlightRecorderTest, DumpsHoldTheNewestEventsAndSayWhatWasDropped) {
   (*w)->Add(ExitRecord{44, 44, 1, 0, false, false, t + 1});  // exit 1: the trigger
   EXPECT_TRUE((*w)->DumpDue());
   FdEntryRecord fds[] = {{3, "/var/log/app.log"}};
-  FdSnapshotRecord live[] = {{42, 42, fds, t + 2, "/srv"}};
+  FdSnapshotRecord live[] = {{42, 42, fds, t + 2, "/srv", {}, {}}};
   ASSERT_TRUE((*w)->Dump(live).ok());
   EXPECT_FALSE((*w)->DumpDue());
   AddCalls(**w, 10, t + 10);

@@ -103,7 +103,8 @@ TEST(TraceRoundTripTest, EveryEventKindSurvives) {
     si[i] = static_cast<uint8_t>(i);
   (*w)->Add(SignalRecord{11, 10, 19, 0, si, true, 13});
   FdEntryRecord fds[] = {{0, "/dev/pts/0"}, {255, "socket:[99]"}};
-  (*w)->Add(FdSnapshotRecord{10, 10, fds, 14, "/home/user"});
+  std::string_view cmdline[] = {"nginx:", "worker"};
+  (*w)->Add(FdSnapshotRecord{10, 10, fds, 14, "/home/user", cmdline, "/system.slice/x.service"});
   (*w)->Add(LossRecord{10, 10, 3, 300, "queue full", 15});
   (*w)->Add(DetachRecord{11, 10, "SIGINT", 16});
   (*w)->Add(ExitRecord{10, 10, 0, 9, true, false, 17});
@@ -182,6 +183,9 @@ TEST(TraceRoundTripTest, EveryEventKindSurvives) {
   EXPECT_EQ(snap->fds()->Get(1)->fd(), 255);
   EXPECT_EQ(snap->fds()->Get(1)->path()->str(), "socket:[99]");
   EXPECT_EQ(snap->cwd()->str(), "/home/user");
+  ASSERT_EQ(snap->argv()->size(), 2u);
+  EXPECT_EQ(snap->argv()->Get(1)->str(), "worker");
+  EXPECT_EQ(snap->cgroup()->str(), "/system.slice/x.service");
   EXPECT_EQ(ev[6]->body_as_Loss()->events(), 3u);
   EXPECT_EQ(ev[6]->body_as_Loss()->reason()->str(), "queue full");
   EXPECT_EQ(ev[7]->body_as_Detach()->reason()->str(), "SIGINT");

@@ -143,7 +143,7 @@ void ReplayTraceBuilder::FdSnapshot(int pid,
   for (const auto& [fd, path] : fds)
     recs.push_back({fd, path});
   t_ += 1000;
-  w_->Add(format::FdSnapshotRecord{pid, pid, recs, t_, cwd});
+  w_->Add(format::FdSnapshotRecord{pid, pid, recs, t_, cwd, {}, {}});
 }
 
 void ReplayTraceBuilder::Finish() {

@@ -66,6 +66,11 @@ struct ProcessStats {
   int32_t exit_signal = 0;
   bool core_dumped = false;
   uint64_t calls = 0, errors = 0, syscall_ns = 0;
+  // From its first fd snapshot (a process the recorder attached to, started or found running):
+  // the basename of its argv[0], and its cgroup v2 path ("" = not recorded).
+  uint64_t snapshot_ns = UINT64_MAX;
+  std::string snapshot_name;
+  std::string cgroup;
 
   void Merge(const ProcessStats& other);
 };
@@ -107,6 +112,12 @@ class Aggregator {
   // its lifetime, and thread tid's (when given).
   void AddOther(int32_t trace, int32_t pid, uint64_t time_ns, int32_t tid = 0);
   void AddLoss(uint64_t events) { lost_events_ += events; }
+  // A process's fd snapshot: what it adds is its name and cgroup (the first snapshot's).
+  void AddSnapshot(int32_t trace,
+                   int32_t pid,
+                   uint64_t time_ns,
+                   std::string_view argv0,
+                   std::string_view cgroup);
   // A successful prctl(PR_SET_NAME, name) by thread tid (only kept when tracking threads).
   void AddThreadName(int32_t trace, int32_t tid, std::string_view name, uint64_t time_ns);
 
@@ -153,12 +164,18 @@ class Aggregator {
   uint64_t lost_events_ = 0;
 };
 
-// The name a process is shown with: the basename of its latest exec before `at_ns`, else the
-// name its parent had when it was spawned, else the trace's command (`root_command`), else "?".
+// The name a process is shown with: the basename of its latest exec before `at_ns`, else its
+// argv[0] when the recorder found it running (a snapshot), else the name its parent had when it
+// was spawned, else the trace's command (`root_command`), else "?".
 std::string ProcessName(const std::map<ProcessKey, ProcessStats>& processes,
                         const ProcessKey& key,
                         uint64_t at_ns,
                         const std::vector<std::string>& root_commands);
+
+// The cgroup a process was recorded in: its own snapshot's, else its parent's when it was
+// spawned (a child starts in its parent's cgroup), else "" (not recorded).
+std::string ProcessCgroup(const std::map<ProcessKey, ProcessStats>& processes,
+                          const ProcessKey& key);
 
 // The name a thread is shown with: the name it set with prctl(PR_SET_NAME) if it did so after
 // its process's latest exec, else its process's name at the thread's end.

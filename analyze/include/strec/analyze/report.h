@@ -19,7 +19,7 @@ namespace strec::analyze {
 enum class OutputFormat { kTable, kJson, kCsv };
 // strace's -S keys.
 enum class SortKey { kTime, kMinTime, kMaxTime, kAvgTime, kCalls, kErrors, kName, kNothing };
-enum class View { kSummary, kPercentiles, kErrors, kProcesses, kThreads, kFiles, kSlow };
+enum class View { kSummary, kPercentiles, kErrors, kProcesses, kThreads, kCgroups, kFiles, kSlow };
 
 std::optional<OutputFormat> ParseOutputFormat(std::string_view s);
 // Accepts strace's spellings: time, time-total, min-time, shortest, max-time, longest,

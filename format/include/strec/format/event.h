@@ -123,7 +123,9 @@ struct FdSnapshotRecord {
   int32_t tid = 0, pid = 0;
   std::span<const FdEntryRecord> fds;
   uint64_t time_ns = 0;
-  std::string_view cwd;  // "" = unknown
+  std::string_view cwd;                    // "" = unknown
+  std::span<const std::string_view> argv;  // its command line (empty: not recorded)
+  std::string_view cgroup;                 // its cgroup v2 path ("" = unknown)
 };
 
 struct LossRecord {

@@ -39,8 +39,9 @@ struct HeaderInfo {
   std::string redact_key;          // "random" or "key FINGERPRINT" (set by the Redactor)
   uint32_t page_size = 4096;
   int32_t recorder_pid = 0;
-  uint32_t part = 0;     // set by the writer: N >= 1 for file N of a rotated recording
-  std::string rotation;  // set by the writer: its rotation settings (RotationText)
+  uint32_t part = 0;      // set by the writer: N >= 1 for file N of a rotated recording
+  std::string rotation;   // set by the writer: its rotation settings (RotationText)
+  std::string selection;  // which processes the recorder took up: "all", "cgroup=/x comm=y"
 
   // Fills host facts (uname, clocks, page size, pid, version) and leaves the rest.
   static HeaderInfo ForThisHost();

@@ -25,6 +25,17 @@ struct RecordOptions {
   bool follow = true;         // follow forks, vforks and clones
   bool use_seccomp = true;    // a seccomp-bpf filter for a narrowed set (started commands)
   std::vector<pid_t> attach;  // -p
+  // The selection (eBPF backend): besides the command and -p, every process that matches all of
+  // what is given is recorded from when it is first seen making a syscall, with its children.
+  // With a selection, the command sets how long the recording lasts and is recorded only if it
+  // matches (from its execve); without one, the recording lasts until SIGINT/SIGTERM.
+  bool all_processes = false;        // -a: every process (no filter)
+  std::vector<std::string> cgroups;  // --cgroup: cgroup v2 directories (and descendants)
+  std::vector<std::string> comms;    // --comm: command names (as /proc/PID/comm, 15 bytes)
+  int64_t uid = -1;                  // -u: the real user id (-1: any)
+  bool Selects() const { return all_processes || !cgroups.empty() || !comms.empty() || uid >= 0; }
+  // The selection as the header records it ("all", "cgroup=/app comm=a,b user=33"; "" = none).
+  std::string SelectionText() const;
   std::vector<std::string> command;
   // Poll for the next stop this long before blocking in waitpid: a tracer that sleeps leaves
   // its CPU idle, and waking an idle CPU for every stop is what makes ptrace slow on a
@@ -70,6 +81,7 @@ struct RecordResult {
   uint64_t stops = 0;                       // ptrace stops handled
   uint64_t spin_hits = 0, spin_misses = 0;  // waits a spin ended; spins that timed out
   uint64_t vm_reads = 0, read_failures = 0;
+  uint64_t processes_selected = 0;   // processes the selection (-a, --cgroup, ...) took up
   uint64_t lost = 0;                 // stops that could not be decoded (each recorded as a Loss)
   uint64_t unwritten = 0;            // events that never reached the file (a write failed)
   int detached_by_signal = 0;        // the signal that made the recorder detach, if any

@@ -107,7 +107,8 @@ struct Event {
   std::string reason;
   // kFdSnapshot.
   std::vector<std::pair<int, std::string>> fds;
-  std::string cwd;  // "" = unknown
+  std::string cwd;     // "" = unknown
+  std::string cgroup;  // its cgroup v2 path ("" = unknown); argv: its command line, if recorded
   // kLoss.
   uint64_t lost_events = 0, lost_bytes = 0;
 };
