@@ -206,7 +206,7 @@ for rep in $(seq 1 "$REPS"); do
         rm -f "$base.txt" "$base.strec" "$base.perf" "$base.perf.old"
         mode_cmd "$mode" "$pl" "$base"
         "$RUNSTAT" "$WORKDIR/stat" "${MCMD[@]}" </dev/null >"$base.stdout" 2>"$base.stderr" || true
-        read -r wall rss status <"$WORKDIR/stat"
+        read -r wall rss status _ <"$WORKDIR/stat"
         ref="$WORKDIR/t.$wl.ref.stdout"
         if [ "$mode" = native ] && [ ! -f "$ref" ]; then
           cp "$base.stdout" "$ref"

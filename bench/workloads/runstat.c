@@ -5,11 +5,13 @@
  * Usage: runstat STATFILE COMMAND [ARG...]
  * Runs COMMAND (stdin, stdout and stderr inherited), waits for it with wait4() and writes one line
  * to STATFILE:
- *   WALL_NS MAXRSS_KIB STATUS
+ *   WALL_NS MAXRSS_KIB STATUS CPU_NS
  * WALL_NS is CLOCK_MONOTONIC from just before fork() to the reap. MAXRSS_KIB is ru_maxrss of
  * the child as wait4() reports it: the largest peak RSS among the child and the descendants it
  * waited for (so for a tracer: max of the tracer and its tracees). STATUS is the exit status, or
- * 128+N for death by signal N. Exit status: STATUS; 127 if COMMAND could not be run; 125 on a
+ * 128+N for death by signal N. CPU_NS is the user and system time of the child and of the
+ * descendants it waited for (a recorder and the command it started; in-kernel eBPF time is
+ * charged to the traced threads). Exit status: STATUS; 127 if COMMAND could not be run; 125 on a
  * usage or STATFILE error.
  */
 #ifndef _GNU_SOURCE
@@ -61,7 +63,9 @@ int main(int argc, char** argv) {
   }
   long long wall = NowNs() - start;
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  fprintf(stat_file, "%lld %ld %d\n", wall, ru.ru_maxrss, code);
+  long long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+                  (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+  fprintf(stat_file, "%lld %ld %d %lld\n", wall, ru.ru_maxrss, code, cpu);
   if (fclose(stat_file) != 0) {
     fprintf(stderr, "runstat: %s: %s\n", argv[1], strerror(errno));
     return 125;

@@ -525,8 +525,10 @@ std::string RotationText(const WriterOptions& o) {
     add("flight-recorder " + SizeText(o.flight_bytes));
   if (o.trigger_exit)
     add("trigger exit");
-  if (o.trigger_errno)
-    add("trigger errno=" + std::to_string(o.trigger_errno));
+  if (o.trigger_errno) {
+    const char* name = strerrorname_np(o.trigger_errno);
+    add("trigger errno=" + (name ? std::string(name) : std::to_string(o.trigger_errno)));
+  }
   if (o.trigger_slow_ns)
     add("trigger slow=" + std::to_string(o.trigger_slow_ns / 1000) + "us");
   if (o.max_files)
