@@ -364,6 +364,14 @@ struct Pending {
   }
 };
 
+// Records taken from the ring at once below which the recorder waits for more (Run).
+constexpr int kSmallBatch = 256;
+
+void SleepNs(long ns) {
+  timespec ts = {0, ns};
+  nanosleep(&ts, nullptr);  // a signal ends it early: the loop then sees it
+}
+
 class BpfRecorder {
  public:
   BpfRecorder(const RecordOptions& o, const format::SyscallTable& table, format::SyscallSet set)
@@ -444,6 +452,7 @@ class BpfRecorder {
   int command_exit_code_ = 0;
   bool command_done_ = false;
   bool command_gone_ = false;  // its last thread's exit was in the ring
+  bool command_traced_ = true;  // false: a selection's command, recorded only if it matches
   ParsedSyscall parsed_;
   std::vector<BufferRecord> records_, exit_bufs_;
 };
@@ -536,10 +545,9 @@ Status BpfRecorder::Load() {
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
   bpf_map__set_max_entries(skel_->maps.tasks, opt_.bpf_max_threads);
   skel_->rodata->wake_bytes = (uint64_t{opt_.bpf_ring_mib} << 20) / 8;
-  if (opt_.Selects()) {
-    if (opt_.comms.size() > STREC_COMM_MAX || opt_.cgroups.size() > STREC_CGROUP_MAX)
-      return InvalidArgument("at most " + std::to_string(STREC_COMM_MAX) + " --comm and " +
-                             std::to_string(STREC_CGROUP_MAX) + " --cgroup");
+  static_assert(RecordOptions::kMaxSelectors == STREC_COMM_MAX &&
+                RecordOptions::kMaxSelectors == STREC_CGROUP_MAX);
+  if (opt_.Selects()) {  // Record checked the counts
     skel_->rodata->select_mode = 1;
     skel_->rodata->self_tgid = static_cast<uint32_t>(getpid());
     if (opt_.uid >= 0)
@@ -620,6 +628,7 @@ Status BpfRecorder::StartCommand(const std::string& resolved) {
   // it matches. If it seems not to, the program decides at its exec, and takes it up then if
   // it does.
   bool select = opt_.Selects() && !CommandSelected(opt_, resolved);
+  command_traced_ = !select;
   BpfTask t = {static_cast<uint32_t>(c.pid), select ? kTaskSelectAtExec : kTaskWaitExec, 0, -1};
   uint32_t key = static_cast<uint32_t>(c.pid);
   if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tasks), &key, &t, BPF_ANY) != 0) {
@@ -1168,8 +1177,9 @@ RecordResult BpfRecorder::Run() {
     // left, or on a signal (then the traced processes simply go on, untraced).
     uint64_t last_flush = MonotonicNs(), last_check = 0;
     for (;;) {
-      // Woken when an eighth of the ring is full or a thread ends; else every 50 ms.
-      int n = ring_buffer__poll(rb_, 50);
+      // Woken when an eighth of the ring is full or a thread ends; else every 50 ms, or 10 ms
+      // while a command that is not traced (with a selection) sets the recording's end.
+      int n = ring_buffer__poll(rb_, command_pid_ > 0 && !command_traced_ ? 10 : 50);
       if (n == 0)  // no wakeup: records below the wakeup threshold are taken every 50 ms
         n = ring_buffer__consume(rb_);
       if (n < 0 && n != -EINTR) {
@@ -1185,11 +1195,18 @@ RecordResult BpfRecorder::Run() {
         break;
       NewFile();  // a few loads unless due: for every batch
       // The checks below cost syscalls. While records keep coming, the poll returns for every
-      // few of them: then they run every 10 ms, else (the ring was empty, or the command's
+      // few of them: then they run every 100 ms, else (the ring was empty, or the command's
       // last thread is gone) at once.
       uint64_t now = MonotonicNs();
-      if (n > 0 && !command_gone_ && now - last_check < 10'000'000)
+      if (n > 0 && !command_gone_ && now - last_check < 100'000'000) {
+        // A poll returns at once while the ring holds anything, so a recorder that keeps up
+        // takes the records a few at a time, paying a poll for each few, on a CPU the traced
+        // threads may need (the same one, pinned). After a small batch it waits a millisecond
+        // for more: at 1M records/s, 1 ms fills an eighth of the default ring.
+        if (n < kSmallBatch)
+          SleepNs(1'000'000);
         continue;
+      }
       last_check = now;
       CheckDrops();
       if (command_pid_ > 0 && !command_done_) {

@@ -916,6 +916,13 @@ RecordResult Record(const RecordOptions& options) {
     return r;
   }
   RecordOptions o = options;
+  if (o.comms.size() > RecordOptions::kMaxSelectors ||
+      o.cgroups.size() > RecordOptions::kMaxSelectors) {
+    r.status = InvalidArgument("at most " + std::to_string(RecordOptions::kMaxSelectors) +
+                               " --comm names and as many --cgroup directories");
+    r.exit_code = 2;
+    return r;
+  }
   if (o.Selects()) {
     // Only the kernel sees every process as it starts: no ptrace fallback.
     if (o.backend == RecordOptions::Backend::kPtrace) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -226,6 +227,32 @@ TEST(SelectionRefusalTest, PtraceRefusesASelection) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("need --backend bpf"), std::string::npos) << r.err;
   EXPECT_NE(access(dir.File("t.strec").c_str(), F_OK), 0);
+}
+
+// A selection that names nothing real is a usage error, said in one line, before anything runs.
+TEST(SelectionRefusalTest, BadSelectionsAreUsageErrors) {
+  testing::TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  } cases[] = {
+      {{"--cgroup", "/no-such-strec-cgroup"}, "--cgroup /no-such-strec-cgroup: "},
+      {{"-u", "no-such-strec-user"}, "-u no-such-strec-user: no such user"},
+      {{"--comm", ""}, "--comm: an empty name"},
+      {{"--comm", "a", "--comm", "b", "--comm", "c", "--comm", "d", "--comm", "e", "--comm", "f",
+        "--comm", "g", "--comm", "h", "--comm", "i"},
+       "at most 8 --comm names"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {kBin + "/strec-record", "-o", dir.File("t.strec")};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    argv.insert(argv.end(), {"--", "true"});
+    testing::RunResult r = testing::RunCapturing(argv, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << c.says;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(access(dir.File("t.strec").c_str(), F_OK), 0);
+  }
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ struct RecordOptions {
   std::vector<std::string> cgroups;  // --cgroup: cgroup v2 directories (and descendants)
   std::vector<std::string> comms;    // --comm: command names (as /proc/PID/comm, 15 bytes)
   int64_t uid = -1;                  // -u: the real user id (-1: any)
+  static constexpr size_t kMaxSelectors = 8;  // --comm names and --cgroup directories, each
   bool Selects() const { return all_processes || !cgroups.empty() || !comms.empty() || uid >= 0; }
   // The selection as the header records it ("all", "cgroup=/app comm=a,b user=33"; "" = none).
   std::string SelectionText() const;
