@@ -1073,6 +1073,14 @@ SEC("raw_tp/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   __s64 nr0 = -1;
   bpf_probe_read_kernel(&nr0, sizeof nr0, &regs->orig_ax);
+  if (nr0 == -1) {
+    /* rt_sigreturn restores the registers of the signal frame, orig_ax (-1) with them: its
+     * exit is known by the entry recorded for the thread. */
+    __u32 self = (__u32)bpf_get_current_pid_tgid();
+    struct task* st = bpf_map_lookup_elem(&tasks, &self);
+    if (st && (st->flags & T_IN_SYSCALL) && st->nr == 15 /* rt_sigreturn */)
+      nr0 = 15;
+  }
   if (nr0 < 0 || nr0 >= STREC_NR_MAX)
     return 0;
   if (!spec_of(nr0)->traced)
