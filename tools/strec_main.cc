@@ -18,7 +18,9 @@ void Usage(std::ostream& out) {
          "  replay   render a trace as strace would have printed it (strec-replay)\n"
          "  analyze  statistics over traces (strec-analyze)\n"
          "  info     the facts and chunk statistics of a trace file\n"
-         "  redact   a copy of a trace without its secrets, to share it (strec-redact)\n\n"
+         "  redact   a copy of a trace without its secrets, to share it (strec-redact)\n"
+         "  slice    a trace cut down to processes, threads, a time window (strec-slice)\n"
+         "  cat      the files of one rotated recording joined into one trace (strec-cat)\n\n"
          "`strec COMMAND --help` shows a command's options.\n";
 }
 
@@ -51,7 +53,8 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (cmd != "record" && cmd != "replay" && cmd != "analyze" && cmd != "redact") {
+  if (cmd != "record" && cmd != "replay" && cmd != "analyze" && cmd != "redact" && cmd != "slice" &&
+      cmd != "cat") {
     std::cerr << "strec: unknown command '" << cmd << "'\n";
     Usage(std::cerr);
     return 2;

@@ -77,6 +77,8 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
     out << "environment: " << (s->capture_env() ? "kept (--capture-env)" : "count only") << "\n";
     out << "follow:      " << (s->follow_forks() ? "forks, vforks, clones" : "first process only")
         << "\n";
+    if (std::string origin = Str(s->origin()); !origin.empty())
+      out << "made from:   " << EscapeForTerminal(origin) << "\n";
     if (std::string selection = Str(s->selection()); !selection.empty())
       out << "selection:   " << EscapeForTerminal(selection)
           << " (processes taken up when first seen, and their children)\n";

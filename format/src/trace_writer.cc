@@ -85,6 +85,7 @@ HeaderInfo HeaderInfo::FromTrace(const fb::Header& in) {
     h.redact_key = Str(s->redact_key());
     h.rotation = Str(s->rotation());
     h.selection = Str(s->selection());
+    h.origin = Str(s->origin());
   }
   h.page_size = in.page_size();
   h.recorder_pid = in.recorder_pid();
@@ -481,7 +482,8 @@ std::vector<uint8_t> EncodeFileHeader(const HeaderInfo& h) {
       h.redacted.empty() ? 0 : fbb.CreateString(h.redacted),
       h.redact_key.empty() ? 0 : fbb.CreateString(h.redact_key),
       h.rotation.empty() ? 0 : fbb.CreateString(h.rotation),
-      h.selection.empty() ? 0 : fbb.CreateString(h.selection));
+      h.selection.empty() ? 0 : fbb.CreateString(h.selection),
+      h.origin.empty() ? 0 : fbb.CreateString(h.origin));
   auto root = fb::CreateHeader(
       fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
       fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),

@@ -21,18 +21,12 @@
 #include "strec/analyze/files.h"
 #include "strec/analyze/slow_calls.h"
 #include "strec/format/status.h"
+#include "strec/format/time_point.h"
 
 namespace strec::analyze {
 
-// A time given by the user: seconds after a trace's start, or an absolute wall-clock time.
-struct TimePoint {
-  bool absolute = false;
-  int64_t ns = 0;  // relative: after the start; absolute: CLOCK_REALTIME since the epoch
-};
-
-// "12", "1.5", "1.5s", "250ms", "40us", "100ns" (relative), or an ISO 8601 time
-// "2024-05-01T12:00:00[.123456789][Z|+02:00]" (absolute; local time without a zone).
-StatusOr<TimePoint> ParseTimePoint(std::string_view text);
+using format::ParseTimePoint;
+using format::TimePoint;
 
 struct AnalyzeOptions {
   std::string trace_expr;     // strace's -e trace=SET (without "trace="); "" = all

@@ -42,6 +42,7 @@ struct HeaderInfo {
   uint32_t part = 0;      // set by the writer: N >= 1 for file N of a rotated recording
   std::string rotation;   // set by the writer: its rotation settings (RotationText)
   std::string selection;  // which processes the recorder took up: "all", "cgroup=/x comm=y"
+  std::string origin;     // what a trace made from others (slice, cat) was made from
 
   // Fills host facts (uname, clocks, page size, pid, version) and leaves the rest.
   static HeaderInfo ForThisHost();

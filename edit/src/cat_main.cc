@@ -1,0 +1,46 @@
+// strec-cat (`strec cat`): the files of one rotated recording (or a flight recorder's dumps)
+// joined into one trace. The work is edit::CatTraces; this is its command line.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "strec/edit/slice.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "strec cat: join the files of one rotated recording (strec-record --max-size, "
+      "--max-duration)\n"
+      "or the dumps of one flight recorder into a single trace, in order, every event once.\n\n"
+      "usage: strec cat [--force] PART... -o OUT",
+      "strec cat"};
+  std::vector<std::string> inputs;
+  std::string out;
+  bool force = false;
+  app.add_option("parts", inputs, "the files, in any order")->required();
+  app.add_option("-o,--output", out,
+                 "the joined trace (created 0600, never through a symbolic link; an existing "
+                 "file is an error unless --force)")
+      ->required();
+  app.add_flag("--force", force, "replace OUT if it is a regular file of yours");
+  app.footer(
+      "\nExit status: 0 when the trace is written, 1 if it could not be (nothing is left),\n"
+      "2 for a usage error.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int st = app.exit(e);
+    return st == 0 ? 0 : 2;
+  }
+  auto r = strec::edit::CatTraces(inputs, out, force);
+  if (!r.ok()) {
+    std::cerr << "strec cat: " << r.status().message() << "\n";
+    return r.status().code() == strec::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  for (const auto& w : r->warnings)
+    std::cerr << "strec cat: warning: " << w << "\n";
+  std::cerr << "strec cat: " << out << ": " << r->events_written << " events from " << inputs.size()
+            << " files\n";
+  return 0;
+}

@@ -1,0 +1,284 @@
+#include "strec/edit/slice.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_set>
+
+#include "strec/format/syscall_table.h"
+#include "strec/format/trace_reader.h"
+#include "strec/format/trace_writer.h"
+#include "strec/replay/event_stream.h"
+
+namespace strec::edit {
+namespace {
+
+StatusOr<std::unique_ptr<format::TraceReader>> OpenInputs(const std::vector<std::string>& inputs) {
+  if (inputs.empty())
+    return InvalidArgument("no trace given");
+  if (inputs.size() == 1)
+    return format::TraceReader::Open(inputs[0]);
+  return format::TraceReader::OpenParts(inputs);
+}
+
+std::string Basename(const std::string& path) {
+  return path.substr(path.rfind('/') + 1);
+}
+
+std::string TimeText(const format::TimePoint& t) {
+  char buf[64];
+  if (!t.absolute) {
+    snprintf(buf, sizeof buf, "%" PRId64 ".%09" PRId64 "s", t.ns / 1'000'000'000,
+             t.ns % 1'000'000'000);
+    return buf;
+  }
+  time_t secs = static_cast<time_t>(t.ns / 1'000'000'000);
+  tm tm;
+  gmtime_r(&secs, &tm);
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, sizeof buf - n, ".%09" PRId64 "Z", t.ns % 1'000'000'000);
+  return buf;
+}
+
+template <typename T>
+std::string List(const std::vector<T>& v) {
+  std::string s;
+  for (const T& x : v) {
+    if (!s.empty())
+      s += ',';
+    s += std::to_string(x);
+  }
+  return s;
+}
+
+// What the slice keeps, decided the same way in both passes (over the same events in the same
+// order): the processes asked for and their descendants, the threads asked for, the time
+// window, the syscall set.
+class Selector {
+ public:
+  Selector(const SliceOptions& o,
+           uint64_t from_ns,
+           uint64_t to_ns,
+           const format::SyscallSet* syscalls)
+      : pids_(o.pids.begin(), o.pids.end()),
+        tids_(o.tids.begin(), o.tids.end()),
+        all_(o.pids.empty() && o.tids.empty()),
+        from_ns_(from_ns),
+        to_ns_(to_ns),
+        syscalls_(syscalls) {}
+
+  // child_pid: a Spawn's child (else 0); nr: a syscall's number (else -1).
+  bool Keep(int32_t pid, int32_t tid, uint64_t time_ns, int nr, int32_t child_pid) {
+    bool process = all_ || pids_.count(pid) || tids_.count(tid);
+    if (child_pid > 0 && pids_.count(pid))
+      pids_.insert(child_pid);  // a descendant, whatever the window
+    if (pid == 0)
+      process = true;  // a loss of the whole trace
+    if (!process || time_ns < from_ns_ || time_ns > to_ns_)
+      return false;
+    return nr < 0 || !syscalls_ || syscalls_->Contains(nr);
+  }
+
+ private:
+  std::unordered_set<int32_t> pids_, tids_;
+  bool all_;
+  uint64_t from_ns_, to_ns_;
+  const format::SyscallSet* syscalls_;
+};
+
+void Facts(const fb::Event& e, int* nr, int32_t* child_pid) {
+  *nr = -1;
+  *child_pid = 0;
+  if (const fb::Syscall* s = e.body_as_Syscall())
+    *nr = s->nr();
+  else if (const fb::Spawn* s = e.body_as_Spawn())
+    *child_pid = s->child_pid();
+}
+
+// An fd snapshot of what the state knows of a process: fds with a known path, and its cwd.
+struct Snapshot {
+  std::vector<std::pair<int, std::string>> fds;
+  std::string cwd;
+};
+
+// Writes with `writer` until the end; on an error removes what it wrote.
+Status Finish(format::TraceWriter* writer, const std::string& out, Status st) {
+  Status closed = writer->Close();
+  if (st.ok())
+    st = closed;
+  if (!st.ok()) {
+    struct stat sb;
+    if (lstat(out.c_str(), &sb) == 0 && S_ISREG(sb.st_mode))
+      unlink(out.c_str());
+  }
+  return st;
+}
+
+format::HeaderInfo OutputHeader(const fb::Header& h, std::string origin) {
+  format::HeaderInfo info = format::HeaderInfo::FromTrace(h);
+  info.part = 0;  // a whole trace, not one of a set
+  info.rotation.clear();
+  if (!info.origin.empty())
+    origin += "; before: " + info.origin;
+  info.origin = std::move(origin);
+  return info;
+}
+
+}  // namespace
+
+StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
+                                const std::string& out,
+                                const SliceOptions& o) {
+  ASSIGN_OR_RETURN(auto reader, OpenInputs(inputs));
+  const fb::Header& header = reader->header();
+  const format::SyscallTable* table = format::SyscallTable::ForArch(header.arch());
+  std::optional<format::SyscallSet> set;
+  if (!o.trace_expr.empty()) {
+    if (!table)
+      return InvalidArgument("-e trace=: the trace's architecture has no syscall table here");
+    std::string error;
+    set = format::SyscallSet::Parse(*table, o.trace_expr, &error);
+    if (!set)
+      return InvalidArgument("-e trace=" + o.trace_expr + ": " + error);
+  }
+  uint64_t from_ns = o.from ? format::ResolveTime(*o.from, header) : 0;
+  uint64_t to_ns = o.to ? format::ResolveTime(*o.to, header) : UINT64_MAX;
+  if (from_ns > to_ns)
+    return InvalidArgument("--from is after --to");
+  const format::SyscallSet* syscalls = set ? &*set : nullptr;
+
+  // Pass 1, when something before a kept event may be cut away: the state (fds, cwd) of each
+  // kept process at its first kept event, if an event was left out before it.
+  std::map<int32_t, Snapshot> snapshots;
+  if (!o.pids.empty() || !o.tids.empty() || o.from) {
+    ASSIGN_OR_RETURN(auto stream, replay::EventStream::Open(inputs));
+    Selector select(o, from_ns, to_ns, syscalls);
+    std::set<int32_t> seen;
+    bool dropped = false;
+    while (true) {
+      ASSIGN_OR_RETURN(const replay::Event* e, stream->Next());
+      if (!e)
+        break;
+      int nr = e->syscall ? e->syscall->nr : -1;
+      int32_t child = e->type == replay::EventType::kSpawn ? e->child_pid : 0;
+      if (!select.Keep(e->pid, e->tid, e->time_ns, nr, child)) {
+        dropped = true;
+      } else if (e->pid > 0 && seen.insert(e->pid).second && dropped) {
+        const replay::ThreadInfo* t = stream->state().Thread(e->tid);
+        if (!t || !t->fds)
+          t = stream->state().Thread(e->pid);
+        if (t && t->fds) {
+          Snapshot& s = snapshots[e->pid];
+          for (const auto& [fd, info] : t->fds->fds)
+            if (!info.path.empty())
+              s.fds.emplace_back(fd, info.path);
+          if (t->cwd)
+            s.cwd = *t->cwd;
+          if (s.fds.empty() && s.cwd.empty())
+            snapshots.erase(e->pid);
+        }
+      }
+      stream->ApplyCurrent();
+    }
+  }
+
+  // Pass 2: the events kept, copied, each process's snapshot before its first.
+  std::string origin = "slice of " + Basename(inputs[0]);
+  if (inputs.size() > 1)
+    origin += " (" + std::to_string(inputs.size()) + " files)";
+  origin += ":";
+  if (!o.pids.empty())
+    origin += " pid=" + List(o.pids);
+  if (!o.tids.empty())
+    origin += " tid=" + List(o.tids);
+  if (o.from)
+    origin += " from=" + TimeText(*o.from);
+  if (o.to)
+    origin += " to=" + TimeText(*o.to);
+  if (!o.trace_expr.empty())
+    origin += " trace=" + o.trace_expr;
+  format::WriterOptions wo;
+  wo.replace = o.replace;
+  ASSIGN_OR_RETURN(auto writer, format::TraceWriter::Create(out, OutputHeader(header, origin), wo));
+  EditResult result;
+  Selector select(o, from_ns, to_ns, syscalls);
+  std::set<int32_t> introduced;
+  Status st;
+  while (st.ok()) {
+    auto e = reader->Next();
+    if (!e.ok()) {
+      st = e.status();
+      break;
+    }
+    if (!*e)
+      break;
+    const fb::Event& ev = **e;
+    result.events_read++;
+    int nr;
+    int32_t child;
+    Facts(ev, &nr, &child);
+    uint64_t t = format::EventTime(ev);
+    if (!select.Keep(ev.pid(), ev.tid(), t, nr, child))
+      continue;
+    if (ev.pid() > 0 && introduced.insert(ev.pid()).second) {
+      auto s = snapshots.find(ev.pid());
+      if (s != snapshots.end()) {
+        std::vector<format::FdEntryRecord> fds;
+        for (const auto& [fd, path] : s->second.fds)
+          fds.push_back({fd, path});
+        writer->Add(format::FdSnapshotRecord{ev.pid(), ev.pid(), fds, t, s->second.cwd, {}, {}});
+        result.snapshots++;
+        result.events_written++;
+      }
+    }
+    if (!writer->Add(ev))
+      st = Status(StatusCode::kDataLoss, inputs[0] + ": an event without a body");
+    else if (result.events_written++, writer->failed())
+      st = writer->status();
+  }
+  RETURN_IF_ERROR(Finish(writer.get(), out, st));
+  result.warnings = reader->warnings();
+  return result;
+}
+
+StatusOr<EditResult> CatTraces(const std::vector<std::string>& inputs,
+                               const std::string& out,
+                               bool replace) {
+  if (inputs.size() < 2)
+    return InvalidArgument("strec cat joins the files of one rotated recording: give two or more");
+  ASSIGN_OR_RETURN(auto reader, format::TraceReader::OpenParts(inputs));
+  format::WriterOptions wo;
+  wo.replace = replace;
+  std::string origin = "joined from " + std::to_string(inputs.size()) +
+                       " files of one recording, " + Basename(inputs[0]) + " ...";
+  ASSIGN_OR_RETURN(auto writer,
+                   format::TraceWriter::Create(out, OutputHeader(reader->header(), origin), wo));
+  EditResult result;
+  Status st;
+  while (st.ok()) {
+    auto e = reader->Next();
+    if (!e.ok()) {
+      st = e.status();
+      break;
+    }
+    if (!*e)
+      break;
+    result.events_read++;
+    if (!writer->Add(**e))
+      st = Status(StatusCode::kDataLoss, inputs[0] + ": an event without a body");
+    else if (result.events_written++, writer->failed())
+      st = writer->status();
+  }
+  RETURN_IF_ERROR(Finish(writer.get(), out, st));
+  result.warnings = reader->warnings();
+  return result;
+}
+
+}  // namespace strec::edit

@@ -1,0 +1,28 @@
+// Times given by the user (--since/--until of strec-analyze, --from/--to of strec slice): seconds
+// after a trace's start, or an absolute wall-clock time, resolved against a trace's header.
+#ifndef STREC_FORMAT_TIME_POINT_H_
+#define STREC_FORMAT_TIME_POINT_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "strec/format/status.h"
+#include "strec/format/trace_generated.h"
+
+namespace strec::format {
+
+struct TimePoint {
+  bool absolute = false;
+  int64_t ns = 0;  // relative: after the start; absolute: CLOCK_REALTIME since the epoch
+};
+
+// "12", "1.5", "1.5s", "250ms", "40us", "100ns" (relative), or an ISO 8601 time
+// "2024-05-01T12:00:00[.123456789][Z|+02:00]" (absolute; local time without a zone).
+StatusOr<TimePoint> ParseTimePoint(std::string_view text);
+
+// The CLOCK_MONOTONIC time (what event times are) of `p` in the trace with header h.
+uint64_t ResolveTime(const TimePoint& p, const fb::Header& h);
+
+}  // namespace strec::format
+
+#endif  // STREC_FORMAT_TIME_POINT_H_
