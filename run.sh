@@ -12,7 +12,8 @@ ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES=(g++ make cmake flatbuffers-compiler libflatbuffers-dev libzstd-dev libcli11-dev
-          libgtest-dev libbenchmark-dev libsodium-dev strace util-linux procps
+          libgtest-dev libbenchmark-dev libsodium-dev zlib1g-dev strace util-linux procps
+          nlohmann-json3-dev                   # the tests parse JSON exports with it
           clang libbpf-dev bpftool pkg-config  # the eBPF backend
           libclang-rt-14-dev)                  # libFuzzer, for the fuzz targets (tests/fuzz)
 

@@ -2,8 +2,10 @@
 // trace's facts for `strec info FILE`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -20,7 +22,8 @@ void Usage(std::ostream& out) {
          "  info     the facts and chunk statistics of a trace file\n"
          "  redact   a copy of a trace without its secrets, to share it (strec-redact)\n"
          "  slice    a trace cut down to processes, threads, a time window (strec-slice)\n"
-         "  cat      the files of one rotated recording joined into one trace (strec-cat)\n\n"
+         "  cat      the files of one rotated recording joined into one trace (strec-cat)\n"
+         "  export   a trace as a Perfetto / chrome://tracing timeline (strec-export)\n\n"
          "`strec COMMAND --help` shows a command's options.\n";
 }
 
@@ -53,8 +56,9 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (cmd != "record" && cmd != "replay" && cmd != "analyze" && cmd != "redact" && cmd != "slice" &&
-      cmd != "cat") {
+  static const char* const kCommands[] = {"record", "replay", "analyze", "redact",
+                                          "slice",  "cat",    "export"};
+  if (std::find(std::begin(kCommands), std::end(kCommands), cmd) == std::end(kCommands)) {
     std::cerr << "strec: unknown command '" << cmd << "'\n";
     Usage(std::cerr);
     return 2;

@@ -1,0 +1,42 @@
+// `strec export --format chrome-json`: a trace as a timeline in the Trace Event Format (the JSON
+// that Perfetto's UI, chrome://tracing and other viewers open). One track per thread, grouped by
+// process and named by its command (renamed at each exec); each finished syscall a complete
+// event ("ph": "X") named by the syscall, its strace line, return value, errno and fd paths in
+// its args; signals, exits and losses as instant events; each fork or clone a flow arrow from
+// the parent's call to the child's first event. Times in microseconds from the trace's start,
+// its wall clock in "otherData".
+#ifndef STREC_EXPORT_CHROME_JSON_H_
+#define STREC_EXPORT_CHROME_JSON_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strec/format/status.h"
+#include "strec/format/time_point.h"
+
+namespace strec::exporter {
+
+struct ExportOptions {
+  std::vector<int32_t> pids;                  // these processes and their descendants (all: empty)
+  std::optional<format::TimePoint> from, to;  // syscalls ending in [from, to]
+  std::string trace_expr;                     // the syscalls exported ("" = all)
+  uint32_t max_strlen = 32;                   // -s of the strace lines
+  bool replace = false;                       // replace an existing output of this user
+};
+
+struct ExportResult {
+  uint64_t syscalls = 0;  // complete events written
+  uint64_t events = 0;    // every trace event written (metadata included)
+  std::vector<std::string> warnings;
+};
+
+// Writes `out` (gzip-compressed when it ends in .gz); on an error no output is left.
+StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
+                                        const std::string& out,
+                                        const ExportOptions& options);
+
+}  // namespace strec::exporter
+
+#endif  // STREC_EXPORT_CHROME_JSON_H_

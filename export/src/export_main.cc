@@ -1,0 +1,80 @@
+// strec-export (`strec export`): a trace in a format other tools read. The work is in the
+// library (chrome_json.h); this is its command line.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "strec/export/chrome_json.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "strec export: write a trace in a format other tools read.\n"
+      "  chrome-json: the Trace Event Format (JSON) that Perfetto's UI (ui.perfetto.dev),\n"
+      "  chrome://tracing and other timeline viewers open: a track per thread grouped by\n"
+      "  process, each syscall a slice with its strace line, signals and exits as instants,\n"
+      "  forks and clones as arrows. OUT ending in .gz is gzip-compressed (viewers open it).\n\n"
+      "usage: strec export --format chrome-json [--pid PID]... [--from T] [--to T]\n"
+      "                    [-e trace=SET] [-s N] [--force] TRACE [MORE PARTS...] -o OUT",
+      "strec export"};
+  std::vector<std::string> inputs;
+  std::string out, format, from, to, expr;
+  strec::exporter::ExportOptions o;
+  app.add_option("trace", inputs, "the trace, or the files of one rotated recording")->required();
+  app.add_option("-o,--output", out,
+                 "the file to write (created 0600, never through a symbolic link; an existing "
+                 "file is an error unless --force)")
+      ->required();
+  app.add_option("--format", format, "the output format: chrome-json")
+      ->required()
+      ->check(CLI::IsMember({"chrome-json"}));
+  app.add_option("-p,--pid", o.pids, "only this process and its descendants (repeatable)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  app.add_option("--from", from,
+                 "only events at or after T: seconds after the trace's start (1.5, 250ms) or an "
+                 "ISO time (2024-05-01T12:00:00Z)")
+      ->type_name("T");
+  app.add_option("--to", to, "only events at or before T (as --from)")->type_name("T");
+  app.add_option("-e", expr, "trace=SET: only these syscalls (strace's syntax)");
+  app.add_option("-s", o.max_strlen, "string length shown in the strace lines (strace's -s)")
+      ->default_val(32);
+  app.add_flag("--force", o.replace, "replace OUT if it is a regular file of yours");
+  app.footer(
+      "\nExit status: 0 when written, 1 if it could not be (nothing is left), 2 for a\n"
+      "usage error.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int st = app.exit(e);
+    return st == 0 ? 0 : 2;
+  }
+  for (auto [text, slot] : {std::pair{&from, &o.from}, std::pair{&to, &o.to}}) {
+    if (text->empty())
+      continue;
+    auto t = strec::format::ParseTimePoint(*text);
+    if (!t.ok()) {
+      std::cerr << "strec export: " << t.status().message() << "\n";
+      return 2;
+    }
+    *slot = *t;
+  }
+  if (!expr.empty()) {
+    if (expr.find('=') != std::string::npos && expr.rfind("trace=", 0) != 0) {
+      std::cerr << "strec export: -e " << expr << ": only trace=SET selects what is exported\n";
+      return 2;
+    }
+    o.trace_expr = expr.rfind("trace=", 0) == 0 ? expr.substr(6) : expr;
+  }
+  auto r = strec::exporter::ExportChromeJson(inputs, out, o);
+  if (!r.ok()) {
+    std::cerr << "strec export: " << r.status().message() << "\n";
+    return r.status().code() == strec::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  for (const auto& w : r->warnings)
+    std::cerr << "strec export: warning: " << w << "\n";
+  std::cerr << "strec export: " << out << ": " << r->syscalls << " syscalls, " << r->events
+            << " trace events\n";
+  return 0;
+}
