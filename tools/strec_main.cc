@@ -23,7 +23,8 @@ void Usage(std::ostream& out) {
          "  redact   a copy of a trace without its secrets, to share it (strec-redact)\n"
          "  slice    a trace cut down to processes, threads, a time window (strec-slice)\n"
          "  cat      the files of one rotated recording joined into one trace (strec-cat)\n"
-         "  export   a trace as a Perfetto / chrome://tracing timeline (strec-export)\n\n"
+         "  export   a trace as a Perfetto / chrome://tracing timeline (strec-export)\n"
+         "  diff     what differs between two runs (strec-diff)\n\n"
          "`strec COMMAND --help` shows a command's options.\n";
 }
 
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   static const char* const kCommands[] = {"record", "replay", "analyze", "redact",
-                                          "slice",  "cat",    "export"};
+                                          "slice",  "cat",    "export",  "diff"};
   if (std::find(std::begin(kCommands), std::end(kCommands), cmd) == std::end(kCommands)) {
     std::cerr << "strec: unknown command '" << cmd << "'\n";
     Usage(std::cerr);

@@ -229,8 +229,9 @@ void Exporter::Syscall(const Event& e) {
   replay::DecodeEnv env;
   env.opt = &render_;
   env.state = &stream_->state();
+  // The arguments before the state takes the call, the return value after (a new fd's path).
   replay::DecodeSyscall(sc, info, env, &text_);
-  stream_->ApplyCurrent();  // a new fd's path, for the return value
+  stream_->ApplyCurrent();
   open_.erase(sc.tid);
   Thread(e.pid, e.tid);
   uint64_t start = sc.has_entry ? sc.entry_ns : sc.exit_ns;
@@ -243,12 +244,8 @@ void Exporter::Syscall(const Event& e) {
   Ts(start);
   Dur(sc.returned() && sc.has_entry && sc.exit_ns >= sc.entry_ns ? sc.exit_ns - sc.entry_ns : 0);
   b += ",\"args\":{\"strace\":";
-  std::string line = text_.name + "(" + text_.entry + text_.exit;
-  if (sc.returned())
-    line += " = " + replay::DecodeReturn(sc, info, env);
-  else
-    line += " = ?";
-  AppendJsonString(&b, line);
+  AppendJsonString(
+      &b, replay::SyscallLine(text_, sc.returned() ? replay::DecodeReturn(sc, info, env) : "?"));
   if (sc.returned()) {
     b += ",\"return\":" + std::to_string(sc.ret);
     if (int err = sc.error()) {

@@ -2333,4 +2333,14 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
   }
 }
 
+std::string SyscallLine(const SyscallText& text, std::string_view ret) {
+  std::string line = text.name;
+  line += '(';
+  line += text.entry;
+  line += text.exit;
+  line += " = ";
+  line += ret;
+  return line;
+}
+
 }  // namespace strec::replay

@@ -42,6 +42,11 @@ void DecodeSyscall(const Syscall& sc,
 // "? ERESTARTSYS (To be restarted if SA_RESTART is set)", "?" (never returned).
 std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env);
 
+// A finished syscall as one strace line without prefix or alignment: "read(3, \"abc\", 4096) = 3"
+// from its decoded text (DecodeSyscall, both sides) and return (DecodeReturn, or "?" when it
+// never returned). For tools that show calls one by one (strec export, strec diff).
+std::string SyscallLine(const SyscallText& text, std::string_view ret);
+
 // What replay prints for a buffer that redaction removed, where its bytes would have been:
 // "/* redacted data: 12 bytes #0123456789abcdef */", or for a path its token:
 // "/* redacted path: /#0a1b2c3d4e5f/#6a7b8c9d0e1f */". A comment, never a quoted string.
