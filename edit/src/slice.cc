@@ -154,36 +154,55 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
     return InvalidArgument("--from is after --to");
   const format::SyscallSet* syscalls = set ? &*set : nullptr;
 
-  // Pass 1, when something before a kept event may be cut away: the state (fds, cwd) of each
-  // kept process at its first kept event, if an event was left out before it.
-  std::map<int32_t, Snapshot> snapshots;
-  if (!o.pids.empty() || !o.tids.empty() || o.from) {
+  // Pass 1, when something before a kept event may be cut away: where the slice must say what
+  // the whole trace knew of a kept process (its fds and cwd, from replay's state), as snapshots
+  // to write before the event of that ordinal: at a process's first kept event when an event was
+  // left out before it, and after a left-out spawn of a process already seen (under ptrace a
+  // child's first calls may come before its parent's fork event, which gives it its fds).
+  struct Placed {
+    uint64_t ordinal;
+    int32_t pid;
+    Snapshot snapshot;
+  };
+  std::vector<Placed> snapshots;
+  uint64_t pass1_events = 0;
+  bool stateful = !o.pids.empty() || !o.tids.empty() || o.from;
+  if (stateful) {
     ASSIGN_OR_RETURN(auto stream, replay::EventStream::Open(inputs));
     Selector select(o, from_ns, to_ns, syscalls);
     std::set<int32_t> seen;
     bool dropped = false;
-    while (true) {
+    auto take = [&](uint64_t ordinal, int32_t pid, int32_t tid) {
+      const replay::ThreadInfo* t = stream->state().Thread(tid);
+      if (!t || !t->fds)
+        t = stream->state().Thread(pid);
+      if (!t || !t->fds)
+        return;
+      Snapshot s;
+      for (const auto& [fd, info] : t->fds->fds)
+        if (!info.path.empty())
+          s.fds.emplace_back(fd, info.path);
+      if (t->cwd)
+        s.cwd = *t->cwd;
+      if (!s.fds.empty() || !s.cwd.empty())
+        snapshots.push_back({ordinal, pid, std::move(s)});
+    };
+    for (;; pass1_events++) {
       ASSIGN_OR_RETURN(const replay::Event* e, stream->Next());
       if (!e)
         break;
       int nr = e->syscall ? e->syscall->nr : -1;
-      int32_t child = e->type == replay::EventType::kSpawn ? e->child_pid : 0;
+      bool spawn = e->type == replay::EventType::kSpawn;
+      int32_t child = spawn ? e->child_pid : 0;
       if (!select.Keep(e->pid, e->tid, e->time_ns, nr, child)) {
         dropped = true;
-      } else if (e->pid > 0 && seen.insert(e->pid).second && dropped) {
-        const replay::ThreadInfo* t = stream->state().Thread(e->tid);
-        if (!t || !t->fds)
-          t = stream->state().Thread(e->pid);
-        if (t && t->fds) {
-          Snapshot& s = snapshots[e->pid];
-          for (const auto& [fd, info] : t->fds->fds)
-            if (!info.path.empty())
-              s.fds.emplace_back(fd, info.path);
-          if (t->cwd)
-            s.cwd = *t->cwd;
-          if (s.fds.empty() && s.cwd.empty())
-            snapshots.erase(e->pid);
+        if (spawn && seen.count(e->child_pid)) {
+          stream->ApplyCurrent();
+          take(pass1_events + 1, e->child_pid, e->child_tid);
+          continue;
         }
+      } else if (e->pid > 0 && seen.insert(e->pid).second && dropped) {
+        take(pass1_events, e->pid, e->tid);
       }
       stream->ApplyCurrent();
     }
@@ -209,7 +228,7 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
   ASSIGN_OR_RETURN(auto writer, format::TraceWriter::Create(out, OutputHeader(header, origin), wo));
   EditResult result;
   Selector select(o, from_ns, to_ns, syscalls);
-  std::set<int32_t> introduced;
+  size_t next_snapshot = 0;
   Status st;
   while (st.ok()) {
     auto e = reader->Next();
@@ -220,29 +239,31 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
     if (!*e)
       break;
     const fb::Event& ev = **e;
-    result.events_read++;
+    uint64_t ordinal = result.events_read++;
+    uint64_t t = format::EventTime(ev);
+    for (; next_snapshot < snapshots.size() && snapshots[next_snapshot].ordinal <= ordinal;
+         next_snapshot++) {
+      const Placed& p = snapshots[next_snapshot];
+      std::vector<format::FdEntryRecord> fds;
+      for (const auto& [fd, path] : p.snapshot.fds)
+        fds.push_back({fd, path});
+      writer->Add(format::FdSnapshotRecord{p.pid, p.pid, fds, t, p.snapshot.cwd, {}, {}});
+      result.snapshots++;
+      result.events_written++;
+    }
     int nr;
     int32_t child;
     Facts(ev, &nr, &child);
-    uint64_t t = format::EventTime(ev);
     if (!select.Keep(ev.pid(), ev.tid(), t, nr, child))
       continue;
-    if (ev.pid() > 0 && introduced.insert(ev.pid()).second) {
-      auto s = snapshots.find(ev.pid());
-      if (s != snapshots.end()) {
-        std::vector<format::FdEntryRecord> fds;
-        for (const auto& [fd, path] : s->second.fds)
-          fds.push_back({fd, path});
-        writer->Add(format::FdSnapshotRecord{ev.pid(), ev.pid(), fds, t, s->second.cwd, {}, {}});
-        result.snapshots++;
-        result.events_written++;
-      }
-    }
     if (!writer->Add(ev))
       st = Status(StatusCode::kDataLoss, inputs[0] + ": an event without a body");
     else if (result.events_written++, writer->failed())
       st = writer->status();
   }
+  if (st.ok() && stateful && result.events_read != pass1_events)
+    st = InternalError(inputs[0] + ": the two readings gave " + std::to_string(pass1_events) +
+                       " and " + std::to_string(result.events_read) + " events");
   RETURN_IF_ERROR(Finish(writer.get(), out, st));
   result.warnings = reader->warnings();
   return result;

@@ -219,6 +219,9 @@ class Exporter {
     std::string name, text;
   };
   std::map<int32_t, Open> open_;
+  // The entry time of each thread's call in progress (the stream reads one event ahead, so its
+  // own record of them may be past the call's exit already).
+  std::unordered_map<int32_t, uint64_t> entries_;
   uint64_t last_ns_ = 0;
   replay::SyscallText text_;
 };
@@ -271,6 +274,7 @@ Status Exporter::Run(uint64_t from_ns, uint64_t to_ns, const format::SyscallSet*
     switch (e->type) {
       case EventType::kSyscall:
       case EventType::kSyscallExit:
+        entries_.erase(e->tid);
         if (wanted && (!set || set->Contains(e->syscall->nr))) {
           Syscall(*e);
           continue;
@@ -278,6 +282,7 @@ Status Exporter::Run(uint64_t from_ns, uint64_t to_ns, const format::SyscallSet*
         open_.erase(e->tid);
         break;
       case EventType::kSyscallEntry:
+        entries_[e->tid] = e->syscall->entry_ns;
         if (wanted && (!set || set->Contains(e->syscall->nr))) {
           const format::SyscallInfo* info = stream_->table()->Find(e->syscall->nr);
           replay::DecodeEnv env;
@@ -294,9 +299,14 @@ Status Exporter::Run(uint64_t from_ns, uint64_t to_ns, const format::SyscallSet*
         Thread(e->pid, e->tid);
         if (e->child_pid == e->child_tid && !names_.count(e->child_pid))
           Name(e->child_pid, names_[e->pid]);
+        // The arrow starts in the parent's fork or clone call, at its entry: the child may have
+        // run before the tracer saw the spawn, never before the call began.
         Begin("s", "spawn", e->pid, e->tid);
         out_->buffer() += ",\"cat\":\"spawn\",\"id\":" + std::to_string(next_flow_);
-        Ts(e->time_ns);
+        {
+          auto call = entries_.find(e->tid);
+          Ts(call != entries_.end() ? std::min(call->second, e->time_ns) : e->time_ns);
+        }
         End();
         flows_[e->child_tid] = next_flow_++;
         break;

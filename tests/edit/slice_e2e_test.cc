@@ -100,24 +100,41 @@ TEST_F(SliceE2ETest, WholeRangeAndProcessesReplayAsTheOriginal) {
 TEST_F(SliceE2ETest, ATimeCutKeepsTheFdsOpenedBeforeIt) {
   std::string trace = dir_.File("o.strec");
   Record(trace);
-  testing::RunResult r = Run(
-      {kBin + "/strec-slice", "--from", "150ms", "--to", "10s", trace, "-o", dir_.File("c.strec")});
+  // The cut: 60 ms after holder opened its file (it reads it every 20 ms for 300 ms).
+  uint64_t start = 0, opened = 0;
+  {
+    auto reader = format::TraceReader::Open(trace);
+    ASSERT_TRUE(reader.ok());
+    start = (*reader)->header().monotonic_ns();
+    while (!opened) {
+      auto e = (*reader)->Next();
+      ASSERT_TRUE(e.ok() && *e) << "no open of " << file_;
+      const fb::Syscall* sc = (*e)->body_as_Syscall();
+      if (sc && sc->nr() == 257 && sc->buffers())
+        for (const fb::Buffer* b : *sc->buffers())
+          if (b->data() && std::string(b->data()->begin(), b->data()->end()) == file_)
+            opened = format::EventTime(**e);
+    }
+  }
+  uint64_t cut_ns = opened - start + 60'000'000;
+  testing::RunResult r = Run({kBin + "/strec-slice", "--from", std::to_string(cut_ns) + "ns",
+                              "--to", "1000s", trace, "-o", dir_.File("c.strec")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("fd snapshots at the cut"), std::string::npos) << r.err;
   std::string cut = Replay({"-f", "-y", "-r", dir_.File("c.strec")});
   EXPECT_EQ(cut.find("\"" + file_ + "\""), std::string::npos) << "the holder's open is cut away";
   EXPECT_NE(cut.find("<" + file_ + ">, \"x\", 1, 0) = 1"), std::string::npos)
       << cut.substr(0, 2000);
-  // Every event from the cut on is there: the original's lines after 150 ms are the slice's.
+  // Every event from the cut on is there, and the snapshots.
   auto reader = format::TraceReader::Open(trace);
   ASSERT_TRUE(reader.ok());
-  uint64_t start = (*reader)->header().monotonic_ns(), after = 0;
+  uint64_t after = 0;
   while (true) {
     auto e = (*reader)->Next();
     ASSERT_TRUE(e.ok());
     if (!*e)
       break;
-    if (format::EventTime(**e) >= start + 150'000'000 && (*e)->body_type() != fb::Body::FdSnapshot)
+    if (format::EventTime(**e) >= start + cut_ns && (*e)->body_type() != fb::Body::FdSnapshot)
       after++;
   }
   auto sliced = format::TraceReader::Open(dir_.File("c.strec"));
