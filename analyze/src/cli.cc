@@ -13,6 +13,7 @@
 #include "strec/analyze/files.h"
 #include "strec/analyze/report.h"
 #include "strec/format/io.h"
+#include "strec/format/syscall_table.h"
 
 namespace strec::analyze {
 
@@ -95,24 +96,16 @@ int AnalyzeMain(int argc, char** argv) {
   ao.jobs = jobs;
   ao.pids = pids;
   if (!expr.empty()) {
-    std::string_view e = expr;
-    if (e.starts_with("trace="))
-      e.remove_prefix(6);
-    else if (e.find('=') != std::string_view::npos) {
+    auto set = format::TraceSetOption(expr);
+    if (!set) {
       std::cerr << "strec-analyze: -e " << expr << ": only trace=SET is supported\n";
       return 2;
     }
-    ao.trace_expr = std::string(e);
+    ao.trace_expr = *set;
   }
-  for (auto [text, slot] : {std::pair{&since, &ao.since}, std::pair{&until, &ao.until}}) {
-    if (text->empty())
-      continue;
-    auto p = ParseTimePoint(*text);
-    if (!p.ok()) {
-      std::cerr << "strec-analyze: " << p.status().message() << "\n";
-      return 2;
-    }
-    *slot = *p;
+  if (auto st = format::ParseTimeWindow(since, until, &ao.since, &ao.until); !st.ok()) {
+    std::cerr << "strec-analyze: " << st.message() << "\n";
+    return 2;
   }
   ReportOptions ro;
   ro.views.clear();

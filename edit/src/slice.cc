@@ -1,8 +1,5 @@
 #include "strec/edit/slice.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -107,19 +104,6 @@ struct Snapshot {
   std::vector<std::pair<int, std::string>> fds;
   std::string cwd;
 };
-
-// Writes with `writer` until the end; on an error removes what it wrote.
-Status Finish(format::TraceWriter* writer, const std::string& out, Status st) {
-  Status closed = writer->Close();
-  if (st.ok())
-    st = closed;
-  if (!st.ok()) {
-    struct stat sb;
-    if (lstat(out.c_str(), &sb) == 0 && S_ISREG(sb.st_mode))
-      unlink(out.c_str());
-  }
-  return st;
-}
 
 format::HeaderInfo OutputHeader(const fb::Header& h, std::string origin) {
   format::HeaderInfo info = format::HeaderInfo::FromTrace(h);
@@ -229,17 +213,7 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
   EditResult result;
   Selector select(o, from_ns, to_ns, syscalls);
   size_t next_snapshot = 0;
-  Status st;
-  while (st.ok()) {
-    auto e = reader->Next();
-    if (!e.ok()) {
-      st = e.status();
-      break;
-    }
-    if (!*e)
-      break;
-    const fb::Event& ev = **e;
-    uint64_t ordinal = result.events_read++;
+  auto keep = [&](uint64_t ordinal, const fb::Event& ev) {
     uint64_t t = format::EventTime(ev);
     for (; next_snapshot < snapshots.size() && snapshots[next_snapshot].ordinal <= ordinal;
          next_snapshot++) {
@@ -254,17 +228,14 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
     int nr;
     int32_t child;
     Facts(ev, &nr, &child);
-    if (!select.Keep(ev.pid(), ev.tid(), t, nr, child))
-      continue;
-    if (!writer->Add(ev))
-      st = Status(StatusCode::kDataLoss, inputs[0] + ": an event without a body");
-    else if (result.events_written++, writer->failed())
-      st = writer->status();
-  }
+    return select.Keep(ev.pid(), ev.tid(), t, nr, child);
+  };
+  Status st = format::CopyEvents(reader.get(), writer.get(), keep, &result.events_read,
+                                 &result.events_written);
   if (st.ok() && stateful && result.events_read != pass1_events)
     st = InternalError(inputs[0] + ": the two readings gave " + std::to_string(pass1_events) +
                        " and " + std::to_string(result.events_read) + " events");
-  RETURN_IF_ERROR(Finish(writer.get(), out, st));
+  RETURN_IF_ERROR(format::CloseOrRemove(writer.get(), out, st));
   result.warnings = reader->warnings();
   return result;
 }
@@ -282,22 +253,9 @@ StatusOr<EditResult> CatTraces(const std::vector<std::string>& inputs,
   ASSIGN_OR_RETURN(auto writer,
                    format::TraceWriter::Create(out, OutputHeader(reader->header(), origin), wo));
   EditResult result;
-  Status st;
-  while (st.ok()) {
-    auto e = reader->Next();
-    if (!e.ok()) {
-      st = e.status();
-      break;
-    }
-    if (!*e)
-      break;
-    result.events_read++;
-    if (!writer->Add(**e))
-      st = Status(StatusCode::kDataLoss, inputs[0] + ": an event without a body");
-    else if (result.events_written++, writer->failed())
-      st = writer->status();
-  }
-  RETURN_IF_ERROR(Finish(writer.get(), out, st));
+  Status st = format::CopyEvents(reader.get(), writer.get(), {}, &result.events_read,
+                                 &result.events_written);
+  RETURN_IF_ERROR(format::CloseOrRemove(writer.get(), out, st));
   result.warnings = reader->warnings();
   return result;
 }

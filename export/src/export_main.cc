@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "strec/export/chrome_json.h"
+#include "strec/format/syscall_table.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -50,22 +51,17 @@ int main(int argc, char** argv) {
     int st = app.exit(e);
     return st == 0 ? 0 : 2;
   }
-  for (auto [text, slot] : {std::pair{&from, &o.from}, std::pair{&to, &o.to}}) {
-    if (text->empty())
-      continue;
-    auto t = strec::format::ParseTimePoint(*text);
-    if (!t.ok()) {
-      std::cerr << "strec export: " << t.status().message() << "\n";
-      return 2;
-    }
-    *slot = *t;
+  if (auto st = strec::format::ParseTimeWindow(from, to, &o.from, &o.to); !st.ok()) {
+    std::cerr << "strec export: " << st.message() << "\n";
+    return 2;
   }
   if (!expr.empty()) {
-    if (expr.find('=') != std::string::npos && expr.rfind("trace=", 0) != 0) {
+    auto set = strec::format::TraceSetOption(expr);
+    if (!set) {
       std::cerr << "strec export: -e " << expr << ": only trace=SET selects what is exported\n";
       return 2;
     }
-    o.trace_expr = expr.rfind("trace=", 0) == 0 ? expr.substr(6) : expr;
+    o.trace_expr = *set;
   }
   auto r = strec::exporter::ExportChromeJson(inputs, out, o);
   if (!r.ok()) {

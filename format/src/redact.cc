@@ -350,28 +350,10 @@ StatusOr<RedactResult> RedactTrace(const std::string& in,
   ASSIGN_OR_RETURN(auto writer,
                    TraceWriter::Create(out, HeaderInfo::FromTrace(reader->header()), options));
   RedactResult result;
-  Status st;
-  while (st.ok()) {
-    auto e = reader->Next();
-    if (!e.ok())
-      st = e.status();
-    else if (!*e)
-      break;
-    else if (!writer->Add(**e))
-      st = Status(StatusCode::kDataLoss, in + ": an event without a body");
-    else if (++result.events, writer->failed())
-      st = writer->status();
-  }
-  Status closed = writer->Close();
-  if (st.ok())
-    st = closed;
-  if (!st.ok()) {
-    // No half copy: the input's error is what the user needs to see.
-    struct stat sb;
-    if (lstat(out.c_str(), &sb) == 0 && S_ISREG(sb.st_mode))
-      unlink(out.c_str());
-    return st;
-  }
+  uint64_t read = 0;
+  Status st = CopyEvents(reader.get(), writer.get(), {}, &read, &result.events);
+  // No half copy: the input's error is what the user needs to see.
+  RETURN_IF_ERROR(CloseOrRemove(writer.get(), out, st));
   for (int c = 0; c < kRedactCategories; c++)
     result.removed[c] = redactor->removed(static_cast<RedactCategory>(c));
   result.warnings = reader->warnings();

@@ -262,4 +262,12 @@ std::optional<SyscallSet> SyscallSet::Parse(const SyscallTable& table,
   return set;
 }
 
+std::optional<std::string> TraceSetOption(const std::string& e) {
+  if (e.rfind("trace=", 0) == 0)
+    return e.substr(6);
+  if (e.find('=') == std::string::npos)
+    return e;
+  return std::nullopt;
+}
+
 }  // namespace strec::format

@@ -120,4 +120,16 @@ StatusOr<TimePoint> ParseTimePoint(std::string_view text) {
   return TimePoint{false, static_cast<int64_t>(std::llround(v * scale))};
 }
 
+Status ParseTimeWindow(const std::string& from,
+                       const std::string& to,
+                       std::optional<TimePoint>* from_out,
+                       std::optional<TimePoint>* to_out) {
+  for (auto [text, slot] : {std::pair{&from, from_out}, std::pair{&to, to_out}}) {
+    if (text->empty())
+      continue;
+    ASSIGN_OR_RETURN(*slot, ParseTimePoint(*text));
+  }
+  return OkStatus();
+}
+
 }  // namespace strec::format

@@ -1,6 +1,7 @@
 #include "strec/format/trace_writer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 
 #include "strec/format/container.h"
 #include "strec/format/io.h"
+#include "strec/format/trace_reader.h"
 #include "strec/format/version.h"
 #include "time_delta.h"
 
@@ -1020,6 +1022,39 @@ uint64_t TraceWriter::bytes_written() const {
 
 Status TraceWriter::FailedClosed() const {
   return InternalError(path_ + ": writer is closed");
+}
+
+Status CopyEvents(TraceReader* reader,
+                  TraceWriter* writer,
+                  const std::function<bool(uint64_t, const fb::Event&)>& keep,
+                  uint64_t* read,
+                  uint64_t* written) {
+  while (true) {
+    ASSIGN_OR_RETURN(const fb::Event* e, reader->Next());
+    if (!e)
+      return OkStatus();
+    if (keep && !keep((*read)++, *e))
+      continue;
+    if (!keep)
+      (*read)++;
+    if (!writer->Add(*e))
+      return Status(StatusCode::kDataLoss, reader->path() + ": an event without a body");
+    (*written)++;
+    if (writer->failed())
+      return writer->status();
+  }
+}
+
+Status CloseOrRemove(TraceWriter* writer, const std::string& path, Status st) {
+  Status closed = writer->Close();
+  if (st.ok())
+    st = closed;
+  if (!st.ok()) {
+    struct stat sb;
+    if (lstat(path.c_str(), &sb) == 0 && S_ISREG(sb.st_mode))
+      unlink(path.c_str());
+  }
+  return st;
 }
 
 }  // namespace strec::format

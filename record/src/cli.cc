@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "process_util.h"
+#include "strec/format/syscall_table.h"
 #include "strec/record/recorder.h"
 
 namespace strec::record {
@@ -360,10 +361,8 @@ int RecordMain(int argc, char** argv) {
     o.writer.redactor = std::move(redactor).value();
   }
   if (!expr.empty()) {
-    if (expr.rfind("trace=", 0) == 0) {
-      o.trace_expr = expr.substr(6);
-    } else if (expr.find('=') == std::string::npos) {
-      o.trace_expr = expr;
+    if (auto set = format::TraceSetOption(expr)) {
+      o.trace_expr = *set;
     } else {
       std::cerr << "strec-record: -e " << expr
                 << ": only trace= is decided at record time; choose status=, signal=, read=, "

@@ -144,6 +144,10 @@ class SyscallSet {
   bool unknown_selected_ = true;
 };
 
+// A tool's -e option where only the syscall set is chosen: "trace=SET" or a bare "SET" gives SET;
+// any other "NAME=..." gives nullopt (the caller says where that option belongs).
+std::optional<std::string> TraceSetOption(const std::string& e);
+
 }  // namespace strec::format
 
 #endif  // STREC_FORMAT_SYSCALL_TABLE_H_

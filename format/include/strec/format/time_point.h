@@ -4,6 +4,8 @@
 #define STREC_FORMAT_TIME_POINT_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "strec/format/status.h"
@@ -19,6 +21,12 @@ struct TimePoint {
 // "12", "1.5", "1.5s", "250ms", "40us", "100ns" (relative), or an ISO 8601 time
 // "2024-05-01T12:00:00[.123456789][Z|+02:00]" (absolute; local time without a zone).
 StatusOr<TimePoint> ParseTimePoint(std::string_view text);
+
+// A tool's time window (--from/--to, --since/--until): each text parsed unless it is empty.
+Status ParseTimeWindow(const std::string& from,
+                       const std::string& to,
+                       std::optional<TimePoint>* from_out,
+                       std::optional<TimePoint>* to_out);
 
 // The CLOCK_MONOTONIC time (what event times are) of `p` in the trace with header h.
 uint64_t ResolveTime(const TimePoint& p, const fb::Header& h);

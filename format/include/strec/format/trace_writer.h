@@ -11,6 +11,7 @@
 #define STREC_FORMAT_TRACE_WRITER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@
 #include "strec/format/status.h"
 
 namespace strec::format {
+
+class TraceReader;
 
 struct HeaderInfo {
   std::string tool_version;
@@ -189,6 +192,19 @@ class TraceWriter {
   std::vector<BufferRecord> redacted_buffers_;
   std::vector<std::string> redacted_bytes_;
 };
+
+// Copies the events of `reader` into `writer` in order: those keep(ordinal, event) says to keep,
+// or all when keep is empty (keep may Add() events of its own before the one it is asked about).
+// *read and *written count them. Stops at the first error of either side.
+Status CopyEvents(TraceReader* reader,
+                  TraceWriter* writer,
+                  const std::function<bool(uint64_t, const fb::Event&)>& keep,
+                  uint64_t* read,
+                  uint64_t* written);
+
+// Closes a writer that made `path` from other traces; when `st` or the close failed, removes
+// path (no half copy is left) and returns the first error.
+Status CloseOrRemove(TraceWriter* writer, const std::string& path, Status st);
 
 }  // namespace strec::format
 
