@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "strec/format/syscall_table.h"
@@ -103,6 +104,8 @@ void Facts(const fb::Event& e, int* nr, int32_t* child_pid) {
 struct Snapshot {
   std::vector<std::pair<int, std::string>> fds;
   std::string cwd;
+  std::vector<std::string> argv;  // its command line, when the trace said it (snapshot, exec)
+  std::string cgroup;
 };
 
 format::HeaderInfo OutputHeader(const fb::Header& h, std::string origin) {
@@ -156,6 +159,13 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
     Selector select(o, from_ns, to_ns, syscalls);
     std::set<int32_t> seen;
     bool dropped = false;
+    // What the trace said of each process's command line and cgroup (the state does not keep
+    // them), so that a slice still names a process whose snapshot or exec was cut away.
+    struct Named {
+      std::vector<std::string> argv;
+      std::string cgroup;
+    };
+    std::unordered_map<int32_t, Named> named;
     auto take = [&](uint64_t ordinal, int32_t pid, int32_t tid) {
       const replay::ThreadInfo* t = stream->state().Thread(tid);
       if (!t || !t->fds)
@@ -168,13 +178,29 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
           s.fds.emplace_back(fd, info.path);
       if (t->cwd)
         s.cwd = *t->cwd;
-      if (!s.fds.empty() || !s.cwd.empty())
+      if (auto known = named.find(pid); known != named.end()) {
+        s.argv = known->second.argv;
+        s.cgroup = known->second.cgroup;
+      }
+      if (!s.fds.empty() || !s.cwd.empty() || !s.argv.empty())
         snapshots.push_back({ordinal, pid, std::move(s)});
     };
     for (;; pass1_events++) {
       ASSIGN_OR_RETURN(const replay::Event* e, stream->Next());
       if (!e)
         break;
+      if (e->type == replay::EventType::kFdSnapshot || e->type == replay::EventType::kExec) {
+        Named& n = named[e->pid];
+        if (!e->argv.empty())
+          n.argv = e->argv;
+        if (!e->cgroup.empty())
+          n.cgroup = e->cgroup;
+      } else if (e->type == replay::EventType::kSpawn && e->child_pid == e->child_tid &&
+                 named.count(e->pid)) {
+        named[e->child_pid] = named[e->pid];
+      } else if (e->type == replay::EventType::kExit && !e->thread_only) {
+        named.erase(e->pid);
+      }
       int nr = e->syscall ? e->syscall->nr : -1;
       bool spawn = e->type == replay::EventType::kSpawn;
       int32_t child = spawn ? e->child_pid : 0;
@@ -221,7 +247,9 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
       std::vector<format::FdEntryRecord> fds;
       for (const auto& [fd, path] : p.snapshot.fds)
         fds.push_back({fd, path});
-      writer->Add(format::FdSnapshotRecord{p.pid, p.pid, fds, t, p.snapshot.cwd, {}, {}});
+      std::vector<std::string_view> argv(p.snapshot.argv.begin(), p.snapshot.argv.end());
+      writer->Add(
+          format::FdSnapshotRecord{p.pid, p.pid, fds, t, p.snapshot.cwd, argv, p.snapshot.cgroup});
       result.snapshots++;
       result.events_written++;
     }
