@@ -451,7 +451,7 @@ class BpfRecorder {
   pid_t command_pid_ = -1;
   int command_exit_code_ = 0;
   bool command_done_ = false;
-  bool command_gone_ = false;  // its last thread's exit was in the ring
+  bool command_gone_ = false;   // its last thread's exit was in the ring
   bool command_traced_ = true;  // false: a selection's command, recorded only if it matches
   ParsedSyscall parsed_;
   std::vector<BufferRecord> records_, exit_bufs_;

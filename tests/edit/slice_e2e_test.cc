@@ -145,8 +145,8 @@ TEST_F(SliceE2ETest, ATimeCutKeepsTheFdsOpenedBeforeIt) {
   EXPECT_EQ((*sliced)->footer()->event_count(), after + snapshots);
   EXPECT_GT(after, 10u);
   // holder's exec is cut away too: the snapshot still names it.
-  testing::RunResult procs = Run({kBin + "/strec-analyze", "--by", "process", "--format", "csv",
-                                  dir_.File("c.strec")});
+  testing::RunResult procs =
+      Run({kBin + "/strec-analyze", "--by", "process", "--format", "csv", dir_.File("c.strec")});
   EXPECT_NE(procs.out.find(",holder,"), std::string::npos) << procs.out;
 }
 

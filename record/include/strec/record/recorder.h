@@ -29,10 +29,10 @@ struct RecordOptions {
   // what is given is recorded from when it is first seen making a syscall, with its children.
   // With a selection, the command sets how long the recording lasts and is recorded only if it
   // matches (from its execve); without one, the recording lasts until SIGINT/SIGTERM.
-  bool all_processes = false;        // -a: every process (no filter)
-  std::vector<std::string> cgroups;  // --cgroup: cgroup v2 directories (and descendants)
-  std::vector<std::string> comms;    // --comm: command names (as /proc/PID/comm, 15 bytes)
-  int64_t uid = -1;                  // -u: the real user id (-1: any)
+  bool all_processes = false;                 // -a: every process (no filter)
+  std::vector<std::string> cgroups;           // --cgroup: cgroup v2 directories (and descendants)
+  std::vector<std::string> comms;             // --comm: command names (as /proc/PID/comm, 15 bytes)
+  int64_t uid = -1;                           // -u: the real user id (-1: any)
   static constexpr size_t kMaxSelectors = 8;  // --comm names and --cgroup directories, each
   bool Selects() const { return all_processes || !cgroups.empty() || !comms.empty() || uid >= 0; }
   // The selection as the header records it ("all", "cgroup=/app comm=a,b user=33"; "" = none).
