@@ -8,9 +8,8 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
-#include "strec/format/syscall_table.h"
+#include "strec/format/selection.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
 #include "strec/replay/event_stream.h"
@@ -56,50 +55,6 @@ std::string List(const std::vector<T>& v) {
   return s;
 }
 
-// What the slice keeps, decided the same way in both passes (over the same events in the same
-// order): the processes asked for and their descendants, the threads asked for, the time
-// window, the syscall set.
-class Selector {
- public:
-  Selector(const SliceOptions& o,
-           uint64_t from_ns,
-           uint64_t to_ns,
-           const format::SyscallSet* syscalls)
-      : pids_(o.pids.begin(), o.pids.end()),
-        tids_(o.tids.begin(), o.tids.end()),
-        all_(o.pids.empty() && o.tids.empty()),
-        from_ns_(from_ns),
-        to_ns_(to_ns),
-        syscalls_(syscalls) {}
-
-  // child_pid: a Spawn's child (else 0); nr: a syscall's number (else -1).
-  bool Keep(int32_t pid, int32_t tid, uint64_t time_ns, int nr, int32_t child_pid) {
-    bool process = all_ || pids_.count(pid) || tids_.count(tid);
-    if (child_pid > 0 && pids_.count(pid))
-      pids_.insert(child_pid);  // a descendant, whatever the window
-    if (pid == 0)
-      process = true;  // a loss of the whole trace
-    if (!process || time_ns < from_ns_ || time_ns > to_ns_)
-      return false;
-    return nr < 0 || !syscalls_ || syscalls_->Contains(nr);
-  }
-
- private:
-  std::unordered_set<int32_t> pids_, tids_;
-  bool all_;
-  uint64_t from_ns_, to_ns_;
-  const format::SyscallSet* syscalls_;
-};
-
-void Facts(const fb::Event& e, int* nr, int32_t* child_pid) {
-  *nr = -1;
-  *child_pid = 0;
-  if (const fb::Syscall* s = e.body_as_Syscall())
-    *nr = s->nr();
-  else if (const fb::Spawn* s = e.body_as_Spawn())
-    *child_pid = s->child_pid();
-}
-
 // An fd snapshot of what the state knows of a process: fds with a known path, and its cwd.
 struct Snapshot {
   std::vector<std::pair<int, std::string>> fds;
@@ -125,21 +80,8 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
                                 const SliceOptions& o) {
   ASSIGN_OR_RETURN(auto reader, OpenInputs(inputs));
   const fb::Header& header = reader->header();
-  const format::SyscallTable* table = format::SyscallTable::ForArch(header.arch());
-  std::optional<format::SyscallSet> set;
-  if (!o.trace_expr.empty()) {
-    if (!table)
-      return InvalidArgument("-e trace=: the trace's architecture has no syscall table here");
-    std::string error;
-    set = format::SyscallSet::Parse(*table, o.trace_expr, &error);
-    if (!set)
-      return InvalidArgument("-e trace=" + o.trace_expr + ": " + error);
-  }
-  uint64_t from_ns = o.from ? format::ResolveTime(*o.from, header) : 0;
-  uint64_t to_ns = o.to ? format::ResolveTime(*o.to, header) : UINT64_MAX;
-  if (from_ns > to_ns)
-    return InvalidArgument("--from is after --to");
-  const format::SyscallSet* syscalls = set ? &*set : nullptr;
+  // What is kept, decided the same way in both passes (over the same events in the same order).
+  ASSIGN_OR_RETURN(const format::Selection selection, format::Selection::Create(o.select, header));
 
   // Pass 1, when something before a kept event may be cut away: where the slice must say what
   // the whole trace knew of a kept process (its fds and cwd, from replay's state), as snapshots
@@ -153,10 +95,10 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
   };
   std::vector<Placed> snapshots;
   uint64_t pass1_events = 0;
-  bool stateful = !o.pids.empty() || !o.tids.empty() || o.from;
+  bool stateful = !o.select.pids.empty() || !o.select.tids.empty() || o.select.from;
   if (stateful) {
     ASSIGN_OR_RETURN(auto stream, replay::EventStream::Open(inputs));
-    Selector select(o, from_ns, to_ns, syscalls);
+    format::Selection select = selection;
     std::set<int32_t> seen;
     bool dropped = false;
     // What the trace said of each process's command line and cgroup (the state does not keep
@@ -223,21 +165,21 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
   if (inputs.size() > 1)
     origin += " (" + std::to_string(inputs.size()) + " files)";
   origin += ":";
-  if (!o.pids.empty())
-    origin += " pid=" + List(o.pids);
-  if (!o.tids.empty())
-    origin += " tid=" + List(o.tids);
-  if (o.from)
-    origin += " from=" + TimeText(*o.from);
-  if (o.to)
-    origin += " to=" + TimeText(*o.to);
-  if (!o.trace_expr.empty())
-    origin += " trace=" + o.trace_expr;
+  if (!o.select.pids.empty())
+    origin += " pid=" + List(o.select.pids);
+  if (!o.select.tids.empty())
+    origin += " tid=" + List(o.select.tids);
+  if (o.select.from)
+    origin += " from=" + TimeText(*o.select.from);
+  if (o.select.to)
+    origin += " to=" + TimeText(*o.select.to);
+  if (!o.select.trace_expr.empty())
+    origin += " trace=" + o.select.trace_expr;
   format::WriterOptions wo;
   wo.replace = o.replace;
   ASSIGN_OR_RETURN(auto writer, format::TraceWriter::Create(out, OutputHeader(header, origin), wo));
   EditResult result;
-  Selector select(o, from_ns, to_ns, syscalls);
+  format::Selection select = selection;
   size_t next_snapshot = 0;
   auto keep = [&](uint64_t ordinal, const fb::Event& ev) {
     uint64_t t = format::EventTime(ev);
@@ -253,10 +195,7 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
       result.snapshots++;
       result.events_written++;
     }
-    int nr;
-    int32_t child;
-    Facts(ev, &nr, &child);
-    return select.Keep(ev.pid(), ev.tid(), t, nr, child);
+    return select.Keep(ev);
   };
   Status st = format::CopyEvents(reader.get(), writer.get(), keep, &result.events_read,
                                  &result.events_written);

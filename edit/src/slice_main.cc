@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "strec/edit/slice.h"
-#include "strec/format/syscall_table.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -27,11 +26,11 @@ int main(int argc, char** argv) {
                  "the slice (created 0600, never through a symbolic link; an existing file is an "
                  "error unless --force)")
       ->required();
-  app.add_option("-p,--pid", o.pids,
+  app.add_option("-p,--pid", o.select.pids,
                  "keep this process and its descendants (repeatable, or PID,PID)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  app.add_option("--tid", o.tids, "keep this thread (repeatable, or TID,TID)")
+  app.add_option("--tid", o.select.tids, "keep this thread (repeatable, or TID,TID)")
       ->delimiter(',')
       ->allow_extra_args(false);
   app.add_option("--from", from,
@@ -51,17 +50,9 @@ int main(int argc, char** argv) {
     int st = app.exit(e);
     return st == 0 ? 0 : 2;
   }
-  if (auto st = strec::format::ParseTimeWindow(from, to, &o.from, &o.to); !st.ok()) {
+  if (auto st = o.select.ParseText(from, to, expr); !st.ok()) {
     std::cerr << "strec slice: " << st.message() << "\n";
     return 2;
-  }
-  if (!expr.empty()) {
-    auto set = strec::format::TraceSetOption(expr);
-    if (!set) {
-      std::cerr << "strec slice: -e " << expr << ": only trace=SET selects what is kept\n";
-      return 2;
-    }
-    o.trace_expr = *set;
   }
   auto r = strec::edit::SliceTrace(inputs, out, o);
   if (!r.ok()) {

@@ -101,8 +101,11 @@ class Output {
 
 class Exporter {
  public:
-  Exporter(const ExportOptions& o, replay::EventStream* stream, Output* out)
-      : opt_(o), stream_(stream), out_(out), pids_(o.pids.begin(), o.pids.end()) {
+  Exporter(const ExportOptions& o,
+           format::Selection select,
+           replay::EventStream* stream,
+           Output* out)
+      : opt_(o), select_(std::move(select)), stream_(stream), out_(out) {
     const fb::Header& h = stream->header();
     base_ns_ = h.monotonic_ns();
     if (h.command() && h.command()->size() > 0)
@@ -111,18 +114,10 @@ class Exporter {
     render_.decode_fds = 1;
   }
 
-  Status Run(uint64_t from_ns, uint64_t to_ns, const format::SyscallSet* set);
+  Status Run();
   const ExportResult& result() const { return result_; }
 
  private:
-  bool Wanted(const Event& e) {
-    if (pids_.empty())
-      return true;
-    bool in = pids_.count(e.pid) > 0;
-    if (in && e.type == EventType::kSpawn)
-      pids_.insert(e.child_pid);
-    return in || e.pid == 0;
-  }
   // The start of an event object with the fields all have.
   void Begin(const char* ph, std::string_view name, int32_t pid, int32_t tid) {
     std::string& b = out_->buffer();
@@ -201,13 +196,13 @@ class Exporter {
   void Syscall(const Event& e);
 
   const ExportOptions& opt_;
+  format::Selection select_;
   replay::EventStream* stream_;
   Output* out_;
   replay::RenderOptions render_;
   ExportResult result_;
   uint64_t base_ns_ = 0;
   std::string root_name_;
-  std::unordered_set<int32_t> pids_;
   std::unordered_map<int32_t, std::string> names_;
   std::unordered_set<int32_t> tids_;
   std::unordered_map<int32_t, uint64_t> flows_;  // child tid -> flow id
@@ -264,18 +259,19 @@ void Exporter::Syscall(const Event& e) {
   result_.syscalls++;
 }
 
-Status Exporter::Run(uint64_t from_ns, uint64_t to_ns, const format::SyscallSet* set) {
+Status Exporter::Run() {
   while (true) {
     ASSIGN_OR_RETURN(const Event* e, stream_->Next());
     if (!e)
       break;
     last_ns_ = std::max(last_ns_, e->time_ns);
-    bool wanted = Wanted(*e) && e->time_ns >= from_ns && e->time_ns <= to_ns;
+    bool wanted = select_.Keep(e->pid, e->tid, e->time_ns, e->syscall ? e->syscall->nr : -1,
+                               e->type == EventType::kSpawn ? e->child_pid : 0);
     switch (e->type) {
       case EventType::kSyscall:
       case EventType::kSyscallExit:
         entries_.erase(e->tid);
-        if (wanted && (!set || set->Contains(e->syscall->nr))) {
+        if (wanted) {
           Syscall(*e);
           continue;
         }
@@ -283,7 +279,7 @@ Status Exporter::Run(uint64_t from_ns, uint64_t to_ns, const format::SyscallSet*
         break;
       case EventType::kSyscallEntry:
         entries_[e->tid] = e->syscall->entry_ns;
-        if (wanted && (!set || set->Contains(e->syscall->nr))) {
+        if (wanted) {
           const format::SyscallInfo* info = stream_->table()->Find(e->syscall->nr);
           replay::DecodeEnv env;
           env.opt = &render_;
@@ -337,7 +333,7 @@ Status Exporter::Run(uint64_t from_ns, uint64_t to_ns, const format::SyscallSet*
           Instant(*e, "detached", "t", "detached: " + e->reason);
         break;
       case EventType::kLoss:
-        if (e->time_ns >= from_ns && e->time_ns <= to_ns) {
+        if (wanted) {
           Begin("i", "lost " + std::to_string(e->lost_events) + " events", 0, 0);
           out_->buffer() += ",\"s\":\"g\"";
           Ts(e->time_ns);
@@ -375,17 +371,7 @@ StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
                                         const ExportOptions& o) {
   ASSIGN_OR_RETURN(auto stream, replay::EventStream::Open(inputs));
   const fb::Header& h = stream->header();
-  std::optional<format::SyscallSet> set;
-  if (!o.trace_expr.empty()) {
-    std::string error;
-    set = format::SyscallSet::Parse(*stream->table(), o.trace_expr, &error);
-    if (!set)
-      return InvalidArgument("-e trace=" + o.trace_expr + ": " + error);
-  }
-  uint64_t from_ns = o.from ? format::ResolveTime(*o.from, h) : 0;
-  uint64_t to_ns = o.to ? format::ResolveTime(*o.to, h) : UINT64_MAX;
-  if (from_ns > to_ns)
-    return InvalidArgument("--from is after --to");
+  ASSIGN_OR_RETURN(format::Selection select, format::Selection::Create(o.select, h));
   ASSIGN_OR_RETURN(int fd, format::CreateOutputFile(out, o.replace));
   bool gz = out.size() > 3 && out.compare(out.size() - 3, 3, ".gz") == 0;
   Output output(fd, gz);
@@ -397,8 +383,8 @@ StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
   if (!output.ok())
     return fail(Status(StatusCode::kIo, out + ": cannot open for writing"));
   output.buffer() += "{\"traceEvents\":[";
-  Exporter exporter(o, stream.get(), &output);
-  if (Status st = exporter.Run(from_ns, to_ns, set ? &*set : nullptr); !st.ok())
+  Exporter exporter(o, std::move(select), stream.get(), &output);
+  if (Status st = exporter.Run(); !st.ok())
     return fail(st);
   // The wall clock of ts 0, and what the timeline was made from.
   std::string& b = output.buffer();

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "strec/export/chrome_json.h"
-#include "strec/format/syscall_table.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -30,7 +29,7 @@ int main(int argc, char** argv) {
   app.add_option("--format", format, "the output format: chrome-json")
       ->required()
       ->check(CLI::IsMember({"chrome-json"}));
-  app.add_option("-p,--pid", o.pids, "only this process and its descendants (repeatable)")
+  app.add_option("-p,--pid", o.select.pids, "only this process and its descendants (repeatable)")
       ->delimiter(',')
       ->allow_extra_args(false);
   app.add_option("--from", from,
@@ -51,17 +50,9 @@ int main(int argc, char** argv) {
     int st = app.exit(e);
     return st == 0 ? 0 : 2;
   }
-  if (auto st = strec::format::ParseTimeWindow(from, to, &o.from, &o.to); !st.ok()) {
+  if (auto st = o.select.ParseText(from, to, expr); !st.ok()) {
     std::cerr << "strec export: " << st.message() << "\n";
     return 2;
-  }
-  if (!expr.empty()) {
-    auto set = strec::format::TraceSetOption(expr);
-    if (!set) {
-      std::cerr << "strec export: -e " << expr << ": only trace=SET selects what is exported\n";
-      return 2;
-    }
-    o.trace_expr = *set;
   }
   auto r = strec::exporter::ExportChromeJson(inputs, out, o);
   if (!r.ok()) {

@@ -6,22 +6,17 @@
 #define STREC_EDIT_SLICE_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "strec/format/selection.h"
 #include "strec/format/status.h"
-#include "strec/format/time_point.h"
 
 namespace strec::edit {
 
 struct SliceOptions {
-  std::vector<int32_t> pids;  // these processes and their descendants (as strec-replay -p)
-  std::vector<int32_t> tids;  // these threads; with pids, either matches
-  std::optional<format::TimePoint> from, to;  // events whose time is in [from, to]
-  std::string trace_expr;  // syscalls kept, strace's -e trace= syntax ("" = all); other events
-                           // (spawns, execs, exits, signals) are kept for the processes kept
-  bool replace = false;    // replace an existing output file of this user
+  format::SelectionOptions select;  // what is kept
+  bool replace = false;             // replace an existing output file of this user
 };
 
 struct EditResult {

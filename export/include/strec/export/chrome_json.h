@@ -9,21 +9,18 @@
 #define STREC_EXPORT_CHROME_JSON_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "strec/format/selection.h"
 #include "strec/format/status.h"
-#include "strec/format/time_point.h"
 
 namespace strec::exporter {
 
 struct ExportOptions {
-  std::vector<int32_t> pids;                  // these processes and their descendants (all: empty)
-  std::optional<format::TimePoint> from, to;  // syscalls ending in [from, to]
-  std::string trace_expr;                     // the syscalls exported ("" = all)
-  uint32_t max_strlen = 32;                   // -s of the strace lines
-  bool replace = false;                       // replace an existing output of this user
+  format::SelectionOptions select;  // what is exported (syscalls by their end time)
+  uint32_t max_strlen = 32;         // -s of the strace lines
+  bool replace = false;             // replace an existing output of this user
 };
 
 struct ExportResult {
