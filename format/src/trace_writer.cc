@@ -1033,10 +1033,9 @@ Status CopyEvents(TraceReader* reader,
     ASSIGN_OR_RETURN(const fb::Event* e, reader->Next());
     if (!e)
       return OkStatus();
-    if (keep && !keep((*read)++, *e))
+    uint64_t ordinal = (*read)++;
+    if (keep && !keep(ordinal, *e))
       continue;
-    if (!keep)
-      (*read)++;
     if (!writer->Add(*e))
       return Status(StatusCode::kDataLoss, reader->path() + ": an event without a body");
     (*written)++;
