@@ -287,10 +287,28 @@ std::string Seconds(uint64_t ns) {
 
 }  // namespace
 
+// The lists of what only one run did, with their names in the text and in the JSON.
+struct OnlyList {
+  const char* text;
+  const char* key;
+  std::vector<std::string> Report::*list;
+};
+constexpr OnlyList kOnlyLists[] = {
+    {"processes only in A", "processes_only_in_a", &Report::a_only_processes},
+    {"processes only in B", "processes_only_in_b", &Report::b_only_processes},
+    {"files opened only in A", "opened_only_in_a", &Report::a_only_opened},
+    {"files opened only in B", "opened_only_in_b", &Report::b_only_opened},
+    {"files failing to open only in A", "failed_only_in_a", &Report::a_only_failed},
+    {"files failing to open only in B", "failed_only_in_b", &Report::b_only_failed},
+    {"errors only in A", "errors_only_in_a", &Report::a_only_errors},
+    {"errors only in B", "errors_only_in_b", &Report::b_only_errors},
+};
+
 bool Report::same() const {
-  return processes.empty() && a_only_processes.empty() && b_only_processes.empty() &&
-         a_only_opened.empty() && b_only_opened.empty() && a_only_failed.empty() &&
-         b_only_failed.empty() && a_only_errors.empty() && b_only_errors.empty() && changed.empty();
+  for (const OnlyList& l : kOnlyLists)
+    if (!(this->*l.list).empty())
+      return false;
+  return processes.empty() && changed.empty();
 }
 
 Report Compare(const Run& a, const Run& b) {
@@ -410,14 +428,8 @@ std::string ReportText(const Report& r, const Run& a, const Run& b) {
     for (const std::string& s : v)
       out += "  " + s + "\n";
   };
-  list("processes only in A", r.a_only_processes);
-  list("processes only in B", r.b_only_processes);
-  list("files opened only in A", r.a_only_opened);
-  list("files opened only in B", r.b_only_opened);
-  list("files failing to open only in A", r.a_only_failed);
-  list("files failing to open only in B", r.b_only_failed);
-  list("errors only in A", r.a_only_errors);
-  list("errors only in B", r.b_only_errors);
+  for (const OnlyList& l : kOnlyLists)
+    list(l.text, r.*l.list);
   if (!r.changed.empty()) {
     out += "\nsyscall counts that changed (calls A -> B, seconds A -> B):\n";
     for (const SyscallChange& c : r.changed) {
@@ -485,14 +497,8 @@ std::string ReportJson(const Report& r, const Run& a, const Run& b) {
     out += '}';
   }
   out += ']';
-  strings("processes_only_in_a", r.a_only_processes);
-  strings("processes_only_in_b", r.b_only_processes);
-  strings("opened_only_in_a", r.a_only_opened);
-  strings("opened_only_in_b", r.b_only_opened);
-  strings("failed_only_in_a", r.a_only_failed);
-  strings("failed_only_in_b", r.b_only_failed);
-  strings("errors_only_in_a", r.a_only_errors);
-  strings("errors_only_in_b", r.b_only_errors);
+  for (const OnlyList& l : kOnlyLists)
+    strings(l.key, r.*l.list);
   out += ",\"syscalls_changed\":[";
   for (size_t i = 0; i < r.changed.size(); i++) {
     const SyscallChange& c = r.changed[i];
