@@ -14,6 +14,7 @@
 #include "format/trace_builder.h"
 #include "strec/format/event.h"
 #include "strec/format/trace_writer.h"
+#include "support/backend_test.h"
 #include "support/process.h"
 
 namespace strec::analyze {
@@ -168,15 +169,7 @@ INSTANTIATE_TEST_SUITE_P(Programs,
 
 // --by file on a recorded program: the per-path counts of tests/programs/files, worked out from
 // its source (the times vary, the rest does not).
-class FileViewAnalyzeE2ETest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string why = testing::PtraceUnavailable();
-    if (!why.empty())
-      GTEST_SKIP() << why;
-  }
-  testing::TempDir dir_;
-};
+class FileViewAnalyzeE2ETest : public testing::PtraceE2ETest {};
 
 TEST_F(FileViewAnalyzeE2ETest, ByFileCountsOfTheFilesProgram) {
   char real[4096];

@@ -12,6 +12,7 @@
 
 #include "format/trace_builder.h"
 #include "strec/diff/diff.h"
+#include "support/backend_test.h"
 #include "support/process.h"
 
 extern char** environ;
@@ -22,12 +23,12 @@ namespace {
 const std::string kBin = STREC_BIN_DIR;
 const std::string kPrograms = STREC_PROGRAMS_DIR;
 
-class DiffE2ETest : public ::testing::Test {
+class DiffE2ETest : public testing::PtraceE2ETest {
  protected:
   void SetUp() override {
-    std::string why = testing::PtraceUnavailable();
-    if (!why.empty())
-      GTEST_SKIP() << why;
+    PtraceE2ETest::SetUp();
+    if (IsSkipped())
+      return;
     file_ = dir_.File("input.txt");
     std::ofstream(file_) << "hello";
   }
@@ -51,7 +52,6 @@ class DiffE2ETest : public ::testing::Test {
       argv.insert(argv.end(), {"--format", "json"});
     return testing::RunCapturing(argv, dir_.path());
   }
-  testing::TempDir dir_;
   std::string file_;
 };
 

@@ -16,6 +16,7 @@
 
 #include "format/trace_builder.h"
 #include "strec/format/trace_reader.h"
+#include "support/backend_test.h"
 #include "support/process.h"
 
 namespace strec {
@@ -24,17 +25,14 @@ namespace {
 const std::string kBin = STREC_BIN_DIR;
 const std::string kPrograms = STREC_PROGRAMS_DIR;
 
-class SliceE2ETest : public ::testing::Test {
+class SliceE2ETest : public testing::PtraceE2ETest {
  protected:
   void SetUp() override {
-    std::string why = testing::PtraceUnavailable();
-    if (!why.empty())
-      GTEST_SKIP() << why;
+    PtraceE2ETest::SetUp();
+    if (IsSkipped())
+      return;
     file_ = dir_.File("held.txt");
     std::ofstream(file_) << "x";
-  }
-  testing::RunResult Run(const std::vector<std::string>& argv) {
-    return testing::RunCapturing(argv, dir_.path());
   }
   // Records the program into `trace` (extra: more strec-record options).
   void Record(const std::string& trace, std::vector<std::string> extra = {}) {
@@ -60,7 +58,6 @@ class SliceE2ETest : public ::testing::Test {
       out.push_back((*i)[1]);
     return out;
   }
-  testing::TempDir dir_;
   std::string file_;
 };
 

@@ -16,6 +16,7 @@
 
 #include "format/trace_builder.h"
 #include "strec/format/trace_reader.h"
+#include "support/backend_test.h"
 #include "support/process.h"
 
 namespace strec {
@@ -26,20 +27,17 @@ using nlohmann::json;
 const std::string kBin = STREC_BIN_DIR;
 const std::string kPrograms = STREC_PROGRAMS_DIR;
 
-class ChromeJsonTest : public ::testing::Test {
+class ChromeJsonTest : public testing::PtraceE2ETest {
  protected:
   void SetUp() override {
-    std::string why = testing::PtraceUnavailable();
-    if (!why.empty())
-      GTEST_SKIP() << why;
+    PtraceE2ETest::SetUp();
+    if (IsSkipped())
+      return;
     trace_ = dir_.File("t.strec");
     testing::RunResult r =
         Run({kBin + "/strec-record", "-q", "--backend", "ptrace", "-o", trace_, "--", "/bin/sh",
              "-c", kPrograms + "/forkexec; " + kPrograms + "/threads; " + kPrograms + "/signals"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  testing::RunResult Run(const std::vector<std::string>& argv) {
-    return testing::RunCapturing(argv, dir_.path());
   }
   json Export(std::vector<std::string> args, const std::string& out) {
     std::vector<std::string> argv = {kBin + "/strec", "export", "--format", "chrome-json"};
@@ -49,7 +47,6 @@ class ChromeJsonTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(testing::ReadFile(out));
   }
-  testing::TempDir dir_;
   std::string trace_;
 };
 
