@@ -23,6 +23,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 REPS=5
 QUICK=0
 BUILD="$ROOT/build"
@@ -150,15 +152,8 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 
-median() {  # KIND PLACEMENT MODE FIELD(5 wall, 6 rss, 8 cpu, 9 calls, 10 lost)
-  awk -F'\t' -v k="$1" -v p="$2" -v m="$3" -v f="$4" '
-    $1 == k && $2 == p && $3 == m && $f != "" { v[n++] = $f + 0 }
-    END {
-      if (n == 0) { print ""; exit }
-      for (i = 1; i < n; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
-      print (n % 2) ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
-    }' "$RESULTS"
-}
+# median KIND PLACEMENT MODE FIELD (5 wall, 6 rss, 8 cpu, 9 calls, 10 lost): over the reps.
+median() { median_in "$RESULTS" "$4" "$1" "$2" "$3"; }
 maxof() {
   awk -F'\t' -v k="$1" -v m="$2" -v f="$3" '$1 == k && $3 == m && $f + 0 > x { x = $f + 0 } END { print x + 0 }' "$RESULTS"
 }

@@ -12,6 +12,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 REPS=5
 QUICK=0
 BUILD="$ROOT/build"
@@ -228,19 +230,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 # ---- statistics ----
-# median_in FILE FIELD WL PL MODE: the median of column FIELD (5 = wall ns, 6 = rss KiB) over
-# the reps.
-median_in() {
-  local file=$1
-  shift
-  awk -F'\t' -v f="$1" -v wl="$2" -v pl="$3" -v m="$4" '
-    $1 == wl && $2 == pl && $3 == m { v[n++] = $f + 0 }
-    END {
-      if (n == 0) { print ""; exit }
-      for (i = 1; i < n; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
-      print (n % 2) ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
-    }' "$file"
-}
+# median FIELD WL PL MODE: the median of column FIELD (5 = wall ns, 6 = rss KiB) over the reps.
 median() { median_in "$RESULTS" "$@"; }
 # check WL MODE: "ok", or which placements changed the output or exit status.
 check() {
