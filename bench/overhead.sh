@@ -127,7 +127,7 @@ for m in "${ALL_MODES[@]}"; do
       fi ;;
     bpf | bpf-e)
       probe=$(mktemp /tmp/strec-bpf-probe.XXXXXX)
-      if "$BIN/strec-record" -q --backend bpf -o "$probe" -- /bin/true 2>"$probe.err"; then
+      if "$BIN/strec-record" -q --backend bpf --force -o "$probe" -- /bin/true 2>"$probe.err"; then
         MODES+=("$m")
       elif [ "$m" = bpf ]; then
         SKIPPED+=("strec-record --backend bpf: $(head -1 "$probe.err")")
