@@ -412,7 +412,7 @@ namespace {
 // from here keeps through its execve: not the close-on-exec ones.
 ProcessFds ReadFds(pid_t pid, bool inherited) {
   ProcessFds out;
-  std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  std::string proc = "/proc/" + std::to_string(pid), dir = proc + "/fd";
   if (DIR* d = opendir(dir.c_str())) {
     out.read = true;
     while (dirent* e = readdir(d)) {
@@ -431,8 +431,7 @@ ProcessFds ReadFds(pid_t pid, bool inherited) {
   std::sort(out.fds.begin(), out.fds.end());
   for (const auto& [fd, path] : out.fds)
     out.entries.push_back({fd, path});
-  out.cwd = ReadLink("/proc/" + std::to_string(pid) + "/cwd");
-  std::string proc = "/proc/" + std::to_string(pid);
+  out.cwd = ReadLink(proc + "/cwd");
   if (!inherited) {
     std::ifstream cmdline(proc + "/cmdline", std::ios::binary);
     for (std::string arg; std::getline(cmdline, arg, '\0');)
@@ -443,10 +442,6 @@ ProcessFds ReadFds(pid_t pid, bool inherited) {
   out.cgroup = ProcessCgroup(pid);
   return out;
 }
-
-}  // namespace
-
-namespace {
 
 // Where cgroup v2 is mounted ("/sys/fs/cgroup", or "/sys/fs/cgroup/unified" on a hybrid
 // system); "" when it is not.
