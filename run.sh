@@ -2,7 +2,8 @@
 # strec's one entry point on a fresh Debian 12 machine:
 #   ./run.sh demo    install what is missing, build, record a real command, replay and summarise it
 #   ./run.sh test    install what is missing, build, run the whole test suite (and its ASan+UBSan build);
-#                    it says how many tests skipped and why (STREC_REQUIRE_BPF=1 makes an eBPF skip fail)
+#                    it says how many tests skipped and why (STREC_REQUIRE_BPF=1 makes an eBPF skip fail,
+#                    STREC_REQUIRE_BROWSER=1 a report test without Chromium; .ci/run sets both)
 #   ./run.sh build   install what is missing and build only
 #   ./run.sh fuzz [SECONDS]   the libFuzzer targets, SECONDS each (default 600; `test` runs 30)
 # Builds are incremental: build/ (Release) and build-asan/ (sanitizers, for `test`).
@@ -14,6 +15,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 PACKAGES=(g++ make cmake flatbuffers-compiler libflatbuffers-dev libzstd-dev libcli11-dev
           libgtest-dev libbenchmark-dev libsodium-dev zlib1g-dev strace util-linux procps
           nlohmann-json3-dev                   # the tests parse JSON exports with it
+          chromium python3                     # strec report's test loads the page in a browser
           clang libbpf-dev bpftool pkg-config  # the eBPF backend
           libclang-rt-14-dev)                  # libFuzzer, for the fuzz targets (tests/fuzz)
 

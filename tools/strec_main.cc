@@ -24,7 +24,8 @@ void Usage(std::ostream& out) {
          "  slice    a trace cut down to processes, threads, a time window (strec-slice)\n"
          "  cat      the files of one rotated recording joined into one trace (strec-cat)\n"
          "  export   a trace as a Perfetto / chrome://tracing timeline (strec-export)\n"
-         "  diff     what differs between two runs (strec-diff)\n\n"
+         "  diff     what differs between two runs (strec-diff)\n"
+         "  report   a trace as one self-contained HTML page (strec-report)\n\n"
          "`strec COMMAND --help` shows a command's options.\n";
 }
 
@@ -57,8 +58,8 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  static const char* const kCommands[] = {"record", "replay", "analyze", "redact",
-                                          "slice",  "cat",    "export",  "diff"};
+  static const char* const kCommands[] = {"record", "replay", "analyze", "redact", "slice",
+                                          "cat",    "export", "diff",    "report"};
   if (std::find(std::begin(kCommands), std::end(kCommands), cmd) == std::end(kCommands)) {
     std::cerr << "strec: unknown command '" << cmd << "'\n";
     Usage(std::cerr);
