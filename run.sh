@@ -3,7 +3,7 @@
 #   ./run.sh demo    install what is missing, build, record a real command, replay and summarise it
 #   ./run.sh test    install what is missing, build, run the whole test suite (and its ASan+UBSan build);
 #                    it says how many tests skipped and why (STREC_REQUIRE_BPF=1 makes an eBPF skip fail,
-#                    STREC_REQUIRE_BROWSER=1 a report test without Chromium; .ci/run sets both)
+#                    STREC_REQUIRE_CLIENTS=1 a report test without Chromium; .ci/run sets both)
 #   ./run.sh build   install what is missing and build only
 #   ./run.sh fuzz [SECONDS]   the libFuzzer targets, SECONDS each (default 600; `test` runs 30)
 # Builds are incremental: build/ (Release) and build-asan/ (sanitizers, for `test`).

@@ -23,7 +23,7 @@ void Usage(std::ostream& out) {
          "  redact   a copy of a trace without its secrets, to share it (strec-redact)\n"
          "  slice    a trace cut down to processes, threads, a time window (strec-slice)\n"
          "  cat      the files of one rotated recording joined into one trace (strec-cat)\n"
-         "  export   a trace as a Perfetto / chrome://tracing timeline (strec-export)\n"
+         "  export   traces as a Perfetto timeline or JSON Lines for engines (strec-export)\n"
          "  diff     what differs between two runs (strec-diff)\n"
          "  report   a trace as one self-contained HTML page (strec-report)\n\n"
          "`strec COMMAND --help` shows a command's options.\n";

@@ -36,12 +36,7 @@ std::string TimeText(const format::TimePoint& t) {
              t.ns % 1'000'000'000);
     return buf;
   }
-  time_t secs = static_cast<time_t>(t.ns / 1'000'000'000);
-  tm tm;
-  gmtime_r(&secs, &tm);
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, sizeof buf - n, ".%09" PRId64 "Z", t.ns % 1'000'000'000);
-  return buf;
+  return format::FormatRealtime(static_cast<uint64_t>(t.ns));
 }
 
 template <typename T>

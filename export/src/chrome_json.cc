@@ -1,9 +1,9 @@
 #include "strec/export/chrome_json.h"
+#include "output.h"
 #include "strec/export/timeline.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cinttypes>
 #include <cstdio>
@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "strec/format/io.h"
+#include "strec/format/time_point.h"
 #include "strec/format/trace_reader.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/json_renderer.h"
@@ -20,57 +21,6 @@ namespace strec::exporter {
 namespace {
 
 using replay::AppendJsonString;
-
-// The output: plain or gzip, written in large pieces.
-class Output {
- public:
-  Output(int fd, bool gz) : gz_(gz) {
-    if (gz)
-      gz_file_ = gzdopen(fd, "wb6");
-    else
-      file_ = fdopen(fd, "w");
-    if (!gz_file_ && !file_)
-      close(fd);
-  }
-  ~Output() { Close(); }
-  bool ok() const { return (gz_file_ || file_) && !failed_; }
-  std::string& buffer() { return buf_; }
-  void MaybeFlush() {
-    if (buf_.size() >= (1 << 20))
-      Flush();
-  }
-  void Flush() {
-    if (buf_.empty() || failed_)
-      return;
-    if (gz_) {
-      failed_ = !gz_file_ || gzwrite(gz_file_, buf_.data(), static_cast<unsigned>(buf_.size())) !=
-                                 static_cast<int>(buf_.size());
-    } else {
-      failed_ = !file_ || fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size();
-    }
-    buf_.clear();
-  }
-  // False when anything failed.
-  bool Close() {
-    Flush();
-    if (gz_file_) {
-      failed_ |= gzclose(gz_file_) != Z_OK;
-      gz_file_ = nullptr;
-    }
-    if (file_) {
-      failed_ |= fclose(file_) != 0;
-      file_ = nullptr;
-    }
-    return !failed_;
-  }
-
- private:
-  bool gz_;
-  gzFile gz_file_ = nullptr;
-  FILE* file_ = nullptr;
-  bool failed_ = false;
-  std::string buf_;
-};
 
 // The timeline as Trace Event Format objects, one per line.
 class ChromeJsonSink : public TimelineSink {
@@ -200,8 +150,7 @@ StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
   const fb::Header& h = stream->header();
   ASSIGN_OR_RETURN(format::Selection select, format::Selection::Create(o.select, h));
   ASSIGN_OR_RETURN(int fd, format::CreateOutputFile(out, o.replace));
-  bool gz = out.size() > 3 && out.compare(out.size() - 3, 3, ".gz") == 0;
-  Output output(fd, gz);
+  Output output(fd, Output::CompressionFor(out));
   auto fail = [&](Status st) {
     output.Close();
     unlink(out.c_str());
@@ -220,14 +169,8 @@ StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
   AppendJsonString(&b, inputs[0]);
   b += ",\"host\":";
   AppendJsonString(&b, h.hostname() ? h.hostname()->string_view() : "");
-  char when[64];
-  time_t secs = static_cast<time_t>(h.realtime_ns() / 1'000'000'000);
-  tm tm;
-  gmtime_r(&secs, &tm);
-  size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(when + n, sizeof when - n, ".%09" PRIu64 "Z", h.realtime_ns() % 1'000'000'000);
   b += ",\"start_realtime\":\"";
-  b += when;
+  b += format::FormatRealtime(h.realtime_ns());
   b += "\",\"start_realtime_ns\":" + std::to_string(h.realtime_ns()) + "}}\n";
   if (!output.Close())
     return fail(Status(StatusCode::kIo, out + ": cannot write: " + strerror(errno)));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "strec/export/chrome_json.h"
+#include "strec/export/jsonl.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -14,21 +15,28 @@ int main(int argc, char** argv) {
       "  chrome-json: the Trace Event Format (JSON) that Perfetto's UI (ui.perfetto.dev),\n"
       "  chrome://tracing and other timeline viewers open: a track per thread grouped by\n"
       "  process, each syscall a slice with its strace line, signals and exits as instants,\n"
-      "  forks and clones as arrows. OUT ending in .gz is gzip-compressed (viewers open it).\n\n"
-      "usage: strec export --format chrome-json [--pid PID]... [--from T] [--to T]\n"
-      "                    [-e trace=SET] [-s N] [--force] TRACE [MORE PARTS...] -o OUT",
+      "  forks and clones as arrows. OUT ending in .gz is gzip-compressed (viewers open it).\n"
+      "  jsonl: JSON Lines, one object per syscall (schema version 1: host, trace, command,\n"
+      "  pid, tid, time, duration, syscall, class, return, errno, fd path, strace-rendered and\n"
+      "  raw arguments) for DuckDB, Spark, ClickHouse, jq; several traces (hosts) in one file.\n"
+      "  OUT ending in .zst is zstd-compressed, .gz gzip-compressed.\n\n"
+      "usage: strec export --format chrome-json|jsonl [--pid PID]... [--from T] [--to T]\n"
+      "                    [-e trace=SET] [-s N] [--force] TRACE... -o OUT",
       "strec export"};
   std::vector<std::string> inputs;
   std::string out, format, from, to, expr;
   strec::exporter::ExportOptions o;
-  app.add_option("trace", inputs, "the trace, or the files of one rotated recording")->required();
+  app.add_option("trace", inputs,
+                 "chrome-json: the trace, or the files of one rotated recording; jsonl: any "
+                 "traces (the files of a rotated one are read together)")
+      ->required();
   app.add_option("-o,--output", out,
                  "the file to write (created 0600, never through a symbolic link; an existing "
                  "file is an error unless --force)")
       ->required();
-  app.add_option("--format", format, "the output format: chrome-json")
+  app.add_option("--format", format, "the output format: chrome-json or jsonl")
       ->required()
-      ->check(CLI::IsMember({"chrome-json"}));
+      ->check(CLI::IsMember({"chrome-json", "jsonl"}));
   app.add_option("-p,--pid", o.select.pids, "only this process and its descendants (repeatable)")
       ->delimiter(',')
       ->allow_extra_args(false);
@@ -54,14 +62,19 @@ int main(int argc, char** argv) {
     std::cerr << "strec export: " << st.message() << "\n";
     return 2;
   }
-  auto r = strec::exporter::ExportChromeJson(inputs, out, o);
+  auto r = format == "jsonl" ? strec::exporter::ExportJsonl(inputs, out, o)
+                             : strec::exporter::ExportChromeJson(inputs, out, o);
   if (!r.ok()) {
     std::cerr << "strec export: " << r.status().message() << "\n";
     return r.status().code() == strec::StatusCode::kInvalidArgument ? 2 : 1;
   }
   for (const auto& w : r->warnings)
     std::cerr << "strec export: warning: " << w << "\n";
-  std::cerr << "strec export: " << out << ": " << r->syscalls << " syscalls, " << r->events
-            << " trace events\n";
+  if (format == "jsonl")
+    std::cerr << "strec export: " << out << ": " << r->syscalls << " syscalls from " << r->traces
+              << " trace(s)\n";
+  else
+    std::cerr << "strec export: " << out << ": " << r->syscalls << " syscalls, " << r->events
+              << " trace events\n";
   return 0;
 }

@@ -94,7 +94,7 @@ class Walker {
   // own record of them may be past the call's exit already).
   std::unordered_map<int32_t, uint64_t> entries_;
   replay::SyscallText text_;
-  std::string line_;
+  std::string line_, args_, fd_path_;
 };
 
 void Walker::Syscall(const Event& e) {
@@ -103,7 +103,19 @@ void Walker::Syscall(const Event& e) {
   replay::DecodeEnv env = Env();
   // The arguments before the state takes the call, the return value after (a new fd's path).
   replay::DecodeSyscall(sc, info, env, &text_);
+  fd_path_.clear();
+  int fd_arg = -1;
+  for (int i = 0; info && i < info->nargs && i < 6 && fd_arg < 0; i++)
+    if (info->args[i].kind == format::ArgKind::kFd)
+      fd_arg = i;
+  if (fd_arg >= 0)
+    if (const std::string* p =
+            stream_->state().FdPath(sc.tid, static_cast<int32_t>(sc.args[fd_arg])))
+      fd_path_ = *p;
   stream_->ApplyCurrent();
+  if (fd_arg < 0 && info && (info->classes & format::kReturnsFd) && sc.returned() && sc.ret >= 0)
+    if (const std::string* p = stream_->state().FdPath(sc.tid, sc.ret))
+      fd_path_ = *p;
   open_.erase(sc.tid);
   Thread(e.pid, e.tid);
   TimelineSlice s;
@@ -111,12 +123,21 @@ void Walker::Syscall(const Event& e) {
   s.tid = e.tid;
   s.start_ns = sc.has_entry ? sc.entry_ns : sc.exit_ns;
   FlowEnd(e.pid, e.tid, s.start_ns);
-  s.dur_ns =
-      sc.returned() && sc.has_entry && sc.exit_ns >= sc.entry_ns ? sc.exit_ns - sc.entry_ns : 0;
+  s.timed = sc.returned() && sc.has_entry && sc.exit_ns >= sc.entry_ns;
+  s.dur_ns = s.timed ? sc.exit_ns - sc.entry_ns : 0;
   s.name = text_.name;
   s.category = SyscallCategory(info);
   line_ = replay::SyscallLine(text_, sc.returned() ? replay::DecodeReturn(sc, info, env) : "?");
   s.strace = line_;
+  s.nr = sc.nr;
+  s.raw_args = sc.args;
+  s.nargs = info ? info->nargs : 6;
+  args_ = text_.entry;
+  args_ += text_.exit;
+  if (!args_.empty() && args_.back() == ')')
+    args_.pop_back();
+  s.args = args_;
+  s.fd_path = fd_path_;
   s.returned = sc.returned();
   if (s.returned) {
     s.ret = sc.ret;

@@ -1,6 +1,7 @@
 #include "strec/format/time_point.h"
 
 #include <charconv>
+#include <cinttypes>
 #include <cmath>
 #include <ctime>
 #include <string>
@@ -130,6 +131,16 @@ Status ParseTimeWindow(const std::string& from,
     ASSIGN_OR_RETURN(*slot, ParseTimePoint(*text));
   }
   return OkStatus();
+}
+
+std::string FormatRealtime(uint64_t ns) {
+  time_t secs = static_cast<time_t>(ns / 1'000'000'000u);
+  tm tm;
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, sizeof buf - n, ".%09" PRIu64 "Z", ns % 1'000'000'000u);
+  return buf;
 }
 
 }  // namespace strec::format

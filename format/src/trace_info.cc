@@ -1,4 +1,5 @@
 #include "strec/format/trace_info.h"
+#include "strec/format/time_point.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -26,16 +27,6 @@ std::string EscapeForTerminal(std::string_view s) {
 }
 
 namespace {
-
-std::string FormatRealtime(uint64_t ns) {
-  time_t secs = static_cast<time_t>(ns / 1'000'000'000u);
-  tm tm;
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, sizeof buf - n, ".%09" PRIu64 "Z", ns % 1'000'000'000u);
-  return buf;
-}
 
 std::string Str(const flatbuffers::String* s) {
   return s ? EscapeForTerminal(s->string_view()) : "";

@@ -9,7 +9,7 @@ usage: report_browser_test.py BIN_DIR PROGRAMS_DIR OUT_DIR
   PROGRAMS_DIR  the fixture programs (tests/programs)
   OUT_DIR       scratch files and the screenshots (report.png, report-timeline.png);
                 STREC_SCREENSHOT_DIR=docs also writes them there (how docs/ is refreshed)
-Without chromium the test skips (exit 77), unless STREC_REQUIRE_BROWSER=1 (CI) makes it fail.
+Without chromium the test skips (exit 77), unless STREC_REQUIRE_CLIENTS=1 (CI) makes it fail.
 """
 
 import json
@@ -234,7 +234,7 @@ if __name__ == "__main__":
         sys.exit(2)
     if not cdp.find_chromium():
         why = "chromium is not installed (apt-get install chromium): the report is not tested in a browser"
-        if os.environ.get("STREC_REQUIRE_BROWSER") == "1":
+        if os.environ.get("STREC_REQUIRE_CLIENTS") == "1":
             print("report_browser_test.py: FAILED: " + why, file=sys.stderr)
             sys.exit(1)
         # The same two lines GoogleTest prints, which run.sh's skip summary reads.

@@ -8,26 +8,12 @@
 #ifndef STREC_EXPORT_CHROME_JSON_H_
 #define STREC_EXPORT_CHROME_JSON_H_
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
-#include "strec/format/selection.h"
-#include "strec/format/status.h"
+#include "strec/export/options.h"
 
 namespace strec::exporter {
-
-struct ExportOptions {
-  format::SelectionOptions select;  // what is exported (syscalls by their end time)
-  uint32_t max_strlen = 32;         // -s of the strace lines
-  bool replace = false;             // replace an existing output of this user
-};
-
-struct ExportResult {
-  uint64_t syscalls = 0;  // complete events written
-  uint64_t events = 0;    // every trace event written (metadata included)
-  std::vector<std::string> warnings;
-};
 
 // Writes `out` (gzip-compressed when it ends in .gz); on an error no output is left.
 StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,

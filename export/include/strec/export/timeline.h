@@ -29,6 +29,7 @@ struct TimelineSlice {
   int32_t pid = 0, tid = 0;
   uint64_t start_ns = 0;  // monotonic, as recorded
   uint64_t dur_ns = 0;
+  bool timed = false;  // dur_ns is entry to exit (both were recorded; not for an unfinished call)
   std::string_view name;      // the syscall's name
   const char* category = "";  // SyscallCategory, or "unfinished"
   std::string_view strace;    // the line strace prints for it (-y), "= ?" when it never returned
@@ -36,6 +37,13 @@ struct TimelineSlice {
   bool unfinished = false;    // still in progress when the trace ends (drawn up to its end)
   int64_t ret = 0;
   int err = 0;  // errno when it failed
+  // The call as recorded (not for an unfinished one).
+  int nr = -1;
+  const uint64_t* raw_args = nullptr;  // its nargs arguments as the registers held them
+  int nargs = 0;
+  std::string_view args;     // the arguments as strace renders them, without the parentheses
+  std::string_view fd_path;  // the file of its first fd argument (before the call), or of the
+                             // new fd it returned; "" when none or unknown
 };
 
 class TimelineSink {

@@ -28,6 +28,9 @@ Status ParseTimeWindow(const std::string& from,
                        std::optional<TimePoint>* from_out,
                        std::optional<TimePoint>* to_out);
 
+// A CLOCK_REALTIME time as ISO 8601 in UTC with nanoseconds: "2026-12-04T10:15:00.123456789Z".
+std::string FormatRealtime(uint64_t realtime_ns);
+
 // The CLOCK_MONOTONIC time (what event times are) of `p` in the trace with header h.
 uint64_t ResolveTime(const TimePoint& p, const fb::Header& h);
 

@@ -1,0 +1,143 @@
+#include "strec/export/jsonl.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
+
+#include "output.h"
+#include "strec/export/timeline.h"
+#include "strec/format/event.h"
+#include "strec/format/io.h"
+#include "strec/format/time_point.h"
+#include "strec/format/trace_reader.h"
+#include "strec/replay/event_stream.h"
+#include "strec/replay/json_renderer.h"
+#include "strec/replay/xlat.h"
+
+namespace strec::exporter {
+namespace {
+
+using replay::AppendJsonString;
+
+class JsonlSink : public TimelineSink {
+ public:
+  JsonlSink(const fb::Header& h, Output* out) : out_(out) {
+    realtime_ns_ = h.realtime_ns();
+    monotonic_ns_ = h.monotonic_ns();
+    std::string host = h.hostname() ? h.hostname()->str() : "";
+    common_ = "{\"v\":1,\"host\":";
+    AppendJsonString(&common_, host);
+    common_ += ",\"trace\":";
+    AppendJsonString(&common_, host + ":" + std::to_string(h.recorder_pid()) + "@" +
+                                   format::FormatRealtime(h.realtime_ns()));
+  }
+
+  uint64_t syscalls() const { return syscalls_; }
+
+  void ProcessName(int32_t pid, const std::string& name) override { names_[pid] = name; }
+  void ThreadName(int32_t, int32_t, const std::string&) override {}
+  void Slice(const TimelineSlice& s) override {
+    std::string& b = out_->buffer();
+    b += common_;
+    b += ",\"command\":";
+    auto name = names_.find(s.pid);
+    AppendJsonString(&b, name == names_.end() ? "?" : name->second);
+    b += ",\"pid\":" + std::to_string(s.pid) + ",\"tid\":" + std::to_string(s.tid);
+    uint64_t wall = format::WallClockNs(realtime_ns_, monotonic_ns_, s.start_ns);
+    b += ",\"time\":\"" + format::FormatRealtime(wall) + "\",\"time_ns\":" + std::to_string(wall);
+    b += ",\"duration_ns\":";
+    b += s.timed ? std::to_string(s.dur_ns) : "null";
+    b += ",\"syscall\":";
+    AppendJsonString(&b, s.name);
+    b += ",\"nr\":" + std::to_string(s.nr) + ",\"class\":\"";
+    b += s.unfinished ? "other" : s.category;
+    b += "\",\"return\":";
+    b += s.returned ? std::to_string(s.ret) : "null";
+    b += ",\"errno\":";
+    if (s.err) {
+      const char* e = replay::ErrnoName(s.err);
+      AppendJsonString(&b, e ? e : std::to_string(s.err));
+    } else {
+      b += "null";
+    }
+    b += ",\"fd_path\":";
+    if (s.fd_path.empty())
+      b += "null";
+    else
+      AppendJsonString(&b, s.fd_path);
+    b += ",\"args\":";
+    AppendJsonString(&b, s.args);
+    b += ",\"strace\":";
+    AppendJsonString(&b, s.strace);
+    b += ",\"raw_args\":[";
+    char hex[24];
+    for (int i = 0; i < s.nargs && s.raw_args; i++) {
+      snprintf(hex, sizeof hex, "%s\"0x%llx\"", i ? "," : "",
+               static_cast<unsigned long long>(s.raw_args[i]));
+      b += hex;
+    }
+    b += "]";
+    if (s.unfinished)
+      b += ",\"unfinished\":true";
+    b += "}\n";
+    out_->MaybeFlush();
+    syscalls_++;
+  }
+  void Instant(int32_t, int32_t, uint64_t, std::string_view, char, std::string_view) override {}
+  void Loss(uint64_t, uint64_t, std::string_view) override {}
+  void FlowStart(int32_t, int32_t, uint64_t, uint64_t) override {}
+  void FlowEnd(int32_t, int32_t, uint64_t, uint64_t) override {}
+
+ private:
+  Output* out_;
+  uint64_t realtime_ns_ = 0, monotonic_ns_ = 0;
+  std::string common_;  // the fields of every line of this trace
+  std::unordered_map<int32_t, std::string> names_;
+  uint64_t syscalls_ = 0;
+};
+
+}  // namespace
+
+StatusOr<ExportResult> ExportJsonl(const std::vector<std::string>& inputs,
+                                   const std::string& out,
+                                   const ExportOptions& o) {
+  std::vector<std::unique_ptr<format::TraceReader>> opened;
+  for (const std::string& path : inputs) {
+    ASSIGN_OR_RETURN(auto reader, format::TraceReader::Open(path));
+    opened.push_back(std::move(reader));
+  }
+  auto recordings = format::TraceReader::GroupRecordings(std::move(opened));
+  ASSIGN_OR_RETURN(int fd, format::CreateOutputFile(out, o.replace));
+  Output output(fd, Output::CompressionFor(out));
+  auto fail = [&](Status st) {
+    output.Close();
+    unlink(out.c_str());
+    return st;
+  };
+  if (!output.ok())
+    return fail(Status(StatusCode::kIo, out + ": cannot open for writing"));
+  ExportResult r;
+  for (auto& parts : recordings) {
+    auto reader = format::TraceReader::Join(std::move(parts));
+    if (!reader.ok())
+      return fail(reader.status());
+    replay::EventStream stream(std::move(reader).value());
+    auto select = format::Selection::Create(o.select, stream.header());
+    if (!select.ok())
+      return fail(select.status());
+    JsonlSink sink(stream.header(), &output);
+    if (auto walked = WalkTimeline(&stream, &*select, o.max_strlen, &sink); !walked.ok())
+      return fail(walked.status());
+    r.syscalls += sink.syscalls();
+    r.traces++;
+    r.warnings.insert(r.warnings.end(), stream.reader().warnings().begin(),
+                      stream.reader().warnings().end());
+  }
+  if (!output.Close())
+    return fail(Status(StatusCode::kIo, out + ": cannot write: " + strerror(errno)));
+  return r;
+}
+
+}  // namespace strec::exporter
