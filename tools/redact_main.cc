@@ -7,6 +7,7 @@
 #include <string>
 
 #include "strec/format/redact.h"
+#include "strec/format/version.h"
 
 int main(int argc, char** argv) {
   using strec::format::RedactBit;
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
       "usage: strec redact [--argv] [--paths] [--addrs] [--host] [--all] [--key FILE]\n"
       "                    [--force] IN -o OUT",
       "strec redact"};
+  app.set_version_flag("--version", std::string("strec redact ") + strec::kStrecVersion);
   std::string in, out, key;
   bool argv_flag = false, paths = false, addrs = false, host = false, all = false, force = false;
   app.add_option("input", in, "the trace to copy")->required();

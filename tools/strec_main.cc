@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "strec/format/trace_info.h"
+#include "strec/format/version.h"
 
 namespace {
 
@@ -26,7 +27,7 @@ void Usage(std::ostream& out) {
          "  export   traces as a Perfetto timeline or JSON Lines for engines (strec-export)\n"
          "  diff     what differs between two runs (strec-diff)\n"
          "  report   a trace as one self-contained HTML page (strec-report)\n\n"
-         "`strec COMMAND --help` shows a command's options.\n";
+         "`strec COMMAND --help` shows a command's options, `strec --version` the version.\n";
 }
 
 std::string SelfDir() {
@@ -46,6 +47,10 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   std::string cmd = argv[1];
+  if (cmd == "--version") {
+    std::cout << "strec " << strec::kStrecVersion << "\n";
+    return 0;
+  }
   if (cmd == "info") {
     if (argc != 3) {
       std::cerr << "usage: strec info FILE\n";

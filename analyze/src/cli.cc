@@ -14,6 +14,7 @@
 #include "strec/analyze/report.h"
 #include "strec/format/io.h"
 #include "strec/format/syscall_table.h"
+#include "strec/format/version.h"
 
 namespace strec::analyze {
 
@@ -25,6 +26,7 @@ int AnalyzeMain(int argc, char** argv) {
       "                     [--percentiles] [--errors] [--by process|thread|cgroup|file]...\n"
       "                     [--slow N [-y]] [--format table|json|csv] TRACE...",
       "strec-analyze"};
+  app.set_version_flag("--version", std::string("strec-analyze ") + strec::kStrecVersion);
   std::vector<std::string> traces;
   std::string sort = "time", expr, format = "table", since, until, output;
   std::vector<std::string> by;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "strec/diff/diff.h"
+#include "strec/format/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
       "whose count changed most; exit statuses that differ.\n\n"
       "usage: strec diff [--format text|json] A.strec B.strec",
       "strec diff"};
+  app.set_version_flag("--version", std::string("strec diff ") + strec::kStrecVersion);
   std::string a, b, format = "text";
   app.add_option("a", a, "the first trace (A, the - side)")->required();
   app.add_option("b", b, "the second trace (B, the + side)")->required();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "strec/edit/slice.h"
+#include "strec/format/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
       "or the dumps of one flight recorder into a single trace, in order, every event once.\n\n"
       "usage: strec cat [--force] PART... -o OUT",
       "strec cat"};
+  app.set_version_flag("--version", std::string("strec cat ") + strec::kStrecVersion);
   std::vector<std::string> inputs;
   std::string out;
   bool force = false;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "strec/edit/slice.h"
+#include "strec/format/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
       "usage: strec slice [--pid PID]... [--tid TID]... [--from T] [--to T] [-e trace=SET]\n"
       "                   [--force] TRACE [MORE PARTS...] -o OUT",
       "strec slice"};
+  app.set_version_flag("--version", std::string("strec slice ") + strec::kStrecVersion);
   std::vector<std::string> inputs;
   std::string out, from, to, expr;
   strec::edit::SliceOptions o;

@@ -8,6 +8,7 @@
 
 #include "strec/export/chrome_json.h"
 #include "strec/export/jsonl.h"
+#include "strec/format/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
       "usage: strec export --format chrome-json|jsonl [--pid PID]... [--from T] [--to T]\n"
       "                    [-e trace=SET] [-s N] [--force] TRACE... -o OUT",
       "strec export"};
+  app.set_version_flag("--version", std::string("strec export ") + strec::kStrecVersion);
   std::vector<std::string> inputs;
   std::string out, format, from, to, expr;
   strec::exporter::ExportOptions o;

@@ -9,6 +9,7 @@
 
 #include "process_util.h"
 #include "strec/format/syscall_table.h"
+#include "strec/format/version.h"
 #include "strec/record/recorder.h"
 
 namespace strec::record {
@@ -62,6 +63,7 @@ int RecordMain(int argc, char** argv) {
       "       strec-record -a | --cgroup DIR | --comm NAME | -u USER ... [-o FILE]\n"
       "                    [--] [COMMAND [ARG...]]   (eBPF: the whole machine, or a part of it)",
       "strec-record"};
+  app.set_version_flag("--version", std::string("strec-record ") + strec::kStrecVersion);
   RecordOptions o;
   std::vector<std::string> attach;
   std::string expr;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "strec/format/syscall_table.h"
+#include "strec/format/version.h"
 #include "strec/replay/replay.h"
 
 namespace strec::replay {
@@ -19,6 +20,7 @@ int ReplayMain(int argc, char** argv) {
       "                    [-e status=SET] [-e signal=SET] [-e read=FDS] [-e write=FDS]\n"
       "                    [-e quiet=SET] [-p PID]... [--json] TRACE [MORE PARTS...]",
       "strec-replay"};
+  app.set_version_flag("--version", std::string("strec-replay ") + strec::kStrecVersion);
   ReplayConfig config;
   std::vector<std::string> traces;
   std::vector<std::string> exprs;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "strec/format/version.h"
 #include "strec/report/html_report.h"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
       "usage: strec report [--max-calls N] [--slow N] [-s N] [--force] TRACE [MORE PARTS...]\n"
       "                    -o OUT.html",
       "strec report"};
+  app.set_version_flag("--version", std::string("strec report ") + strec::kStrecVersion);
   std::vector<std::string> inputs;
   std::string out;
   strec::report::HtmlReportOptions o;

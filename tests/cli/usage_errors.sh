@@ -1,5 +1,5 @@
 #!/bin/sh
-# Each tool: --help exits 0; a bad option or value exits 2 with a message naming the option;
+# Each tool: --help and --version exit 0; a bad option or value exits 2 with a message naming the option;
 # an unreadable trace exits 1 with a message naming the file.
 # usage: usage_errors.sh BIN_DIR TRACE
 set -u
@@ -22,6 +22,15 @@ check() {  # WANT_STATUS WANT_TEXT CMD...
 for t in strec-record strec-replay strec-analyze; do
   check 0 "" "$bin/$t" --help
   check 2 "--no-such-option" "$bin/$t" --no-such-option "$trace"
+done
+# Every tool says its version on stdout: "NAME VERSION", exit 0.
+for t in strec strec-record strec-replay strec-analyze strec-redact strec-slice strec-cat \
+         strec-export strec-diff strec-report; do
+  out=$("$bin/$t" --version 2>&1)
+  if [ $? != 0 ] || ! printf '%s' "$out" | grep -qE '^strec[ -][a-z]* ?[0-9]+\.[0-9]+\.[0-9]+$'; then
+    echo "FAIL: $t --version: $out"
+    fail=1
+  fi
 done
 check 2 "--zstd-level" "$bin/strec-record" --zstd-level 50 -- true
 check 2 "--spin-us" "$bin/strec-record" --spin-us soon -- true
