@@ -360,6 +360,8 @@ struct ProcRow {
   std::string name;
   uint64_t lifetime_ns;
   std::string status;
+  std::string pid;   // as shown: "1234", or in a joined trace "web2:1234"
+  std::string host;  // a joined trace's recording host, else ""
 };
 
 std::vector<ProcRow> ProcRows(const Analysis& a) {
@@ -367,7 +369,11 @@ std::vector<ProcRow> ProcRows(const Analysis& a) {
   std::vector<std::string> roots = a.RootCommands();
   const auto& procs = a.aggregate.processes();
   for (const auto& [key, p] : procs) {
-    ProcRow r{key, &p, "", 0, "running"};
+    ProcRow r{key, &p, "", 0, "running", std::to_string(key.pid), ""};
+    if (key.trace >= 0 && static_cast<size_t>(key.trace) < a.traces.size()) {
+      r.pid = a.traces[key.trace].PidLabel(key.pid);
+      r.host = a.traces[key.trace].HostOf(key.pid);
+    }
     uint64_t end = p.exited ? std::max(p.exit_ns, p.last_ns) : p.last_ns;
     uint64_t start = p.spawned ? std::min(p.spawn_ns, p.first_ns) : p.first_ns;
     r.name = ProcessName(procs, key, end, roots);
@@ -391,18 +397,22 @@ void ProcessesTable(const std::vector<ProcRow>& rows, bool show_trace, std::ostr
   int w_name = static_cast<int>(std::max<size_t>(16, name_max + 1));
   std::string head = show_trace ? Printf("%5s ", "trace") : "";
   std::string dash = show_trace ? std::string(5, '-') + " " : "";
+  size_t pid_max = 7;  // wider for a joined trace's host:pid
+  for (const ProcRow& r : rows)
+    pid_max = std::max(pid_max, r.pid.size());
+  int w_pid = static_cast<int>(pid_max);
   out << head
-      << Printf("%7s %-*s %7s %9s %9s %11s %11s %s\n", "pid", w_name, "command", "threads", "calls",
-                "errors", "seconds", "lifetime", "status");
-  out << dash << std::string(7, '-') << " " << std::string(w_name, '-') << " "
+      << Printf("%*s %-*s %7s %9s %9s %11s %11s %s\n", w_pid, "pid", w_name, "command", "threads",
+                "calls", "errors", "seconds", "lifetime", "status");
+  out << dash << std::string(pid_max, '-') << " " << std::string(w_name, '-') << " "
       << std::string(7, '-') << " " << std::string(9, '-') << " " << std::string(9, '-') << " "
       << std::string(11, '-') << " " << std::string(11, '-') << " " << std::string(16, '-') << "\n";
   for (const ProcRow& r : rows) {
     if (show_trace)
       out << Printf("%5d ", r.key.trace);
-    out << Printf("%7d %-*s %7u %9" PRIu64 " %9" PRIu64 " %11.6f %11.6f %s\n", r.key.pid, w_name,
-                  Printable(r.name).c_str(), r.p->threads_spawned + 1, r.p->calls, r.p->errors,
-                  TsFloat(r.p->syscall_ns), TsFloat(r.lifetime_ns), r.status.c_str());
+    out << Printf("%7s %-*s %7u %9" PRIu64 " %9" PRIu64 " %11.6f %11.6f %s\n", r.pid.c_str(),
+                  w_name, Printable(r.name).c_str(), r.p->threads_spawned + 1, r.p->calls,
+                  r.p->errors, TsFloat(r.p->syscall_ns), TsFloat(r.lifetime_ns), r.status.c_str());
   }
 }
 
@@ -416,11 +426,12 @@ std::string ProcessesJson(const std::vector<ProcRow>& rows) {
                                        JsonString(SignalName(r.p->exit_signal)).c_str(),
                                        r.p->core_dumped ? "true" : "false")
                               : Printf("{\"status\": %d}", r.p->exit_status);
+    std::string host = r.host.empty() ? "" : ", \"host\": " + JsonString(r.host);
     out += Printf(
-        "%s\n    {\"trace\": %d, \"pid\": %d, \"parent_pid\": %d, \"command\": %s, "
+        "%s\n    {\"trace\": %d, \"pid\": %d%s, \"parent_pid\": %d, \"command\": %s, "
         "\"threads\": %u, \"calls\": %" PRIu64 ", \"errors\": %" PRIu64 ", \"syscall_ns\": %" PRIu64
         ", \"lifetime_ns\": %" PRIu64 ", \"exit\": %s}",
-        i ? "," : "", r.key.trace, r.key.pid, r.p->spawned ? r.p->parent_pid : 0,
+        i ? "," : "", r.key.trace, r.key.pid, host.c_str(), r.p->spawned ? r.p->parent_pid : 0,
         JsonString(r.name).c_str(), r.p->threads_spawned + 1, r.p->calls, r.p->errors,
         r.p->syscall_ns, r.lifetime_ns, exit.c_str());
   }

@@ -1,5 +1,6 @@
-// strec-cat (`strec cat`): the files of one rotated recording (or a flight recorder's dumps)
-// joined into one trace. The work is edit::CatTraces; this is its command line.
+// strec-cat (`strec cat`): traces joined into one: the files of one rotated recording (or a flight
+// recorder's dumps), or recordings of different hosts. The work is edit::CatTraces; this is its
+// command line.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -11,16 +12,22 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "strec cat: join the files of one rotated recording (strec-record --max-size, "
-      "--max-duration)\n"
-      "or the dumps of one flight recorder into a single trace, in order, every event once.\n\n"
-      "usage: strec cat [--force] PART... -o OUT",
+      "strec cat: join traces into one, every event once:\n"
+      "  the files of one rotated recording (strec-record --max-size, --max-duration) or the\n"
+      "  dumps of one flight recorder, in order; or recordings of different hosts (or\n"
+      "  recorders), merged by wall-clock time: each event keeps its host, and each recording's\n"
+      "  pids are moved above the one's before (recording k: + k * 4194304) so that they stay\n"
+      "  apart. strec-replay then prefixes every line with HOST:PID, strec-analyze names\n"
+      "  processes so, strec info lists the recordings.\n\n"
+      "usage: strec cat [--force] TRACE... -o OUT",
       "strec cat"};
   app.set_version_flag("--version", std::string("strec cat ") + strec::kStrecVersion);
   std::vector<std::string> inputs;
   std::string out;
   bool force = false;
-  app.add_option("parts", inputs, "the files, in any order")->required();
+  app.add_option("traces", inputs,
+                 "the files, in any order (a rotated recording's files are read together)")
+      ->required();
   app.add_option("-o,--output", out,
                  "the joined trace (created 0600, never through a symbolic link; an existing "
                  "file is an error unless --force)")

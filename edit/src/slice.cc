@@ -9,6 +9,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "strec/format/event.h"
+#include "strec/format/recordings.h"
 #include "strec/format/selection.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
@@ -202,12 +204,142 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
   return result;
 }
 
+namespace {
+
+// The events of several recordings (hosts, recorders) as one trace: recording k's pids and tids
+// moved above k << 22 and its times onto the first's clock, the events merged by time.
+StatusOr<EditResult> JoinRecordings(std::vector<std::unique_ptr<format::TraceReader>> readers,
+                                    const std::string& out,
+                                    bool replace) {
+  constexpr size_t kMaxRecordings = size_t{1} << (31 - format::kRecordingPidBits);
+  if (readers.size() > kMaxRecordings)
+    return InvalidArgument("strec cat joins at most " + std::to_string(kMaxRecordings) +
+                           " recordings");
+  const fb::Header& first = readers[0]->header();
+  format::HeaderInfo info = OutputHeader(first, "");
+  info.command.clear();  // each recording's is in its entry
+  info.attached_pids.clear();
+  std::vector<format::EventMap> maps;
+  std::string hosts;
+  for (size_t k = 0; k < readers.size(); k++) {
+    const format::TraceReader& r = *readers[k];
+    const fb::Header& h = r.header();
+    if (format::IsJoined(h))
+      return InvalidArgument(r.path() +
+                             ": joined from several recordings already: give those instead");
+    for (size_t j = 0; j < k; j++) {
+      const fb::Header& o = readers[j]->header();
+      if (o.recorder_pid() == h.recorder_pid() && o.realtime_ns() == h.realtime_ns() &&
+          o.monotonic_ns() == h.monotonic_ns())
+        return InvalidArgument(r.path() + ": the same recording as " + readers[j]->path());
+    }
+    if (h.arch() != first.arch())
+      return InvalidArgument(r.path() + ": recorded for another architecture than " +
+                             readers[0]->path());
+    format::EventMap map;
+    map.pid_base = static_cast<int32_t>(k << format::kRecordingPidBits);
+    // Onto the first recording's monotonic clock, through the wall clocks of both starts.
+    map.shift_ns =
+        (static_cast<int64_t>(h.realtime_ns()) - static_cast<int64_t>(first.realtime_ns())) -
+        (static_cast<int64_t>(h.monotonic_ns()) - static_cast<int64_t>(first.monotonic_ns()));
+    maps.push_back(map);
+    format::HeaderInfo own = format::HeaderInfo::FromTrace(h);
+    format::RecordingInfo rec;
+    rec.hostname = own.hostname;
+    rec.kernel_release = own.kernel_release;
+    rec.realtime_ns = own.realtime_ns;
+    rec.monotonic_ns = own.monotonic_ns;
+    rec.recorder_pid = own.recorder_pid;
+    rec.command = own.command;
+    rec.pid_base = map.pid_base;
+    rec.source = Basename(r.path());
+    for (int32_t pid : own.attached_pids)
+      info.attached_pids.push_back(pid + map.pid_base);
+    if (hosts.find(own.hostname) == std::string::npos)
+      hosts += (hosts.empty() ? "" : ",") + own.hostname;
+    info.recordings.push_back(std::move(rec));
+  }
+  info.hostname = hosts;
+  // The files are named in the recordings' entries (which redaction can remove with the hosts).
+  info.origin = "joined from " + std::to_string(readers.size()) + " recordings";
+  format::WriterOptions wo;
+  wo.replace = replace;
+  ASSIGN_OR_RETURN(auto writer, format::TraceWriter::Create(out, info, wo));
+  EditResult result;
+  // A k-way merge by time; each recording's own order is kept.
+  std::vector<const fb::Event*> heads(readers.size());
+  auto advance = [&](size_t k) -> Status {
+    ASSIGN_OR_RETURN(heads[k], readers[k]->Next());
+    if (heads[k]) {
+      result.events_read++;
+      const fb::Event& e = *heads[k];
+      const fb::Spawn* spawn = e.body_as_Spawn();
+      int32_t biggest = std::max(
+          {e.pid(), e.tid(), spawn ? spawn->child_tid() : 0, spawn ? spawn->child_pid() : 0});
+      if (biggest >= (1 << format::kRecordingPidBits))
+        return Status(StatusCode::kDataLoss, readers[k]->path() + ": pid " +
+                                                 std::to_string(biggest) +
+                                                 " is beyond what a joined trace can hold");
+    }
+    return OkStatus();
+  };
+  Status st;
+  for (size_t k = 0; k < readers.size() && st.ok(); k++)
+    st = advance(k);
+  while (st.ok()) {
+    size_t best = readers.size();
+    int64_t best_ns = 0;
+    for (size_t k = 0; k < readers.size(); k++) {
+      if (!heads[k])
+        continue;
+      int64_t t = static_cast<int64_t>(format::EventTime(*heads[k])) + maps[k].shift_ns;
+      if (best == readers.size() || t < best_ns) {
+        best = k;
+        best_ns = t;
+      }
+    }
+    if (best == readers.size())
+      break;
+    if (!writer->Add(*heads[best], maps[best])) {
+      st = Status(StatusCode::kDataLoss, readers[best]->path() + ": an event without a body");
+      break;
+    }
+    result.events_written++;
+    if (writer->failed()) {
+      st = writer->status();
+      break;
+    }
+    st = advance(best);
+  }
+  RETURN_IF_ERROR(format::CloseOrRemove(writer.get(), out, st));
+  for (const auto& r : readers)
+    result.warnings.insert(result.warnings.end(), r->warnings().begin(), r->warnings().end());
+  return result;
+}
+
+}  // namespace
+
 StatusOr<EditResult> CatTraces(const std::vector<std::string>& inputs,
                                const std::string& out,
                                bool replace) {
   if (inputs.size() < 2)
-    return InvalidArgument("strec cat joins the files of one rotated recording: give two or more");
-  ASSIGN_OR_RETURN(auto reader, format::TraceReader::OpenParts(inputs));
+    return InvalidArgument("strec cat joins two or more traces");
+  std::vector<std::unique_ptr<format::TraceReader>> opened;
+  for (const std::string& path : inputs) {
+    ASSIGN_OR_RETURN(auto reader, format::TraceReader::Open(path));
+    opened.push_back(std::move(reader));
+  }
+  auto recordings = format::TraceReader::GroupRecordings(std::move(opened));
+  if (recordings.size() > 1) {
+    std::vector<std::unique_ptr<format::TraceReader>> joined;
+    for (auto& parts : recordings) {
+      ASSIGN_OR_RETURN(auto reader, format::TraceReader::Join(std::move(parts)));
+      joined.push_back(std::move(reader));
+    }
+    return JoinRecordings(std::move(joined), out, replace);
+  }
+  // The files of one rotated recording, or a flight recorder's dumps.
+  ASSIGN_OR_RETURN(auto reader, format::TraceReader::Join(std::move(recordings[0])));
   format::WriterOptions wo;
   wo.replace = replace;
   std::string origin = "joined from " + std::to_string(inputs.size()) +

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "strec/format/io.h"
+#include "strec/format/recordings.h"
 #include "strec/format/time_point.h"
 #include "strec/format/trace_reader.h"
 #include "strec/replay/event_stream.h"
@@ -25,13 +26,18 @@ using replay::AppendJsonString;
 // The timeline as Trace Event Format objects, one per line.
 class ChromeJsonSink : public TimelineSink {
  public:
-  ChromeJsonSink(uint64_t base_ns, Output* out) : base_ns_(base_ns), out_(out) {}
+  ChromeJsonSink(const fb::Header& header, Output* out)
+      : header_(header), base_ns_(header.monotonic_ns()), out_(out) {}
 
   uint64_t syscalls() const { return syscalls_; }
   uint64_t events() const { return events_; }
 
   void ProcessName(int32_t pid, const std::string& name) override {
-    Meta("process_name", pid, pid, name);
+    // In a joined trace, its recording's host and own pid (the track's pid stays unique).
+    if (format::IsJoined(header_))
+      Meta("process_name", pid, pid, format::PidLabel(header_, pid) + " " + name);
+    else
+      Meta("process_name", pid, pid, name);
   }
   void ThreadName(int32_t pid, int32_t tid, const std::string& name) override {
     Meta("thread_name", pid, tid, name);
@@ -136,6 +142,7 @@ class ChromeJsonSink : public TimelineSink {
     End();
   }
 
+  const fb::Header& header_;
   uint64_t base_ns_;
   Output* out_;
   uint64_t syscalls_ = 0, events_ = 0;
@@ -159,7 +166,7 @@ StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
   if (!output.ok())
     return fail(Status(StatusCode::kIo, out + ": cannot open for writing"));
   output.buffer() += "{\"traceEvents\":[";
-  ChromeJsonSink sink(h.monotonic_ns(), &output);
+  ChromeJsonSink sink(h, &output);
   if (auto walked = WalkTimeline(stream.get(), &select, o.max_strlen, &sink); !walked.ok())
     return fail(walked.status());
   // The wall clock of ts 0, and what the timeline was made from.

@@ -2,14 +2,17 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
+#include <vector>
 
 #include "output.h"
 #include "strec/export/timeline.h"
 #include "strec/format/event.h"
 #include "strec/format/io.h"
+#include "strec/format/recordings.h"
 #include "strec/format/time_point.h"
 #include "strec/format/trace_reader.h"
 #include "strec/replay/event_stream.h"
@@ -23,15 +26,16 @@ using replay::AppendJsonString;
 
 class JsonlSink : public TimelineSink {
  public:
-  JsonlSink(const fb::Header& h, Output* out) : out_(out) {
+  JsonlSink(const fb::Header& h, Output* out) : header_(h), out_(out) {
     realtime_ns_ = h.realtime_ns();
     monotonic_ns_ = h.monotonic_ns();
-    std::string host = h.hostname() ? h.hostname()->str() : "";
-    common_ = "{\"v\":1,\"host\":";
-    AppendJsonString(&common_, host);
-    common_ += ",\"trace\":";
-    AppendJsonString(&common_, host + ":" + std::to_string(h.recorder_pid()) + "@" +
-                                   format::FormatRealtime(h.realtime_ns()));
+    if (!format::IsJoined(h)) {
+      common_.push_back(Common(h.hostname(), h.recorder_pid(), h.realtime_ns()));
+    } else {
+      // A joined trace: each recording's host and id.
+      for (const fb::Recording* r : *h.recordings())
+        common_.push_back(Common(r->hostname(), r->recorder_pid(), r->realtime_ns()));
+    }
   }
 
   uint64_t syscalls() const { return syscalls_; }
@@ -40,11 +44,21 @@ class JsonlSink : public TimelineSink {
   void ThreadName(int32_t, int32_t, const std::string&) override {}
   void Slice(const TimelineSlice& s) override {
     std::string& b = out_->buffer();
-    b += common_;
+    // Which recording: in a joined trace, by the pid's base (the pids there are its own).
+    size_t rec = 0;
+    int32_t base = 0;
+    if (common_.size() > 1) {
+      format::PidOrigin o = format::OriginOf(header_, s.pid);
+      if (o.recording) {
+        base = o.recording->pid_base();
+        rec = static_cast<size_t>(base >> format::kRecordingPidBits);
+      }
+    }
+    b += common_[std::min(rec, common_.size() - 1)];
     b += ",\"command\":";
     auto name = names_.find(s.pid);
     AppendJsonString(&b, name == names_.end() ? "?" : name->second);
-    b += ",\"pid\":" + std::to_string(s.pid) + ",\"tid\":" + std::to_string(s.tid);
+    b += ",\"pid\":" + std::to_string(s.pid - base) + ",\"tid\":" + std::to_string(s.tid - base);
     uint64_t wall = format::WallClockNs(realtime_ns_, monotonic_ns_, s.start_ns);
     b += ",\"time\":\"" + format::FormatRealtime(wall) + "\",\"time_ns\":" + std::to_string(wall);
     b += ",\"duration_ns\":";
@@ -91,9 +105,23 @@ class JsonlSink : public TimelineSink {
   void FlowEnd(int32_t, int32_t, uint64_t, uint64_t) override {}
 
  private:
+  // The fields every line of a recording starts with.
+  static std::string Common(const flatbuffers::String* host,
+                            int32_t recorder_pid,
+                            uint64_t realtime_ns) {
+    std::string h = host ? host->str() : "";
+    std::string c = "{\"v\":1,\"host\":";
+    AppendJsonString(&c, h);
+    c += ",\"trace\":";
+    AppendJsonString(
+        &c, h + ":" + std::to_string(recorder_pid) + "@" + format::FormatRealtime(realtime_ns));
+    return c;
+  }
+
+  const fb::Header& header_;
   Output* out_;
   uint64_t realtime_ns_ = 0, monotonic_ns_ = 0;
-  std::string common_;  // the fields of every line of this trace
+  std::vector<std::string> common_;  // by recording (one unless the trace is joined)
   std::unordered_map<int32_t, std::string> names_;
   uint64_t syscalls_ = 0;
 };

@@ -302,6 +302,15 @@ void Redactor::RedactHeader(HeaderInfo* h) const {
       arg = Token(arg);
   if (Removes(RedactCategory::kHost))
     h->hostname = Token(h->hostname);
+  for (RecordingInfo& r : h->recordings) {  // a joined trace's
+    if (Removes(RedactCategory::kArgv))
+      for (auto& arg : r.command)
+        arg = Token(arg);
+    if (Removes(RedactCategory::kHost)) {
+      r.hostname = Token(r.hostname);
+      r.source = Token(r.source);  // files are often named by their host
+    }
+  }
 }
 
 std::span<const BufferRecord> Redactor::RedactBuffers(const SyscallRecord& r,

@@ -49,6 +49,20 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
       out << " " << Str(a);
     out << "\n";
   }
+  if (h.recordings()) {
+    // A joined trace: each recording, and how its pids read (strec-replay prefixes host:pid).
+    for (const fb::Recording* r : *h.recordings()) {
+      out << "recording:   " << Str(r->hostname()) << ", Linux " << Str(r->kernel_release())
+          << ", started " << FormatRealtime(r->realtime_ns()) << ", from " << Str(r->source())
+          << ", pids + " << r->pid_base();
+      if (r->command() && r->command()->size() > 0) {
+        out << ":";
+        for (const auto* a : *r->command())
+          out << " " << Str(a);
+      }
+      out << "\n";
+    }
+  }
   if (h.attached_pids() && h.attached_pids()->size() > 0) {
     out << "attached:   ";
     for (int32_t p : *h.attached_pids())

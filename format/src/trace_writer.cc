@@ -92,6 +92,21 @@ HeaderInfo HeaderInfo::FromTrace(const fb::Header& in) {
   h.page_size = in.page_size();
   h.recorder_pid = in.recorder_pid();
   h.part = in.part();
+  if (in.recordings())
+    for (const fb::Recording* r : *in.recordings()) {
+      RecordingInfo ri;
+      ri.hostname = Str(r->hostname());
+      ri.kernel_release = Str(r->kernel_release());
+      ri.realtime_ns = r->realtime_ns();
+      ri.monotonic_ns = r->monotonic_ns();
+      ri.recorder_pid = r->recorder_pid();
+      if (r->command())
+        for (const flatbuffers::String* a : *r->command())
+          ri.command.push_back(Str(a));
+      ri.pid_base = r->pid_base();
+      ri.source = Str(r->source());
+      h.recordings.push_back(std::move(ri));
+    }
   return h;
 }
 
@@ -486,11 +501,22 @@ std::vector<uint8_t> EncodeFileHeader(const HeaderInfo& h) {
       h.rotation.empty() ? 0 : fbb.CreateString(h.rotation),
       h.selection.empty() ? 0 : fbb.CreateString(h.selection),
       h.origin.empty() ? 0 : fbb.CreateString(h.origin));
+  std::vector<flatbuffers::Offset<fb::Recording>> recordings;
+  for (const RecordingInfo& r : h.recordings) {
+    std::vector<flatbuffers::Offset<flatbuffers::String>> rcmd;
+    for (const std::string& a : r.command)
+      rcmd.push_back(fbb.CreateString(a));
+    recordings.push_back(fb::CreateRecording(fbb, fbb.CreateString(r.hostname),
+                                             fbb.CreateString(r.kernel_release), r.realtime_ns,
+                                             r.monotonic_ns, r.recorder_pid, fbb.CreateVector(rcmd),
+                                             r.pid_base, fbb.CreateString(r.source)));
+  }
   auto root = fb::CreateHeader(
       fbb, fbb.CreateString(h.tool_version), fbb.CreateString(h.hostname),
       fbb.CreateString(h.kernel_release), fbb.CreateString(h.kernel_version),
       fbb.CreateString(h.machine), h.arch, h.realtime_ns, h.monotonic_ns, fbb.CreateVector(cmd),
-      fbb.CreateVector(h.attached_pids), settings, h.page_size, h.recorder_pid, h.part);
+      fbb.CreateVector(h.attached_pids), settings, h.page_size, h.recorder_pid, h.part,
+      recordings.empty() ? 0 : fbb.CreateVector(recordings));
   fbb.Finish(root);
 
   std::vector<uint8_t> buf(kFileHeaderSize + fbb.GetSize());
@@ -741,8 +767,12 @@ void TraceWriter::Add(const LossRecord& r) {
   Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
 }
 
-bool TraceWriter::Add(const fb::Event& e) {
-  const int32_t tid = e.tid(), pid = e.pid();
+bool TraceWriter::Add(const fb::Event& e, const EventMap& map) {
+  auto id = [&map](int32_t v) { return v ? v + map.pid_base : 0; };
+  auto at = [&map](uint64_t t) {
+    return t ? static_cast<uint64_t>(static_cast<int64_t>(t) + map.shift_ns) : 0;
+  };
+  const int32_t tid = id(e.tid()), pid = id(e.pid());
   switch (e.body_type()) {
     case fb::Body::Syscall: {
       const fb::Syscall* s = e.body_as_Syscall();
@@ -774,8 +804,8 @@ bool TraceWriter::Add(const fb::Event& e) {
       uint64_t args[6] = {s->a0(), s->a1(), s->a2(), s->a3(), s->a4(), s->a5()};
       std::copy(args, args + 6, r.args);
       r.ret = s->ret();
-      r.entry_ns = s->entry_ns();
-      r.exit_ns = s->exit_ns();
+      r.entry_ns = at(s->entry_ns());
+      r.exit_ns = at(s->exit_ns());
       r.flags = s->flags();
       r.instruction_pointer = s->instruction_pointer();
       r.buffers = bufs;
@@ -784,8 +814,8 @@ bool TraceWriter::Add(const fb::Event& e) {
     }
     case fb::Body::Spawn: {
       const fb::Spawn* s = e.body_as_Spawn();
-      Add(SpawnRecord{tid, pid, s->kind(), s->child_tid(), s->child_pid(), s->clone_flags(),
-                      s->time_ns()});
+      Add(SpawnRecord{tid, pid, s->kind(), id(s->child_tid()), id(s->child_pid()), s->clone_flags(),
+                      at(s->time_ns())});
       return true;
     }
     case fb::Body::Exec: {
@@ -794,13 +824,14 @@ bool TraceWriter::Add(const fb::Event& e) {
       if (x->argv())
         for (const flatbuffers::String* a : *x->argv())
           argv.push_back(View(a));
-      Add(ExecRecord{tid, pid, x->former_tid(), View(x->path()), argv, x->envc(), x->time_ns()});
+      Add(ExecRecord{tid, pid, id(x->former_tid()), View(x->path()), argv, x->envc(),
+                     at(x->time_ns())});
       return true;
     }
     case fb::Body::Exit: {
       const fb::Exit* x = e.body_as_Exit();
       Add(ExitRecord{tid, pid, x->status(), x->signal(), x->core_dumped(), x->thread_only(),
-                     x->time_ns()});
+                     at(x->time_ns())});
       return true;
     }
     case fb::Body::Signal: {
@@ -808,12 +839,12 @@ bool TraceWriter::Add(const fb::Event& e) {
       std::span<const uint8_t> info;
       if (s->siginfo())
         info = std::span<const uint8_t>(s->siginfo()->data(), s->siginfo()->size());
-      Add(SignalRecord{tid, pid, s->signo(), s->code(), info, s->group_stop(), s->time_ns()});
+      Add(SignalRecord{tid, pid, s->signo(), s->code(), info, s->group_stop(), at(s->time_ns())});
       return true;
     }
     case fb::Body::Detach: {
       const fb::Detach* d = e.body_as_Detach();
-      Add(DetachRecord{tid, pid, View(d->reason()), d->time_ns()});
+      Add(DetachRecord{tid, pid, View(d->reason()), at(d->time_ns())});
       return true;
     }
     case fb::Body::FdSnapshot: {
@@ -826,12 +857,13 @@ bool TraceWriter::Add(const fb::Event& e) {
       if (f->argv())
         for (const flatbuffers::String* a : *f->argv())
           argv.push_back(View(a));
-      Add(FdSnapshotRecord{tid, pid, fds, f->time_ns(), View(f->cwd()), argv, View(f->cgroup())});
+      Add(FdSnapshotRecord{tid, pid, fds, at(f->time_ns()), View(f->cwd()), argv,
+                           View(f->cgroup())});
       return true;
     }
     case fb::Body::Loss: {
       const fb::Loss* l = e.body_as_Loss();
-      Add(LossRecord{tid, pid, l->events(), l->bytes(), View(l->reason()), l->time_ns()});
+      Add(LossRecord{tid, pid, l->events(), l->bytes(), View(l->reason()), at(l->time_ns())});
       return true;
     }
     default:

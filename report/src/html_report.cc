@@ -13,6 +13,7 @@
 #include "strec/analyze/report.h"
 #include "strec/export/timeline.h"
 #include "strec/format/io.h"
+#include "strec/format/recordings.h"
 #include "strec/format/trace_info.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/json_renderer.h"
@@ -31,7 +32,8 @@ using replay::JsonHighBytes;
 // call in time bins per lane, instants and losses; bounded whatever the trace's length.
 class PageTimeline : public exporter::TimelineSink {
  public:
-  PageTimeline(uint64_t base_ns, size_t max_calls) : base_ns_(base_ns), max_calls_(max_calls) {}
+  PageTimeline(const fb::Header& header, size_t max_calls)
+      : header_(header), base_ns_(header.monotonic_ns()), max_calls_(max_calls) {}
 
   void ProcessName(int32_t pid, const std::string& name) override { names_[pid] = name; }
   void ThreadName(int32_t pid, int32_t tid, const std::string&) override { Lane(pid, tid); }
@@ -140,6 +142,7 @@ class PageTimeline : public exporter::TimelineSink {
     b.errors += failed;
   }
 
+  const fb::Header& header_;
   uint64_t base_ns_;
   size_t max_calls_;
   std::unordered_map<int32_t, std::string> names_;
@@ -179,9 +182,15 @@ void PageTimeline::AppendJson(std::string* out, uint64_t span_ns) {
   for (size_t i = 0; i < lanes_.size(); i++) {
     const LaneId& l = lanes_[i];
     b += i ? ",[" : "[";
-    b += std::to_string(l.pid) + "," + std::to_string(l.tid) + ",";
+    // In a joined trace, the pids of the lane's recording and its host before the name.
+    format::PidOrigin o = format::OriginOf(header_, l.pid);
+    int32_t base = o.recording ? o.recording->pid_base() : 0;
+    b += std::to_string(l.pid - base) + "," + std::to_string(l.tid - base) + ",";
     auto name = names_.find(l.pid);
-    AppendJsonString(&b, name == names_.end() ? "?" : name->second, JsonHighBytes::kKeep);
+    std::string label = name == names_.end() ? "?" : name->second;
+    if (o.recording)
+      label = format::HostOf(header_, l.pid) + ": " + label;
+    AppendJsonString(&b, label, JsonHighBytes::kKeep);
     b += ']';
   }
   // The calls drawn one by one, in start order: [lane, start, duration, class, flags, line].
@@ -317,7 +326,7 @@ StatusOr<HtmlReportResult> WriteHtmlReport(const std::vector<std::string>& input
   ASSIGN_OR_RETURN(auto stream, replay::EventStream::Open(inputs));
   const fb::Header& h = stream->header();
   ASSIGN_OR_RETURN(format::Selection all, format::Selection::Create({}, h));
-  PageTimeline timeline(h.monotonic_ns(), o.max_calls);
+  PageTimeline timeline(h, o.max_calls);
   ASSIGN_OR_RETURN(exporter::TimelineStats walked,
                    exporter::WalkTimeline(stream.get(), &all, o.max_strlen, &timeline));
   for (const std::string& w : stream->reader().warnings())

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -184,14 +186,95 @@ TEST_F(SliceE2ETest, CatJoinsTheFilesOfOneRecording) {
             std::string::npos)
       << info.out;
   EXPECT_EQ(info.out.find("rotation:"), std::string::npos) << info.out;
+}
 
-  // Two traces of different recordings are not parts of one: refused, nothing written.
-  Record(dir_.File("other.strec"));
-  testing::RunResult bad =
-      Run({kBin + "/strec-cat", parts[0], dir_.File("other.strec"), "-o", dir_.File("bad.strec")});
-  EXPECT_NE(bad.exit_code, 0);
-  EXPECT_NE(bad.err.find("strec cat: "), std::string::npos) << bad.err;
-  EXPECT_NE(access(dir_.File("bad.strec").c_str(), F_OK), 0);
+// cat of recordings from different hosts: one trace, each event with its host. Each host's
+// events replay (as JSON) exactly as its own trace did, their pids moved above the first's.
+TEST_F(SliceE2ETest, CatJoinsRecordingsOfDifferentHosts) {
+  std::vector<std::string> hosts = {"web1", "web2"};
+  for (const std::string& h : hosts) {
+    // Each recorder on a host of its own: a new UTS namespace with that host name.
+    testing::RunResult r =
+        Run({"unshare", "--uts", "sh", "-c", "hostname \"$0\" && exec \"$@\"", h,
+             kBin + "/strec-record", "-q", "--backend", "ptrace", "-o", dir_.File(h + ".strec"),
+             "--", "/bin/sh", "-c", kPrograms + "/forkexec"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::string joined = dir_.File("joined.strec");
+  testing::RunResult r =
+      Run({kBin + "/strec", "cat", dir_.File("web1.strec"), dir_.File("web2.strec"), "-o", joined});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  testing::RunResult info = Run({kBin + "/strec", "info", joined});
+  EXPECT_NE(info.out.find("recording:   web1, "), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("recording:   web2, "), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("pids + 4194304"), std::string::npos) << info.out;
+
+  // Per host, the joined trace's objects are the original's: "host" added, pids moved.
+  std::string all = Replay({"-f", "--json", joined});
+  for (size_t k = 0; k < hosts.size(); k++) {
+    const int base = static_cast<int>(k) << 22;
+    std::string mine;
+    std::istringstream lines(all);
+    for (std::string line; std::getline(lines, line);) {
+      std::string tag = ",\"host\":\"" + hosts[k] + "\"";
+      size_t at = line.find(tag);
+      if (at == std::string::npos)
+        continue;
+      line.erase(at, tag.size());
+      for (const char* key : {"\"pid\":", "\"tid\":", "\"child_pid\":", "\"child_tid\":"}) {
+        size_t p = line.find(key);
+        if (p == std::string::npos)
+          continue;
+        p += std::strlen(key);
+        size_t end = line.find_first_not_of("0123456789", p);
+        line.replace(p, end - p, std::to_string(std::stoi(line.substr(p, end - p)) - base));
+      }
+      mine += line + "\n";
+    }
+    std::string own = Replay({"-f", "--json", dir_.File(hosts[k] + ".strec")});
+    EXPECT_EQ(std::count(own.begin(), own.end(), '\n'), std::count(mine.begin(), mine.end(), '\n'));
+    auto [a, b] = std::mismatch(own.begin(), own.end(), mine.begin(), mine.end());
+    EXPECT_TRUE(a == own.end() && b == mine.end())
+        << hosts[k] << ": first difference at\n"
+        << own.substr(own.rfind('\n', a - own.begin()) + 1, 300) << "\nvs\n"
+        << mine.substr(mine.rfind('\n', b - mine.begin()) + 1, 300);
+  }
+  // Text: each line says whose it is; web1 began first.
+  std::string text = Replay({"-f", joined});
+  EXPECT_EQ(text.rfind("web1:", 0), 0u) << text.substr(0, 200);
+  EXPECT_NE(text.find("\nweb2:"), std::string::npos);
+  // strec-analyze: the processes of both hosts, by host:pid; the calls of both.
+  testing::RunResult procs = Run({kBin + "/strec-analyze", "--by", "process", joined});
+  EXPECT_NE(procs.out.find("web1:"), std::string::npos) << procs.out;
+  EXPECT_NE(procs.out.find("web2:"), std::string::npos) << procs.out;
+  const std::string analyze = kBin + "/strec-analyze";
+  auto both = testing::CallsBySyscall(analyze, {dir_.File("web1.strec"), dir_.File("web2.strec")},
+                                      dir_.path());
+  EXPECT_FALSE(both.empty());
+  EXPECT_EQ(testing::CallsBySyscall(analyze, {joined}, dir_.path()), both);
+
+  // Redaction removes every recording's host name and file name.
+  ASSERT_EQ(Run({kBin + "/strec", "redact", "--all", joined, "-o", dir_.File("r.strec")}).exit_code,
+            0);
+  testing::RunResult redacted = Run({kBin + "/strec", "info", dir_.File("r.strec")});
+  EXPECT_EQ(redacted.out.find("web"), std::string::npos) << redacted.out;
+  EXPECT_NE(redacted.out.find("recording:   #"), std::string::npos) << redacted.out;
+
+  // The same recording twice, or a joined trace again: refused, nothing written.
+  for (std::vector<std::string> bad :
+       {std::vector<std::string>{dir_.File("web1.strec"), dir_.File("web1.strec")},
+        {joined, dir_.File("web2.strec")}}) {
+    std::vector<std::string> argv = {kBin + "/strec-cat"};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    argv.insert(argv.end(), {"-o", dir_.File("bad.strec")});
+    testing::RunResult b = Run(argv);
+    EXPECT_EQ(b.exit_code, 2) << b.err;
+    EXPECT_NE(b.err.find(bad[0] == joined ? "joined from several recordings already"
+                                          : "the same recording as"),
+              std::string::npos)
+        << b.err;
+    EXPECT_NE(access(dir_.File("bad.strec").c_str(), F_OK), 0);
+  }
 }
 
 // Bad input: one line naming the problem, no output left.

@@ -1,5 +1,6 @@
 // Traces made from traces: `strec slice` cuts one down to some processes, threads, a time window
-// or a syscall set; `strec cat` joins the files of one rotated recording into one file. Both
+// or a syscall set; `strec cat` joins the files of one rotated recording, or the recordings of
+// several hosts, into one file. Both
 // write a valid .strec through format::TraceWriter (every event copied as recorded), whose
 // header says what it was made from (CaptureSettings.origin).
 #ifndef STREC_EDIT_SLICE_H_
@@ -36,8 +37,11 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
                                 const std::string& out,
                                 const SliceOptions& options);
 
-// Writes `out` with every event of `inputs`, the files of one rotated recording or the dumps of
-// one flight recorder, in order, as one trace (no part number, no rotation in its header).
+// Writes `out` with every event of `inputs` as one trace. The files of one rotated recording or
+// the dumps of one flight recorder: in order (no part number, no rotation in its header).
+// Several recordings (hosts, recorders): a joined trace (format 3.3, Header.recordings), their
+// events merged by wall-clock time, recording k's pids and tids stored + k << 22 and its times
+// moved onto the first's clock. A joined trace, or one recording twice, is refused.
 StatusOr<EditResult> CatTraces(const std::vector<std::string>& inputs,
                                const std::string& out,
                                bool replace);

@@ -24,6 +24,16 @@ namespace strec::format {
 
 class TraceReader;
 
+// A recording a joined trace was made from (fb::Recording; strec cat of different hosts).
+struct RecordingInfo {
+  std::string hostname, kernel_release;
+  uint64_t realtime_ns = 0, monotonic_ns = 0;
+  int32_t recorder_pid = 0;
+  std::vector<std::string> command;
+  int32_t pid_base = 0;
+  std::string source;
+};
+
 struct HeaderInfo {
   std::string tool_version;
   std::string hostname, kernel_release, kernel_version, machine;
@@ -46,11 +56,20 @@ struct HeaderInfo {
   std::string rotation;   // set by the writer: its rotation settings (RotationText)
   std::string selection;  // which processes the recorder took up: "all", "cgroup=/x comm=y"
   std::string origin;     // what a trace made from others (slice, cat) was made from
+  std::vector<RecordingInfo> recordings;  // a joined trace's (empty: one recording)
 
   // Fills host facts (uname, clocks, page size, pid, version) and leaves the rest.
   static HeaderInfo ForThisHost();
   // The header of an existing trace, to write a copy of it.
   static HeaderInfo FromTrace(const fb::Header& h);
+};
+
+// How an event is moved into a joined trace (strec cat of several recordings): pid_base added to
+// every non-zero pid and tid (the event's, a spawned child's, a former execve thread's), shift_ns
+// to every non-zero time.
+struct EventMap {
+  int32_t pid_base = 0;
+  int64_t shift_ns = 0;
 };
 
 struct WriterOptions {
@@ -108,8 +127,9 @@ class TraceWriter {
   void Add(const FdSnapshotRecord& r);
   void Add(const LossRecord& r);
   // A recorded event as it was read (times absolute: TraceReader restores them), e.g. to copy a
-  // trace. Returns false, adding nothing, for an event without a body.
-  bool Add(const fb::Event& e);
+  // trace; `map` moves it into a joined trace. Returns false, adding nothing, for an event
+  // without a body.
+  bool Add(const fb::Event& e, const EventMap& map = {});
 
   // Cuts the current chunk if its oldest event is older than the flush interval at `now_ns`.
   void MaybeFlush(uint64_t now_ns);

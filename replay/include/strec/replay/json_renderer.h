@@ -41,6 +41,7 @@ class JsonRenderer {
   RenderOptions opt_;
   std::string line_;  // the line being built, reused from event to event
   uint64_t realtime_ns_, monotonic_ns_;
+  const fb::Header* joined_ = nullptr;  // a joined trace's header: "host" on each object
   LineSink* sink_;
 };
 

@@ -134,6 +134,7 @@ class TextRenderer {
 
   RenderOptions opt_;
   uint64_t realtime_ns_, monotonic_ns_;
+  const fb::Header* joined_ = nullptr;  // a joined trace's header: pids shown as "host:pid"
   LineSink* sink_;
   std::map<int, OpenLine> open_;
   // Reused for every syscall, so that rendering allocates nothing once warm.
