@@ -156,19 +156,12 @@ StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
   ASSIGN_OR_RETURN(auto stream, replay::EventStream::Open(inputs));
   const fb::Header& h = stream->header();
   ASSIGN_OR_RETURN(format::Selection select, format::Selection::Create(o.select, h));
-  ASSIGN_OR_RETURN(int fd, format::CreateOutputFile(out, o.replace));
-  Output output(fd, Output::CompressionFor(out));
-  auto fail = [&](Status st) {
-    output.Close();
-    unlink(out.c_str());
-    return st;
-  };
-  if (!output.ok())
-    return fail(Status(StatusCode::kIo, out + ": cannot open for writing"));
+  ASSIGN_OR_RETURN(auto out_file, Output::Create(out, o.replace));
+  Output& output = *out_file;
   output.buffer() += "{\"traceEvents\":[";
   ChromeJsonSink sink(h, &output);
   if (auto walked = WalkTimeline(stream.get(), &select, o.max_strlen, &sink); !walked.ok())
-    return fail(walked.status());
+    return output.Finish(walked.status());
   // The wall clock of ts 0, and what the timeline was made from.
   std::string& b = output.buffer();
   b += "\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"strec export\"";
@@ -179,8 +172,7 @@ StatusOr<ExportResult> ExportChromeJson(const std::vector<std::string>& inputs,
   b += ",\"start_realtime\":\"";
   b += format::FormatRealtime(h.realtime_ns());
   b += "\",\"start_realtime_ns\":" + std::to_string(h.realtime_ns()) + "}}\n";
-  if (!output.Close())
-    return fail(Status(StatusCode::kIo, out + ": cannot write: " + strerror(errno)));
+  RETURN_IF_ERROR(output.Finish(OkStatus()));
   ExportResult r;
   r.syscalls = sink.syscalls();
   r.events = sink.events();

@@ -137,34 +137,25 @@ StatusOr<ExportResult> ExportJsonl(const std::vector<std::string>& inputs,
     opened.push_back(std::move(reader));
   }
   auto recordings = format::TraceReader::GroupRecordings(std::move(opened));
-  ASSIGN_OR_RETURN(int fd, format::CreateOutputFile(out, o.replace));
-  Output output(fd, Output::CompressionFor(out));
-  auto fail = [&](Status st) {
-    output.Close();
-    unlink(out.c_str());
-    return st;
-  };
-  if (!output.ok())
-    return fail(Status(StatusCode::kIo, out + ": cannot open for writing"));
+  ASSIGN_OR_RETURN(auto output, Output::Create(out, o.replace));
   ExportResult r;
   for (auto& parts : recordings) {
     auto reader = format::TraceReader::Join(std::move(parts));
     if (!reader.ok())
-      return fail(reader.status());
+      return output->Finish(reader.status());
     replay::EventStream stream(std::move(reader).value());
     auto select = format::Selection::Create(o.select, stream.header());
     if (!select.ok())
-      return fail(select.status());
-    JsonlSink sink(stream.header(), &output);
+      return output->Finish(select.status());
+    JsonlSink sink(stream.header(), output.get());
     if (auto walked = WalkTimeline(&stream, &*select, o.max_strlen, &sink); !walked.ok())
-      return fail(walked.status());
+      return output->Finish(walked.status());
     r.syscalls += sink.syscalls();
     r.traces++;
     r.warnings.insert(r.warnings.end(), stream.reader().warnings().begin(),
                       stream.reader().warnings().end());
   }
-  if (!output.Close())
-    return fail(Status(StatusCode::kIo, out + ": cannot write: " + strerror(errno)));
+  RETURN_IF_ERROR(output->Finish(OkStatus()));
   return r;
 }
 

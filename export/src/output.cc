@@ -2,6 +2,11 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "strec/format/io.h"
+
 namespace strec::exporter {
 
 namespace {
@@ -19,6 +24,27 @@ Output::Compression Output::CompressionFor(const std::string& path) {
   if (EndsWith(path, ".zst"))
     return Compression::kZstd;
   return Compression::kNone;
+}
+
+StatusOr<std::unique_ptr<Output>> Output::Create(const std::string& path, bool replace) {
+  ASSIGN_OR_RETURN(int fd, format::CreateOutputFile(path, replace));
+  auto out = std::make_unique<Output>(fd, CompressionFor(path));
+  out->path_ = path;
+  if (!out->ok()) {
+    out->Close();
+    unlink(path.c_str());
+    return Status(StatusCode::kIo, path + ": cannot open for writing");
+  }
+  return out;
+}
+
+Status Output::Finish(Status st) {
+  bool closed = Close();
+  if (st.ok() && !closed)
+    st = Status(StatusCode::kIo, path_ + ": cannot write: " + strerror(errno));
+  if (!st.ok())
+    unlink(path_.c_str());
+  return st;
 }
 
 Output::Output(int fd, Compression c) : c_(c) {

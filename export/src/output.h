@@ -7,7 +7,10 @@
 #include <zstd.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
+
+#include "strec/format/status.h"
 
 namespace strec::exporter {
 
@@ -16,6 +19,13 @@ class Output {
   enum class Compression { kNone, kGzip, kZstd };
   // By the file name's ending: .gz, .zst, else none.
   static Compression CompressionFor(const std::string& path);
+
+  // Creates `path` as every strec output is made (format::CreateOutputFile: 0600, never through
+  // a symbolic link, an existing file only with `replace`), compressed by its name.
+  static StatusOr<std::unique_ptr<Output>> Create(const std::string& path, bool replace);
+  // Closes; when `st` is an error or the close fails, removes the file (no half output is
+  // left) and returns the first error.
+  Status Finish(Status st);
 
   // Takes fd (closed by Close or on failure to open).
   Output(int fd, Compression c);
@@ -37,6 +47,7 @@ class Output {
   void WriteZstd(ZSTD_EndDirective mode);
 
   Compression c_;
+  std::string path_;  // set by Create
   gzFile gz_file_ = nullptr;
   FILE* file_ = nullptr;  // plain and zstd
   ZSTD_CCtx* zstd_ = nullptr;

@@ -19,15 +19,11 @@ import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from clients import run, skip_or_fail  # noqa: E402
 BIN, PROGRAMS, OUT = (sys.argv[1:4] + [None] * 3)[:3]
 HOSTS = ("web1", "web2", "db1")
 
-
-def run(*args, **kw):
-    r = subprocess.run(list(args), capture_output=True, text=True, **kw)
-    if r.returncode != 0:
-        raise AssertionError(f"{' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
-    return r.stdout
 
 
 def install_duckdb(dest):
@@ -139,10 +135,5 @@ if __name__ == "__main__":
         sys.exit(2)
     why = install_duckdb(os.path.join(OUT, "duckdb"))
     if why:
-        why += ": the JSONL export is not tested in DuckDB"
-        if os.environ.get("STREC_REQUIRE_CLIENTS") == "1":
-            print("jsonl_duckdb_test.py: FAILED: " + why, file=sys.stderr)
-            sys.exit(1)
-        print(f"{__file__}:1: Skipped\n{why}")  # as GoogleTest prints it, for run.sh's summary
-        sys.exit(77)
+        skip_or_fail(__file__, why + ": the JSONL export is not tested in DuckDB")
     unittest.main(argv=[sys.argv[0], "-v"])

@@ -20,7 +20,9 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import cdp  # noqa: E402
+from clients import run, skip_or_fail  # noqa: E402
 
 BIN, PROGRAMS, OUT = (sys.argv[1:4] + [None] * 3)[:3]
 
@@ -44,12 +46,6 @@ READ_DOM = """(() => {
   return t;
 })()"""
 
-
-def run(*args, **kw):
-    r = subprocess.run(list(args), capture_output=True, text=True, **kw)
-    if r.returncode != 0:
-        raise AssertionError(f"{' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
-    return r.stdout
 
 
 def num(text):
@@ -233,11 +229,6 @@ if __name__ == "__main__":
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     if not cdp.find_chromium():
-        why = "chromium is not installed (apt-get install chromium): the report is not tested in a browser"
-        if os.environ.get("STREC_REQUIRE_CLIENTS") == "1":
-            print("report_browser_test.py: FAILED: " + why, file=sys.stderr)
-            sys.exit(1)
-        # The same two lines GoogleTest prints, which run.sh's skip summary reads.
-        print(f"{__file__}:1: Skipped\n{why}")
-        sys.exit(77)
+        skip_or_fail(__file__, "chromium is not installed (apt-get install chromium): the report "
+                               "is not tested in a browser")
     unittest.main(argv=[sys.argv[0], "-v"])
