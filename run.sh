@@ -17,6 +17,7 @@ PACKAGES=(g++ make cmake flatbuffers-compiler libflatbuffers-dev libzstd-dev lib
           nlohmann-json3-dev                   # the tests parse JSON exports with it
           chromium python3                     # strec report's test loads the page in a browser
           help2man man-db                      # the man pages, made from each tool's --help
+          pybind11-dev python3-dev             # `import strec` (api/python)
           clang libbpf-dev bpftool pkg-config  # the eBPF backend
           libclang-rt-14-dev)                  # libFuzzer, for the fuzz targets (tests/fuzz)
 

@@ -10,6 +10,7 @@
 
 #include "strec/format/event.h"
 #include "strec/format/syscall_table.h"
+#include "strec/replay/decode.h"
 #include "strec/replay/json_renderer.h"
 #include "strec/replay/xlat.h"
 
@@ -790,7 +791,7 @@ std::string SyscallName(const SyscallKey& key) {
   if (const format::SyscallTable* table = format::SyscallTable::ForArch(key.arch))
     if (const format::SyscallInfo* info = table->Find(key.nr); info && info->name)
       return info->name;
-  std::string name = Printf("syscall_%#x", static_cast<unsigned>(key.nr));
+  std::string name = replay::UnknownSyscallName(key.nr);
   if (key.arch != format::kArchX86_64)
     name += Printf("@arch_%#x", key.arch);
   return name;

@@ -205,15 +205,11 @@ StatusOr<TimelineStats> Walker::Run() {
         break;
       case EventType::kExit:
         if (wanted && !e->thread_only)
-          Instant(*e, e->signal ? "killed" : "exited", 'p',
-                  e->signal ? "+++ killed by " + replay::SignalName(e->signal) + " +++"
-                            : "+++ exited with " + std::to_string(e->status) + " +++");
+          Instant(*e, e->signal ? "killed" : "exited", 'p', replay::ExitLine(*e));
         break;
       case EventType::kSignal:
         if (wanted)
-          Instant(*e, replay::SignalName(e->signo), 't',
-                  "--- " + replay::SignalName(e->signo) + " " +
-                      replay::FormatSiginfo(e->siginfo, render_) + " ---");
+          Instant(*e, replay::SignalName(e->signo), 't', replay::SignalLine(*e, render_));
         break;
       case EventType::kDetach:
         if (wanted)

@@ -2215,9 +2215,7 @@ void DecodeSyscall(const Syscall& sc,
   t->entry.clear();
   t->exit.clear();
   if (!info) {
-    char buf[32];
-    snprintf(buf, sizeof buf, "syscall_%#x", static_cast<unsigned>(sc.nr));
-    t->name = buf;
+    t->name = UnknownSyscallName(sc.nr);
     for (int i = 0; i < 6; i++) {
       if (i)
         t->entry += ", ";
@@ -2331,6 +2329,25 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
     default:
       return Dec(r);
   }
+}
+
+std::string UnknownSyscallName(int nr) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "syscall_%#x", static_cast<unsigned>(nr));
+  return buf;
+}
+
+std::string SignalLine(const Event& e, const RenderOptions& opt) {
+  if (e.group_stop)
+    return "--- stopped by " + SignalName(e.signo) + " ---";
+  return "--- " + SignalName(e.signo) + " " + FormatSiginfo(e.siginfo, opt) + " ---";
+}
+
+std::string ExitLine(const Event& e) {
+  if (e.signal)
+    return "+++ killed by " + SignalName(e.signal) + (e.core_dumped ? " (core dumped)" : "") +
+           " +++";
+  return "+++ exited with " + std::to_string(e.status) + " +++";
 }
 
 std::string SyscallLine(const SyscallText& text, std::string_view ret) {

@@ -755,6 +755,20 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
   }
 }
 
+Status EventStream::SeekTime(uint64_t time_ns) {
+  ApplyCurrent();
+  RETURN_IF_ERROR(reader_->SeekTime(time_ns));
+  for (size_t i = 0; i < size_; i++)
+    Reset(&Slot(i));
+  head_ = size_ = 0;
+  has_current_ = false;
+  eof_ = false;
+  current_applied_ = true;
+  pending_.clear();
+  displaced_.clear();
+  return OkStatus();
+}
+
 StatusOr<const Event*> EventStream::Next() {
   ApplyCurrent();
   if (has_current_) {

@@ -584,23 +584,12 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
       st = RenderSyscall(e, stream);
       break;
     case EventType::kSignal:
-      if (Shown(e) && opt_.SignalShown(e.signo)) {
-        std::string body = e.group_stop ? "--- stopped by " + SignalName(e.signo) + " ---"
-                                        : "--- " + SignalName(e.signo) + " " +
-                                              FormatSiginfo(e.siginfo, opt_) + " ---";
-        st = Line(e.tid, e.time_ns, body);
-      }
+      if (Shown(e) && opt_.SignalShown(e.signo))
+        st = Line(e.tid, e.time_ns, SignalLine(e, opt_));
       break;
     case EventType::kExit:
-      if (Shown(e) && (e.signal ? opt_.SignalShown(e.signal) : !opt_.quiet_exit)) {
-        std::string body;
-        if (e.signal)
-          body = "+++ killed by " + SignalName(e.signal) + (e.core_dumped ? " (core dumped)" : "") +
-                 " +++";
-        else
-          body = "+++ exited with " + std::to_string(e.status) + " +++";
-        st = Line(e.tid, e.time_ns, body);
-      }
+      if (Shown(e) && (e.signal ? opt_.SignalShown(e.signal) : !opt_.quiet_exit))
+        st = Line(e.tid, e.time_ns, ExitLine(e));
       break;
     case EventType::kExec:
       if (e.former_tid && e.former_tid != e.tid && Shown(e)) {

@@ -3,9 +3,10 @@
 # that this machine satisfies its dependencies, then the package's files alone (unpacked into a
 # scratch root, away from the build tree) record and replay a command with both backends, show
 # their man pages and complete on the command line.
-# usage: deb_test.sh BUILD_DIR HAVE_BPF(ON|OFF)
+# usage: deb_test.sh BUILD_DIR HAVE_BPF(ON|OFF) [PYTHON_MODULE(ON|OFF)]
 set -u
 build=$1 have_bpf=$2
+[ "${3:-OFF}" = ON ] && STREC_PYTHON_MODULE=1
 work=$(mktemp -d /tmp/strec-deb-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -52,6 +53,21 @@ for b in $backends; do
   strec-analyze "$work/$b.strec" | grep -q ' write$' || fail "strec-analyze ($b)"
   echo "recorded and replayed with --backend $b"
 done
+
+# The reader library and its Python module, from the package alone.
+lib=$(find "$root/usr/lib" -name 'libstrec.so.*' | head -1)
+[ -n "$lib" ] || fail "no libstrec.so in the package"
+[ -f "$root/usr/include/strec/trace.h" ] || fail "no strec/trace.h in the package"
+[ -f "$(dirname "$lib")/pkgconfig/strec.pc" ] || fail "no strec.pc in the package"
+if module=$(find "$root/usr/lib/python3/dist-packages" -name 'strec*.so' 2>/dev/null | head -1) && [ -n "$module" ]; then
+  LD_LIBRARY_PATH=$(dirname "$lib") PYTHONPATH=$(dirname "$module") /usr/bin/python3 -c '
+import sys, strec
+n = sum(1 for ev in strec.open(sys.argv[1]) if ev.kind == "syscall" and ev.name == "write")
+assert n >= 1, n
+print("import strec (packaged):", n, "writes")' "$work/ptrace.strec" || fail "import strec from the package"
+elif [ -n "${STREC_PYTHON_MODULE:-}" ]; then
+  fail "no Python module in the package"
+fi
 
 # man finds the pages by name under the root's manpath.
 MANPATH=$root/usr/share/man man strec-record 2>/dev/null | grep -q 'strec-record - trace a command' ||

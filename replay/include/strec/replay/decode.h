@@ -56,6 +56,14 @@ std::string RedactedText(const Buffer& b);
 std::string FormatSiginfo(const std::string& siginfo, const RenderOptions& opt);
 std::string FormatSigset(uint64_t mask);
 
+// The name strace gives a syscall number it has no name for: "syscall_0x1c8".
+std::string UnknownSyscallName(int nr);
+
+// A signal's line: "--- SIGCHLD {si_signo=SIGCHLD, ...} ---" or "--- stopped by SIGSTOP ---".
+std::string SignalLine(const Event& e, const RenderOptions& opt);
+// A process's end: "+++ exited with 0 +++", "+++ killed by SIGKILL (core dumped) +++".
+std::string ExitLine(const Event& e);
+
 }  // namespace strec::replay
 
 #endif  // STREC_REPLAY_DECODE_H_

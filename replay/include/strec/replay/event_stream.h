@@ -185,6 +185,9 @@ class EventStream {
   // The next event, or nullptr at the end of the trace. Valid until the next call.
   StatusOr<const Event*> Next();
   void ApplyCurrent();
+  // Positions Next() at the first event at or after time_ns (monotonic) through the reader's
+  // chunk index. Calls in progress are forgotten; the state keeps what it knew.
+  Status SeekTime(uint64_t time_ns);
   const State& state() const { return state_; }
   // The entry of a syscall in progress on tid (nullptr if none).
   const Syscall* Pending(int32_t tid) const;
