@@ -34,22 +34,6 @@ struct WorkItem {
 
 }  // namespace
 
-std::string TraceFacts::HostOf(int32_t pid) const {
-  std::string host;
-  for (const auto& [base, name] : recordings)
-    if (base <= pid)
-      host = name;
-  return host;
-}
-
-std::string TraceFacts::PidLabel(int32_t pid) const {
-  int32_t base = 0;
-  for (const auto& r : recordings)
-    if (r.first <= pid)
-      base = r.first;
-  return recordings.empty() ? std::to_string(pid) : HostOf(pid) + ":" + std::to_string(pid - base);
-}
-
 std::vector<std::string> Analysis::RootCommands() const {
   std::vector<std::string> out;
   for (const TraceFacts& t : traces)
@@ -117,10 +101,7 @@ StatusOr<Analysis> AnalyzeTraces(const std::vector<std::string>& files,
       facts.command = Basename(h.command()->Get(0)->string_view());
     facts.start_ns = h.monotonic_ns();
     facts.realtime_ns = h.realtime_ns();
-    if (h.recordings())
-      for (const fb::Recording* r : *h.recordings())
-        facts.recordings.emplace_back(r->pid_base(),
-                                      r->hostname() ? r->hostname()->str() : std::string("?"));
+    facts.pids = format::PidMap(h);
     if (const fb::Footer* f = in.reader->footer(); f && f->lost_events() > 0) {
       footer_lost = true;
       result.warnings.push_back(paths[t] + ": the recorder lost " +

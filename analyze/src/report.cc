@@ -372,8 +372,10 @@ std::vector<ProcRow> ProcRows(const Analysis& a) {
   for (const auto& [key, p] : procs) {
     ProcRow r{key, &p, "", 0, "running", std::to_string(key.pid), ""};
     if (key.trace >= 0 && static_cast<size_t>(key.trace) < a.traces.size()) {
-      r.pid = a.traces[key.trace].PidLabel(key.pid);
-      r.host = a.traces[key.trace].HostOf(key.pid);
+      const format::PidMap& pids = a.traces[key.trace].pids;
+      r.pid = pids.Label(key.pid);
+      if (pids.joined())
+        r.host = pids.HostOf(key.pid);
     }
     uint64_t end = p.exited ? std::max(p.exit_ns, p.last_ns) : p.last_ns;
     uint64_t start = p.spawned ? std::min(p.spawn_ns, p.first_ns) : p.first_ns;

@@ -47,6 +47,7 @@ struct Trace::Impl {
   OpenOptions options;
   replay::RenderOptions render;
   TraceInfo info;
+  format::PidMap pids;  // a joined trace's: each event's host
   const replay::Event* current = nullptr;
   TraceEvent event;
   bool rendered = false;  // the current event's line is in `line` (and the state has taken it)
@@ -100,7 +101,7 @@ void Trace::Impl::Fill(const replay::Event& e) {
   t.kind = KindOf(e.type);
   t.pid = e.pid;
   t.tid = e.tid;
-  t.host = format::IsJoined(h) ? format::HostOf(h, e.pid) : info.host;
+  t.host = pids.HostOf(e.pid);
   t.time_ns = e.time_ns;
   t.wall_ns = format::WallClockNs(h.realtime_ns(), h.monotonic_ns(), e.time_ns);
   t.buffers.clear();
@@ -212,6 +213,7 @@ Trace Trace::Open(const std::vector<std::string>& parts, const OpenOptions& opti
   if (!stream.ok())
     Throw(stream.status());
   impl->stream = std::move(stream).value();
+  impl->pids = format::PidMap(impl->stream->header());
   impl->options = options;
   impl->render.decode_fds = options.fd_paths ? 1 : 0;
   impl->render.max_strlen = options.string_limit;

@@ -27,15 +27,15 @@ using replay::AppendJsonString;
 class ChromeJsonSink : public TimelineSink {
  public:
   ChromeJsonSink(const fb::Header& header, Output* out)
-      : header_(header), base_ns_(header.monotonic_ns()), out_(out) {}
+      : pids_(header), base_ns_(header.monotonic_ns()), out_(out) {}
 
   uint64_t syscalls() const { return syscalls_; }
   uint64_t events() const { return events_; }
 
   void ProcessName(int32_t pid, const std::string& name) override {
     // In a joined trace, its recording's host and own pid (the track's pid stays unique).
-    if (format::IsJoined(header_))
-      Meta("process_name", pid, pid, format::PidLabel(header_, pid) + " " + name);
+    if (pids_.joined())
+      Meta("process_name", pid, pid, pids_.Label(pid) + " " + name);
     else
       Meta("process_name", pid, pid, name);
   }
@@ -142,7 +142,7 @@ class ChromeJsonSink : public TimelineSink {
     End();
   }
 
-  const fb::Header& header_;
+  format::PidMap pids_;
   uint64_t base_ns_;
   Output* out_;
   uint64_t syscalls_ = 0, events_ = 0;

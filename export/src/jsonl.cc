@@ -26,7 +26,7 @@ using replay::AppendJsonString;
 
 class JsonlSink : public TimelineSink {
  public:
-  JsonlSink(const fb::Header& h, Output* out) : header_(h), out_(out) {
+  JsonlSink(const fb::Header& h, Output* out) : pids_(h), out_(out) {
     realtime_ns_ = h.realtime_ns();
     monotonic_ns_ = h.monotonic_ns();
     if (!format::IsJoined(h)) {
@@ -44,17 +44,10 @@ class JsonlSink : public TimelineSink {
   void ThreadName(int32_t, int32_t, const std::string&) override {}
   void Slice(const TimelineSlice& s) override {
     std::string& b = out_->buffer();
-    // Which recording: in a joined trace, by the pid's base (the pids there are its own).
-    size_t rec = 0;
-    int32_t base = 0;
-    if (common_.size() > 1) {
-      format::PidOrigin o = format::OriginOf(header_, s.pid);
-      if (o.recording) {
-        base = o.recording->pid_base();
-        rec = static_cast<size_t>(base >> format::kRecordingPidBits);
-      }
-    }
-    b += common_[std::min(rec, common_.size() - 1)];
+    // Which recording (in a joined trace; the pids there are its own).
+    format::PidMap::Origin o = pids_.OriginOf(s.pid);
+    int32_t base = s.pid - o.pid;
+    b += common_[std::min<size_t>(std::max(o.recording, 0), common_.size() - 1)];
     b += ",\"command\":";
     auto name = names_.find(s.pid);
     AppendJsonString(&b, name == names_.end() ? "?" : name->second);
@@ -118,7 +111,7 @@ class JsonlSink : public TimelineSink {
     return c;
   }
 
-  const fb::Header& header_;
+  format::PidMap pids_;
   Output* out_;
   uint64_t realtime_ns_ = 0, monotonic_ns_ = 0;
   std::vector<std::string> common_;  // by recording (one unless the trace is joined)

@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "strec/format/event.h"
-#include "strec/format/recordings.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
@@ -126,7 +125,7 @@ JsonRenderer::JsonRenderer(const RenderOptions& options, const fb::Header& heade
     : opt_(options),
       realtime_ns_(header.realtime_ns()),
       monotonic_ns_(header.monotonic_ns()),
-      joined_(format::IsJoined(header) ? &header : nullptr),
+      pids_(header),
       sink_(sink) {}
 
 void JsonRenderer::Common(const Event& e, const char* type, uint64_t time_ns) {
@@ -137,9 +136,9 @@ void JsonRenderer::Common(const Event& e, const char* type, uint64_t time_ns) {
   AppendInt(&line_, e.pid);
   line_ += ",\"tid\":";
   AppendInt(&line_, e.tid);
-  if (joined_) {  // pids stay unique across the recordings; the host says whose
+  if (pids_.joined()) {  // pids stay unique across the recordings; the host says whose
     line_ += ",\"host\":";
-    AppendJsonString(&line_, format::HostOf(*joined_, e.pid));
+    AppendJsonString(&line_, pids_.HostOf(e.pid));
   }
   line_ += ",\"time\":";
   AppendSeconds(&line_, format::WallClockNs(realtime_ns_, monotonic_ns_, time_ns));

@@ -13,7 +13,6 @@
 
 #include "strec/format/event.h"
 #include "strec/format/io.h"
-#include "strec/format/recordings.h"
 #include "strec/format/trace_info.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/strings.h"
@@ -114,7 +113,7 @@ TextRenderer::TextRenderer(const RenderOptions& options, const fb::Header& heade
     : opt_(options),
       realtime_ns_(header.realtime_ns()),
       monotonic_ns_(header.monotonic_ns()),
-      joined_(format::IsJoined(header) ? &header : nullptr),
+      pids_(header),
       sink_(sink),
       shown_pids_(options.pids.begin(), options.pids.end()) {}
 
@@ -134,10 +133,10 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
   std::string& s = *out;
   if (sink_->pid_prefix() && tid == prefix_tid_ && !pid_prefix_.empty()) {
     s += pid_prefix_;  // the same thread as the line before, most often
-  } else if (sink_->pid_prefix() && joined_) {
+  } else if (sink_->pid_prefix() && pids_.joined()) {
     // A joined trace: which recording's (host's) pid.
     size_t at = s.size();
-    std::string label = format::PidLabel(*joined_, tid);
+    std::string label = pids_.Label(tid);
     s += label;
     s.append(std::max<ptrdiff_t>(5 - static_cast<ptrdiff_t>(label.size()), 0) + 1, ' ');
     prefix_tid_ = tid;

@@ -33,7 +33,7 @@ using replay::JsonHighBytes;
 class PageTimeline : public exporter::TimelineSink {
  public:
   PageTimeline(const fb::Header& header, size_t max_calls)
-      : header_(header), base_ns_(header.monotonic_ns()), max_calls_(max_calls) {}
+      : pids_(header), base_ns_(header.monotonic_ns()), max_calls_(max_calls) {}
 
   void ProcessName(int32_t pid, const std::string& name) override { names_[pid] = name; }
   void ThreadName(int32_t pid, int32_t tid, const std::string&) override { Lane(pid, tid); }
@@ -142,7 +142,7 @@ class PageTimeline : public exporter::TimelineSink {
     b.errors += failed;
   }
 
-  const fb::Header& header_;
+  format::PidMap pids_;
   uint64_t base_ns_;
   size_t max_calls_;
   std::unordered_map<int32_t, std::string> names_;
@@ -183,13 +183,13 @@ void PageTimeline::AppendJson(std::string* out, uint64_t span_ns) {
     const LaneId& l = lanes_[i];
     b += i ? ",[" : "[";
     // In a joined trace, the pids of the lane's recording and its host before the name.
-    format::PidOrigin o = format::OriginOf(header_, l.pid);
-    int32_t base = o.recording ? o.recording->pid_base() : 0;
-    b += std::to_string(l.pid - base) + "," + std::to_string(l.tid - base) + ",";
+    format::PidMap::Origin o = pids_.OriginOf(l.pid);
+    int32_t base = l.pid - o.pid;
+    b += std::to_string(o.pid) + "," + std::to_string(l.tid - base) + ",";
     auto name = names_.find(l.pid);
     std::string label = name == names_.end() ? "?" : name->second;
-    if (o.recording)
-      label = format::HostOf(header_, l.pid) + ": " + label;
+    if (o.recording >= 0)
+      label = pids_.HostOf(l.pid) + ": " + label;
     AppendJsonString(&b, label, JsonHighBytes::kKeep);
     b += ']';
   }

@@ -20,6 +20,7 @@
 #include "strec/analyze/aggregator.h"
 #include "strec/analyze/files.h"
 #include "strec/analyze/slow_calls.h"
+#include "strec/format/recordings.h"
 #include "strec/format/status.h"
 #include "strec/format/time_point.h"
 
@@ -56,14 +57,9 @@ struct TraceFacts {
   uint64_t realtime_ns = 0;  // CLOCK_REALTIME at the same moment (ns since the epoch)
   uint64_t chunks_read = 0;  // chunks decoded (fewer than all when a window skips some)
   uint64_t events = 0;       // events fed
-  // A joined trace's recordings (strec cat of several hosts): each one's pid base and host,
-  // in order of base; empty for a trace of one recording.
-  std::vector<std::pair<int32_t, std::string>> recordings;
-
-  // A pid as the tables show it: "1234", or in a joined trace "web2:1234".
-  std::string PidLabel(int32_t pid) const;
-  // Its recording's host in a joined trace, else "".
-  std::string HostOf(int32_t pid) const;
+  // A joined trace's recordings (strec cat of several hosts), to show its pids as "web2:1234";
+  // empty for a trace of one recording.
+  format::PidMap pids;
 };
 
 struct Analysis {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "strec/format/trace_generated.h"
 
@@ -15,20 +16,35 @@ namespace strec::format {
 // any pid_max Linux allows (2^22).
 inline constexpr int kRecordingPidBits = 22;
 
-struct PidOrigin {
-  const fb::Recording* recording = nullptr;  // null: the trace is not joined
-  int32_t pid = 0;                           // the pid in its own recording
-};
-
-PidOrigin OriginOf(const fb::Header& h, int32_t stored_pid);
-
-// The host of a stored pid: its recording's in a joined trace, else the trace's.
-std::string HostOf(const fb::Header& h, int32_t stored_pid);
-
-// How tools show a stored pid: "1234", or in a joined trace "web2:1234" (its recording's host).
-std::string PidLabel(const fb::Header& h, int32_t stored_pid);
-
 bool IsJoined(const fb::Header& h);
+
+// A trace's recordings by pid base, read once from its header (the readers' one way to map a
+// stored pid back). Empty for a trace of one recording: every pid is then its own.
+class PidMap {
+ public:
+  PidMap() = default;
+  explicit PidMap(const fb::Header& h);
+
+  bool joined() const { return !recordings_.empty(); }
+
+  struct Origin {
+    int recording = -1;  // its index in Header.recordings; -1: the trace is not joined
+    int32_t pid = 0;     // the pid in its own recording
+  };
+  Origin OriginOf(int32_t stored_pid) const;
+  // Its recording's host; the header's host name when none (a trace of one recording, pid 0).
+  const std::string& HostOf(int32_t stored_pid) const;
+  // How tools show a stored pid: "1234", or in a joined trace "web2:1234".
+  std::string Label(int32_t stored_pid) const;
+
+ private:
+  struct Recording {
+    int32_t pid_base;
+    std::string host;
+  };
+  std::vector<Recording> recordings_;  // in order of pid_base
+  std::string host_;                   // the header's
+};
 
 }  // namespace strec::format
 

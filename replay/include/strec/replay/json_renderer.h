@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "strec/format/recordings.h"
 #include "strec/format/status.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/options.h"
@@ -41,7 +42,7 @@ class JsonRenderer {
   RenderOptions opt_;
   std::string line_;  // the line being built, reused from event to event
   uint64_t realtime_ns_, monotonic_ns_;
-  const fb::Header* joined_ = nullptr;  // a joined trace's header: "host" on each object
+  format::PidMap pids_;  // a joined trace's: "host" on each object
   LineSink* sink_;
 };
 

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "strec/format/recordings.h"
 #include "strec/format/status.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/event_stream.h"
@@ -134,7 +135,7 @@ class TextRenderer {
 
   RenderOptions opt_;
   uint64_t realtime_ns_, monotonic_ns_;
-  const fb::Header* joined_ = nullptr;  // a joined trace's header: pids shown as "host:pid"
+  format::PidMap pids_;  // a joined trace's: pids shown as "host:pid"
   LineSink* sink_;
   std::map<int, OpenLine> open_;
   // Reused for every syscall, so that rendering allocates nothing once warm.
