@@ -15,6 +15,7 @@
 #include "strec/format/recordings.h"
 #include "strec/format/time_point.h"
 #include "strec/format/trace_reader.h"
+#include "strec/replay/decode.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/json_renderer.h"
 #include "strec/replay/xlat.h"
@@ -75,7 +76,7 @@ class JsonlSink : public TimelineSink {
     else
       AppendJsonString(&b, s.fd_path);
     b += ",\"args\":";
-    AppendJsonString(&b, s.args);
+    AppendJsonString(&b, s.text ? replay::ArgumentsText(*s.text) : "");
     b += ",\"strace\":";
     AppendJsonString(&b, s.strace);
     b += ",\"raw_args\":[";

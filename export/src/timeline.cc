@@ -94,7 +94,7 @@ class Walker {
   // own record of them may be past the call's exit already).
   std::unordered_map<int32_t, uint64_t> entries_;
   replay::SyscallText text_;
-  std::string line_, args_, fd_path_;
+  std::string line_, fd_path_;
 };
 
 void Walker::Syscall(const Event& e) {
@@ -132,11 +132,7 @@ void Walker::Syscall(const Event& e) {
   s.nr = sc.nr;
   s.raw_args = sc.args;
   s.nargs = info ? info->nargs : 6;
-  args_ = text_.entry;
-  args_ += text_.exit;
-  if (!args_.empty() && args_.back() == ')')
-    args_.pop_back();
-  s.args = args_;
+  s.text = &text_;
   s.fd_path = fd_path_;
   s.returned = sc.returned();
   if (s.returned) {

@@ -2350,6 +2350,14 @@ std::string ExitLine(const Event& e) {
   return "+++ exited with " + std::to_string(e.status) + " +++";
 }
 
+std::string ArgumentsText(const SyscallText& text) {
+  std::string all = text.entry;
+  all += text.exit;
+  if (!all.empty() && all.back() == ')')
+    all.pop_back();
+  return all;
+}
+
 std::string SyscallLine(const SyscallText& text, std::string_view ret) {
   std::string line = text.name;
   line += '(';

@@ -164,10 +164,7 @@ Status JsonRenderer::OnEvent(const Event& e, EventStream* stream) {
       env.state = &stream->state();
       SyscallText t = DecodeSyscall(sc, info, env);
       stream->ApplyCurrent();
-      std::string all = std::move(t.entry);
-      all += t.exit;
-      if (!all.empty() && all.back() == ')')
-        all.pop_back();
+      std::string all = ArgumentsText(t);
       Common(e, "syscall", sc.has_entry ? sc.entry_ns : sc.exit_ns);
       key("syscall");
       AppendJsonString(&line, t.name);

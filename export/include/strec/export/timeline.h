@@ -14,7 +14,8 @@
 
 namespace strec::replay {
 class EventStream;
-}
+struct SyscallText;
+}  // namespace strec::replay
 namespace strec::format {
 struct SyscallInfo;
 }
@@ -41,7 +42,8 @@ struct TimelineSlice {
   int nr = -1;
   const uint64_t* raw_args = nullptr;  // its nargs arguments as the registers held them
   int nargs = 0;
-  std::string_view args;     // the arguments as strace renders them, without the parentheses
+  // Its strace text (replay::ArgumentsText gives the arguments alone); null when unfinished.
+  const replay::SyscallText* text = nullptr;
   std::string_view fd_path;  // the file of its first fd argument (before the call), or of the
                              // new fd it returned; "" when none or unknown
 };

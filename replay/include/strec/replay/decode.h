@@ -47,6 +47,9 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
 // never returned). For tools that show calls one by one (strec export, strec diff).
 std::string SyscallLine(const SyscallText& text, std::string_view ret);
 
+// A call's arguments as strace prints them, without the parentheses: "3, \"abc\", 4096".
+std::string ArgumentsText(const SyscallText& text);
+
 // What replay prints for a buffer that redaction removed, where its bytes would have been:
 // "/* redacted data: 12 bytes #0123456789abcdef */", or for a path its token:
 // "/* redacted path: /#0a1b2c3d4e5f/#6a7b8c9d0e1f */". A comment, never a quoted string.
