@@ -58,7 +58,7 @@ int RecordMain(int argc, char** argv) {
       "later with strec-replay (as strace would have printed it) or summarise it with\n"
       "strec-analyze.\n\n"
       "usage: strec-record [-o FILE] [-s SNAPLEN] [-e trace=SET] [--backend auto|ptrace|bpf]\n"
-      "                    [--no-follow] [-p PID]...\n"
+      "                    [-e inject=SET:error=ERRNO|retval=N...] [--no-follow] [-p PID]...\n"
       "                    [--] [COMMAND [ARG...]]\n"
       "       strec-record -a | --cgroup DIR | --comm NAME | -u USER ... [-o FILE]\n"
       "                    [--] [COMMAND [ARG...]]   (eBPF: the whole machine, or a part of it)",
@@ -66,7 +66,7 @@ int RecordMain(int argc, char** argv) {
   app.set_version_flag("--version", std::string("strec-record ") + strec::kStrecVersion);
   RecordOptions o;
   std::vector<std::string> attach;
-  std::string expr;
+  std::vector<std::string> exprs;
   bool follow_flag = false, no_follow = false, no_seccomp = false, quiet = false;
   size_t chunk_kib = 1024;
   app.add_option("-o,--output", o.output,
@@ -129,9 +129,14 @@ int RecordMain(int argc, char** argv) {
                  "a file of at least 16 secret bytes that keys the digests, so that those of "
                  "two traces redacted with it compare (default: a random key, discarded)")
       ->type_name("FILE");
-  app.add_option("-e", expr,
+  app.add_option("-e", exprs,
                  "which syscalls to record, in strace's syntax: trace=SET with names, %classes "
-                 "(%file, %network, ...), /regex and a leading ! to negate (default: all)");
+                 "(%file, %network, ...), /regex and a leading ! to negate (default: all). "
+                 "Also inject=SET:error=ERRNO|retval=N[:signal=SIG][:syscall=NAME]"
+                 "[:delay_enter=T][:delay_exit=T][:when=FIRST[..LAST][+[STEP]]] and "
+                 "fault=SET[:error=ERRNO][:when=...] (ptrace): tamper with the calls as strace "
+                 "does; the trace marks them and strec-replay prints (INJECTED), (DELAYED). "
+                 "Repeatable");
   app.add_flag("-f", follow_flag,
                "follow forks, vforks and clones (the default; for strace habits)");
   app.add_flag("--no-follow", no_follow, "trace only the first process of the command");
@@ -362,13 +367,16 @@ int RecordMain(int argc, char** argv) {
     }
     o.writer.redactor = std::move(redactor).value();
   }
-  if (!expr.empty()) {
-    if (auto set = format::TraceSetOption(expr)) {
+  for (const std::string& expr : exprs) {
+    if (expr.rfind("inject=", 0) == 0 || expr.rfind("fault=", 0) == 0) {
+      o.inject.push_back(expr);
+    } else if (auto set = format::TraceSetOption(expr)) {
       o.trace_expr = *set;
     } else {
       std::cerr << "strec-record: -e " << expr
-                << ": only trace= is decided at record time; choose status=, signal=, read=, "
-                   "write= and the other display options at replay (strec-replay)\n";
+                << ": only trace=, inject= and fault= are decided at record time; choose "
+                   "status=, signal=, read=, write= and the other display options at replay "
+                   "(strec-replay)\n";
       return 2;
     }
   }

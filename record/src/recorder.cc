@@ -26,6 +26,7 @@
 #include "strec/format/trace_writer.h"
 #include "strec/record/bpf_recorder.h"
 #include "strec/record/capture.h"
+#include "strec/record/inject.h"
 #include "strec/record/seccomp_filter.h"
 #include "strec/record/spin_policy.h"
 
@@ -105,12 +106,24 @@ struct Tracee {
   uint64_t ip = 0;
   uint32_t arch = format::kArchX86_64;
   CapturedBuffers entry_bufs;
+  // -e inject=: what was done to the call in progress.
+  bool tampered = false;
+  int64_t inject_ret = 0;
+  uint64_t delay_exit_ns = 0;
+  uint32_t inject_flags = 0;  // kSyscallInjected, kSyscallDelayed
 };
 
 class Recorder {
  public:
-  Recorder(const RecordOptions& o, const format::SyscallTable& table, format::SyscallSet set)
-      : opt_(o), table_(table), set_(std::move(set)), capture_(o.snaplen, o.capture_env) {}
+  Recorder(const RecordOptions& o,
+           const format::SyscallTable& table,
+           format::SyscallSet set,
+           std::vector<InjectRule> inject)
+      : opt_(o),
+        table_(table),
+        set_(std::move(set)),
+        capture_(o.snaplen, o.capture_env),
+        injector_(std::move(inject)) {}
 
   RecordResult Run();
 
@@ -146,6 +159,32 @@ class Recorder {
     long req = t->seccomp && !t->want_exit_stop ? PTRACE_CONT : PTRACE_SYSCALL;
     Pt(req, t->tid, 0, sig);
   }
+  // -e inject=...:delay_*: the thread stays stopped until then; the others run on.
+  void ResumeAfter(Tracee* t, uint64_t delay_ns, int sig = 0) {
+    if (!delay_ns) {
+      Resume(t, sig);
+      return;
+    }
+    delayed_.push_back({MonotonicNs() + delay_ns, t->tid, sig});
+  }
+  // Resumes the delayed threads whose time has come; returns the nanoseconds until the next
+  // (0: none left).
+  uint64_t ResumeDue() {
+    uint64_t now = MonotonicNs(), next = 0;
+    for (size_t i = 0; i < delayed_.size();) {
+      Delayed d = delayed_[i];
+      if (d.at <= now) {
+        delayed_.erase(delayed_.begin() + static_cast<ptrdiff_t>(i));
+        if (Tracee* t = Find(d.tid))
+          Resume(t, d.sig);
+        continue;
+      }
+      next = next ? std::min(next, d.at - now) : d.at - now;
+      i++;
+    }
+    return next;
+  }
+  void Tamper(Tracee* t, int nr);
 
   // waitpid(-1, __WALL), first polling as the spin policy allows (see spin_policy.h). Waits
   // after resuming a syscall entry (the next stop is usually that call's exit, soon) and after
@@ -153,6 +192,20 @@ class Recorder {
   // so that a program that computes between calls stops the second kind of polling without
   // losing the first.
   pid_t WaitForStop(int* status) {
+    while (!delayed_.empty()) {
+      uint64_t wait_ns = ResumeDue();
+      if (!wait_ns)
+        break;
+      pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
+      if (tid != 0)
+        return tid;
+      if (StopSignalReceived() || g_alarm) {
+        errno = EINTR;
+        return -1;
+      }
+      timespec ts = {0, static_cast<long>(std::min<uint64_t>(wait_ns, 1000000))};
+      nanosleep(&ts, nullptr);
+    }
     SpinPolicy& spin = spin_[after_entry_];
     if (uint32_t us = spin.BeforeWait()) {
       uint64_t deadline = MonotonicNs() + uint64_t{us} * 1000u;
@@ -222,6 +275,13 @@ class Recorder {
   RecordResult result_;
   CapturedBuffers exit_bufs_;
   std::vector<BufferRecord> records_;
+  Injector injector_;
+  struct Delayed {
+    uint64_t at;
+    pid_t tid;
+    int sig;
+  };
+  std::vector<Delayed> delayed_;
 };
 
 RecordResult Recorder::Run() {
@@ -239,8 +299,12 @@ RecordResult Recorder::Run() {
   }
   spin_[0] = spin_[1] = SpinPolicy(SpinBudgetUs(opt_.spin_us));
   seccomp_active_ = opt_.use_seccomp && !set_.all() && !opt_.command.empty();
-  if (seccomp_active_)
-    filter_ = BuildSeccompFilter(table_, set_);
+  if (seccomp_active_) {
+    format::SyscallSet stopped = set_;
+    if (!injector_.empty())
+      stopped |= injector_.Syscalls();  // tampered with even where not recorded
+    filter_ = BuildSeccompFilter(table_, stopped);
+  }
 
   format::HeaderInfo h = RecordHeader(opt_);
   h.seccomp_filter = seccomp_active_;
@@ -575,7 +639,32 @@ void Recorder::OnEntry(Tracee* t, int nr, const uint64_t* args, uint64_t ip, boo
       FlushHeld();
     held_ = t;
   }
+  t->tampered = false;
+  t->delay_exit_ns = 0;
+  t->inject_flags = 0;
+  if (!injector_.empty() && t->recording) {
+    InjectAction a = injector_.AtEntry(t->tid, nr);
+    if (a.tamper) {
+      t->tampered = true;
+      t->inject_ret = a.retval;
+      t->inject_flags |= format::kSyscallInjected;
+      Tamper(t, a.substitute_nr);
+    }
+    if (a.delay_enter_ns || a.delay_exit_ns)
+      t->inject_flags |= format::kSyscallDelayed;
+    t->delay_exit_ns = a.delay_exit_ns;
+    if (a.tamper || a.delay_exit_ns)
+      t->want_exit_stop = true;                  // the exit stop sets the return value, or waits
+    ResumeAfter(t, a.delay_enter_ns, a.signal);  // a signal sent now arrives as the call ends
+    return;
+  }
   Resume(t);
+}
+
+// Replaces the call at its entry stop: number -1 (no call) or `nr`, a call without effects.
+void Recorder::Tamper(Tracee* t, int nr) {
+  Pt(PTRACE_POKEUSER, t->tid, offsetof(user_regs_struct, orig_rax),
+     static_cast<long>(nr < 0 ? -1 : nr));
 }
 
 void Recorder::OnExitStop(Tracee* t, int64_t rval) {
@@ -601,6 +690,12 @@ void Recorder::OnExitStop(Tracee* t, int64_t rval) {
   }
   t->in_syscall = false;
   t->want_exit_stop = false;
+  if (t->tampered) {
+    // The value the program sees, set before it runs on (and recorded as such).
+    Pt(PTRACE_POKEUSER, t->tid, offsetof(user_regs_struct, rax), static_cast<long>(t->inject_ret));
+    rval = t->inject_ret;
+    t->tampered = false;
+  }
   if (t->record_this) {
     uint64_t now = Now();
     exit_bufs_.Clear();
@@ -608,14 +703,16 @@ void Recorder::OnExitStop(Tracee* t, int64_t rval) {
       capture_.AtExit(t->tid, *si, t->args, rval, t->entry_bufs, &exit_bufs_);
     if (held_ == t) {
       held_ = nullptr;
-      WriteSyscall(t, SyscallPhase::Complete, rval, now, 0, &exit_bufs_);
+      WriteSyscall(t, SyscallPhase::Complete, rval, now, t->inject_flags, &exit_bufs_);
     } else {
       FlushHeld();
-      WriteSyscall(t, SyscallPhase::Exit, rval, now, 0, &exit_bufs_);
+      WriteSyscall(t, SyscallPhase::Exit, rval, now, t->inject_flags, &exit_bufs_);
     }
     t->record_this = false;
   }
-  Resume(t);
+  uint64_t delay = t->delay_exit_ns;
+  t->delay_exit_ns = 0;
+  ResumeAfter(t, delay);
 }
 
 void Recorder::FlushHeld() {
@@ -788,6 +885,8 @@ void Recorder::WriteExec(Tracee* t, pid_t former) {
 
 void Recorder::OnGone(Tracee* t, int status) {
   uint64_t now = Now();
+  injector_.Forget(t->tid);
+  std::erase_if(delayed_, [&](const Delayed& d) { return d.tid == t->tid; });
   if (t->in_syscall && t->record_this) {
     // It ended inside a syscall (exit_group, or killed): that call never returns.
     if (held_ == t) {
@@ -910,6 +1009,17 @@ RecordResult Record(const RecordOptions& options) {
     r.exit_code = 2;
     return r;
   }
+  std::vector<InjectRule> rules;
+  for (const std::string& spec : options.inject) {
+    bool fault = spec.rfind("fault=", 0) == 0;
+    auto rule = ParseInjectRule(*table, spec.substr(spec.find('=') + 1), fault);
+    if (!rule.ok()) {
+      r.status = InvalidArgument("-e " + spec + ": " + rule.status().message());
+      r.exit_code = 2;
+      return r;
+    }
+    rules.push_back(std::move(rule).value());
+  }
   if (options.command.empty() && options.attach.empty() && !options.Selects()) {
     r.status = InvalidArgument("nothing to trace: give a command, -p PID, or -a");
     r.exit_code = 2;
@@ -936,6 +1046,17 @@ RecordResult Record(const RecordOptions& options) {
   auto zstd_level = [&](int backend_default) {
     return options.writer.zstd_level ? options.writer.zstd_level : backend_default;
   };
+  if (!rules.empty()) {
+    // Tampering needs the tracee stopped at the call.
+    if (o.backend == RecordOptions::Backend::kBpf) {
+      r.status = InvalidArgument("-e inject= and -e fault= need --backend ptrace");
+      r.exit_code = 2;
+      return r;
+    }
+    if (o.backend == RecordOptions::Backend::kAuto)
+      o.backend_note = "-e inject=/fault= needs ptrace";
+    o.backend = RecordOptions::Backend::kPtrace;
+  }
   if (o.backend != RecordOptions::Backend::kPtrace) {
     o.writer.zstd_level = zstd_level(1);
     if (o.backend == RecordOptions::Backend::kAuto)
@@ -954,7 +1075,7 @@ RecordResult Record(const RecordOptions& options) {
       dprintf(2, "strec-record: recording with ptrace: %s\n", r.status.message().c_str());
   }
   o.writer.zstd_level = zstd_level(6);
-  Recorder rec(o, *table, *set);
+  Recorder rec(o, *table, *set, std::move(rules));
   return rec.Run();
 }
 

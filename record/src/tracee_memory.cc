@@ -109,6 +109,10 @@ bool TraceeMemory::ReadString(pid_t tid,
     ssize_t got = ReadOne(tid, a, out->data() + old, want);
     if (got <= 0) {
       out->resize(old);
+      if (old >= max_len) {  // unmapped just past the bytes asked for: the string goes on
+        out->resize(max_len);
+        return true;
+      }
       *error = got < 0 ? errno : EIO;
       return old > 0;
     }

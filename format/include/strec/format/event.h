@@ -23,6 +23,10 @@ inline constexpr uint32_t kSyscallNoEntry = 8;
 // On an Exit record: its Entry record (same tid, same number, earlier in the file) holds the
 // arguments and the instruction pointer, which this record leaves out (they read as 0 here).
 inline constexpr uint32_t kSyscallArgsInEntry = 16;
+// Tampered with at record time (strec-record -e inject=/fault=): the call was replaced and its
+// return value set (strace's "(INJECTED)"), or the thread held before or after it ("(DELAYED)").
+inline constexpr uint32_t kSyscallInjected = 32;
+inline constexpr uint32_t kSyscallDelayed = 64;
 
 // What a buffer's bytes are, when an argument carries several (fb::Buffer::kind).
 enum BufferKind : uint8_t {

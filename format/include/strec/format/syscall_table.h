@@ -137,6 +137,20 @@ class SyscallSet {
     return nr >= 0 && static_cast<size_t>(nr) < bits_.size() ? bits_[nr] : unknown_selected_;
   }
   bool all() const;
+  // Adds every syscall `other` selects.
+  SyscallSet& operator|=(const SyscallSet& other) {
+    for (size_t i = 0; i < bits_.size(); i++)
+      bits_[i] = bits_[i] || other.bits_[i];
+    unknown_selected_ = unknown_selected_ || other.unknown_selected_;
+    return *this;
+  }
+  // None selected.
+  static SyscallSet None() {
+    SyscallSet s;
+    s.bits_.assign(kMaxNr, false);
+    s.unknown_selected_ = false;
+    return s;
+  }
   static constexpr int kMaxNr = 1024;
 
  private:

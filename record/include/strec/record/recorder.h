@@ -18,10 +18,12 @@
 namespace strec::record {
 
 struct RecordOptions {
-  std::string output;         // "" = a new file in the current directory
-  uint32_t snaplen = 256;     // bytes kept of each data buffer
-  bool capture_env = false;   // keep execve's environment strings (else only their count)
-  std::string trace_expr;     // strace's -e trace= syntax; "" = every syscall
+  std::string output;        // "" = a new file in the current directory
+  uint32_t snaplen = 256;    // bytes kept of each data buffer
+  bool capture_env = false;  // keep execve's environment strings (else only their count)
+  std::string trace_expr;    // strace's -e trace= syntax; "" = every syscall
+  // -e inject=SPEC and -e fault=SPEC, as given (record/inject.h): tampering (ptrace only).
+  std::vector<std::string> inject;
   bool follow = true;         // follow forks, vforks and clones
   bool use_seccomp = true;    // a seccomp-bpf filter for a narrowed set (started commands)
   std::vector<pid_t> attach;  // -p
