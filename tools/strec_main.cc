@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <iterator>
@@ -60,6 +62,11 @@ int main(int argc, char** argv) {
     strec::Status st = strec::format::PrintTraceInfo(argv[2], std::cout);
     if (!st.ok()) {
       std::cerr << "strec info: " << st.message() << "\n";
+      return 1;
+    }
+    std::cout.flush();
+    if (!std::cout || fflush(stdout) != 0) {
+      std::cerr << "strec info: cannot write standard output: " << strerror(errno) << "\n";
       return 1;
     }
     return 0;

@@ -130,6 +130,10 @@ Status ParseTimeWindow(const std::string& from,
       continue;
     ASSIGN_OR_RETURN(*slot, ParseTimePoint(*text));
   }
+  // Both of one kind (after the start, or wall-clock times) can be compared here.
+  if (*from_out && *to_out && (*from_out)->absolute == (*to_out)->absolute &&
+      (*from_out)->ns > (*to_out)->ns)
+    return InvalidArgument(from + " is later than " + to + ": nothing lies between them");
   return OkStatus();
 }
 

@@ -546,6 +546,10 @@ std::string Sockaddr(const std::string& d, uint64_t len, const QuoteOptions& q) 
 
 // ---- The per-call context ----
 
+// A path prints whole up to PATH_MAX - 1 bytes (the longest a path with its NUL can be);
+// a longer one is cut there and marked "...".
+constexpr uint32_t kPathShown = 4095;
+
 struct Ctx {
   const Syscall& sc;
   const format::SyscallInfo* info;
@@ -630,7 +634,7 @@ struct Ctx {
     if (Redacted(b))
       return;
     QuoteOptions qq = q;
-    qq.max_strlen = 4096;
+    qq.max_strlen = kPathShown;
     AppendQuotedCString(cur, b->data, b->full_len > b->data.size(), qq);
   }
   void String(int i) {
@@ -952,7 +956,7 @@ void Ctx::Arg(int i) {
       } else if (a.param && std::string_view(a.param) == "path" && Out(i)) {
         const Buffer* b = Out(i);
         QuoteOptions qq = q;
-        qq.max_strlen = 4096;
+        qq.max_strlen = kPathShown;
         std::string str = b->data.substr(0, std::min<size_t>(b->data.size(), Len(a.len)));
         AppendQuotedCString(cur, str.substr(0, str.find('\0')), false, qq);
       } else if (a.param && std::string_view(a.param) == "cpu_set" && Out(i)) {
@@ -1220,6 +1224,14 @@ void DecodeGetrandom(Ctx& c) {
   c.Arg(1);
   c.Sep();
   c.Arg(2);
+  c.Put(")");
+}
+
+// restart_syscall takes no arguments; strace names the call it resumes.
+void DecodeRestartSyscall(Ctx& c) {
+  c.Put("<... resuming interrupted " +
+        (c.env.interrupted.empty() ? std::string("system call") : c.env.interrupted) + " ...>");
+  c.ToExit();
   c.Put(")");
 }
 
@@ -2015,7 +2027,7 @@ const std::unordered_map<int, Decoder>& Decoders() {
       {__NR_statx, DecodeStatx},         {__NR_rt_sigaction, DecodeRtSigaction},
       {__NR_prctl, DecodePrctl},         {__NR_kill, DecodeKill},
       {__NR_tkill, DecodeKill},          {__NR_tgkill, DecodeKill},
-      {__NR_mremap, DecodeMremap},
+      {__NR_mremap, DecodeMremap},       {__NR_restart_syscall, DecodeRestartSyscall},
   };
   return k;
 }
@@ -2225,11 +2237,49 @@ void DecodeSyscall(const Syscall& sc,
     return;
   }
   t->name = info->name;
+  if (env.opt->raw_call) {
+    // -e raw=: the arguments as numbers, all at entry.
+    for (int i = 0; i < info->nargs; i++) {
+      if (i)
+        t->entry += ", ";
+      t->entry += HexString(sc.args[i]);
+    }
+    t->exit = ")";
+    return;
+  }
   Ctx c(sc, info, env, t);
   if (Decoder d = FindDecoder(sc.nr))
     d(c);
   else
     c.Generic();
+}
+
+bool TouchesPath(const Syscall& sc,
+                 const format::SyscallInfo* info,
+                 const State& state,
+                 const std::set<std::string>& paths) {
+  if (!info)
+    return false;
+  for (int i = 0; i < info->nargs; i++) {
+    switch (info->args[i].kind) {
+      case ArgKind::kPath: {
+        const Buffer* b = sc.Find(i, false, format::kBufferString);
+        if (b && !b->read_errno && !b->redacted && paths.count(b->data))
+          return true;
+        break;
+      }
+      case ArgKind::kFd:
+      case ArgKind::kDirFd: {
+        const std::string* p = state.FdPath(sc.tid, static_cast<int32_t>(sc.args[i]));
+        if (p && paths.count(*p))
+          return true;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
 SyscallText DecodeSyscall(const Syscall& sc,
@@ -2245,6 +2295,8 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
   if (!sc.returned())
     return "?";
   int err = sc.error();
+  if (env.opt->raw_call && !err)
+    return HexString(static_cast<uint64_t>(sc.ret));
   if (err) {
     const char* name = ErrnoName(err);
     std::string s = err >= 512 && err <= 516 ? "? " : "-1 ";

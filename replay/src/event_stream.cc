@@ -578,6 +578,7 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
       uint64_t a[6] = {s.a0(), s.a1(), s.a2(), s.a3(), s.a4(), s.a5()};
       std::memcpy(sc->args, a, sizeof a);
       sc->entry_ns = s.entry_ns();
+      sc->instruction_pointer = s.instruction_pointer();
       switch (s.phase()) {
         case SyscallPhase::Complete:
           sc->ret = s.ret();

@@ -126,7 +126,8 @@ JsonRenderer::JsonRenderer(const RenderOptions& options, const fb::Header& heade
       realtime_ns_(header.realtime_ns()),
       monotonic_ns_(header.monotonic_ns()),
       pids_(header),
-      sink_(sink) {}
+      sink_(sink),
+      pid_filter_(options.pids) {}
 
 void JsonRenderer::Common(const Event& e, const char* type, uint64_t time_ns) {
   line_.clear();
@@ -147,6 +148,11 @@ void JsonRenderer::Common(const Event& e, const char* type, uint64_t time_ns) {
 Status JsonRenderer::OnEvent(const Event& e, EventStream* stream) {
   std::string& line = line_;
   line.clear();
+  pid_filter_.Follow(e);
+  if (!pid_filter_.Shown(e)) {
+    stream->ApplyCurrent();  // the state (fd paths) follows every process
+    return OkStatus();
+  }
   auto key = [&line](const char* k) {
     line += ",\"";
     line += k;
@@ -156,9 +162,10 @@ Status JsonRenderer::OnEvent(const Event& e, EventStream* stream) {
     case EventType::kSyscall:
     case EventType::kSyscallExit: {
       const Syscall& sc = *e.syscall;
-      if (!opt_.trace.Contains(sc.nr))
-        break;
       const format::SyscallInfo* info = stream->table()->Find(sc.nr);
+      if (!opt_.trace.Contains(sc.nr) ||
+          (!opt_.paths.empty() && !TouchesPath(sc, info, stream->state(), opt_.paths)))
+        break;
       DecodeEnv env;
       env.opt = &opt_;
       env.state = &stream->state();

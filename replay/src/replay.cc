@@ -39,6 +39,15 @@ Status Run(EventStream* stream, const ReplayConfig& config, LineSink* sink, uint
     if (!st.ok())
       return st;
   }
+  if (!(json ? json->pids_matched() : text->pids_matched())) {
+    std::string list;
+    for (int32_t pid : config.render.pids) {
+      if (!list.empty())
+        list += ',';
+      list += std::to_string(pid);
+    }
+    return NotFound("-p " + list + ": no such process in the trace (strec info lists them)");
+  }
   return text ? text->Finish() : OkStatus();
 }
 

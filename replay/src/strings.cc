@@ -18,10 +18,12 @@ bool NeedsHex(std::string_view s) {
   return false;
 }
 
+// hex: every byte as \xNN; hex_chars: only those not printable (and without a named escape).
 void AppendEscaped(std::string* out,
                    std::string_view s,
                    bool hex,
-                   std::string_view octal_too = {}) {
+                   std::string_view octal_too = {},
+                   bool hex_chars = false) {
   static const char kDigits[] = "0123456789abcdef";
   if (hex) {
     size_t at = out->size();
@@ -82,6 +84,12 @@ void AppendEscaped(std::string* out,
       default:
         break;
     }
+    if (hex_chars) {
+      *out += "\\x";
+      *out += kDigits[c >> 4];
+      *out += kDigits[c & 15];
+      continue;
+    }
     // Octal: the shortest form, unless an octal digit follows.
     bool digit_follows = i < s.size() && s[i] >= '0' && s[i] <= '7';
     *out += '\\';
@@ -94,9 +102,9 @@ void AppendEscaped(std::string* out,
 }
 
 void AppendQuoted(std::string* out, std::string_view s, const QuoteOptions& opt) {
-  bool hex = opt.force_hex || opt.xflag >= 2 || (opt.xflag == 1 && NeedsHex(s));
+  bool hex = opt.force_hex || opt.xflag == 2 || (opt.xflag == 1 && NeedsHex(s));
   *out += '"';
-  AppendEscaped(out, s, hex);
+  AppendEscaped(out, s, hex, {}, opt.xflag == 3);
   *out += '"';
 }
 
@@ -130,7 +138,7 @@ std::string FdPathText(std::string_view path, int xflag) {
   if (deleted)
     path.remove_suffix(kDeleted.size());
   std::string out = "<";
-  AppendEscaped(&out, path, xflag >= 2 || (xflag == 1 && NeedsHex(path)), "<>");
+  AppendEscaped(&out, path, xflag == 2 || (xflag == 1 && NeedsHex(path)), "<>", xflag == 3);
   out += '>';
   if (deleted)
     out += "(deleted)";

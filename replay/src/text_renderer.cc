@@ -33,14 +33,15 @@ void AppendDecimal(std::string* s, uint64_t v) {
   s->append(p, end);
 }
 
-// Six digits, zero-padded: the fraction of a second in microseconds.
-void AppendMicros(std::string* s, uint32_t usec) {
-  char d[6];
-  for (int i = 5; i >= 0; i--) {
-    d[i] = static_cast<char>('0' + usec % 10);
-    usec /= 10;
+// The first `digits` (1..9) digits of a fraction of a second given in nanoseconds, zero-padded.
+void AppendFraction(std::string* s, uint64_t ns, int digits) {
+  char d[9];
+  uint64_t v = ns % 1000000000;
+  for (int i = 8; i >= 0; i--) {
+    d[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
   }
-  s->append(d, sizeof d);
+  s->append(d, static_cast<size_t>(std::min(digits, 9)));
 }
 
 constexpr uint64_t kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
@@ -115,12 +116,15 @@ TextRenderer::TextRenderer(const RenderOptions& options, const fb::Header& heade
       monotonic_ns_(header.monotonic_ns()),
       pids_(header),
       sink_(sink),
-      shown_pids_(options.pids.begin(), options.pids.end()) {}
+      pid_filter_(options.pids) {}
 
 bool TextRenderer::Shown(const Event& e) {
-  if (opt_.pids.empty())
-    return true;
-  return shown_pids_.count(e.pid) || shown_pids_.count(e.tid);
+  if (!opt_.follow) {
+    if (!root_tid_ && e.tid > 0)
+      root_tid_ = e.tid;  // the thread strec-record started (or the first it attached to)
+    return e.tid == root_tid_;
+  }
+  return pid_filter_.Shown(e);
 }
 
 std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
@@ -131,9 +135,10 @@ std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
 
 void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns) {
   std::string& s = *out;
-  if (sink_->pid_prefix() && tid == prefix_tid_ && !pid_prefix_.empty()) {
+  bool prefixed = sink_->pid_prefix() && opt_.follow;
+  if (prefixed && tid == prefix_tid_ && !pid_prefix_.empty()) {
     s += pid_prefix_;  // the same thread as the line before, most often
-  } else if (sink_->pid_prefix() && pids_.joined()) {
+  } else if (prefixed && pids_.joined()) {
     // A joined trace: which recording's (host's) pid.
     size_t at = s.size();
     std::string label = pids_.Label(tid);
@@ -141,7 +146,7 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
     s.append(std::max<ptrdiff_t>(5 - static_cast<ptrdiff_t>(label.size()), 0) + 1, ' ');
     prefix_tid_ = tid;
     pid_prefix_.assign(s, at);
-  } else if (sink_->pid_prefix()) {
+  } else if (prefixed) {
     // "%-5d " without printf, which was a tenth of the replay's time.
     char digits[16];
     char* end = digits + sizeof digits;
@@ -162,7 +167,7 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
   if (opt_.timestamps) {
     uint64_t real = format::WallClockNs(realtime_ns_, monotonic_ns_, time_ns);
     time_t sec = static_cast<time_t>(real / 1000000000);
-    uint32_t usec = static_cast<uint32_t>((real % 1000000000) / 1000);
+    int digits = opt_.timestamp_digits >= 0 ? opt_.timestamp_digits : opt_.timestamps >= 2 ? 6 : 0;
     if (opt_.timestamps >= 3) {
       AppendDecimal(&s, static_cast<uint64_t>(sec));
     } else {
@@ -178,23 +183,43 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
       }
       s += clock_;
     }
-    if (opt_.timestamps >= 2) {
+    if (digits) {
       s += '.';
-      AppendMicros(&s, usec);
+      AppendFraction(&s, real % 1000000000, digits);
     }
     s += ' ';
   }
   if (opt_.relative) {
     uint64_t d = have_last_time_ && time_ns >= last_time_ns_ ? time_ns - last_time_ns_ : 0;
+    if (opt_.timestamps)
+      s += "(+";
     size_t at = s.size();
     AppendDecimal(&s, d / 1000000000);
     if (size_t width = s.size() - at; width < 6)
       s.insert(at, 6 - width, ' ');  // "%6u"
-    s += '.';
-    AppendMicros(&s, static_cast<uint32_t>((d % 1000000000) / 1000));
-    s += ' ';
+    if (opt_.relative_digits) {
+      s += '.';
+      AppendFraction(&s, d % 1000000000, opt_.relative_digits);
+    }
+    s += opt_.timestamps ? ") " : " ";
     last_time_ns_ = time_ns;
     have_last_time_ = true;
+  }
+}
+
+void TextRenderer::AppendCallPrefix(std::string* s, const Syscall& sc) const {
+  if (opt_.syscall_numbers) {
+    char b[24];
+    snprintf(b, sizeof b, "[%4d] ", sc.nr);
+    *s += b;
+  }
+  if (opt_.instruction_pointer) {
+    char b[32];
+    if (sc.has_entry)
+      snprintf(b, sizeof b, "[%016llx] ", static_cast<unsigned long long>(sc.instruction_pointer));
+    else
+      snprintf(b, sizeof b, "[????????????????] ");  // an exit seen alone: no entry's IP
+    *s += b;
   }
 }
 
@@ -230,8 +255,10 @@ void TextRenderer::AppendDuration(std::string* s, const Syscall& sc) const {
   uint64_t d = sc.exit_ns - sc.entry_ns;
   s->append(" <");
   AppendDecimal(s, d / 1000000000);
-  *s += '.';
-  AppendMicros(s, static_cast<uint32_t>((d % 1000000000) / 1000));
+  if (opt_.times_digits) {
+    *s += '.';
+    AppendFraction(s, d % 1000000000, opt_.times_digits);
+  }
   *s += '>';
 }
 
@@ -265,7 +292,20 @@ Status TextRenderer::Line(int32_t tid, uint64_t time_ns, const std::string& body
     it->second.active = false;
     RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
   }
-  return sink_->Write(output, Prefix(tid, time_ns) + body + "\n");
+  std::string line = Prefix(tid, time_ns);
+  if (opt_.syscall_numbers) {
+    // strace numbers a signal or exit line with the thread's last syscall.
+    int nr = Sig(tid).last_nr;
+    char b[24];
+    if (nr >= 0)
+      snprintf(b, sizeof b, "[%4d] ", nr);
+    else
+      snprintf(b, sizeof b, "[????] ");
+    line += b;
+  }
+  if (opt_.instruction_pointer)
+    line += "[????????????????] ";  // not a syscall's: no instruction pointer was recorded
+  return sink_->Write(output, line + body + "\n");
 }
 
 TextRenderer::SigState& TextRenderer::Sig(int32_t tid) {
@@ -297,6 +337,9 @@ void TextRenderer::TrackSignals(const Event& e) {
       SigState& s = Sig(sc.tid);
       if (sc.nr != __NR_rt_sigsuspend)
         s.in_suspend = false;
+      if (sc.nr != __NR_restart_syscall)
+        s.last_nr = sc.nr;  // for -n on the thread's next other line, and restart_syscall
+
       if (!sc.returned())
         break;
       bool ok = !sc.error();
@@ -471,16 +514,29 @@ std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
 Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   const Syscall& sc = *e.syscall;
   const format::SyscallInfo* info = stream->table()->Find(sc.nr);
-  bool selected = opt_.trace.Contains(sc.nr) && Shown(e);
+  bool selected = opt_.trace.Contains(sc.nr) && Shown(e) &&
+                  (opt_.paths.empty() || TouchesPath(sc, info, stream->state(), opt_.paths));
   if (!selected) {
     stream->ApplyCurrent();
     return OkStatus();
   }
   DecodeEnv env;
   env.opt = &opt_;
+  if (opt_.abbrev || opt_.raw) {
+    // -e abbrev= / -e raw=: this call's own options.
+    call_opt_ = opt_;
+    if (opt_.abbrev)
+      call_opt_.verbose = !opt_.abbrev->Contains(sc.nr);
+    call_opt_.raw_call = opt_.raw && opt_.raw->Contains(sc.nr);
+    env.opt = &call_opt_;
+  }
   env.state = &stream->state();
   if (sc.nr == __NR_rt_sigreturn)
     env.sigreturn_mask = SigreturnMask(sc.tid);
+  if (sc.nr == __NR_restart_syscall) {
+    const format::SyscallInfo* last = stream->table()->Find(Sig(sc.tid).last_nr);
+    env.interrupted = last ? last->name : "";
+  }
   int output = sink_->OutputOf(sc.tid);
   bool buffered = opt_.status != kStatusAll;
   SyscallText& t = text_;
@@ -489,6 +545,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   // "PID [time] name(entry-arguments"
   auto start = [&](uint64_t time_ns) {
     AppendPrefix(&line, sc.tid, time_ns);
+    AppendCallPrefix(&line, sc);
     line += t.name;
     line += '(';
     line += t.entry;
@@ -524,6 +581,10 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   // Appends the return value, -T's duration, the newline and -e read=/write='s dump.
   auto tail = [&] {
     line += DecodeReturn(sc, info, env);
+    if (sc.flags & format::kSyscallInjected)
+      line += " (INJECTED)";
+    if (sc.flags & format::kSyscallDelayed)
+      line += " (DELAYED)";
     AppendDuration(&line, sc);
     line += '\n';
     if (!opt_.dump_read.Empty() || !opt_.dump_write.Empty())
@@ -558,6 +619,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   }
   if (e.type == EventType::kSyscallExit) {
     AppendPrefix(&line, sc.tid, sc.exit_ns);
+    AppendCallPrefix(&line, sc);
     line += "<... ";
     line += t.name;
     line += " resumed>";
@@ -572,9 +634,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
 }
 
 Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
-  if (e.type == EventType::kSpawn && !opt_.pids.empty() &&
-      (shown_pids_.count(e.pid) || shown_pids_.count(e.tid)))
-    shown_pids_.insert(e.child_pid ? e.child_pid : e.child_tid);
+  pid_filter_.Follow(e);
   Status st;
   switch (e.type) {
     case EventType::kSyscallEntry:

@@ -42,4 +42,22 @@ check 2 "--format" "$bin/strec-analyze" --format bogus "$trace"
 check 1 "/etc/passwd" "$bin/strec-replay" /etc/passwd
 check 1 "/etc/passwd" "$bin/strec-analyze" /etc/passwd
 check 1 "no-such.strec" "$bin/strec-replay" /nonexistent/no-such.strec
+# strace's options that mean nothing for a recorded run are refused by name, with the reason.
+check 2 "strec-analyze" "$bin/strec-replay" -c "$trace"
+check 2 "strec-record -e inject" "$bin/strec-replay" -e inject=open:error=ENOENT "$trace"
+check 2 "stack traces" "$bin/strec-replay" -k "$trace"
+check 2 "--strings-in-hex" "$bin/strec-replay" --strings-in-hex=some "$trace"
+check 2 "--absolute-timestamps" "$bin/strec-replay" --absolute-timestamps=precision:fs "$trace"
+check 2 "--no-follow" "$bin/strec-replay" --no-follow -f "$trace"
+# -e inject= at record time: bad specs name the part, eBPF is refused.
+check 2 "error=EWHAT" "$bin/strec-record" -e inject=openat:error=EWHAT -- true
+check 2 "when=0" "$bin/strec-record" -e inject=openat:error=ENOENT:when=0 -- true
+check 2 "say what to do" "$bin/strec-record" -e inject=openat -- true
+check 2 "poke_enter" "$bin/strec-record" -e inject=openat:poke_enter=@arg1=00 -- true
+check 2 "--backend ptrace" "$bin/strec-record" --backend bpf -e fault=openat -- true
+# Asked for what the trace lacks, or nothing at all: said, not an empty output.
+check 1 "no such process" "$bin/strec-replay" -p 4000000 "$trace"
+check 1 "no such process" "$bin/strec-replay" --json -p 4000000 "$trace"
+check 2 "later than" "$bin/strec-analyze" --since 2s --until 1s "$trace"
+check 1 "cannot write" sh -c '"$0" info "$1" > /dev/full' "$bin/strec" "$trace"
 exit $fail

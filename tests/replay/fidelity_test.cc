@@ -87,7 +87,7 @@ Normalized Normalize(const std::string& text) {
   static const std::vector<std::pair<std::regex, std::string>> kRules = {
       {std::regex(R"(getrandom\("[^"]*")"), "getrandom(\"RANDOM\""},
       {std::regex(R"(^(P\d+\s+)(\d\d:\d\d:\d\d(\.\d+)?|\d{9,}\.\d+|\s*\d+\.\d{6}) )"), "$1TIME "},
-      {std::regex(R"( <\d+\.\d{6}>$)"), " <DUR>"},
+      {std::regex(R"( <\d+(\.\d+)?>$)"), " <DUR>"},
       {std::regex(R"(htons\([1-9]\d*\))"), "htons(PORT)"},
       {std::regex(R"re((sin6?_port=)(?!"\\x00\\x00")"(\\x[0-9a-f]{2}){2}")re"), "$1PORT"},
       {std::regex(R"(^(P1\s+(TIME )?getppid\(\)\s+= )\d+)"), "$1PPID"},
@@ -114,7 +114,10 @@ Normalized Normalize(const std::string& text) {
   std::string last_pid;                   // of the last line that had one
   bool first_exec = true;
   static const std::regex kEnvp(R"(\], 0x[0-9a-f]+ /\*)");
-  static const std::regex kLine(R"(^(P\d+)\s+(TIME )?(.*)$)");
+  // -n's "[ NNN] " and -i's "[IP] " come before the call (and before <... resumed>).
+  static const std::regex kLine(
+      R"(^(P\d+)\s+(TIME )?((?:\[[ 0-9?]+\] )?(?:\[[0-9a-f?]{16}\] )?)(.*)$)");
+  static const std::regex kExecIp(R"(\[[0-9a-f]{16}\] execve\()");
   static const std::regex kResumed(R"(^<\.\.\. (\w+) resumed>(.*)$)");
   static const std::regex kAlign(R"(\s+= )");
   for (std::string l : lines) {
@@ -133,6 +136,8 @@ Normalized Normalize(const std::string& text) {
     if (first_exec && l.find(" execve(") != std::string::npos) {
       // The first execve's envp lives in the tracer's own child: not the traced program's.
       l = std::regex_replace(l, kEnvp, "], ENVP /*", std::regex_constants::format_first_only);
+      // So is the address it is called from (-i): the tracer's child's libc.
+      l = std::regex_replace(l, kExecIp, "[IP] execve(", std::regex_constants::format_first_only);
       first_exec = false;
     }
     std::smatch m;
@@ -150,7 +155,7 @@ Normalized Normalize(const std::string& text) {
       out.per_process["?"].push_back(l);
       continue;
     }
-    std::string pid = m[1], time = m[2], body = m[3];
+    std::string pid = m[1], time = std::string(m[2]) + std::string(m[3]), body = m[4];
     last_pid = pid;
     auto& v = out.per_process[pid];
     const std::string kUnfinished = " <unfinished ...>";
@@ -399,6 +404,7 @@ class FidelityTest : public ::testing::Test {
                 rp = dir_.File(c.name + ".replay");
     std::vector<std::string> rec = {kRecorder, "-q", "--capture-env"};
     rec.insert(rec.end(), record_opts.begin(), record_opts.end());
+    rec.insert(rec.end(), tamper_.begin(), tamper_.end());
     rec.insert(rec.end(), {"-o", trace, "--"});
     std::vector<std::string> cmd = Prepare(c);
     rec.insert(rec.end(), cmd.begin(), cmd.end());
@@ -406,6 +412,7 @@ class FidelityTest : public ::testing::Test {
     cmd = Prepare(c);
     std::vector<std::string> str = {kStrace, "-f"};
     str.insert(str.end(), opts.begin(), opts.end());
+    str.insert(str.end(), tamper_.begin(), tamper_.end());
     str.insert(str.end(), {"-o", st});
     str.insert(str.end(), cmd.begin(), cmd.end());
     testing::Run(Wrap(str), in_work);
@@ -451,6 +458,8 @@ class FidelityTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::string setarch_, taskset_;
+  // -e inject=/fault= options given to both strace and strec-record (not to strec-replay).
+  std::vector<std::string> tamper_;
 };
 
 // The target is 99% identical lines for every option set (replay/README.md has the figures of
@@ -498,6 +507,27 @@ TEST_F(FidelityTest, VerboseConstants) {
 TEST_F(FidelityTest, SignalSetAndQuietExits) {
   RunSet({"-qq", "-e", "signal=!SIGCHLD"}, kThreshold,
          {"signals", "forkexec", "killed", "stopcont", "exitcode"});
+}
+
+// Tampering at record time: strec-record and strace make the same calls fail, succeed with a
+// made-up value, or wait, and strec-replay prints what strace does ("(INJECTED)",
+// "(DELAYED)"). The programs see the same results in both runs, so they behave alike.
+TEST_F(FidelityTest, InjectedFaults) {
+  tamper_ = {"-e", "inject=openat:error=ENOENT:when=3+2",
+             "-e", "inject=fstat,newfstatat:retval=0:when=2..3",
+             "-e", "inject=close:error=EBADF:when=4",
+             "-e", "fault=dup2:when=1",
+             "-e", "inject=lseek,getpid:delay_exit=2ms"};
+  RunSet({"-T"}, kThreshold, {"files", "fdcalls", "morecalls", "cat", "ls"});
+}
+
+// strace's long options and -n, -i, -z, -Z, -P as strec-replay takes them.
+TEST_F(FidelityTest, LongOptionsNumbersPaths) {
+  RunSet({"--absolute-timestamps=format:unix,precision:ms", "--syscall-times=ns", "-n", "-i"},
+         kThreshold, {"files", "pipes", "forkexec"});
+  RunSet({"-z", "-e", "trace=%file,%desc"}, kThreshold, {"files", "ls", "cat"});
+  RunSet({"-Z"}, kThreshold, {"files", "ls"});
+  RunSet({"-P", "/etc/ld.so.cache", "-y"}, kThreshold, {"cat", "ls"});
 }
 
 // Hex dumps show what was captured: recorded with a snap length that holds every buffer.

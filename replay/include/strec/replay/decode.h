@@ -7,6 +7,7 @@
 #ifndef STREC_REPLAY_DECODE_H_
 #define STREC_REPLAY_DECODE_H_
 
+#include <set>
 #include <string>
 
 #include "strec/format/syscall_table.h"
@@ -20,6 +21,8 @@ struct DecodeEnv {
   const State* state = nullptr;  // for -y (fd paths); may be null
   // rt_sigreturn: the signal mask its frame restores, as "[...]" (the renderer tracks it).
   std::string sigreturn_mask = "[]";
+  // restart_syscall: the name of the call it resumes (the thread's previous one), or "".
+  std::string interrupted;
   // Which part of SyscallText the caller will use. A decoder may leave the other part
   // incomplete (an unfinished line needs only the entry; its resumption only the exit).
   enum class Part { kBoth, kEntry, kExit } part = Part::kBoth;
@@ -32,6 +35,13 @@ struct SyscallText {
 };
 
 SyscallText DecodeSyscall(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env);
+
+// -P: whether the call names one of `paths` in a path argument, or passes a descriptor (or a
+// directory descriptor) open on one, as the state knows it before the call.
+bool TouchesPath(const Syscall& sc,
+                 const format::SyscallInfo* info,
+                 const State& state,
+                 const std::set<std::string>& paths);
 // The same into *out, reusing its strings' storage (the renderers' hot path).
 void DecodeSyscall(const Syscall& sc,
                    const format::SyscallInfo* info,

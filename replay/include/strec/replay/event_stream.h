@@ -44,6 +44,7 @@ struct Syscall {
   int64_t ret = 0;
   uint64_t entry_ns = 0;
   uint64_t exit_ns = 0;
+  uint64_t instruction_pointer = 0;  // at entry (strace -i)
   uint32_t flags = 0;
   bool has_entry = false;  // the entry side was recorded (not kSyscallNoEntry)
   bool has_exit = false;   // the exit side was recorded

@@ -34,6 +34,8 @@ class JsonRenderer {
  public:
   JsonRenderer(const RenderOptions& options, const fb::Header& header, LineSink* sink);
   Status OnEvent(const Event& event, EventStream* stream);
+  // -p: whether any selected process was in the trace.
+  bool pids_matched() const { return pid_filter_.matched(); }
 
  private:
   // Starts line_ with the fields every object has.
@@ -44,6 +46,7 @@ class JsonRenderer {
   uint64_t realtime_ns_, monotonic_ns_;
   format::PidMap pids_;  // a joined trace's: "host" on each object
   LineSink* sink_;
+  PidFilter pid_filter_;  // -p
 };
 
 }  // namespace strec::replay

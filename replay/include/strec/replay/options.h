@@ -3,6 +3,7 @@
 #define STREC_REPLAY_OPTIONS_H_
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -30,17 +31,29 @@ struct FdSet {
 };
 
 struct RenderOptions {
-  uint32_t max_strlen = 32;                   // -s
-  int xflag = 0;                              // -x (1), -xx (2)
-  bool verbose = false;                       // -v: structs unabbreviated
-  int timestamps = 0;                         // -t (1), -tt (2), -ttt (3)
-  bool relative = false;                      // -r
-  bool syscall_times = false;                 // -T
-  int decode_fds = 0;                         // -y (1)
-  format::SyscallSet trace;                   // -e trace=
-  uint32_t status = kStatusAll;               // -e status=
-  std::set<int32_t> pids;                     // -p: only these processes (and their descendants)
-  int acolumn = 40;                           // -a: the column strace aligns " = " to
+  uint32_t max_strlen = 32;   // -s
+  int xflag = 0;              // -x (1), -xx (2)
+  bool verbose = false;       // -v: structs unabbreviated
+  bool raw_call = false;      // the call being decoded is in -e raw= (set per call by the renderer)
+  int timestamps = 0;         // -t (1), -tt (2), -ttt (3: seconds since the epoch)
+  int timestamp_digits = -1;  // --absolute-timestamps=precision: (-1: 0 for -t, 6 for -tt, -ttt)
+  bool relative = false;      // -r
+  int relative_digits = 6;    // --relative-timestamps=PRECISION
+  bool syscall_times = false;        // -T
+  int times_digits = 6;              // --syscall-times=PRECISION
+  bool syscall_numbers = false;      // -n: "[ NNN] " before each syscall
+  bool instruction_pointer = false;  // -i: "[IP] " before each syscall
+  // -e abbrev=SET (those not in it print like -v) and -e raw=SET (arguments and return value in
+  // hex, undecoded); unset: -v alone decides, and nothing is raw.
+  std::optional<format::SyscallSet> abbrev, raw;
+  int decode_fds = 0;            // -y (1)
+  format::SyscallSet trace;      // -e trace=
+  uint32_t status = kStatusAll;  // -e status=
+  std::set<int32_t> pids;        // -p: only these processes (and their descendants)
+  std::set<std::string> paths;  // -P: only calls that name one of these paths, or an fd open on one
+  bool follow =
+      true;          // false (--no-follow): as strace without -f, the first thread only, unprefixed
+  int acolumn = 40;  // -a: the column strace aligns " = " to
   XlatStyle xlat_style = XlatStyle::kAbbrev;  // -X
   uint64_t signals = ~0ull;       // -e signal=: bit N-1 shows signal N (and its "killed by")
   FdSet dump_read, dump_write;    // -e read=, -e write=: hex dumps of the data on these fds

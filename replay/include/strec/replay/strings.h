@@ -13,7 +13,7 @@ namespace strec::replay {
 
 struct QuoteOptions {
   uint32_t max_strlen = 32;  // bytes printed at most (paths: no limit)
-  int xflag = 0;
+  int xflag = 0;  // -x 1, -xx 2, --strings-in-hex=non-ascii-chars 3 (\xNN for those bytes only)
   bool force_hex = false;  // getrandom and the like
 };
 

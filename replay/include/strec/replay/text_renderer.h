@@ -21,6 +21,7 @@
 #include "strec/replay/decode.h"
 #include "strec/replay/event_stream.h"
 #include "strec/replay/options.h"
+#include "strec/replay/pid_filter.h"
 
 namespace strec::replay {
 
@@ -93,6 +94,8 @@ class TextRenderer {
   Status OnEvent(const Event& event, EventStream* stream);
   // Threads whose state is kept (signal masks, handlers): the live ones, not every one seen.
   size_t threads_tracked() const { return sig_.size() + handlers_.size(); }
+  // -p: whether any selected process was in the trace.
+  bool pids_matched() const { return pid_filter_.matched(); }
   // Ends an open line (a syscall still in progress at the end of the trace).
   Status Finish();
 
@@ -108,6 +111,7 @@ class TextRenderer {
     std::vector<uint64_t> saved;
     bool in_suspend = false;
     uint64_t suspend_saved = 0;
+    int last_nr = -1;  // the thread's last syscall (what restart_syscall resumes)
   };
   struct Handlers {
     uint64_t handler[65] = {};
@@ -118,6 +122,8 @@ class TextRenderer {
   bool Shown(const Event& e);
   std::string Prefix(int32_t tid, uint64_t time_ns);
   void AppendPrefix(std::string* s, int32_t tid, uint64_t time_ns);
+  // -n and -i, on a syscall's line.
+  void AppendCallPrefix(std::string* s, const Syscall& sc) const;
   // Appends " = " or the padding to -a's column, for a line that now ends at `column`.
   void AppendPad(std::string* s, size_t column) const;
   std::string Pad(const std::string& line) const;
@@ -134,6 +140,7 @@ class TextRenderer {
   std::shared_ptr<Handlers>& HandlersOf(int32_t tid, int32_t pid);
 
   RenderOptions opt_;
+  RenderOptions call_opt_;  // -e abbrev=/raw=: opt_ adjusted for the call being rendered
   uint64_t realtime_ns_, monotonic_ns_;
   format::PidMap pids_;  // a joined trace's: pids shown as "host:pid"
   LineSink* sink_;
@@ -150,7 +157,8 @@ class TextRenderer {
   std::string clock_;
   uint64_t last_time_ns_ = 0;
   bool have_last_time_ = false;
-  std::set<int32_t> shown_pids_;  // -p: the selected processes and their descendants
+  PidFilter pid_filter_;  // -p
+  int32_t root_tid_ = 0;  // --no-follow: the one thread shown
   std::unordered_map<int32_t, SigState> sig_;
   std::unordered_map<int32_t, std::shared_ptr<Handlers>> handlers_;  // by tid
 };
