@@ -286,7 +286,7 @@ TEST_F(SliceE2ETest, BadInputIsOneLineAndNoOutput) {
     int exit_code;
     std::string says;
   } cases[] = {
-      {{"--from", "2s", "--to", "1s", trace}, 2, "--from is after --to"},
+      {{"--from", "2s", "--to", "1s", trace}, 2, "2s is later than 1s"},
       {{"--from", "soon", trace}, 2, "bad time 'soon'"},
       {{"-e", "trace=nosuchcall", trace}, 2, "nosuchcall"},
       {{dir_.File("missing.strec")}, 1, "missing.strec"},

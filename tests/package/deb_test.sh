@@ -78,7 +78,7 @@ MANPATH=$root/usr/share/man man strec 2>/dev/null | grep -q 'SEE ALSO' || fail "
 words=$(bash -c '. "$1"; COMP_WORDS=(strec re); COMP_CWORD=1; _strec; echo "${COMPREPLY[*]}"' _ \
   "$root/usr/share/bash-completion/completions/strec")
 [ "$words" = "record replay redact report" ] || fail "completing 'strec re': '$words'"
-words=$(bash -c '. "$1"; COMP_WORDS=(strec-replay --string); COMP_CWORD=1; _strec; echo "${COMPREPLY[*]}"' _ \
+words=$(bash -c '. "$1"; COMP_WORDS=(strec-replay --string-l); COMP_CWORD=1; _strec; echo "${COMPREPLY[*]}"' _ \
   "$root/usr/share/bash-completion/completions/strec-replay")
-[ "$words" = "--string-limit" ] || fail "completing 'strec-replay --string': '$words'"
+[ "$words" = "--string-limit" ] || fail "completing 'strec-replay --string-l': '$words'"
 echo "PASS"
