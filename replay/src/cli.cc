@@ -153,21 +153,26 @@ int ReplayMain(int argc, char** argv) {
   app.add_option("--absolute-timestamps,--timestamps", abs_ts,
                  "[format:]time|unix,[precision:]s|ms|us|ns: -t, -tt and -ttt in full")
       ->expected(0, 1)
-      ->default_str("time");
+      ->default_str("time")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--relative-timestamps", rel_ts, "-r with PRECISION s|ms|us|ns (us)")
       ->expected(0, 1)
-      ->default_str("us");
+      ->default_str("us")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--syscall-times", times, "-T with PRECISION s|ms|us|ns (us)")
       ->expected(0, 1)
-      ->default_str("us");
+      ->default_str("us")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--strings-in-hex", hexstr,
                  "none, non-ascii-chars (\\x for those bytes), non-ascii (-x), all (-xx)")
       ->expected(0, 1)
-      ->default_str("all");
+      ->default_str("all")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--decode-fds", decode_fds,
                  "none, path (-y), all (-yy); socket, dev and pidfd details are not recorded")
       ->expected(0, 1)
-      ->default_str("path");
+      ->default_str("path")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   // strace's options that mean nothing for a recorded run, or that strec does elsewhere: each
   // is refused by name with the reason, never ignored.
   struct Refused {
