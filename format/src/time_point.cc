@@ -114,7 +114,9 @@ StatusOr<TimePoint> ParseTimePoint(std::string_view text) {
   }
   double v = 0;
   auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-  if (ec != std::errc() || end != num.data() + num.size() || !std::isfinite(v) || v < 0)
+  // Past about 292 years in nanoseconds a time no longer fits the int64 it is kept in.
+  if (ec != std::errc() || end != num.data() + num.size() || !std::isfinite(v) || v < 0 ||
+      v * scale > 9e18)
     return InvalidArgument("bad time '" + std::string(text) +
                            "': expected seconds after the trace's start (e.g. 1.5, 250ms) or "
                            "an ISO time (2024-05-01T12:00:00Z)");

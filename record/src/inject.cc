@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "strec/format/time_point.h"
+
 namespace strec::record {
 
 namespace {
@@ -61,26 +63,17 @@ int SignalByName(const std::string& s) {
   return 0;
 }
 
-// strace's time specification: a number with an optional unit (s, ms, us, ns); microseconds
-// without one.
+// strace's time specification: digits with an optional unit, s, ms, us or ns (parsed by
+// format::ParseTimePoint), where a bare number is microseconds. At most about 31 years.
 bool ParseDelay(const std::string& s, uint64_t* ns) {
   size_t digits = s.find_first_not_of("0123456789.");
-  std::string number = s.substr(0, digits);
   std::string unit = digits == std::string::npos ? "" : s.substr(digits);
-  if (number.empty() || number.find_first_of("0123456789") == std::string::npos)
+  if (unit != "" && unit != "s" && unit != "ms" && unit != "us" && unit != "ns")
     return false;
-  char* end = nullptr;
-  double v = strtod(number.c_str(), &end);
-  if (*end)
+  auto t = format::ParseTimePoint(unit.empty() ? s + "us" : s);
+  if (!t.ok() || t->absolute || t->ns > 1'000'000'000'000'000'000)
     return false;
-  double scale = unit.empty() || unit == "us" ? 1e3
-                 : unit == "ns"               ? 1
-                 : unit == "ms"               ? 1e6
-                 : unit == "s"                ? 1e9
-                                              : -1;
-  if (scale < 0 || v * scale > 1e18)
-    return false;
-  *ns = static_cast<uint64_t>(v * scale);
+  *ns = static_cast<uint64_t>(t->ns);
   return true;
 }
 

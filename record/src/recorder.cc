@@ -106,8 +106,8 @@ struct Tracee {
   uint64_t ip = 0;
   uint32_t arch = format::kArchX86_64;
   CapturedBuffers entry_bufs;
-  // -e inject=: what was done to the call in progress.
-  bool tampered = false;
+  // -e inject=: what was done to the call in progress (kSyscallInjected: replaced, returning
+  // inject_ret).
   int64_t inject_ret = 0;
   uint64_t delay_exit_ns = 0;
   uint32_t inject_flags = 0;  // kSyscallInjected, kSyscallDelayed
@@ -639,13 +639,11 @@ void Recorder::OnEntry(Tracee* t, int nr, const uint64_t* args, uint64_t ip, boo
       FlushHeld();
     held_ = t;
   }
-  t->tampered = false;
   t->delay_exit_ns = 0;
   t->inject_flags = 0;
   if (!injector_.empty() && t->recording) {
     InjectAction a = injector_.AtEntry(t->tid, nr);
     if (a.tamper) {
-      t->tampered = true;
       t->inject_ret = a.retval;
       t->inject_flags |= format::kSyscallInjected;
       Tamper(t, a.substitute_nr);
@@ -690,11 +688,10 @@ void Recorder::OnExitStop(Tracee* t, int64_t rval) {
   }
   t->in_syscall = false;
   t->want_exit_stop = false;
-  if (t->tampered) {
+  if (t->inject_flags & format::kSyscallInjected) {
     // The value the program sees, set before it runs on (and recorded as such).
     Pt(PTRACE_POKEUSER, t->tid, offsetof(user_regs_struct, rax), static_cast<long>(t->inject_ret));
     rval = t->inject_ret;
-    t->tampered = false;
   }
   if (t->record_this) {
     uint64_t now = Now();

@@ -12,67 +12,6 @@
 
 namespace strec::replay {
 
-namespace {
-
-// s, ms, us, ns -> digits after the point.
-bool ParsePrecision(const std::string& p, int* digits) {
-  static const std::pair<const char*, int> kUnits[] = {{"s", 0}, {"ms", 3}, {"us", 6}, {"ns", 9}};
-  for (const auto& [name, d] : kUnits)
-    if (p == name) {
-      *digits = d;
-      return true;
-    }
-  return false;
-}
-
-// [[format:]time|unix][,[precision:]s|ms|us|ns]
-bool ParseAbsoluteTimestamps(const std::string& spec, int* style, int* digits) {
-  *style = 1;
-  *digits = 0;
-  size_t start = 0;
-  while (start <= spec.size()) {
-    size_t end = spec.find(',', start);
-    std::string w = spec.substr(start, end == std::string::npos ? end : end - start);
-    start = end == std::string::npos ? spec.size() + 1 : end + 1;
-    if (w.rfind("format:", 0) == 0)
-      w = w.substr(7);
-    else if (w.rfind("precision:", 0) == 0 && !ParsePrecision(w.substr(10), digits))
-      return false;
-    else if (w.rfind("precision:", 0) == 0)
-      continue;
-    if (w == "time")
-      *style = 1;
-    else if (w == "unix")
-      *style = 3;
-    else if (!w.empty() && !ParsePrecision(w, digits))
-      return false;
-  }
-  return true;
-}
-
-// --decode-fds / -e decode-fds=: any of none, path, socket, dev, pidfd, all.
-bool ParseDecodeFds(const std::string& spec, int* y) {
-  int v = 0;
-  size_t start = 0;
-  while (start <= spec.size()) {
-    size_t end = spec.find(',', start);
-    std::string w = spec.substr(start, end == std::string::npos ? end : end - start);
-    start = end == std::string::npos ? spec.size() + 1 : end + 1;
-    if (w == "none")
-      continue;
-    if (w == "path")
-      v = std::max(v, 1);
-    else if (w == "socket" || w == "dev" || w == "pidfd" || w == "all")
-      v = 2;  // as -yy: what the trace has (paths)
-    else
-      return false;
-  }
-  *y = v;
-  return true;
-}
-
-}  // namespace
-
 int ReplayMain(int argc, char** argv) {
   CLI::App app{
       "strec-replay: render a .strec trace as `strace -f -o FILE [options]` would have written\n"

@@ -2226,9 +2226,12 @@ void DecodeSyscall(const Syscall& sc,
   ScopedXlatStyle style(env.opt->xlat_style);
   t->entry.clear();
   t->exit.clear();
-  if (!info) {
-    t->name = UnknownSyscallName(sc.nr);
-    for (int i = 0; i < 6; i++) {
+  if (!info || env.opt->raw_call) {
+    // A number without a table entry (its six arguments), or -e raw= (its own): as numbers,
+    // all at entry.
+    t->name = info ? info->name : UnknownSyscallName(sc.nr);
+    int n = info ? info->nargs : 6;
+    for (int i = 0; i < n; i++) {
       if (i)
         t->entry += ", ";
       t->entry += HexString(sc.args[i]);
@@ -2237,22 +2240,14 @@ void DecodeSyscall(const Syscall& sc,
     return;
   }
   t->name = info->name;
-  if (env.opt->raw_call) {
-    // -e raw=: the arguments as numbers, all at entry.
-    for (int i = 0; i < info->nargs; i++) {
-      if (i)
-        t->entry += ", ";
-      t->entry += HexString(sc.args[i]);
-    }
-    t->exit = ")";
-    return;
-  }
   Ctx c(sc, info, env, t);
   if (Decoder d = FindDecoder(sc.nr))
     d(c);
   else
     c.Generic();
 }
+
+namespace {
 
 bool TouchesPath(const Syscall& sc,
                  const format::SyscallInfo* info,
@@ -2280,6 +2275,16 @@ bool TouchesPath(const Syscall& sc,
     }
   }
   return false;
+}
+
+}  // namespace
+
+bool CallSelected(const Syscall& sc,
+                  const format::SyscallInfo* info,
+                  const State& state,
+                  const RenderOptions& opt) {
+  return opt.trace.Contains(sc.nr) &&
+         (opt.paths.empty() || TouchesPath(sc, info, state, opt.paths));
 }
 
 SyscallText DecodeSyscall(const Syscall& sc,

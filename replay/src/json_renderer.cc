@@ -163,8 +163,7 @@ Status JsonRenderer::OnEvent(const Event& e, EventStream* stream) {
     case EventType::kSyscallExit: {
       const Syscall& sc = *e.syscall;
       const format::SyscallInfo* info = stream->table()->Find(sc.nr);
-      if (!opt_.trace.Contains(sc.nr) ||
-          (!opt_.paths.empty() && !TouchesPath(sc, info, stream->state(), opt_.paths)))
+      if (!CallSelected(sc, info, stream->state(), opt_))
         break;
       DecodeEnv env;
       env.opt = &opt_;

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "strec/format/io.h"
 #include "strec/replay/event_stream.h"
@@ -133,42 +135,6 @@ StatusOr<std::string> ReplayToString(const std::string& trace,
   return sink.text();
 }
 
-bool ParseStatusSet(const std::string& expr, uint32_t* bits, std::string* error) {
-  std::string e = expr;
-  bool negate = !e.empty() && e[0] == '!';
-  if (negate)
-    e = e.substr(1);
-  uint32_t v = 0;
-  size_t start = 0;
-  while (start <= e.size()) {
-    size_t end = e.find(',', start);
-    if (end == std::string::npos)
-      end = e.size();
-    std::string w = e.substr(start, end - start);
-    if (w == "all")
-      v |= kStatusAll;
-    else if (w == "none")
-      v |= 0;
-    else if (w == "successful")
-      v |= kStatusSuccessful;
-    else if (w == "failed")
-      v |= kStatusFailed;
-    else if (w == "unfinished")
-      v |= kStatusUnfinished;
-    else if (w == "unavailable")
-      v |= kStatusUnavailable;
-    else if (w == "detached")
-      v |= kStatusDetached;
-    else {
-      *error = "invalid status '" + w + "'";
-      return false;
-    }
-    start = end + 1;
-  }
-  *bits = negate ? (kStatusAll & ~v) : v;
-  return true;
-}
-
 namespace {
 
 // Splits "a,b,c" after an optional leading '!'.
@@ -196,6 +162,33 @@ bool ParseInt(const std::string& w, int64_t* v) {
 }
 
 }  // namespace
+
+bool ParseStatusSet(const std::string& expr, uint32_t* bits, std::string* error) {
+  bool negate;
+  uint32_t v = 0;
+  for (const std::string& w : SetWords(expr, &negate)) {
+    if (w == "all")
+      v |= kStatusAll;
+    else if (w == "none")
+      v |= 0;
+    else if (w == "successful")
+      v |= kStatusSuccessful;
+    else if (w == "failed")
+      v |= kStatusFailed;
+    else if (w == "unfinished")
+      v |= kStatusUnfinished;
+    else if (w == "unavailable")
+      v |= kStatusUnavailable;
+    else if (w == "detached")
+      v |= kStatusDetached;
+    else {
+      *error = "invalid status '" + w + "'";
+      return false;
+    }
+  }
+  *bits = negate ? (kStatusAll & ~v) : v;
+  return true;
+}
 
 bool ParseSignalSet(const std::string& expr, uint64_t* mask, std::string* error) {
   bool negate;
@@ -275,6 +268,51 @@ bool ParseQuietSet(const std::string& expr, RenderOptions* opt, std::string* err
   opt->quiet_exit = exit != negate;
   opt->quiet_superseded = superseded != negate;
   return true;
+}
+
+bool ParsePrecision(const std::string& p, int* digits) {
+  static const std::pair<const char*, int> kUnits[] = {{"s", 0}, {"ms", 3}, {"us", 6}, {"ns", 9}};
+  for (const auto& [name, d] : kUnits)
+    if (p == name) {
+      *digits = d;
+      return true;
+    }
+  return false;
+}
+
+bool ParseAbsoluteTimestamps(const std::string& spec, int* style, int* digits) {
+  *style = 1;
+  *digits = 0;
+  bool negate;
+  for (std::string w : SetWords(spec, &negate)) {
+    bool format = w.rfind("format:", 0) == 0, precision = w.rfind("precision:", 0) == 0;
+    if (format || precision)
+      w = w.substr(format ? 7 : 10);
+    if (!precision && (w == "time" || w == "unix"))
+      *style = w == "time" ? 1 : 3;
+    else if (!format && ParsePrecision(w, digits))
+      continue;
+    else if (!w.empty() || format || precision)
+      return false;
+  }
+  return !negate;
+}
+
+bool ParseDecodeFds(const std::string& spec, int* y) {
+  bool negate;
+  int v = 0;
+  for (const std::string& w : SetWords(spec, &negate)) {
+    if (w == "none")
+      continue;
+    if (w == "path")
+      v = std::max(v, 1);
+    else if (w == "socket" || w == "dev" || w == "pidfd" || w == "all")
+      v = 2;  // as -yy: what the trace has (paths)
+    else
+      return false;
+  }
+  *y = v;
+  return !negate;
 }
 
 }  // namespace strec::replay

@@ -116,15 +116,19 @@ TextRenderer::TextRenderer(const RenderOptions& options, const fb::Header& heade
       monotonic_ns_(header.monotonic_ns()),
       pids_(header),
       sink_(sink),
-      pid_filter_(options.pids) {}
-
-bool TextRenderer::Shown(const Event& e) {
-  if (!opt_.follow) {
-    if (!root_tid_ && e.tid > 0)
-      root_tid_ = e.tid;  // the thread strec-record started (or the first it attached to)
-    return e.tid == root_tid_;
+      pid_filter_(options.pids) {
+  if (opt_.abbrev || opt_.raw) {
+    // -e abbrev= / -e raw=: the four ways a call can be decoded, made once, not per call.
+    call_opts_.assign(4, opt_);
+    for (int i = 0; i < 4; i++) {
+      call_opts_[i].verbose = i & 2;
+      call_opts_[i].raw_call = i & 1;
+    }
   }
-  return pid_filter_.Shown(e);
+}
+
+bool TextRenderer::Shown(const Event& e) const {
+  return pid_filter_.Shown(e) && (opt_.follow || e.tid == root_tid_);
 }
 
 std::string TextRenderer::Prefix(int32_t tid, uint64_t time_ns) {
@@ -207,20 +211,27 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
   }
 }
 
-void TextRenderer::AppendCallPrefix(std::string* s, const Syscall& sc) const {
+void TextRenderer::AppendCallPrefix(std::string* s, int nr, const uint64_t* ip) const {
+  char b[32];
   if (opt_.syscall_numbers) {
-    char b[24];
-    snprintf(b, sizeof b, "[%4d] ", sc.nr);
+    if (nr >= 0)
+      snprintf(b, sizeof b, "[%4d] ", nr);
+    else
+      snprintf(b, sizeof b, "[????] ");
     *s += b;
   }
   if (opt_.instruction_pointer) {
-    char b[32];
-    if (sc.has_entry)
-      snprintf(b, sizeof b, "[%016llx] ", static_cast<unsigned long long>(sc.instruction_pointer));
+    if (ip)
+      snprintf(b, sizeof b, "[%016llx] ", static_cast<unsigned long long>(*ip));
     else
-      snprintf(b, sizeof b, "[????????????????] ");  // an exit seen alone: no entry's IP
+      snprintf(b, sizeof b, "[????????????????] ");  // not recorded for this line
     *s += b;
   }
+}
+
+void TextRenderer::AppendCallPrefix(std::string* s, const Syscall& sc) const {
+  // An exit seen alone has no entry's instruction pointer.
+  AppendCallPrefix(s, sc.nr, sc.has_entry ? &sc.instruction_pointer : nullptr);
 }
 
 namespace {
@@ -293,18 +304,10 @@ Status TextRenderer::Line(int32_t tid, uint64_t time_ns, const std::string& body
     RETURN_IF_ERROR(sink_->Write(output, " <unfinished ...>\n"));
   }
   std::string line = Prefix(tid, time_ns);
-  if (opt_.syscall_numbers) {
-    // strace numbers a signal or exit line with the thread's last syscall.
-    int nr = Sig(tid).last_nr;
-    char b[24];
-    if (nr >= 0)
-      snprintf(b, sizeof b, "[%4d] ", nr);
-    else
-      snprintf(b, sizeof b, "[????] ");
-    line += b;
-  }
-  if (opt_.instruction_pointer)
-    line += "[????????????????] ";  // not a syscall's: no instruction pointer was recorded
+  // strace numbers a signal or exit line with the thread's last syscall; the recorder keeps no
+  // instruction pointer for those lines.
+  if (opt_.syscall_numbers || opt_.instruction_pointer)
+    AppendCallPrefix(&line, Sig(tid).last_nr, nullptr);
   return sink_->Write(output, line + body + "\n");
 }
 
@@ -514,21 +517,17 @@ std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
 Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   const Syscall& sc = *e.syscall;
   const format::SyscallInfo* info = stream->table()->Find(sc.nr);
-  bool selected = opt_.trace.Contains(sc.nr) && Shown(e) &&
-                  (opt_.paths.empty() || TouchesPath(sc, info, stream->state(), opt_.paths));
+  bool selected = CallSelected(sc, info, stream->state(), opt_) && Shown(e);
   if (!selected) {
     stream->ApplyCurrent();
     return OkStatus();
   }
   DecodeEnv env;
   env.opt = &opt_;
-  if (opt_.abbrev || opt_.raw) {
-    // -e abbrev= / -e raw=: this call's own options.
-    call_opt_ = opt_;
-    if (opt_.abbrev)
-      call_opt_.verbose = !opt_.abbrev->Contains(sc.nr);
-    call_opt_.raw_call = opt_.raw && opt_.raw->Contains(sc.nr);
-    env.opt = &call_opt_;
+  if (!call_opts_.empty()) {
+    bool verbose = opt_.abbrev ? !opt_.abbrev->Contains(sc.nr) : opt_.verbose;
+    bool raw = opt_.raw && opt_.raw->Contains(sc.nr);
+    env.opt = &call_opts_[(verbose ? 2 : 0) + (raw ? 1 : 0)];
   }
   env.state = &stream->state();
   if (sc.nr == __NR_rt_sigreturn)
@@ -635,6 +634,8 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
 
 Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
   pid_filter_.Follow(e);
+  if (!opt_.follow && !root_tid_ && e.tid > 0 && pid_filter_.Shown(e))
+    root_tid_ = e.tid;  // the trace's first thread (of the -p processes): the command's own
   Status st;
   switch (e.type) {
     case EventType::kSyscallEntry:

@@ -36,12 +36,13 @@ struct SyscallText {
 
 SyscallText DecodeSyscall(const Syscall& sc, const format::SyscallInfo* info, const DecodeEnv& env);
 
-// -P: whether the call names one of `paths` in a path argument, or passes a descriptor (or a
-// directory descriptor) open on one, as the state knows it before the call.
-bool TouchesPath(const Syscall& sc,
-                 const format::SyscallInfo* info,
-                 const State& state,
-                 const std::set<std::string>& paths);
+// -e trace= and -P, the selection of calls both renderers make: the call is in the set and,
+// with -P, names one of the paths in a path argument or passes a descriptor (or a directory
+// descriptor) open on one, as the state knows it before the call.
+bool CallSelected(const Syscall& sc,
+                  const format::SyscallInfo* info,
+                  const State& state,
+                  const RenderOptions& opt);
 // The same into *out, reusing its strings' storage (the renderers' hot path).
 void DecodeSyscall(const Syscall& sc,
                    const format::SyscallInfo* info,

@@ -15,17 +15,14 @@ class PidFilter {
   explicit PidFilter(const std::set<int32_t>& pids) : shown_(pids), all_(pids.empty()) {}
   // Call for every event, before Shown: a selected process's new child is selected too.
   void Follow(const Event& e) {
-    if (!all_ && e.type == EventType::kSpawn && (shown_.count(e.pid) || shown_.count(e.tid)))
+    if (all_ || !Shown(e))
+      return;
+    matched_ = true;
+    if (e.type == EventType::kSpawn)
       shown_.insert(e.child_pid ? e.child_pid : e.child_tid);
   }
-  bool Shown(const Event& e) {
-    if (all_)
-      return true;
-    bool shown = shown_.count(e.pid) || shown_.count(e.tid);
-    matched_ = matched_ || shown;
-    return shown;
-  }
-  // Whether any event of a selected process was seen (always, without -p).
+  bool Shown(const Event& e) const { return all_ || shown_.count(e.pid) || shown_.count(e.tid); }
+  // Whether the trace had any event of a selected process (always, without -p).
   bool matched() const { return all_ || matched_; }
 
  private:

@@ -38,6 +38,13 @@ bool ParseSignalSet(const std::string& expr, uint64_t* mask, std::string* error)
 bool ParseFdSet(const std::string& expr, FdSet* set, std::string* error);
 // -e quiet=: attach, exit, path-resolution, personality, thread-execve (superseded), all, none.
 bool ParseQuietSet(const std::string& expr, RenderOptions* opt, std::string* error);
+// --relative-timestamps=, --syscall-times=: s, ms, us, ns as digits after the point (0, 3, 6, 9).
+bool ParsePrecision(const std::string& precision, int* digits);
+// --absolute-timestamps=[[format:]time|unix][,[precision:]s|ms|us|ns]: *style 1 (time of day)
+// or 3 (seconds since the epoch, as -ttt), *digits as ParsePrecision (0 unless given).
+bool ParseAbsoluteTimestamps(const std::string& spec, int* style, int* digits);
+// --decode-fds= / -e decode-fds=: none, path, socket, dev, pidfd, all; *y as -y counts (0, 1, 2).
+bool ParseDecodeFds(const std::string& spec, int* y);
 
 int ReplayMain(int argc, char** argv);
 

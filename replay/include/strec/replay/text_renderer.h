@@ -119,10 +119,12 @@ class TextRenderer {
     uint64_t mask[65] = {};
   };
 
-  bool Shown(const Event& e);
+  bool Shown(const Event& e) const;
   std::string Prefix(int32_t tid, uint64_t time_ns);
   void AppendPrefix(std::string* s, int32_t tid, uint64_t time_ns);
-  // -n and -i, on a syscall's line.
+  // -n and -i: "[ NNN] " (nr < 0: unknown) and "[IP] " (null: not recorded).
+  void AppendCallPrefix(std::string* s, int nr, const uint64_t* ip) const;
+  // The same for a syscall's own line.
   void AppendCallPrefix(std::string* s, const Syscall& sc) const;
   // Appends " = " or the padding to -a's column, for a line that now ends at `column`.
   void AppendPad(std::string* s, size_t column) const;
@@ -140,7 +142,8 @@ class TextRenderer {
   std::shared_ptr<Handlers>& HandlersOf(int32_t tid, int32_t pid);
 
   RenderOptions opt_;
-  RenderOptions call_opt_;  // -e abbrev=/raw=: opt_ adjusted for the call being rendered
+  // -e abbrev=/raw=: opt_ with verbose and raw_call set, at [verbose * 2 + raw]; else empty.
+  std::vector<RenderOptions> call_opts_;
   uint64_t realtime_ns_, monotonic_ns_;
   format::PidMap pids_;  // a joined trace's: pids shown as "host:pid"
   LineSink* sink_;
@@ -158,7 +161,7 @@ class TextRenderer {
   uint64_t last_time_ns_ = 0;
   bool have_last_time_ = false;
   PidFilter pid_filter_;  // -p
-  int32_t root_tid_ = 0;  // --no-follow: the one thread shown
+  int32_t root_tid_ = 0;  // --no-follow: the one thread shown (the first seen)
   std::unordered_map<int32_t, SigState> sig_;
   std::unordered_map<int32_t, std::shared_ptr<Handlers>> handlers_;  // by tid
 };
