@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "strec/format/command_line.h"
 #include "strec/format/redact.h"
 #include "strec/format/version.h"
 
@@ -46,12 +47,8 @@ int main(int argc, char** argv) {
   app.footer(
       "\nExit status: 0 when the copy is written, 1 if it could not be (no copy is "
       "left), 2 for a usage error.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;
-  }
+  if (auto stop = strec::ParseCommandLine(app, argc, argv))
+    return *stop;
   uint32_t what = RedactBit(RedactCategory::kData);
   if (argv_flag || all)
     what |= RedactBit(RedactCategory::kArgv);

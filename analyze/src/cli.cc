@@ -12,6 +12,7 @@
 #include "strec/analyze/cli.h"
 #include "strec/analyze/files.h"
 #include "strec/analyze/report.h"
+#include "strec/format/command_line.h"
 #include "strec/format/io.h"
 #include "strec/format/syscall_table.h"
 #include "strec/format/version.h"
@@ -87,12 +88,8 @@ int AnalyzeMain(int argc, char** argv) {
       "--by file and --slow read each trace in order through the fd state (one thread per\n"
       "trace); the other views decode chunks in parallel (-j).\n"
       "Exit status: 0 on success, 1 if a trace could not be read, 2 for a usage error.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;  // --help is success; anything else a usage error
-  }
+  if (auto stop = strec::ParseCommandLine(app, argc, argv))
+    return *stop;
 
   AnalyzeOptions ao;
   ao.jobs = jobs;

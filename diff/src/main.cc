@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "strec/diff/diff.h"
+#include "strec/format/command_line.h"
 #include "strec/format/version.h"
 
 int main(int argc, char** argv) {
@@ -29,12 +30,8 @@ int main(int argc, char** argv) {
   app.footer(
       "\nExit status: 0 when the runs do not differ, 1 when they do, 2 on trouble (a\n"
       "usage error, a trace that cannot be read).");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;
-  }
+  if (auto stop = strec::ParseCommandLine(app, argc, argv))
+    return *stop;
   auto run_a = strec::diff::ReadRun({a});
   if (!run_a.ok()) {
     std::cerr << "strec diff: " << run_a.status().message() << "\n";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "strec/edit/slice.h"
+#include "strec/format/command_line.h"
 #include "strec/format/version.h"
 
 int main(int argc, char** argv) {
@@ -36,12 +37,8 @@ int main(int argc, char** argv) {
   app.footer(
       "\nExit status: 0 when the trace is written, 1 if it could not be (nothing is left),\n"
       "2 for a usage error.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;
-  }
+  if (auto stop = strec::ParseCommandLine(app, argc, argv))
+    return *stop;
   auto r = strec::edit::CatTraces(inputs, out, force);
   if (!r.ok()) {
     std::cerr << "strec cat: " << r.status().message() << "\n";

@@ -8,6 +8,7 @@
 
 #include "strec/export/chrome_json.h"
 #include "strec/export/jsonl.h"
+#include "strec/format/command_line.h"
 #include "strec/format/version.h"
 
 int main(int argc, char** argv) {
@@ -54,12 +55,8 @@ int main(int argc, char** argv) {
   app.footer(
       "\nExit status: 0 when written, 1 if it could not be (nothing is left), 2 for a\n"
       "usage error.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;
-  }
+  if (auto stop = strec::ParseCommandLine(app, argc, argv))
+    return *stop;
   if (auto st = o.select.ParseText(from, to, expr); !st.ok()) {
     std::cerr << "strec export: " << st.message() << "\n";
     return 2;

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "process_util.h"
+#include "strec/format/command_line.h"
 #include "strec/format/syscall_table.h"
 #include "strec/format/version.h"
 #include "strec/record/recorder.h"
@@ -266,12 +267,8 @@ int RecordMain(int argc, char** argv) {
   }
   std::vector<std::string> own(argv + 1, argv + split);
   std::reverse(own.begin(), own.end());
-  try {
-    app.parse(own);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;  // --help is success; anything else a usage error
-  }
+  if (auto stop = strec::ParseCommandLine(app, [&] { app.parse(own); }))
+    return *stop;
   int cmd_start = split < argc && std::string(argv[split]) == "--" ? split + 1 : split;
   o.command.assign(argv + cmd_start, argv + argc);
   o.follow = !no_follow;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "strec/format/command_line.h"
 #include "strec/format/syscall_table.h"
 #include "strec/format/version.h"
 #include "strec/replay/replay.h"
@@ -166,12 +167,8 @@ int ReplayMain(int argc, char** argv) {
   app.footer(
       "\nExit status: 0 on success, 1 if the trace could not be read (or the output not "
       "written), 2 for a usage error.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;  // --help is success; anything else a usage error
-  }
+  if (auto stop = strec::ParseCommandLine(app, argc, argv))
+    return *stop;
   for (size_t i = 0; i < refused_opts.size(); i++) {
     if (refused_opts[i]->count()) {
       std::string names = kRefused[i].names;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "strec/format/command_line.h"
 #include "strec/format/version.h"
 #include "strec/report/html_report.h"
 
@@ -43,12 +44,8 @@ int main(int argc, char** argv) {
       "\nThe page holds paths and strace lines of the trace: share it as you would the trace\n"
       "(strec redact first). Exit status: 0 when written, 1 if it could not be (nothing is\n"
       "left), 2 for a usage error.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int st = app.exit(e);
-    return st == 0 ? 0 : 2;
-  }
+  if (auto stop = strec::ParseCommandLine(app, argc, argv))
+    return *stop;
   auto r = strec::report::WriteHtmlReport(inputs, out, o);
   if (!r.ok()) {
     std::cerr << "strec report: " << r.status().message() << "\n";
