@@ -10,13 +10,12 @@ import collections
 import json
 import os
 import re
-import shutil
 import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
-from clients import run  # noqa: E402
+from clients import fresh_dir, run  # noqa: E402
 
 BIN, PROGRAMS, MODULE, OUT = (sys.argv[1:5] + [None] * 4)[:4]
 if MODULE:
@@ -33,9 +32,7 @@ def normalise(line):
 class PythonApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work = os.path.join(OUT, "python-api")
-        shutil.rmtree(cls.work, ignore_errors=True)
-        os.makedirs(cls.work)
+        cls.work = fresh_dir(OUT, "python-api")
         cls.trace = os.path.join(cls.work, "files.strec")
         run(os.path.join(BIN, "strec-record"), "-q", "--backend", "ptrace", "-o", cls.trace, "--",
             os.path.join(PROGRAMS, "files"))

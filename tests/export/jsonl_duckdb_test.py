@@ -20,7 +20,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
-from clients import run, skip_or_fail  # noqa: E402
+from clients import fresh_dir, run, skip_or_fail  # noqa: E402
 BIN, PROGRAMS, OUT = (sys.argv[1:4] + [None] * 3)[:3]
 HOSTS = ("web1", "web2", "db1")
 
@@ -45,9 +45,7 @@ def install_duckdb(dest):
 class JsonlInDuckDBTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work = os.path.join(OUT, "jsonl-duckdb")
-        shutil.rmtree(cls.work, ignore_errors=True)
-        os.makedirs(cls.work)
+        cls.work = fresh_dir(OUT, "jsonl-duckdb")
         cls.duck = os.path.join(OUT, "duckdb")
         shutil.copy(os.path.join(HERE, "duckdb", "query.mjs"), cls.duck)  # the current one
         p = PROGRAMS

@@ -22,7 +22,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import cdp  # noqa: E402
-from clients import run, skip_or_fail  # noqa: E402
+from clients import fresh_dir, run, skip_or_fail  # noqa: E402
 
 BIN, PROGRAMS, OUT = (sys.argv[1:4] + [None] * 3)[:3]
 
@@ -60,9 +60,7 @@ def analyze(trace, *views):
 class ReportInBrowserTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work = os.path.join(OUT, "report-browser")
-        shutil.rmtree(cls.work, ignore_errors=True)
-        os.makedirs(cls.work)
+        cls.work = fresh_dir(OUT, "report-browser")
         cls.browser = cdp.Browser(width=1400, height=900)
 
     @classmethod

@@ -3,6 +3,7 @@ for what the machine truly lacks, said as GoogleTest says it (run.sh's skip summ
 or failing instead where STREC_REQUIRE_CLIENTS=1 (CI: its machines have every client)."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -13,6 +14,14 @@ def run(*args, **kw):
     if r.returncode != 0:
         raise AssertionError(f"{' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
     return r.stdout
+
+
+def fresh_dir(*parts):
+    """The directory os.path.join(*parts), emptied of an earlier run's files."""
+    path = os.path.join(*parts)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
 
 
 def skip_or_fail(test_file, why):
