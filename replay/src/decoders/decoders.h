@@ -1,0 +1,268 @@
+// The decoders' shared parts, internal to strec_replay: the per-call context (Ctx) through which a
+// decoder appends strace's text for one syscall, the small formatting helpers every family uses,
+// and the registry through which the families (files.cc, net.cc, process.cc, signals.cc,
+// memory.cc, time.cc, events.cc, ioctl.cc, ...) offer their decoders. A family file holds the
+// hand-written decoders of one group of syscalls, the printers of the structs they own, and the
+// return-value printers that are not a plain number; the generic printing driven by the syscall
+// table is in common.cc. See docs/architecture.md, "How to add a decoder".
+#ifndef STREC_REPLAY_SRC_DECODERS_DECODERS_H_
+#define STREC_REPLAY_SRC_DECODERS_DECODERS_H_
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "strec/format/syscall_table.h"
+#include "strec/replay/decode.h"
+#include "strec/replay/strings.h"
+#include "strec/replay/xlat.h"
+
+namespace strec::replay::detail {
+
+using format::ArgKind;
+using format::kLenNone;
+using format::kLenRet;
+
+// ---- Small helpers ----
+
+template <typename T>
+bool Get(const std::string& data, size_t off, T* v) {
+  if (off + sizeof(T) > data.size())
+    return false;
+  std::memcpy(v, data.data() + off, sizeof(T));
+  return true;
+}
+
+template <typename T>
+T At(const std::string& data, size_t off) {
+  T v{};
+  Get(data, off, &v);
+  return v;
+}
+
+std::string Dec(int64_t v);
+std::string UDec(uint64_t v);
+std::string Octal(uint64_t v);        // "0644", "000"
+const Xlat& Table(const char* name);  // an empty table when there is none of that name
+std::string Flags(const char* table, uint64_t v, const char* zero = "0");
+std::string Enum(const char* table, uint64_t v);
+
+// The abbreviated text `make()` gives, styled as one constant of value `number` (-X).
+template <typename F>
+std::string Whole(const std::string& number, F make) {
+  if (CurrentXlatStyle() == XlatStyle::kAbbrev)
+    return make();
+  std::string names;
+  {
+    ScopedXlatStyle abbrev(XlatStyle::kAbbrev);
+    names = make();
+  }
+  return Styled(number, names);
+}
+
+std::string SignalArg(int64_t sig);
+
+// Flag sets and constants with a layout of their own (their families define them).
+std::string OpenFlags(uint64_t v);   // files.cc
+std::string StatxFlags(uint64_t v);  // files.cc
+std::string MmapFlags(uint64_t v);   // memory.cc
+std::string CloneFlags(uint64_t v);  // process.cc
+std::string SocketType(uint64_t v);  // net.cc
+std::string FutexOp(uint64_t v);     // events.cc
+// A kFlags / kEnum argument by its table's name (common.cc).
+std::string FlagArg(const char* param, uint64_t v);
+std::string EnumArg(const char* param, uint64_t v);
+
+// time.cc: struct timespec / timeval at d[off].
+std::string Timespec(const std::string& d, size_t off);
+std::string Timeval(const std::string& d, size_t off);
+// events.cc: epoll_event's data union as strace prints it: {u32=N, u64=N}.
+std::string FormatEpollData(uint64_t data);
+
+// ---- The per-call context ----
+
+// A path prints whole up to PATH_MAX - 1 bytes (the longest a path with its NUL can be);
+// a longer one is cut there and marked "...".
+constexpr uint32_t kPathShown = 4095;
+
+struct Ctx {
+  const Syscall& sc;
+  const format::SyscallInfo* info;
+  const DecodeEnv& env;
+  const RenderOptions& opt;
+  QuoteOptions q;
+  std::string& entry;
+  std::string& exit;
+  std::string* cur;
+
+  // Appends the text to out's entry and exit.
+  Ctx(const Syscall& s, const format::SyscallInfo* i, const DecodeEnv& e, SyscallText* out)
+      : sc(s), info(i), env(e), opt(*e.opt), entry(out->entry), exit(out->exit), cur(&entry) {
+    q.max_strlen = opt.max_strlen;
+    q.xflag = opt.xflag;
+  }
+
+  uint64_t A(int i) const { return sc.args[i]; }
+  int32_t I(int i) const { return static_cast<int32_t>(sc.args[i]); }
+  void Put(const std::string& s) { *cur += s; }
+  void Sep() { *cur += ", "; }
+  void ToExit() { cur = &exit; }
+  bool ok() const { return sc.returned() && !sc.error(); }
+
+  // An output buffer, only when the call succeeded and it was read.
+  const Buffer* Out(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
+    if (!ok())
+      return nullptr;
+    const Buffer* b = sc.Find(arg, true, kind, index);
+    return b && !b->read_errno ? b : nullptr;
+  }
+  const Buffer* In(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
+    const Buffer* b = sc.Find(arg, false, kind, index);
+    return b && !b->read_errno ? b : nullptr;
+  }
+
+  // A redacted buffer's marker, appended to *to (the current part by default): true if b was
+  // redacted, and nothing of its (absent) bytes is to be printed.
+  bool Redacted(const Buffer* b, std::string* to = nullptr) {
+    if (!b || !b->redacted)
+      return false;
+    *(to ? to : cur) += RedactedText(*b);
+    return true;
+  }
+  std::string FdText(int64_t fd) {
+    std::string saved;
+    std::swap(saved, *cur);
+    Fd(fd);
+    std::swap(saved, *cur);
+    return saved;
+  }
+  void Fd(int64_t fd) {
+    Put(Dec(static_cast<int32_t>(fd)));
+    if (opt.decode_fds && env.state) {
+      if (const std::string* p = env.state->FdPath(sc.tid, static_cast<int32_t>(fd)))
+        Put(FdPathText(*p, opt.xflag));
+    }
+  }
+  void DirFd(int64_t fd) {
+    if (static_cast<int32_t>(fd) == -100) {
+      Put(Styled("-100", "AT_FDCWD"));
+      if (opt.decode_fds && env.state)
+        if (const std::string* p = env.state->Cwd(sc.tid))
+          Put(FdPathText(*p, opt.xflag));
+    } else {
+      Fd(fd);
+    }
+  }
+  void Ptr(uint64_t v) { Put(PtrString(v)); }
+  void StrArray(int i);
+
+  void Path(int i) {
+    if (!A(i)) {
+      Put("NULL");
+      return;
+    }
+    const Buffer* b = In(i, format::kBufferString);
+    if (!b) {
+      Ptr(A(i));
+      return;
+    }
+    if (Redacted(b))
+      return;
+    QuoteOptions qq = q;
+    qq.max_strlen = kPathShown;
+    AppendQuotedCString(cur, b->data, b->full_len > b->data.size(), qq);
+  }
+  void String(int i) {
+    if (!A(i)) {
+      Put("NULL");
+      return;
+    }
+    const Buffer* b = In(i, format::kBufferString);
+    if (!b) {
+      Ptr(A(i));
+      return;
+    }
+    if (Redacted(b))
+      return;
+    AppendQuotedCString(cur, b->data, b->full_len > b->data.size(), q);
+  }
+  // A data buffer of `len` bytes: input (entry) or output (exit).
+  void Data(int i, bool out, uint64_t len, bool force_hex = false) {
+    const Buffer* b = out ? Out(i) : In(i);
+    if (!b && len == 0 && (!out || ok())) {
+      Put("\"\"");  // nothing to read: strace prints the empty string
+      return;
+    }
+    if (!A(i) && !b) {
+      Put("NULL");
+      return;
+    }
+    if (!b) {
+      Ptr(A(i));
+      return;
+    }
+    if (Redacted(b))
+      return;
+    QuoteOptions qq = q;
+    qq.force_hex = force_hex;
+    AppendQuotedBuffer(cur, b->data, len, qq);
+  }
+  uint64_t Len(uint8_t len) const {
+    if (len == kLenRet)
+      return sc.ret > 0 ? static_cast<uint64_t>(sc.ret) : 0;
+    return len < 6 ? sc.args[len] : 0;
+  }
+
+  void Struct(int i, bool out, const char* name);
+  void Array(int i, bool out, const char* name, uint64_t count);
+  // index_base: where this array's buffers start (sendmmsg/recvmmsg: message << 16).
+  void Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_base = 0);
+  void Arg(int i);
+  void Generic();
+};
+
+// ---- The registry ----
+
+// Appends a syscall's text through the context (both parts, or the one env.part asks for).
+using Decoder = void (*)(Ctx&);
+// A successful call's return value when it is not a plain number ("0x1 (flags FD_CLOEXEC)",
+// "1 ([{fd=3, revents=POLLIN}])"), or "" to print it by the table's return style.
+using ReturnDecoder = std::string (*)(const Syscall& sc, const DecodeEnv& env);
+// A struct (named in format/syscalls/structs.def) from its captured bytes `d`, at least
+// StructSize(name) of them, of argument `arg`; "" to print the address instead.
+using StructPrinter = std::string (*)(Ctx& c, int arg, const std::string& d);
+
+struct DecoderEntry {
+  int nr;
+  Decoder decode;
+  ReturnDecoder ret = nullptr;
+};
+struct StructEntry {
+  std::string_view name;
+  StructPrinter print;
+};
+struct Family {
+  std::string_view name;
+  std::span<const DecoderEntry> decoders;
+  std::span<const StructEntry> structs;
+};
+
+Family FilesFamily();
+Family NetFamily();
+Family ProcessFamily();
+Family SignalsFamily();
+Family MemoryFamily();
+Family TimeFamily();
+Family EventsFamily();
+Family IoctlFamily();
+
+// Lookups over all families (registry.cc); nullptr when there is none.
+Decoder FindDecoder(int nr);
+ReturnDecoder FindReturnDecoder(int nr);
+StructPrinter FindStructPrinter(std::string_view name);
+
+}  // namespace strec::replay::detail
+
+#endif  // STREC_REPLAY_SRC_DECODERS_DECODERS_H_

@@ -1,0 +1,62 @@
+// Memory: mmap flags, mremap.
+#include <arpa/inet.h>
+#include <asm/unistd.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <vector>
+
+#include "decoders/decoders.h"
+
+namespace strec::replay::detail {
+
+std::string MmapFlags(uint64_t v) {
+  v &= 0xffffffff;
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    return Whole(HexString(v), [v] { return MmapFlags(v); });
+  std::string s;
+  uint64_t type = v & 0xf;
+  uint64_t rest = v & ~0xfull;
+  uint64_t huge = (rest >> 26) & 0x3f;
+  rest &= ~(0x3full << 26);
+  if (const char* n = Table("mmap_type").Name(type))
+    s = n;
+  else
+    s = HexString(type) + " /* MAP_??? */";
+  if (rest) {
+    s += '|';
+    AppendFlags(&s, Table("mmap_flags"), rest);
+  }
+  if (huge)
+    s += "|" + UDec(huge) + "<<MAP_HUGE_SHIFT";
+  return s;
+}
+
+static void DecodeMremap(Ctx& c) {
+  c.Ptr(c.A(0));
+  c.Sep();
+  c.Put(UDec(c.A(1)));
+  c.Sep();
+  c.Put(UDec(c.A(2)));
+  c.Sep();
+  c.Put(Flags("mremap_flags", c.A(3) & 0xffffffff));
+  if (c.A(3) & 2) {  // MREMAP_FIXED
+    c.Sep();
+    c.Ptr(c.A(4));
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
+Family MemoryFamily() {
+  static const DecoderEntry kDecoders[] = {{__NR_mremap, DecodeMremap}};
+  return {"memory", kDecoders, {}};
+}
+
+}  // namespace strec::replay::detail

@@ -1,0 +1,310 @@
+// Processes: execve, clone, clone3, wait4, prctl, arch_prctl, getrandom; struct rusage,
+// utsname, rlimit, sysinfo, tms, sched_param.
+#include <arpa/inet.h>
+#include <asm/unistd.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <vector>
+
+#include "decoders/decoders.h"
+
+namespace strec::replay::detail {
+
+std::string CloneFlags(uint64_t v) {
+  uint64_t sig = v & 0xff;
+  uint64_t rest = v & ~0xffull;
+  std::string s;
+  if (rest)
+    AppendFlags(&s, Table("clone_flags"), rest);
+  if (sig) {
+    if (!s.empty())
+      s += '|';
+    s += SignalArg(static_cast<int64_t>(sig));
+  }
+  return s.empty() ? "0" : s;
+}
+
+static std::string Rlim(uint64_t v) {
+  if (v == ~0ull)
+    return Styled(UDec(v), "RLIM64_INFINITY");
+  if (v > 1024 && v % 1024 == 0)
+    return Styled(UDec(v), UDec(v / 1024) + "*1024");
+  return UDec(v);
+}
+
+static std::string Rusage(const std::string& d, bool verbose) {
+  std::string s = "{ru_utime=" + Timeval(d, 0) + ", ru_stime=" + Timeval(d, 16);
+  if (!verbose)
+    return s + ", ...}";
+  const char* names[] = {"ru_maxrss", "ru_ixrss",    "ru_idrss",   "ru_isrss",   "ru_minflt",
+                         "ru_majflt", "ru_nswap",    "ru_inblock", "ru_oublock", "ru_msgsnd",
+                         "ru_msgrcv", "ru_nsignals", "ru_nvcsw",   "ru_nivcsw"};
+  for (int i = 0; i < 14; i++)
+    s += std::string(", ") + names[i] + "=" + Dec(At<int64_t>(d, 32 + 8 * i));
+  return s + "}";
+}
+
+static std::string Utsname(const std::string& d, bool verbose, const QuoteOptions& q) {
+  const char* names[] = {"sysname", "nodename", "release", "version", "machine", "domainname"};
+  std::string s = "{";
+  for (int i = 0; i < 6; i++) {
+    if (!verbose && i == 2) {
+      s += ", ...";
+      break;
+    }
+    std::string field =
+        d.size() >= static_cast<size_t>(65 * (i + 1)) ? d.substr(65 * i, 65) : std::string();
+    field = field.substr(0, field.find('\0'));
+    if (i)
+      s += ", ";
+    s += std::string(names[i]) + "=";
+    QuoteOptions qq = q;
+    qq.max_strlen = 65;
+    AppendQuotedCString(&s, field, false, qq);
+  }
+  return s + "}";
+}
+
+static std::string WaitStatus(int32_t st) {
+  std::string s = "[{";
+  uint32_t u = static_cast<uint32_t>(st);
+  if ((u & 0xff) == 0x7f) {
+    s += "WIFSTOPPED(s) && WSTOPSIG(s) == " + SignalName((u >> 8) & 0xff);
+    if (u >> 16)
+      s += " && (s >> 16) == " + UDec(u >> 16);
+  } else if (u == 0xffff) {
+    s += "WIFCONTINUED(s)";
+  } else if ((u & 0x7f) == 0) {
+    s += "WIFEXITED(s) && WEXITSTATUS(s) == " + UDec((u >> 8) & 0xff);
+  } else {
+    s += "WIFSIGNALED(s) && WTERMSIG(s) == " + SignalName(u & 0x7f);
+    if (u & 0x80)
+      s += " && WCOREDUMP(s)";
+  }
+  s += "}";
+  if (u & ~0xffffu && (u & 0xff) != 0x7f)
+    s += " | " + HexString(u & ~0xffffu);
+  return s + "]";
+}
+
+static void DecodeExecve(Ctx& c) {
+  bool at = c.sc.nr == __NR_execveat;
+  int p = at ? 1 : 0;
+  if (at) {
+    c.Arg(0);
+    c.Sep();
+  }
+  c.Path(p);
+  c.Sep();
+  c.StrArray(p + 1);
+  c.Sep();
+  // envp: with -v the strings when they were recorded (strec-record --capture-env), else the
+  // address and the count.
+  int ev = p + 2;
+  const Buffer* env = c.sc.Find(ev, false, format::kBufferStringPtrs);
+  bool have_strings = env && !env->read_errno && env->data.size() / 8 == env->full_len;
+  if (c.A(ev) && c.opt.verbose && have_strings) {
+    c.StrArray(ev);
+  } else if (!c.A(ev)) {
+    c.Put("NULL");
+  } else {
+    c.Ptr(c.A(ev));
+    if (env && !env->read_errno)
+      c.Put(" /* " + UDec(env->full_len) + (env->full_len == 1 ? " var" : " vars") + " */");
+  }
+  if (at) {
+    c.Sep();
+    c.Arg(4);
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
+static void DecodeClone(Ctx& c) {
+  uint64_t flags = c.A(0);
+  c.Put("child_stack=" + PtrString(c.A(1)) + ", flags=" + CloneFlags(flags));
+  c.ToExit();
+  if (flags & (CLONE_PARENT_SETTID | CLONE_PIDFD)) {
+    c.Put(", parent_tid=");
+    const Buffer* b = c.Out(2);
+    if (b && b->data.size() >= 4)
+      c.Put("[" + Dec(At<int32_t>(b->data, 0)) + "]");
+    else
+      c.Ptr(c.A(2));
+  }
+  if (flags & CLONE_SETTLS)
+    c.Put(", tls=" + PtrString(c.A(4)));
+  if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+    c.Put(", child_tidptr=" + PtrString(c.A(3)));
+  c.Put(")");
+}
+
+static void DecodeClone3(Ctx& c) {
+  const Buffer* b = c.In(0);
+  if (!b || b->data.size() < 64) {
+    c.Ptr(c.A(0));
+  } else {
+    const std::string& d = b->data;
+    uint64_t flags = At<uint64_t>(d, 0);
+    std::string s = "{flags=" + Flags("clone_flags", flags);
+    if (flags & CLONE_PIDFD)
+      s += ", pidfd=" + PtrString(At<uint64_t>(d, 8));
+    if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+      s += ", child_tid=" + PtrString(At<uint64_t>(d, 16));
+    if (flags & CLONE_PARENT_SETTID)
+      s += ", parent_tid=" + PtrString(At<uint64_t>(d, 24));
+    s += ", exit_signal=" + SignalArg(static_cast<int64_t>(At<uint64_t>(d, 32)));
+    s += ", stack=" + PtrString(At<uint64_t>(d, 40));
+    s += ", stack_size=" + HexString(At<uint64_t>(d, 48));
+    if (flags & CLONE_SETTLS)
+      s += ", tls=" + PtrString(At<uint64_t>(d, 56));
+    if (d.size() >= 80 && At<uint64_t>(d, 72))
+      s += ", set_tid=" + PtrString(At<uint64_t>(d, 64)) +
+           ", set_tid_size=" + UDec(At<uint64_t>(d, 72));
+    if (d.size() >= 88 && (flags & 0x200000000ull))
+      s += ", cgroup=" + UDec(At<uint64_t>(d, 80));
+    c.Put(s + "}");
+    c.ToExit();
+    if (c.ok() && (flags & CLONE_PARENT_SETTID))
+      c.Put(" => {parent_tid=[" + Dec(c.sc.ret) + "]}");
+  }
+  c.ToExit();
+  c.Put(", " + UDec(c.A(1)) + ")");
+}
+
+static void DecodeWait4(Ctx& c) {
+  c.Put(Dec(c.I(0)));
+  c.Sep();
+  c.ToExit();
+  const Buffer* st = c.Out(1);
+  if (!c.A(1))
+    c.Put("NULL");
+  else if (st && st->data.size() >= 4)
+    c.Put(WaitStatus(At<int32_t>(st->data, 0)));
+  else
+    c.Ptr(c.A(1));
+  c.Sep();
+  c.Put(Flags("wait_options", c.A(2) & 0xffffffff));
+  c.Sep();
+  if (!c.A(3)) {
+    c.Put("NULL");
+  } else {
+    const Buffer* ru = c.Out(3);
+    if (ru && ru->data.size() >= 144)
+      c.Put(Rusage(ru->data, c.opt.verbose));
+    else
+      c.Ptr(c.A(3));
+  }
+  c.Put(")");
+}
+
+static void DecodeArchPrctl(Ctx& c) {
+  c.Arg(0);
+  c.Sep();
+  c.Put(HexString(c.A(1)));
+  c.ToExit();
+  c.Put(")");
+}
+
+static void DecodeGetrandom(Ctx& c) {
+  c.ToExit();
+  c.Data(0, true, c.Len(kLenRet), true);
+  c.Sep();
+  c.Arg(1);
+  c.Sep();
+  c.Arg(2);
+  c.Put(")");
+}
+
+static void DecodePrctl(Ctx& c) {
+  uint64_t op = c.A(0) & 0xffffffff;
+  c.Put(Enum("prctl_option", op));
+  if (op == 15) {  // PR_SET_NAME
+    c.Sep();
+    c.String(1);
+  } else if (op == 16) {  // PR_GET_NAME
+    c.Sep();
+    c.ToExit();
+    const Buffer* b = c.Out(1);
+    if (b) {
+      std::string name = b->data.substr(0, b->data.find('\0'));
+      AppendQuotedCString(c.cur, name, false, c.q);
+    } else {
+      c.Ptr(c.A(1));
+    }
+  } else if (op == 3 || op == 21 || op == 39 || op == 37 || op == 8 || op == 2) {
+    // no arguments printed
+  } else {
+    for (int i = 1; i < 5; i++) {
+      c.Sep();
+      c.Put(HexString(c.A(i)));
+    }
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
+static std::string FormatSysinfo(const std::string& d) {
+  std::string s = "{uptime=" + std::to_string(At<int64_t>(d, 0)) + ", loads=[" +
+                  UDec(At<uint64_t>(d, 8)) + ", " + UDec(At<uint64_t>(d, 16)) + ", " +
+                  UDec(At<uint64_t>(d, 24)) + "]";
+  const char* names[] = {"totalram", "freeram", "sharedram", "bufferram", "totalswap", "freeswap"};
+  for (int i = 0; i < 6; i++)
+    s += std::string(", ") + names[i] + "=" + UDec(At<uint64_t>(d, 32 + 8 * i));
+  s += ", procs=" + UDec(At<uint16_t>(d, 80)) + ", totalhigh=" + UDec(At<uint64_t>(d, 88)) +
+       ", freehigh=" + UDec(At<uint64_t>(d, 96)) + ", mem_unit=" + UDec(At<uint32_t>(d, 104)) + "}";
+  return s;
+}
+
+static std::string FormatTms(const std::string& d) {
+  return "{tms_utime=" + UDec(At<uint64_t>(d, 0)) + ", tms_stime=" + UDec(At<uint64_t>(d, 8)) +
+         ", tms_cutime=" + UDec(At<uint64_t>(d, 16)) + ", tms_cstime=" + UDec(At<uint64_t>(d, 24)) +
+         "}";
+}
+
+static std::string RlimitStruct(Ctx&, int, const std::string& d) {
+  return "{rlim_cur=" + Rlim(At<uint64_t>(d, 0)) + ", rlim_max=" + Rlim(At<uint64_t>(d, 8)) + "}";
+}
+
+static std::string RusageStruct(Ctx& c, int, const std::string& d) {
+  return Rusage(d, c.opt.verbose);
+}
+
+static std::string UtsnameStruct(Ctx& c, int, const std::string& d) {
+  return Utsname(d, c.opt.verbose, c.q);
+}
+
+static std::string SysinfoStruct(Ctx&, int, const std::string& d) {
+  return FormatSysinfo(d);
+}
+
+static std::string TmsStruct(Ctx&, int, const std::string& d) {
+  return FormatTms(d);
+}
+
+static std::string SchedParam(Ctx&, int, const std::string& d) {
+  return "[{sched_priority=" + Dec(At<int32_t>(d, 0)) + "}]";
+}
+
+Family ProcessFamily() {
+  static const DecoderEntry kDecoders[] = {
+      {__NR_execve, DecodeExecve},       {__NR_execveat, DecodeExecve},
+      {__NR_clone, DecodeClone},         {__NR_clone3, DecodeClone3},
+      {__NR_wait4, DecodeWait4},         {__NR_arch_prctl, DecodeArchPrctl},
+      {__NR_getrandom, DecodeGetrandom}, {__NR_prctl, DecodePrctl},
+  };
+  static const StructEntry kStructs[] = {
+      {"rlimit", RlimitStruct},   {"rusage", RusageStruct}, {"utsname", UtsnameStruct},
+      {"sysinfo", SysinfoStruct}, {"tms", TmsStruct},       {"sched_param", SchedParam},
+  };
+  return {"process", kDecoders, kStructs};
+}
+
+}  // namespace strec::replay::detail
