@@ -18,6 +18,21 @@ constexpr SyscallInfo kX86_64Rows[] = {
 #undef SYSCALL
 };
 
+// variants.def's rows, before their syscalls' numbers and classes are looked up by name.
+struct VariantRow {
+  std::string_view name;
+  uint8_t selector;
+  uint32_t value;
+  uint8_t nargs;
+  ArgSpec args[6];
+};
+
+constexpr VariantRow kVariantRows[] = {
+#define VARIANT(name, selector, value, nargs, ...) {#name, selector, value, nargs, {__VA_ARGS__}},
+#include "../syscalls/variants.def"
+#undef VARIANT
+};
+
 struct StructEntry {
   std::string_view name;
   uint32_t size;
@@ -92,6 +107,58 @@ uint32_t StructSize(std::string_view name) {
       return entry.size;
   }
   return 0;
+}
+
+namespace {
+
+// The variants by syscall number, each syscall's sorted by value.
+struct Variants {
+  std::vector<std::vector<SyscallVariant>> by_nr;
+
+  Variants() {
+    const SyscallTable* table = SyscallTable::ForArch(kArchX86_64);
+    for (const VariantRow& row : kVariantRows) {
+      const SyscallInfo* base = table->FindByName(row.name);
+      if (!base)
+        continue;  // tests/format check that every row names a syscall
+      SyscallVariant v;
+      v.selector = row.selector;
+      v.value = row.value;
+      v.info = *base;
+      v.info.nargs = row.nargs;
+      std::copy(std::begin(row.args), std::end(row.args), v.info.args);
+      if (by_nr.size() <= static_cast<size_t>(base->nr))
+        by_nr.resize(base->nr + 1);
+      by_nr[base->nr].push_back(v);
+    }
+    for (auto& list : by_nr)
+      std::sort(list.begin(), list.end(),
+                [](const SyscallVariant& a, const SyscallVariant& b) { return a.value < b.value; });
+  }
+};
+
+const Variants& TheVariants() {
+  static const Variants v;
+  return v;
+}
+
+}  // namespace
+
+std::span<const SyscallVariant> VariantsOf(int nr) {
+  const Variants& v = TheVariants();
+  if (nr < 0 || static_cast<size_t>(nr) >= v.by_nr.size())
+    return {};
+  return v.by_nr[nr];
+}
+
+const SyscallVariant* FindVariant(const SyscallInfo& info, const uint64_t args[6]) {
+  std::span<const SyscallVariant> list = VariantsOf(info.nr);
+  if (list.empty())
+    return nullptr;
+  uint32_t value = static_cast<uint32_t>(args[list.front().selector]);
+  auto it = std::lower_bound(list.begin(), list.end(), value,
+                             [](const SyscallVariant& v, uint32_t x) { return v.value < x; });
+  return it != list.end() && it->value == value ? &*it : nullptr;
 }
 
 const SyscallTable* SyscallTable::ForArch(uint32_t arch) {

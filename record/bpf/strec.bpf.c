@@ -75,6 +75,15 @@ struct {
  * must read it, never assume its zero initialiser. */
 const volatile struct strec_spec specs[STREC_NR_MAX];
 
+/* The captures of STREC_CAP_VARIANT arguments, by syscall, selector value and argument: filled
+ * by the recorder after loading, from format/syscalls/variants.def. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, STREC_VARIANT_MAX);
+  __type(key, struct strec_variant_key);
+  __type(value, struct strec_arg_cap);
+} variant_caps SEC(".maps");
+
 static __always_inline const volatile struct strec_spec* spec_of(__u64 nr) {
   return &specs[nr & (STREC_NR_MAX - 1)];
 }
@@ -268,6 +277,11 @@ __noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, __u64 fu
     if (len == 0)
       len = 1;
     r = bpf_probe_read_user_str(&s->data[doff], len, (const void*)addr);
+    /* A short limited string (a task name) may end just before unmapped memory without a
+     * NUL: its len - 1 bytes are then all there is to keep, as a cut string. */
+    if (r == -14 && len > 1 && len <= 64 &&
+        bpf_probe_read_user(&s->data[doff], (len - 1) & 63, (const void*)addr) == 0)
+      r = len;
     if (r > 0) {
       /* r counts the NUL; a string that filled the room was cut: one more than kept */
       b->len = r - 1;
@@ -562,6 +576,15 @@ static __always_inline __u64 arg_cap(const struct work* w, __u32 i, struct strec
   asm volatile("%0 &= 7" : "+r"(j));
   const volatile struct strec_arg_cap* va = &spec_of(w->nr)->args[j];
   *cap = (struct strec_arg_cap){va->cap, va->len, va->elem, va->size};
+  if (cap->cap == STREC_CAP_VARIANT) {
+    struct strec_variant_key key = {(__s32)w->nr, (__u32)w->args[cap->len & 7], (__u32)j};
+    const struct strec_arg_cap* vc = bpf_map_lookup_elem(&variant_caps, &key);
+    if (!vc || vc->cap == STREC_CAP_VARIANT) {
+      cap->cap = STREC_CAP_NONE;
+      return 0;
+    }
+    *cap = *vc;
+  }
   return cap->cap == STREC_CAP_NONE ? 0 : w->args[j];
 }
 
@@ -633,10 +656,6 @@ __noinline int enter_arg_body(__u32 i) {
         add(c, v, 8, META(i, 0, 0, 0, 0), 8); /* F_SETOWN_EX */
       break;
     }
-    case STREC_CAP_PRCTL_NAME:
-      if (w->args[0] == 15) /* PR_SET_NAME */
-        add(c, v, 16, META(i, 0, 3 /* kBufferString */, 1, 0), 0);
-      break;
     case STREC_CAP_MMSG: {
       __u64 vlen = w->args[2] & 0xffffffff;
       add(c, v, mmsg_count(vlen) * 64, META(i, 0, 0, 0, 0), vlen * 64);
@@ -732,10 +751,6 @@ __noinline int exit_arg_body(__u32 i) {
         w->mmsg.addr = v; /* its messages: on_exit, after the arguments */
         w->mmsg.n = n;
       }
-      break;
-    case STREC_CAP_PRCTL_NAME:
-      if (w->args[0] == 16) /* PR_GET_NAME */
-        add(c, v, 16, META(i, 1, 0, 0, 0), 16);
       break;
   }
   return 0;

@@ -134,12 +134,22 @@ enum strec_cap {
   STREC_CAP_MSGHDR_OUT,    /* recvmsg: the msghdr at entry; it, name, control, iovecs at exit */
   STREC_CAP_FUTEX_TIMEOUT, /* futex's struct timespec, for the ops that take one (arg 1) */
   STREC_CAP_FCNTL,         /* fcntl's struct flock or f_owner_ex, by command (arg 1) */
-  STREC_CAP_PRCTL_NAME,    /* prctl's PR_SET_NAME string / PR_GET_NAME result (arg 0) */
+  STREC_CAP_VARIANT,       /* by the value of argument `len` (the selector, as 32 bits): the
+                              capture the recorder put in variant_caps for this syscall, value
+                              and argument (format/syscalls/variants.def), or none */
   STREC_CAP_SIGSET_ARG,    /* pselect6's { sigset pointer, size }, and the sigset behind it */
   STREC_CAP_MMSG,          /* sendmmsg/recvmmsg's struct mmsghdr array: at entry its vlen
                               (arg 2) entries; at exit the ret messages processed, each with its
                               name, control data and iovecs */
 };
+
+/* The key of variant_caps: a syscall, its selector's value, one of its arguments. */
+struct strec_variant_key {
+  __s32 nr;
+  __u32 value;
+  __u32 arg;
+};
+#define STREC_VARIANT_MAX 4096
 
 #define STREC_LEN_NONE 7
 #define STREC_LEN_RET 6

@@ -82,10 +82,6 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
       if (arg == 3)
         return set(STREC_CAP_IN, 4, 0);  // optval, length arg 4, cut to the snap length
       break;
-    case __NR_prctl:
-      if (arg == 1)
-        return set(STREC_CAP_PRCTL_NAME, STREC_LEN_NONE, 0);
-      break;
     case __NR_futex:
       if (arg == 3)
         return set(STREC_CAP_FUTEX_TIMEOUT, STREC_LEN_NONE, 0);
@@ -198,7 +194,7 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case ArgKind::kPath:
       case ArgKind::kString:
         c.cap = STREC_CAP_STR;
-        c.size = 4096;
+        c.size = size ? size + 1 : 4096;  // room for the NUL; a struct param limits the string
         break;
       case ArgKind::kInData:
         c.cap = STREC_CAP_IN;
@@ -238,8 +234,14 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
         c.len = STREC_LEN_NONE;
         break;
       case ArgKind::kSpecial:
-        if (!SpecialCap(info->nr, i, capture_env, &c))
-          c = {};
+        if (SpecialCap(info->nr, i, capture_env, &c))
+          break;
+        c = {};
+        // Captured by the selector's value (variants.def): looked up in variant_caps.
+        if (!format::VariantsOf(info->nr).empty()) {
+          c.cap = STREC_CAP_VARIANT;
+          c.len = format::VariantsOf(info->nr).front().selector;
+        }
         break;
       default:
         break;
@@ -264,7 +266,7 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case STREC_CAP_MSGHDR_OUT:
       case STREC_CAP_MMSG:
       case STREC_CAP_FCNTL:
-      case STREC_CAP_PRCTL_NAME:
+      case STREC_CAP_VARIANT:
         s.enter_args = s.exit_args = static_cast<uint8_t>(i + 1);
         break;
       default:
@@ -392,6 +394,7 @@ class BpfRecorder {
     return last_ns_;
   }
   Status Load();
+  Status LoadVariantCaps();
   Status StartCommand(const std::string& resolved);
   Status Attach(pid_t pid);
   int Consume();
@@ -596,6 +599,8 @@ Status BpfRecorder::Load() {
     if (err)
       return Status(StatusCode::kIo, "--cgroup " + opt_.cgroups[i] + ": " + strerror(err));
   }
+  if (Status st = LoadVariantCaps(); !st.ok())
+    return st;
   if (int err = strec_bpf__attach(skel_))
     return Status(StatusCode::kIo,
                   std::string("cannot attach the eBPF program: ") + strerror(-err));
@@ -611,6 +616,29 @@ int RestoreAffinity(void* cpus) {
     return 0;
   dprintf(2, "strec-record: cannot give the command its CPU affinity back: %s\n", strerror(errno));
   return -1;
+}
+
+// variant_caps: for each traced syscall with variants, each variant's capture of the arguments
+// that the syscall's row leaves kSpecial (the ones whose spec says STREC_CAP_VARIANT).
+Status BpfRecorder::LoadVariantCaps() {
+  int fd = bpf_map__fd(skel_->maps.variant_caps);
+  for (const format::SyscallInfo& row : table_.all()) {
+    if (!set_.Contains(row.nr) || row.nr < 0 || row.nr >= STREC_NR_MAX)
+      continue;
+    strec_spec base = BpfSpecFor(&row, true, opt_.capture_env);
+    for (const format::SyscallVariant& v : format::VariantsOf(row.nr)) {
+      strec_spec vs = BpfSpecFor(&v.info, true, opt_.capture_env);
+      for (uint32_t i = 0; i < v.info.nargs && i < 6; i++) {
+        if (base.args[i].cap != STREC_CAP_VARIANT || vs.args[i].cap == STREC_CAP_NONE)
+          continue;
+        strec_variant_key key = {row.nr, v.value, i};
+        if (bpf_map_update_elem(fd, &key, &vs.args[i], BPF_ANY) != 0)
+          return Status(StatusCode::kIo,
+                        std::string("cannot fill the eBPF map variant_caps: ") + strerror(errno));
+      }
+    }
+  }
+  return Status();
 }
 
 Status BpfRecorder::StartCommand(const std::string& resolved) {

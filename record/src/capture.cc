@@ -254,8 +254,11 @@ void Capture::AtEntry(pid_t tid,
     switch (a.kind) {
       case ArgKind::kPath:
       case ArgKind::kString:
-        if (v)
-          String(tid, i, false, v, out, format::kBufferString, 0, kPathMax);
+        if (v) {
+          // A string whose param names a struct is read up to that size (a task name).
+          uint32_t limit = format::StructSize(a.param ? a.param : "");
+          String(tid, i, false, v, out, format::kBufferString, 0, limit ? limit : kPathMax);
+        }
         break;
       case ArgKind::kInData:
         if (v && a.len < 6)
@@ -617,10 +620,6 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
       if (args[0])
         Plan(0, false, args[0], std::min<uint64_t>(args[1], 88), args[1]);
       break;
-    case __NR_prctl:
-      if (args[0] == 15 && args[1])
-        String(tid, 1, false, args[1], dst, format::kBufferString, 0, 16);
-      break;
     case __NR_rt_sigtimedwait:
       if (args[0])
         Plan(0, false, args[0], 8, 8);
@@ -740,10 +739,6 @@ void Capture::SpecialExit(pid_t tid,
     case __NR_getdents64:
       if (!failed && args[1] && ret > 0)
         Plan(1, true, args[1], std::min<uint64_t>(ret, kWholeMax), static_cast<uint64_t>(ret));
-      break;
-    case __NR_prctl:
-      if (!failed && args[0] == 16 && args[1])
-        Plan(1, true, args[1], 16, 16);  // PR_GET_NAME
       break;
     case __NR_wait4:
       if (!failed && ret > 0) {

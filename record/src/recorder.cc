@@ -634,7 +634,7 @@ void Recorder::OnEntry(Tracee* t, int nr, const uint64_t* args, uint64_t ip, boo
   t->entry_bufs.Clear();
   if (t->record_this) {
     if (const format::SyscallInfo* si = table_.Find(nr))
-      capture_.AtEntry(t->tid, *si, args, &t->entry_bufs);
+      capture_.AtEntry(t->tid, format::ResolveVariant(*si, args), args, &t->entry_bufs);
     if (held_ && held_ != t)
       FlushHeld();
     held_ = t;
@@ -697,7 +697,8 @@ void Recorder::OnExitStop(Tracee* t, int64_t rval) {
     uint64_t now = Now();
     exit_bufs_.Clear();
     if (const format::SyscallInfo* si = table_.Find(t->nr))
-      capture_.AtExit(t->tid, *si, t->args, rval, t->entry_bufs, &exit_bufs_);
+      capture_.AtExit(t->tid, format::ResolveVariant(*si, t->args), t->args, rval, t->entry_bufs,
+                      &exit_bufs_);
     if (held_ == t) {
       held_ = nullptr;
       WriteSyscall(t, SyscallPhase::Complete, rval, now, t->inject_flags, &exit_bufs_);

@@ -111,7 +111,10 @@ void DecodeSyscall(const Syscall& sc,
     return;
   }
   t->name = info->name;
-  Ctx c(sc, info, env, t);
+  // A call whose selector argument's value has a row of its own (variants.def) is described by
+  // that row: the family's decoder, if there is one, reads its captures; else it prints
+  // generically by the row.
+  Ctx c(sc, &format::ResolveVariant(*info, sc.args), env, t);
   if (Decoder d = FindDecoder(sc.nr))
     d(c);
   else

@@ -14,6 +14,8 @@ namespace {
 #define XLAT_END(table) \
   }                     \
   ;
+#define XLAT_UNKNOWN(table, text)
+#include "xlat/prctl.def"
 #include "xlat/xlat.def"
 #undef XLAT_BEGIN
 #undef X
@@ -23,11 +25,32 @@ namespace {
 #define X(value, name)
 #define XLAT_END(table)
 const Xlat kTables[] = {
+#include "xlat/prctl.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN
 #undef X
 #undef XLAT_END
+#undef XLAT_UNKNOWN
+
+// What strace prints after an unknown value of the tables whose default is not their first
+// entry's prefix.
+struct UnknownText {
+  std::string_view table;
+  const char* text;
+};
+#define XLAT_BEGIN(table)
+#define X(value, name)
+#define XLAT_END(table)
+#define XLAT_UNKNOWN(table, text) {#table, text},
+constexpr UnknownText kUnknownTexts[] = {
+#include "xlat/prctl.def"
+#include "xlat/xlat.def"
+};
+#undef XLAT_BEGIN
+#undef X
+#undef XLAT_END
+#undef XLAT_UNKNOWN
 
 struct ErrnoEntry {
   int number;
@@ -45,8 +68,14 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-// "SEEK_" from "SEEK_SET": what strace puts before "???" for an unknown value.
+// "SEEK_" from "SEEK_SET": what strace puts before "???" for an unknown value (or the
+// table's XLAT_UNKNOWN text without its "???").
 std::string Prefix(const Xlat& xlat) {
+  for (const UnknownText& u : kUnknownTexts)
+    if (u.table == xlat.name) {
+      std::string text = u.text;
+      return text.substr(0, text.size() - 3);
+    }
   if (xlat.entries.empty())
     return "";
   std::string first = xlat.entries[0].name;
@@ -55,6 +84,10 @@ std::string Prefix(const Xlat& xlat) {
 }
 
 }  // namespace
+
+std::string UnknownName(const Xlat& xlat) {
+  return Prefix(xlat) + "???";
+}
 
 const char* Xlat::Name(uint64_t value) const {
   for (const XlatEntry& e : entries)

@@ -123,6 +123,54 @@ TEST(SyscallTableTest, ArgumentSpecsAreConsistent) {
   }
 }
 
+// variants.def: every row names a syscall whose own row leaves the selected arguments kSpecial,
+// one selector per syscall, no kSpecial of its own, struct params with sizes, unique values.
+TEST(SyscallTableTest, VariantsAreConsistent) {
+  const char* names[] = {
+#define VARIANT(name, ...) #name,
+#include "../../format/syscalls/variants.def"
+#undef VARIANT
+  };
+  std::set<int> syscalls;
+  for (const char* name : names) {
+    const SyscallInfo* base = Table().FindByName(name);
+    ASSERT_NE(base, nullptr) << name;
+    syscalls.insert(base->nr);
+  }
+  size_t rows = 0;
+  for (int nr : syscalls) {
+    std::span<const SyscallVariant> list = VariantsOf(nr);
+    const SyscallInfo& base = *Table().Find(nr);
+    SCOPED_TRACE(base.name);
+    rows += list.size();
+    for (size_t k = 0; k < list.size(); k++) {
+      const SyscallVariant& v = list[k];
+      EXPECT_EQ(v.selector, list[0].selector);
+      if (k)
+        EXPECT_LT(list[k - 1].value, v.value) << "values sorted and unique";
+      EXPECT_EQ(v.info.nr, nr);
+      EXPECT_STREQ(v.info.name, base.name);
+      ASSERT_LE(v.info.nargs, base.nargs);
+      for (int i = 0; i < v.info.nargs; i++) {
+        const ArgSpec& a = v.info.args[i];
+        EXPECT_NE(a.kind, kSpecial) << i;
+        if (NamesStruct(a.kind))
+          EXPECT_GT(StructSize(a.param ? a.param : ""), 0u) << i;
+        if (a.kind != base.args[i].kind && i != v.selector)
+          EXPECT_EQ(base.args[i].kind, kSpecial) << "argument " << i << " is not irregular";
+      }
+      uint64_t args[6] = {};
+      args[v.selector] = v.value | (uint64_t{0xdead} << 32);  // selectors are ints
+      EXPECT_EQ(FindVariant(base, args), &v);
+      EXPECT_EQ(&ResolveVariant(base, args), &v.info);
+    }
+  }
+  EXPECT_EQ(rows, std::size(names));
+  uint64_t none[6] = {12345};
+  EXPECT_EQ(FindVariant(*Table().FindByName("prctl"), none), nullptr);
+  EXPECT_EQ(FindVariant(*Table().FindByName("read"), none), nullptr);
+}
+
 TEST(SyscallTableTest, SampleArguments) {
   const SyscallInfo& read = Row("read");
   EXPECT_EQ(read.nargs, 3);

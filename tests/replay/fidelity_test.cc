@@ -335,6 +335,7 @@ std::vector<Case> Cases() {
       {"bigio", {prog("bigio")}},
       {"morecalls", {prog("morecalls")}},
       {"fdcalls", {prog("fdcalls")}},
+      {"prctl", {prog("prctl")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -522,6 +523,12 @@ TEST_F(FidelityTest, InjectedFaults) {
 }
 
 // strace's long options and -n, -i, -z, -Z, -P as strec-replay takes them.
+// Decoders with a fixture of their own: every line as strace prints it, in each -X style.
+TEST_F(FidelityTest, DecoderFixtures) {
+  for (const char* style : {"abbrev", "raw", "verbose"})
+    RunSet({"-X", style}, 100.0, {"prctl"});
+}
+
 TEST_F(FidelityTest, LongOptionsNumbersPaths) {
   RunSet({"--absolute-timestamps=format:unix,precision:ms", "--syscall-times=ns", "-n", "-i"},
          kThreshold, {"files", "pipes", "forkexec"});
@@ -566,6 +573,11 @@ constexpr double kBpfThreshold = 95.0;
 
 TEST_F(BpfFidelityTest, DefaultView) {
   RunSet({}, kBpfThreshold, {}, {"--backend", "bpf"});
+}
+
+// The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
+TEST_F(BpfFidelityTest, DecoderFixtures) {
+  RunSet({}, 100.0, {"prctl"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -3,7 +3,10 @@
 #include <asm/unistd.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/capability.h>
+#include <linux/prctl.h>
 #include <linux/sched.h>
+#include <linux/securebits.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -113,12 +116,30 @@ TEST(XlatTest, ValuesMatchHeaders) {
     const char* name;
     uint64_t value;
   } checks[] = {
-      {"open_flags", "O_CLOEXEC", O_CLOEXEC},       {"open_flags", "O_DIRECTORY", O_DIRECTORY},
-      {"open_flags", "O_NOFOLLOW", O_NOFOLLOW},     {"mmap_flags", "MAP_ANONYMOUS", MAP_ANONYMOUS},
-      {"mmap_flags", "MAP_STACK", MAP_STACK},       {"clone_flags", "CLONE_THREAD", CLONE_THREAD},
-      {"at_flags", "AT_EMPTY_PATH", AT_EMPTY_PATH}, {"wait_options", "__WALL", __WALL},
-      {"msg_flags", "MSG_NOSIGNAL", MSG_NOSIGNAL},  {"socket_family", "AF_INET6", AF_INET6},
+      {"open_flags", "O_CLOEXEC", O_CLOEXEC},
+      {"open_flags", "O_DIRECTORY", O_DIRECTORY},
+      {"open_flags", "O_NOFOLLOW", O_NOFOLLOW},
+      {"mmap_flags", "MAP_ANONYMOUS", MAP_ANONYMOUS},
+      {"mmap_flags", "MAP_STACK", MAP_STACK},
+      {"clone_flags", "CLONE_THREAD", CLONE_THREAD},
+      {"at_flags", "AT_EMPTY_PATH", AT_EMPTY_PATH},
+      {"wait_options", "__WALL", __WALL},
+      {"msg_flags", "MSG_NOSIGNAL", MSG_NOSIGNAL},
+      {"socket_family", "AF_INET6", AF_INET6},
       {"signal_names", "SIGSYS", SIGSYS},
+      {"prctl_option", "PR_SET_PTRACER", PR_SET_PTRACER},
+      {"prctl_option", "PR_SET_VMA", PR_SET_VMA},
+      {"prctl_option", "PR_SCHED_CORE", PR_SCHED_CORE},
+      {"prctl_option", "PR_SET_SYSCALL_USER_DISPATCH", PR_SET_SYSCALL_USER_DISPATCH},
+      {"secbits", "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED", SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED},
+      {"cap", "CAP_CHECKPOINT_RESTORE", CAP_CHECKPOINT_RESTORE},
+      {"cap", "CAP_NET_RAW", CAP_NET_RAW},
+      {"pr_tsc", "PR_TSC_SIGSEGV", PR_TSC_SIGSEGV},
+      {"pr_mce_kill_policy", "PR_MCE_KILL_DEFAULT", PR_MCE_KILL_DEFAULT},
+      {"pr_set_mm", "PR_SET_MM_MAP_SIZE", PR_SET_MM_MAP_SIZE},
+      {"pr_spec_get_store_bypass_flags", "PR_SPEC_DISABLE_NOEXEC", PR_SPEC_DISABLE_NOEXEC},
+      {"pr_sve_vl_flags", "PR_SVE_SET_VL_ONEXEC", PR_SVE_SET_VL_ONEXEC},
+      {"pr_pac_reset_keys", "PR_PAC_APGAKEY", PR_PAC_APGAKEY},
   };
   for (const auto& c : checks) {
     const Xlat* x = FindXlat(c.table);

@@ -252,6 +252,7 @@ struct Family {
 Family FilesFamily();
 Family NetFamily();
 Family ProcessFamily();
+Family PrctlFamily();
 Family SignalsFamily();
 Family MemoryFamily();
 Family TimeFamily();

@@ -1,5 +1,5 @@
-// Processes: execve, clone, clone3, wait4, prctl, arch_prctl, getrandom; struct rusage,
-// utsname, rlimit, sysinfo, tms, sched_param.
+// Processes: execve, clone, clone3, wait4, prctl, arch_prctl, getrandom (prctl has its own file);
+// struct rusage, utsname, rlimit, sysinfo, tms, sched_param.
 #include <arpa/inet.h>
 #include <asm/unistd.h>
 #include <linux/sched.h>
@@ -223,34 +223,6 @@ static void DecodeGetrandom(Ctx& c) {
   c.Put(")");
 }
 
-static void DecodePrctl(Ctx& c) {
-  uint64_t op = c.A(0) & 0xffffffff;
-  c.Put(Enum("prctl_option", op));
-  if (op == 15) {  // PR_SET_NAME
-    c.Sep();
-    c.String(1);
-  } else if (op == 16) {  // PR_GET_NAME
-    c.Sep();
-    c.ToExit();
-    const Buffer* b = c.Out(1);
-    if (b) {
-      std::string name = b->data.substr(0, b->data.find('\0'));
-      AppendQuotedCString(c.cur, name, false, c.q);
-    } else {
-      c.Ptr(c.A(1));
-    }
-  } else if (op == 3 || op == 21 || op == 39 || op == 37 || op == 8 || op == 2) {
-    // no arguments printed
-  } else {
-    for (int i = 1; i < 5; i++) {
-      c.Sep();
-      c.Put(HexString(c.A(i)));
-    }
-  }
-  c.ToExit();
-  c.Put(")");
-}
-
 static std::string FormatSysinfo(const std::string& d) {
   std::string s = "{uptime=" + std::to_string(At<int64_t>(d, 0)) + ", loads=[" +
                   UDec(At<uint64_t>(d, 8)) + ", " + UDec(At<uint64_t>(d, 16)) + ", " +
@@ -289,6 +261,13 @@ static std::string TmsStruct(Ctx&, int, const std::string& d) {
   return FormatTms(d);
 }
 
+// A task's name, char[16], NUL-terminated unless 16 long.
+static std::string Comm(Ctx& c, int, const std::string& d) {
+  std::string s;
+  AppendQuotedCString(&s, d.substr(0, d.find('\0')), false, c.q);
+  return s;
+}
+
 static std::string SchedParam(Ctx&, int, const std::string& d) {
   return "[{sched_priority=" + Dec(At<int32_t>(d, 0)) + "}]";
 }
@@ -298,11 +277,16 @@ Family ProcessFamily() {
       {__NR_execve, DecodeExecve},       {__NR_execveat, DecodeExecve},
       {__NR_clone, DecodeClone},         {__NR_clone3, DecodeClone3},
       {__NR_wait4, DecodeWait4},         {__NR_arch_prctl, DecodeArchPrctl},
-      {__NR_getrandom, DecodeGetrandom}, {__NR_prctl, DecodePrctl},
+      {__NR_getrandom, DecodeGetrandom},
   };
   static const StructEntry kStructs[] = {
-      {"rlimit", RlimitStruct},   {"rusage", RusageStruct}, {"utsname", UtsnameStruct},
-      {"sysinfo", SysinfoStruct}, {"tms", TmsStruct},       {"sched_param", SchedParam},
+      {"rlimit", RlimitStruct},
+      {"rusage", RusageStruct},
+      {"utsname", UtsnameStruct},
+      {"sysinfo", SysinfoStruct},
+      {"tms", TmsStruct},
+      {"sched_param", SchedParam},
+      {"comm", Comm},
   };
   return {"process", kDecoders, kStructs};
 }

@@ -99,6 +99,27 @@ struct SyscallInfo {
   ArgSpec args[6];
 };
 
+// A syscall whose arguments depend on the value of one of them (prctl's option, arch_prctl's
+// code, ...): one row per value, from format/syscalls/variants.def. `info` has the syscall's
+// number, name and classes and, for that value, how many arguments strace prints and their
+// kinds, which both backends capture and which the renderer prints as it does any row's (unless
+// the syscall's family has a hand-written decoder, which then reads the row's captures).
+struct SyscallVariant {
+  uint8_t selector = 0;  // the argument whose value selects the row
+  uint32_t value = 0;    // its value (selectors are ints: the low 32 bits)
+  SyscallInfo info;
+};
+
+// The variant of the call `info` the arguments select, or nullptr (x86_64 rows).
+const SyscallVariant* FindVariant(const SyscallInfo& info, const uint64_t args[6]);
+// Every variant of syscall `nr`, in the order of their values (the eBPF backend loads them).
+std::span<const SyscallVariant> VariantsOf(int nr);
+// The row that describes a call: its variant's, or `info` itself.
+inline const SyscallInfo& ResolveVariant(const SyscallInfo& info, const uint64_t args[6]) {
+  const SyscallVariant* v = FindVariant(info, args);
+  return v ? v->info : info;
+}
+
 // Size in bytes of a struct named in the table (x86_64 layout), or 0 if unknown.
 uint32_t StructSize(std::string_view name);
 

@@ -53,6 +53,8 @@ const Xlat* FindXlat(std::string_view name);
 void AppendFlags(std::string* out, const Xlat& xlat, uint64_t value, const char* zero = "0");
 // Appends the name of `value`, or `0x7 /* SEEK_??? */` (hex, with the table's name prefix).
 void AppendEnum(std::string* out, const Xlat& xlat, uint64_t value);
+// What the comment after an unknown value of the table says: "SEEK_???".
+std::string UnknownName(const Xlat& xlat);
 // As AppendEnum, the unknown value in decimal: `7 /* SEEK_??? */`.
 void AppendEnumDec(std::string* out, const Xlat& xlat, int64_t value);
 
