@@ -115,9 +115,16 @@ done < "$out/strec.fail.run"
 
 total=$(wc -l < "$out/strace.pass")
 passed=$(wc -l < "$out/strec.pass")
+ran=$(wc -l < "$list")
+ran_passed=$((ran - $(wc -l < "$out/strec.fail.run")))
 {
   echo "# strace 6.1's test suite, rendered by strec-replay"
   echo
   echo "$(date -u +%F): $passed of the $total tests the real strace passes here" \
     "($((passed * 1000 / total / 10)).$((passed * 1000 / total % 10))%); suite: $(wc -l < "$out/all.tests") tests."
+  if [ -n "$only" ]; then
+    echo
+    echo "This run: $ran_passed of the $ran tests of $only (the total above merges them into the" \
+      "results of the last whole run in $out, if any)."
+  fi
 } | tee "$out/report.md"
