@@ -14,6 +14,7 @@
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/report.h"
 #include "strec/format/trace_writer.h"
+#include "support/synthetic_trace.h"
 
 namespace {
 
@@ -23,120 +24,86 @@ constexpr int kSyscalls = 1'000'000;
 
 // A realistic mix without buffers (analysis reads none): 8 syscalls, 1 in 16 failing,
 // latencies spread over three orders of magnitude, 4 processes.
-class TraceFixture {
+class TraceFixture : public testing::SyntheticTrace {
  public:
-  TraceFixture() {
-    char tmpl[] = "/tmp/strec-analyze-bench-XXXXXX";
-    int fd = mkstemp(tmpl);
-    close(fd);
-    unlink(tmpl);  // a name of our own: the writer creates the file (O_EXCL)
-    path_ = tmpl;
-    format::HeaderInfo h = format::HeaderInfo::ForThisHost();
-    h.command = {"bench"};
-    auto w = format::TraceWriter::Create(path_, h);
-    if (!w.ok())
-      std::abort();
-    static const int kNrs[] = {0, 1, 3, 9, 110, 202, 232, 257};
-    uint64_t t = h.monotonic_ns;
-    for (int i = 0; i < kSyscalls; i++) {
-      format::SyscallRecord s;
-      s.tid = s.pid = 1000 + i % 4;
-      s.nr = kNrs[i % 8];
-      s.ret = i % 16 == 0 ? -11 : 0;
-      s.entry_ns = t += 500;
-      s.exit_ns = t += 100 + (static_cast<uint64_t>(i) * 2654435761u) % 100'000;
-      (*w)->Add(s);
-    }
-    if (!(*w)->Close().ok())
-      std::abort();
-  }
-  ~TraceFixture() { unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TraceFixture()
+      : SyntheticTrace("strec-analyze-bench", [](format::TraceWriter& w, uint64_t t) {
+          static const int kNrs[] = {0, 1, 3, 9, 110, 202, 232, 257};
+          for (int i = 0; i < kSyscalls; i++) {
+            format::SyscallRecord s;
+            s.tid = s.pid = 1000 + i % 4;
+            s.nr = kNrs[i % 8];
+            s.ret = i % 16 == 0 ? -11 : 0;
+            s.entry_ns = t += 500;
+            s.exit_ns = t += 100 + (static_cast<uint64_t>(i) * 2654435761u) % 100'000;
+            w.Add(s);
+          }
+        }) {}
 };
 
 // Files: 4 processes, each in turn opening one of 100 paths and doing 8 calls on it: openat
 // (with the path and the recorder's fd path), three 64-byte reads, a write to the pipe on fd 1,
 // fstat, lseek, close.
-class FileTraceFixture {
+class FileTraceFixture : public testing::SyntheticTrace {
  public:
-  FileTraceFixture() {
-    char tmpl[] = "/tmp/strec-analyze-bench-XXXXXX";
-    int fd = mkstemp(tmpl);
-    close(fd);
-    unlink(tmpl);  // a name of our own: the writer creates the file (O_EXCL)
-    path_ = tmpl;
-    format::HeaderInfo h = format::HeaderInfo::ForThisHost();
-    h.command = {"bench"};
-    auto w = format::TraceWriter::Create(path_, h);
-    if (!w.ok())
-      std::abort();
-    uint64_t t = h.monotonic_ns;
-    for (int p = 0; p < 4; p++) {
-      format::FdEntryRecord fds[] = {{0, "/dev/null"}, {1, "pipe:[4242]"}, {2, "/dev/null"}};
-      format::FdSnapshotRecord snap;
-      snap.tid = snap.pid = 1000 + p;
-      snap.fds = fds;
-      snap.time_ns = t;
-      (*w)->Add(snap);
-    }
-    static const int kNrs[] = {257, 0, 0, 0, 1, 5, 8, 3};
-    const std::string data(64, 'x');
-    for (int i = 0; i < kSyscalls; i++) {
-      int step = i % 8;
-      std::string path =
-          "/data/dir" + std::to_string(i / 8 % 10) + "/file" + std::to_string(i / 80 % 10);
-      format::BufferRecord bufs[2];
-      size_t nbufs = 0;
-      format::SyscallRecord s;
-      s.tid = s.pid = 1000 + i / 8 % 4;
-      s.nr = kNrs[step];
-      s.args[0] = step == 0 ? static_cast<uint64_t>(-100) : step == 4 ? 1 : 3;
-      s.ret = step == 0 ? 3 : step >= 1 && step <= 4 ? 64 : 0;
-      if (step == 0) {
-        bufs[0] = {1,
-                   false,
-                   format::kBufferString,
-                   0,
-                   0x1000,
-                   path.size(),
-                   0,
-                   std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size())};
-        bufs[1] = {format::kArgReturn,
-                   true,
-                   format::kBufferFdPath,
-                   0,
-                   3,
-                   path.size(),
-                   0,
-                   std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size())};
-        nbufs = 2;
-      } else if (step <= 4) {
-        bufs[0] = {1,
-                   step != 4,
-                   format::kBufferPlain,
-                   0,
-                   0x2000,
-                   64,
-                   0,
-                   std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size())};
-        nbufs = 1;
-      }
-      s.buffers = std::span(bufs, nbufs);
-      s.entry_ns = t += 500;
-      s.exit_ns = t += 100 + (static_cast<uint64_t>(i) * 2654435761u) % 100'000;
-      (*w)->Add(s);
-    }
-    if (!(*w)->Close().ok())
-      std::abort();
-  }
-  ~FileTraceFixture() { unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  FileTraceFixture()
+      : SyntheticTrace("strec-analyze-bench", [](format::TraceWriter& w, uint64_t t) {
+          for (int p = 0; p < 4; p++) {
+            format::FdEntryRecord fds[] = {{0, "/dev/null"}, {1, "pipe:[4242]"}, {2, "/dev/null"}};
+            format::FdSnapshotRecord snap;
+            snap.tid = snap.pid = 1000 + p;
+            snap.fds = fds;
+            snap.time_ns = t;
+            w.Add(snap);
+          }
+          static const int kNrs[] = {257, 0, 0, 0, 1, 5, 8, 3};
+          const std::string data(64, 'x');
+          for (int i = 0; i < kSyscalls; i++) {
+            int step = i % 8;
+            std::string path =
+                "/data/dir" + std::to_string(i / 8 % 10) + "/file" + std::to_string(i / 80 % 10);
+            format::BufferRecord bufs[2];
+            size_t nbufs = 0;
+            format::SyscallRecord s;
+            s.tid = s.pid = 1000 + i / 8 % 4;
+            s.nr = kNrs[step];
+            s.args[0] = step == 0 ? static_cast<uint64_t>(-100) : step == 4 ? 1 : 3;
+            s.ret = step == 0 ? 3 : step >= 1 && step <= 4 ? 64 : 0;
+            if (step == 0) {
+              bufs[0] = {1,
+                         false,
+                         format::kBufferString,
+                         0,
+                         0x1000,
+                         path.size(),
+                         0,
+                         std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size())};
+              bufs[1] = {format::kArgReturn,
+                         true,
+                         format::kBufferFdPath,
+                         0,
+                         3,
+                         path.size(),
+                         0,
+                         std::span(reinterpret_cast<const uint8_t*>(path.data()), path.size())};
+              nbufs = 2;
+            } else if (step <= 4) {
+              bufs[0] = {1,
+                         step != 4,
+                         format::kBufferPlain,
+                         0,
+                         0x2000,
+                         64,
+                         0,
+                         std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size())};
+              nbufs = 1;
+            }
+            s.buffers = std::span(bufs, nbufs);
+            s.entry_ns = t += 500;
+            s.exit_ns = t += 100 + (static_cast<uint64_t>(i) * 2654435761u) % 100'000;
+            w.Add(s);
+          }
+        }) {}
 };
 
 const TraceFixture& Fixture() {

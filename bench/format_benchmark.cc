@@ -9,18 +9,11 @@
 #include "strec/format/redact.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
+#include "support/synthetic_trace.h"
 
 namespace {
 
 using namespace strec::format;
-
-std::string TempPath() {
-  char tmpl[] = "/tmp/strec-bench-XXXXXX";
-  int fd = mkstemp(tmpl);
-  close(fd);
-  unlink(tmpl);  // a name of our own: the writer creates the file (O_EXCL)
-  return tmpl;
-}
 
 // A realistic mix: mostly small syscalls (getppid-like, no buffers), some with a short path or
 // 64 bytes of data. Times jitter as measured ones do (a few microseconds between stops, with
@@ -73,7 +66,7 @@ void WriteEvents(TraceWriter& w, int n) {
 // Arg 1: with every redaction (strec-record --redact=all): the classification, the keyed digest
 // of each buffer and the path tokens, on the recorder's thread.
 void BM_Format_EncodeCompress(benchmark::State& state) {
-  std::string path = TempPath();
+  std::string path = strec::testing::FreshTempPath("strec-bench");
   const int n = 200'000;
   uint64_t bytes = 0;
   WriterOptions options;
@@ -105,7 +98,7 @@ BENCHMARK(BM_Format_EncodeCompress)
     ->UseRealTime();
 
 void BM_Format_DecompressDecode(benchmark::State& state) {
-  std::string path = TempPath();
+  std::string path = strec::testing::FreshTempPath("strec-bench");
   const int n = 200'000;
   {
     auto w = TraceWriter::Create(path, HeaderInfo::ForThisHost());
