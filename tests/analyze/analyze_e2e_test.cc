@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/format/event.h"
 #include "strec/format/trace_writer.h"
 #include "support/backend_test.h"

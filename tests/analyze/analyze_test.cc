@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/histogram.h"
 #include "strec/analyze/report.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/report.h"
 #include "strec/format/trace_writer.h"

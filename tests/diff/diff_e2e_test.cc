@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/diff/diff.h"
 #include "support/backend_test.h"
 #include "support/process.h"

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/format/trace_reader.h"
 #include "support/backend_test.h"
 #include "support/process.h"

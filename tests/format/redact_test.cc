@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/format/redact.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"

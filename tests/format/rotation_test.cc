@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
 

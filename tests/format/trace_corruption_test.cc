@@ -8,7 +8,7 @@
 #include <functional>
 #include <random>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/format/container.h"
 #include "strec/format/trace_reader.h"
 

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/format/container.h"
 #include "strec/format/io.h"
 #include "strec/format/trace_info.h"

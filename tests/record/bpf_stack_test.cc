@@ -7,7 +7,7 @@
 #include <fstream>
 #include <set>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 
 namespace strec::record::bpfstack {
 namespace {

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "strec/format/trace_reader.h"
 #include "strec/record/bpf_recorder.h"
 #include "strec/record/bpf_stack.h"

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "support/process.h"
 
 namespace strec::replay {

@@ -20,7 +20,7 @@
 #include <cstring>
 #include <string>
 
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 #include "replay/replay_builder.h"
 #include "strec/format/container.h"
 #include "strec/format/trace_reader.h"

@@ -1,6 +1,6 @@
 // A small builder of synthetic traces for tests: events in code, no ptrace.
-#ifndef STREC_TESTS_FORMAT_TRACE_BUILDER_H_
-#define STREC_TESTS_FORMAT_TRACE_BUILDER_H_
+#ifndef STREC_TESTS_SUPPORT_TRACE_BUILDER_H_
+#define STREC_TESTS_SUPPORT_TRACE_BUILDER_H_
 
 #include <string>
 #include <vector>
@@ -34,4 +34,4 @@ void WriteSampleTrace(const std::string& path, int syscalls, size_t chunk_bytes)
 
 }  // namespace strec::testing
 
-#endif  // STREC_TESTS_FORMAT_TRACE_BUILDER_H_
+#endif  // STREC_TESTS_SUPPORT_TRACE_BUILDER_H_

@@ -1,4 +1,4 @@
-#include "format/trace_builder.h"
+#include "support/trace_builder.h"
 
 #include <gtest/gtest.h>
 
