@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <sstream>
+#include <string>
 
 #include "strec/format/command_line.h"
 #include "strec/format/syscall_table.h"
@@ -89,7 +91,8 @@ int ReplayMain(int argc, char** argv) {
   app.add_flag("-n,--syscall-number", n, "print each syscall's number before its name");
   app.add_flag("-i,--instruction-pointer", ip,
                "print the instruction pointer at each syscall (recorded at entry)");
-  std::string abs_ts, rel_ts, times, hexstr, decode_fds;
+  std::string abs_ts, rel_ts, times, hexstr, decode_fds, decode_pids_what;
+  bool decode_pids = false;
   app.add_option("--absolute-timestamps,--timestamps", abs_ts,
                  "[format:]time|unix,[precision:]s|ms|us|ns: -t, -tt and -ttt in full")
       ->expected(0, 1)
@@ -107,6 +110,10 @@ int ReplayMain(int argc, char** argv) {
                  "none, non-ascii-chars (\\x for those bytes), non-ascii (-x), all (-xx)")
       ->expected(0, 1)
       ->default_str("all")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_flag("-Y", decode_pids, "command names after pids: 1234<comm> (--decode-pids=comm)");
+  app.add_option("--decode-pids", decode_pids_what,
+                 "comm (-Y); pidns is refused: pids are shown as recorded, untranslated")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--decode-fds", decode_fds,
                  "none, path (-y), all (-yy); socket, dev and pidfd details are not recorded")
@@ -138,8 +145,6 @@ int ReplayMain(int argc, char** argv) {
       {"-E,--env", "the environment is the command's, set when it was recorded (strec-record)",
        true},
       {"-u,--user", "the user is chosen when recording (strec-record runs the command)", true},
-      {"-Y", "command names for pids are not supported yet", false},
-      {"--decode-pids", "pid decoding (comm, pidns) is not supported yet", true},
       {"--pidns-translation", "pids are shown as recorded: no pid namespace translation", false},
       {"--seccomp-bpf", "this decides how strace runs (strec-record uses seccomp-bpf itself)",
        false},
@@ -303,6 +308,25 @@ int ReplayMain(int argc, char** argv) {
               << ": expected none, path, socket, dev, pidfd or all\n";
     return 2;
   }
+  if (app.count("--decode-pids")) {
+    std::stringstream words(decode_pids_what);
+    for (std::string w; std::getline(words, w, ',');) {
+      if (w == "comm") {
+        decode_pids = true;
+      } else if (w == "none") {
+        decode_pids = false;
+      } else if (w == "pidns" || w == "all") {
+        std::cerr << "strec-replay: --decode-pids=" << decode_pids_what
+                  << ": pid namespace translation is not recorded: pids are shown as recorded\n";
+        return 2;
+      } else {
+        std::cerr << "strec-replay: --decode-pids=" << decode_pids_what
+                  << ": expected comm or none\n";
+        return 2;
+      }
+    }
+  }
+  config.render.decode_pids = decode_pids;
   if (z || Z) {
     // -z and -Z together: strace shows both kinds.
     config.render.status =

@@ -18,6 +18,27 @@ using namespace detail;  // NOLINT: the decoders' helpers
 
 namespace {
 
+// The calls whose return value is a pid (-Y names it).
+bool ReturnsPid(int nr) {
+  switch (nr) {
+    case __NR_getpid:
+    case __NR_getppid:
+    case __NR_gettid:
+    case __NR_getpgid:
+    case __NR_getpgrp:
+    case __NR_getsid:
+    case __NR_setsid:
+    case __NR_fork:
+    case __NR_vfork:
+    case __NR_clone:
+    case __NR_clone3:
+    case __NR_wait4:
+      return true;
+    default:
+      return false;
+  }
+}
+
 enum class RetStyle { kDec, kHex, kOct, kFd, kUDec };
 
 RetStyle ReturnStyle(int nr) {
@@ -190,6 +211,8 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
     if (!text.empty())
       return text;
   }
+  if (env.opt->decode_pids && ReturnsPid(nr))
+    return PidText(static_cast<int32_t>(r), *env.opt, env.state);
   switch (ReturnStyle(nr)) {
     case RetStyle::kHex:
       return HexString(static_cast<uint64_t>(r));
@@ -216,10 +239,10 @@ std::string UnknownSyscallName(int nr) {
   return buf;
 }
 
-std::string SignalLine(const Event& e, const RenderOptions& opt) {
+std::string SignalLine(const Event& e, const RenderOptions& opt, const State* state) {
   if (e.group_stop)
     return "--- stopped by " + SignalName(e.signo) + " ---";
-  return "--- " + SignalName(e.signo) + " " + FormatSiginfo(e.siginfo, opt) + " ---";
+  return "--- " + SignalName(e.signo) + " " + FormatSiginfo(e.siginfo, opt, state) + " ---";
 }
 
 std::string ExitLine(const Event& e) {

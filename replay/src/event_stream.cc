@@ -1,5 +1,7 @@
 #include "strec/replay/event_stream.h"
 
+#include <linux/prctl.h>
+
 #include <asm/unistd.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -71,6 +73,23 @@ std::string StringArg(const Syscall& sc, int i) {
 
 }  // namespace
 
+namespace {
+
+constexpr size_t kCommMax = 15;  // TASK_COMM_LEN - 1
+
+// The name the kernel gives a process that executes `path`: its last component, cut to 15.
+std::string CommOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return path.substr(slash == std::string::npos ? 0 : slash + 1, kCommMax);
+}
+
+}  // namespace
+
+const std::string* State::Comm(int32_t tid) const {
+  auto it = threads_.find(tid);
+  return it == threads_.end() || it->second.comm.empty() ? nullptr : &it->second.comm;
+}
+
 ThreadInfo& State::Touch(int32_t tid, int32_t pid) {
   auto it = threads_.find(tid);
   if (it != threads_.end()) {
@@ -86,6 +105,7 @@ ThreadInfo& State::Touch(int32_t tid, int32_t pid) {
   if (leader != threads_.end() && t.pid != tid) {
     t.fds = leader->second.fds;
     t.cwd = leader->second.cwd;
+    t.comm = leader->second.comm;
   } else {
     t.fds = std::make_shared<FdTable>();
     t.cwd = std::make_shared<std::string>();
@@ -181,6 +201,11 @@ void State::ApplySyscall(const Syscall& sc) {
   ThreadInfo& t = Touch(sc.tid, sc.pid);
   if (!sc.returned() || sc.error())
     return;
+  if (sc.nr == __NR_prctl && static_cast<uint32_t>(sc.args[0]) == PR_SET_NAME) {
+    const Buffer* name = sc.Find(1, false, format::kBufferString);
+    if (name && !name->read_errno && !name->redacted)
+      t.comm = name->data.substr(0, kCommMax);
+  }
   FdTable& fds = *t.fds;
   const int64_t ret = sc.ret;
   auto add = [&](int64_t fd, std::string path, bool cloexec) {
@@ -404,6 +429,7 @@ void State::Apply(const Event& e) {
       child.parent_pid = thread ? parent.parent_pid : parent_pid;
       child.fds = fds;
       child.cwd = cwd;
+      child.comm = parent.comm;
       break;
     }
     case EventType::kExec: {
@@ -418,6 +444,7 @@ void State::Apply(const Event& e) {
           fds->fds[fd] = info;
       t.fds = fds;
       t.pid = t.tid;
+      t.comm = CommOf(e.path);
       break;
     }
     case EventType::kExit:
@@ -435,6 +462,8 @@ void State::Apply(const Event& e) {
         t.fds->fds[fd] = FdInfo{path, false};
       if (!e.cwd.empty())
         *t.cwd = e.cwd;
+      if (t.comm.empty() && !e.argv.empty())
+        t.comm = CommOf(e.argv[0]);  // attached: its command line's name
       break;
     }
     default:

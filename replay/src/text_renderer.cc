@@ -150,6 +150,17 @@ void TextRenderer::AppendPrefix(std::string* out, int32_t tid, uint64_t time_ns)
     s.append(std::max<ptrdiff_t>(5 - static_cast<ptrdiff_t>(label.size()), 0) + 1, ' ');
     prefix_tid_ = tid;
     pid_prefix_.assign(s, at);
+  } else if (prefixed && opt_.decode_pids) {
+    // -Y: "1234<comm> ", the name as it is now (not cached: prctl and execve change it).
+    s += std::to_string(tid);
+    const std::string* comm = tid == entry_comm_tid_ ? &entry_comm_
+                              : state_               ? state_->Comm(tid)
+                                                     : nullptr;
+    if (comm && !comm->empty())
+      s += FdPathText(*comm, opt_.xflag);
+    s += ' ';
+    prefix_tid_ = 0;
+    pid_prefix_.clear();
   } else if (prefixed) {
     // "%-5d " without printf, which was a tenth of the replay's time.
     char digits[16];
@@ -576,6 +587,11 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   if (e.type == EventType::kSyscallExit && !buffered)
     env.part = DecodeEnv::Part::kExit;
   DecodeSyscall(sc, info, env, &t);
+  // -Y: the line starts with the name the process had when it made the call (prctl and
+  // execve change it); the return value's pids are named as they are after it.
+  const std::string* comm = opt_.decode_pids ? stream->state().Comm(sc.tid) : nullptr;
+  entry_comm_ = comm ? *comm : std::string();
+  entry_comm_tid_ = sc.tid;
   stream->ApplyCurrent();
   // Appends the return value, -T's duration, the newline and -e read=/write='s dump.
   auto tail = [&] {
@@ -633,6 +649,8 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
 }
 
 Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
+  state_ = &stream->state();
+  entry_comm_tid_ = 0;
   pid_filter_.Follow(e);
   if (!opt_.follow && !root_tid_ && e.tid > 0 && pid_filter_.Shown(e))
     root_tid_ = e.tid;  // the trace's first thread (of the -p processes): the command's own
@@ -645,7 +663,7 @@ Status TextRenderer::OnEvent(const Event& e, EventStream* stream) {
       break;
     case EventType::kSignal:
       if (Shown(e) && opt_.SignalShown(e.signo))
-        st = Line(e.tid, e.time_ns, SignalLine(e, opt_));
+        st = Line(e.tid, e.time_ns, SignalLine(e, opt_, &stream->state()));
       break;
     case EventType::kExit:
       if (Shown(e) && (e.signal ? opt_.SignalShown(e.signal) : !opt_.quiet_exit))

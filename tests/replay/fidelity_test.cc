@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "support/trace_builder.h"
 #include "support/process.h"
+#include "support/trace_builder.h"
 
 namespace strec::replay {
 namespace {
@@ -57,7 +57,7 @@ Normalized Normalize(const std::string& text) {
   // first print is not); then any other by first appearance as a line prefix (or in "superseded
   // by execve in pid N").
   std::map<std::string, std::string> names;
-  static const std::regex kPrefix(R"(^(\d+)\s+)");
+  static const std::regex kPrefix(R"(^(\d+)(?:<[^>]*>)?\s+)");  // -Y: "1234<comm> "
   static const std::regex kSuperseded(R"(superseded by execve in pid (\d+))");
   static const std::regex kCreated(R"(\b(clone3?|v?fork)(\(| resumed>).*\) += (\d+)( <[^>]*>)?$)");
   Normalized out;
@@ -116,7 +116,8 @@ Normalized Normalize(const std::string& text) {
   static const std::regex kEnvp(R"(\], 0x[0-9a-f]+ /\*)");
   // -n's "[ NNN] " and -i's "[IP] " come before the call (and before <... resumed>).
   static const std::regex kLine(
-      R"(^(P\d+)\s+(TIME )?((?:\[[ 0-9?]+\] )?(?:\[[0-9a-f?]{16}\] )?)(.*)$)");
+      R"(^(P\d+)((?:<[^>]*>)?)\s+(TIME )?((?:\[[ 0-9?]+\] )?(?:\[[0-9a-f?]{16}\] )?)(.*)$)");
+  static const std::regex kExecComm(R"(^(P\d+)<[^>]*> )");
   static const std::regex kExecIp(R"(\[[0-9a-f]{16}\] execve\()");
   static const std::regex kResumed(R"(^<\.\.\. (\w+) resumed>(.*)$)");
   static const std::regex kAlign(R"(\s+= )");
@@ -136,6 +137,8 @@ Normalized Normalize(const std::string& text) {
     if (first_exec && l.find(" execve(") != std::string::npos) {
       // The first execve's envp lives in the tracer's own child: not the traced program's.
       l = std::regex_replace(l, kEnvp, "], ENVP /*", std::regex_constants::format_first_only);
+      // So is its name before the call (-Y): the tracer's child's, "strace" or "strec-record".
+      l = std::regex_replace(l, kExecComm, "$1 ", std::regex_constants::format_first_only);
       // So is the address it is called from (-i): the tracer's child's libc.
       l = std::regex_replace(l, kExecIp, "[IP] execve(", std::regex_constants::format_first_only);
       first_exec = false;
@@ -155,7 +158,9 @@ Normalized Normalize(const std::string& text) {
       out.per_process["?"].push_back(l);
       continue;
     }
-    std::string pid = m[1], time = std::string(m[2]) + std::string(m[3]), body = m[4];
+    // -Y's name of the process stays in the line compared.
+    std::string pid = m[1], time = std::string(m[2]) + std::string(m[3]) + std::string(m[4]),
+                body = m[5];
     last_pid = pid;
     auto& v = out.per_process[pid];
     const std::string kUnfinished = " <unfinished ...>";
@@ -527,6 +532,11 @@ TEST_F(FidelityTest, InjectedFaults) {
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0, {"prctl"});
+}
+
+// -Y: names of processes after their pids, followed through fork, execve and prctl.
+TEST_F(FidelityTest, CommandNamesOfPids) {
+  RunSet({"-Y"}, kThreshold, {"forkexec", "vfork", "threads", "signals", "prctl", "sh-pipe"});
 }
 
 TEST_F(FidelityTest, LongOptionsNumbersPaths) {

@@ -20,7 +20,6 @@
 #include <cstring>
 #include <string>
 
-#include "support/trace_builder.h"
 #include "replay/replay_builder.h"
 #include "strec/format/container.h"
 #include "strec/format/trace_reader.h"
@@ -31,6 +30,7 @@
 #include "strec/replay/strings.h"
 #include "strec/replay/text_renderer.h"
 #include "strec/replay/xlat.h"
+#include "support/trace_builder.h"
 
 namespace strec::replay {
 namespace {
@@ -437,6 +437,28 @@ TEST_F(ReplayTest, SignalsExitsAndKills) {
             "101   --- stopped by SIGSTOP ---\n"
             "101   +++ killed by SIGSEGV (core dumped) +++\n"
             "100   +++ exited with 3 +++\n");
+}
+
+// -Y: a process's name follows its execve and prctl(PR_SET_NAME) (15 bytes at most, '<' and '>'
+// in octal), a child inherits it, and a pid the trace did not follow prints bare.
+TEST_F(ReplayTest, CommandNamesOfPids) {
+  {
+    ReplayTraceBuilder b(path());
+    b.Exec(100, 100, "/usr/bin/some-long-program-name", {"some-long-program-name"});
+    b.Syscall(100, 100, __NR_getppid, {}, 99);
+    b.Spawn(100, 100, 101, 101, SIGCHLD);
+    b.Syscall(101, 101, __NR_prctl, {PR_SET_NAME, 0x1000}, 0,
+              {{1, false, "a<b>", format::kBufferString}});
+    b.Syscall(101, 101, __NR_kill, {100, SIGCONT}, 0);
+    b.Syscall(100, 100, __NR_wait4, {101, 0, 0, 0}, 101);
+  }
+  RenderOptions o;
+  o.decode_pids = true;
+  EXPECT_EQ(Render(o),
+            "100<some-long-progr> getppid()          = 99\n"
+            "101<a\\74b\\76> prctl(PR_SET_NAME, \"a<b>\") = 0\n"
+            "101<a\\74b\\76> kill(100<some-long-progr>, SIGCONT) = 0\n"
+            "100<some-long-progr> wait4(101<a\\74b\\76>, NULL, 0, NULL) = 101<a\\74b\\76>\n");
 }
 
 TEST_F(ReplayTest, ExecFromNonLeaderThread) {

@@ -47,6 +47,14 @@ std::string Enum(const char* table, uint64_t v) {
   return s;
 }
 
+std::string PidText(int32_t pid, const RenderOptions& opt, const State* state) {
+  std::string s = Dec(pid);
+  if (opt.decode_pids && state && pid > 0)
+    if (const std::string* comm = state->Comm(pid))
+      s += FdPathText(*comm, opt.xflag);
+  return s;
+}
+
 std::string SignalArg(int64_t sig) {
   if (sig <= 0 || sig > 64)
     return Dec(sig);
@@ -227,8 +235,10 @@ void Ctx::Arg(int i) {
   uint64_t v = A(i);
   switch (a.kind) {
     case ArgKind::kInt:
-    case ArgKind::kPid:
       Put(Dec(static_cast<int32_t>(v)));
+      break;
+    case ArgKind::kPid:
+      Pid(v);
       break;
     case ArgKind::kUInt:
       Put(UDec(static_cast<uint32_t>(v)));

@@ -63,6 +63,8 @@ std::string Whole(const std::string& number, F make) {
 }
 
 std::string SignalArg(int64_t sig);
+// A pid as -Y prints it: "1234<comm>" when the state knows the process's name, else "1234".
+std::string PidText(int32_t pid, const RenderOptions& opt, const State* state);
 
 // Flag sets and constants with a layout of their own (their families define them).
 std::string OpenFlags(uint64_t v);   // files.cc
@@ -138,6 +140,8 @@ struct Ctx {
     std::swap(saved, *cur);
     return saved;
   }
+  // A pid, with its command name under -Y ("1234<sleep>").
+  void Pid(int64_t pid) { Put(PidText(static_cast<int32_t>(pid), opt, env.state)); }
   void Fd(int64_t fd) {
     Put(Dec(static_cast<int32_t>(fd)));
     if (opt.decode_fds && env.state) {

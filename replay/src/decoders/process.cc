@@ -180,7 +180,7 @@ static void DecodeClone3(Ctx& c) {
 }
 
 static void DecodeWait4(Ctx& c) {
-  c.Put(Dec(c.I(0)));
+  c.Pid(c.I(0));
   c.Sep();
   c.ToExit();
   const Buffer* st = c.Out(1);

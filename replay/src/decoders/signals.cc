@@ -61,10 +61,10 @@ static void DecodeRtSigaction(Ctx& c) {
 }
 
 static void DecodeKill(Ctx& c) {
-  c.Put(Dec(c.I(0)));
+  c.Pid(c.I(0));
   c.Sep();
   if (c.sc.nr == __NR_tgkill) {
-    c.Put(Dec(c.I(1)));
+    c.Pid(c.I(1));
     c.Sep();
     c.Put(SignalArg(c.I(2)));
   } else {
@@ -83,7 +83,7 @@ static std::string SigsetStruct(Ctx&, int, const std::string& d) {
 }
 
 static std::string SiginfoStruct(Ctx& c, int, const std::string& d) {
-  return FormatSiginfo(d, c.opt);
+  return FormatSiginfo(d, c.opt, c.env.state);
 }
 
 static std::string StackStruct(Ctx&, int, const std::string& d) {
@@ -149,7 +149,7 @@ std::string FormatSigset(uint64_t mask) {
   return s + "]";
 }
 
-std::string FormatSiginfo(const std::string& d, const RenderOptions& opt) {
+std::string FormatSiginfo(const std::string& d, const RenderOptions& opt, const State* state) {
   int32_t signo = At<int32_t>(d, 0), err = At<int32_t>(d, 4), code = At<int32_t>(d, 8);
   ScopedXlatStyle style(opt.xlat_style);
   std::string s = "{si_signo=" + Styled(Dec(signo), SignalName(signo));
@@ -177,7 +177,8 @@ std::string FormatSiginfo(const std::string& d, const RenderOptions& opt) {
   if (err)
     s += ", si_errno=" + std::string(ErrnoName(err) ? ErrnoName(err) : Dec(err).c_str());
   auto pid_uid = [&]() {
-    s += ", si_pid=" + Dec(At<int32_t>(d, 16)) + ", si_uid=" + UDec(At<uint32_t>(d, 20));
+    s += ", si_pid=" + PidText(At<int32_t>(d, 16), opt, state) +
+         ", si_uid=" + UDec(At<uint32_t>(d, 20));
   };
   auto value = [&]() {
     s += ", si_int=" + Dec(At<int32_t>(d, 24)) + ", si_ptr=" + PtrString(At<uint64_t>(d, 24));

@@ -67,14 +67,17 @@ std::string ArgumentsText(const SyscallText& text);
 std::string RedactedText(const Buffer& b);
 
 // Pieces the renderer shares for signal and exit lines.
-std::string FormatSiginfo(const std::string& siginfo, const RenderOptions& opt);
+// With a state and -Y, the sender's pid carries its command name.
+std::string FormatSiginfo(const std::string& siginfo,
+                          const RenderOptions& opt,
+                          const State* state = nullptr);
 std::string FormatSigset(uint64_t mask);
 
 // The name strace gives a syscall number it has no name for: "syscall_0x1c8".
 std::string UnknownSyscallName(int nr);
 
 // A signal's line: "--- SIGCHLD {si_signo=SIGCHLD, ...} ---" or "--- stopped by SIGSTOP ---".
-std::string SignalLine(const Event& e, const RenderOptions& opt);
+std::string SignalLine(const Event& e, const RenderOptions& opt, const State* state = nullptr);
 // A process's end: "+++ exited with 0 +++", "+++ killed by SIGKILL (core dumped) +++".
 std::string ExitLine(const Event& e);
 

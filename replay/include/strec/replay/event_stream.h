@@ -131,6 +131,9 @@ struct ThreadInfo {
   int32_t parent_pid = 0;            // of the process that created it
   std::shared_ptr<FdTable> fds;      // shared with its threads (and CLONE_FILES children)
   std::shared_ptr<std::string> cwd;  // "" = unknown; shared with its threads and CLONE_FS
+  // Its command name as the kernel keeps it (at most 15 bytes): the file it executed, or what
+  // prctl(PR_SET_NAME) set, inherited at clone; "" = unknown (strace -Y).
+  std::string comm;
 };
 
 // Follows processes, threads and fd tables through the events. Apply() each event once, in
@@ -144,6 +147,8 @@ class State {
   const ThreadInfo* Thread(int32_t tid) const;
   // The path of fd in the thread's table, or nullptr when unknown.
   const std::string* FdPath(int32_t tid, int64_t fd) const;
+  // The thread's command name, or nullptr when unknown.
+  const std::string* Comm(int32_t tid) const;
   // The thread's working directory, or nullptr when unknown.
   const std::string* Cwd(int32_t tid) const;
   // A path argument made absolute (and lexically normalised) through the thread's cwd or dirfd

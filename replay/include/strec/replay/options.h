@@ -47,6 +47,7 @@ struct RenderOptions {
   // hex, undecoded); unset: -v alone decides, and nothing is raw.
   std::optional<format::SyscallSet> abbrev, raw;
   int decode_fds = 0;            // -y (1)
+  bool decode_pids = false;      // -Y, --decode-pids=comm: "1234<comm>"
   format::SyscallSet trace;      // -e trace=
   uint32_t status = kStatusAll;  // -e status=
   std::set<int32_t> pids;        // -p: only these processes (and their descendants)

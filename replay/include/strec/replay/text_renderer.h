@@ -154,6 +154,10 @@ class TextRenderer {
   // The last "PID " prefix written, and whose.
   int32_t prefix_tid_ = 0;
   std::string pid_prefix_;
+  const State* state_ = nullptr;  // the stream's, during OnEvent (-Y's command names)
+  // -Y: the name of the thread whose syscall is being rendered, as it was before the call.
+  std::string entry_comm_;
+  int32_t entry_comm_tid_ = 0;
   // -t/-tt: the last second's "HH:MM:SS".
   bool have_clock_ = false;
   time_t clock_sec_ = 0;
