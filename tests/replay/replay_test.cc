@@ -440,7 +440,8 @@ TEST_F(ReplayTest, SignalsExitsAndKills) {
 }
 
 // -Y: a process's name follows its execve and prctl(PR_SET_NAME) (15 bytes at most, '<' and '>'
-// in octal), a child inherits it, and a pid the trace did not follow prints bare.
+// in octal; a line shows the name from before its call), a child inherits it, and a pid the trace
+// did not follow prints bare.
 TEST_F(ReplayTest, CommandNamesOfPids) {
   {
     ReplayTraceBuilder b(path());
@@ -456,7 +457,7 @@ TEST_F(ReplayTest, CommandNamesOfPids) {
   o.decode_pids = true;
   EXPECT_EQ(Render(o),
             "100<some-long-progr> getppid()          = 99\n"
-            "101<a\\74b\\76> prctl(PR_SET_NAME, \"a<b>\") = 0\n"
+            "101<some-long-progr> prctl(PR_SET_NAME, \"a<b>\") = 0\n"
             "101<a\\74b\\76> kill(100<some-long-progr>, SIGCONT) = 0\n"
             "100<some-long-progr> wait4(101<a\\74b\\76>, NULL, 0, NULL) = 101<a\\74b\\76>\n");
 }
