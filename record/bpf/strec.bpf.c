@@ -575,7 +575,11 @@ __noinline int ext_struct(__u32 i, __u32 len, __u32 known, __u32 kind, __u32 out
   if (!w || i >= 6 || len >= 6)
     return 1;
   struct ctx* c = &w->c;
-  __u64 v = w->args[i & 7], n = w->args[len & 7];
+  __u64 ji = i, jl = len;
+  /* the masks, which the compiler cannot drop, are for the verifier */
+  asm volatile("%0 &= 7" : "+r"(ji));
+  asm volatile("%0 &= 7" : "+r"(jl));
+  __u64 v = w->args[ji], n = w->args[jl];
   known &= 0xffff;
   add(c, v, n < known ? n : known, META(i & 7, out & 1, 0, 0, 0), n);
   if (n > known && known < STREC_EXT_MAX) {

@@ -31,10 +31,11 @@ int main(void) {
   char* end = map + page;
   struct open_how* tail = (struct open_how*)(end - sizeof(struct open_how));
   struct open_how* how = (struct open_how*)map;  // with room after it
-  const char* path = "openat2.missing";
+  char path[] = "openat2.missing";               // on the stack, as empty below
 
   openat2(0, NULL, NULL, 0xdeadc0debadc0dedul);  // NULL
-  openat2(AT_FDCWD, "", end, sizeof *how);       // unreadable: the address
+  char empty[1] = "";
+  openat2(AT_FDCWD, empty, end, sizeof *how);  // unreadable: the address
   set(how, O_RDONLY, 0, 0);
   openat2(-1, path, how, 11);  // shorter than the first version: the address
   set(how, O_RDONLY | O_EXCL, 0, 0);
