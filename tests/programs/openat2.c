@@ -31,7 +31,9 @@ int main(void) {
   char* end = map + page;
   struct open_how* tail = (struct open_how*)(end - sizeof(struct open_how));
   struct open_how* how = (struct open_how*)map;  // with room after it
-  char path[] = "openat2.missing";               // on the stack, as empty below
+  // Strings on the stack: a page the eBPF recorder can read at entry even when the call fails
+  // before the kernel touches them.
+  char path[] = "openat2.missing";
 
   openat2(0, NULL, NULL, 0xdeadc0debadc0dedul);  // NULL
   char empty[1] = "";
