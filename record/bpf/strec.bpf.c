@@ -568,6 +568,44 @@ static __always_inline __u64 mmsg_count(__u64 count) {
   return n < STREC_MMSG_MAX ? n : STREC_MMSG_MAX;
 }
 
+/* Argument i, an extensible struct (STREC_CAP_EXT) of arg[len] bytes: its known part and the
+ * rest; clone3's pointers. */
+__noinline int ext_struct(__u32 i, __u32 len, __u32 known, __u32 kind, __u32 out) {
+  struct work* w = get_work();
+  if (!w || i >= 6 || len >= 6)
+    return 1;
+  struct ctx* c = &w->c;
+  __u64 ji = i, jl = len;
+  /* the masks, which the compiler cannot drop, are for the verifier */
+  asm volatile("%0 &= 7" : "+r"(ji));
+  asm volatile("%0 &= 7" : "+r"(jl));
+  __u64 v = w->args[ji], n = w->args[jl];
+  known &= 0xffff;
+  add(c, v, n < known ? n : known, META(i & 7, out & 1, 0, 0, 0), n);
+  if (n > known && known < STREC_EXT_MAX) {
+    __u64 end = n < STREC_EXT_MAX ? n : STREC_EXT_MAX; /* up to the struct's byte 4095 */
+    add(c, v + known, end - known, META(i & 7, out & 1, 5 /* kBufferAux */, 0, 0), n - known);
+  }
+  if (kind != STREC_EXT_CLONE3)
+    return 0;
+  __u64 f[2] = {0, 0};
+  if (!out) { /* set_tid, set_tid_size */
+    if (n < 80 || bpf_probe_read_user(f, sizeof f, (const void*)(v + 64)) != 0 || !f[0] || !f[1])
+      return 0;
+    __u64 k = f[1] < STREC_SET_TID_MAX ? f[1] : STREC_SET_TID_MAX;
+    add(c, f[0], k * 4, META(i & 7, 0, 5, 0, 1), f[1] < (1ull << 32) ? f[1] * 4 : 0);
+    return 0;
+  }
+  __u64 flags = 0;
+  if (n < 32 || bpf_probe_read_user(&flags, 8, (const void*)v) != 0)
+    return 0;
+  if ((flags & 0x1000) && bpf_probe_read_user(&f[0], 8, (const void*)(v + 8)) == 0 && f[0])
+    add(c, f[0], 4, META(i & 7, 1, 5, 0, 2), 4); /* CLONE_PIDFD: the pidfd */
+  if ((flags & 0x100000) && bpf_probe_read_user(&f[1], 8, (const void*)(v + 24)) == 0 && f[1])
+    add(c, f[1], 4, META(i & 7, 1, 5, 0, 3), 4); /* CLONE_PARENT_SETTID: the tid */
+  return 0;
+}
+
 /* Argument i's capture (i < 6), copied once out of the volatile spec so that a bound checked
  * is the bound used; returns the argument's value, or 0 when there is nothing to capture. */
 static __always_inline __u64 arg_cap(const struct work* w, __u32 i, struct strec_arg_cap* cap) {
@@ -617,6 +655,9 @@ __noinline int enter_arg_body(__u32 i) {
     case STREC_CAP_IN_IOV:
       if (a->len < 6)
         iov(w, i, 0, v, w->args[a->len & 7], -1, 0);
+      break;
+    case STREC_CAP_EXT:
+      ext_struct(i, a->len, a->size, a->elem, 0);
       break;
     case STREC_CAP_STRARRAY:
       argv(w, i, v);
@@ -735,6 +776,10 @@ __noinline int exit_arg_body(__u32 i) {
     }
     case STREC_CAP_MSGHDR_OUT:
       msghdr(w, v, 1, w->ret);
+      break;
+    case STREC_CAP_EXT:
+      if (a->elem == STREC_EXT_CLONE3)
+        ext_struct(i, a->len, a->size, a->elem, 1);
       break;
     case STREC_CAP_FCNTL: {
       __u64 cmd = w->args[1] & 0xffffffff;

@@ -141,7 +141,16 @@ enum strec_cap {
   STREC_CAP_MMSG,          /* sendmmsg/recvmmsg's struct mmsghdr array: at entry its vlen
                               (arg 2) entries; at exit the ret messages processed, each with its
                               name, control data and iovecs */
+  STREC_CAP_EXT,           /* an extensible struct of arg[len] bytes of which the recorder knows
+                              `size`: those at entry, the rest (up to byte STREC_EXT_MAX) as
+                              kBufferAux 0; elem STREC_EXT_CLONE3: clone3's clone_args, with
+                              its set_tid array (kBufferAux 1) at entry, and at the exit of a
+                              successful call the struct again, the pidfd and the parent tid
+                              (kBufferAux 2, 3) */
 };
+#define STREC_EXT_MAX 4096
+#define STREC_EXT_CLONE3 1
+#define STREC_SET_TID_MAX 64
 
 /* The key of variant_caps: a syscall, its selector's value, one of its arguments. */
 struct strec_variant_key {

@@ -106,8 +106,15 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
         return set(STREC_CAP_OUT, STREC_LEN_RET, STREC_READ_MAX);
       break;
     case __NR_clone3:
-      if (arg == 0)
-        return set(STREC_CAP_IN, 1, 88);
+      if (arg == 0) {
+        set(STREC_CAP_EXT, 1, 88);
+        c->elem = STREC_EXT_CLONE3;
+        return true;
+      }
+      break;
+    case __NR_openat2:
+      if (arg == 2)
+        return set(STREC_CAP_EXT, 3, 24);  // struct open_how, size arg 3
       break;
     case __NR_rt_sigtimedwait:
       if (arg == 0)
@@ -267,6 +274,7 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case STREC_CAP_MMSG:
       case STREC_CAP_FCNTL:
       case STREC_CAP_VARIANT:
+      case STREC_CAP_EXT:
         s.enter_args = s.exit_args = static_cast<uint8_t>(i + 1);
         break;
       default:

@@ -26,6 +26,8 @@ constexpr uint64_t kMaxArrayElems = 1024;  // IOV_MAX; also caps argv pointers r
 constexpr uint64_t kSockaddrMax = 128;     // sizeof(struct sockaddr_storage)
 constexpr uint64_t kWholeMax = 1 << 20;    // cap for "kept whole" variable objects (dirents)
 constexpr uint64_t kControlMax = 4096;     // msghdr control data
+constexpr uint64_t kExtensionMax = 4096;   // an extensible struct is read up to its byte 4095
+constexpr uint64_t kSetTidMax = 64;        // clone3's set_tid elements kept
 
 uint64_t U64(const uint8_t* p) {
   uint64_t v;
@@ -485,6 +487,20 @@ void Capture::FdPaths(pid_t tid,
 
 // ---- Irregular arguments (the table marks them kSpecial) ----
 
+// A struct the kernel reads as `size` bytes of which it knows `known` (openat2's open_how,
+// clone3's clone_args): the known part, and the rest up to byte kExtensionMax as kBufferAux 0 (the
+// kernel refuses a rest that is not all zero; strace shows it).
+void Capture::ExtensibleStruct(uint8_t arg,
+                               bool out,
+                               uint64_t addr,
+                               uint64_t size,
+                               uint64_t known) {
+  Plan(arg, out, addr, std::min(size, known), size);
+  if (size > known && known < kExtensionMax)
+    Plan(arg, out, addr + known, std::min(size, kExtensionMax) - known, size - known,
+         format::kBufferAux, 0);
+}
+
 namespace {
 
 bool IsSpecial(int nr, uint8_t arg) {
@@ -617,8 +633,23 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
       break;
     }
     case __NR_clone3:
-      if (args[0])
-        Plan(0, false, args[0], std::min<uint64_t>(args[1], 88), args[1]);
+      if (args[0]) {
+        ExtensibleStruct(0, false, args[0], args[1], 88);
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* s = dst->Find(0, false, format::kBufferPlain, &off);
+        // set_tid[set_tid_size] (kBufferAux 1), at most kSetTidMax of them.
+        if (s && !s->read_errno && args[1] >= 80) {
+          uint64_t set_tid = U64(dst->bytes(off) + 64), count = U64(dst->bytes(off) + 72);
+          if (set_tid && count)
+            Plan(0, false, set_tid, std::min<uint64_t>(count, kSetTidMax) * 4,
+                 count < (1ull << 32) ? count * 4 : 0, format::kBufferAux, 1);
+        }
+      }
+      break;
+    case __NR_openat2:
+      if (IsSpecial(nr, 2) && args[2])
+        ExtensibleStruct(2, false, args[2], args[3], 24);
       break;
     case __NR_rt_sigtimedwait:
       if (args[0])
@@ -732,8 +763,21 @@ void Capture::SpecialExit(pid_t tid,
         Plan(2, true, args[2], 4, 4);
       break;
     case __NR_clone3:
-      if (!failed && args[0])
-        Plan(0, true, args[0], std::min<uint64_t>(args[1], 88), args[1]);
+      if (!failed && args[0]) {
+        // The struct again, and the pidfd and parent tid the kernel wrote (kBufferAux 2, 3).
+        ExtensibleStruct(0, true, args[0], args[1], 88);
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* s = dst->Find(0, true, format::kBufferPlain, &off);
+        if (s && !s->read_errno && args[1] >= 32) {
+          uint64_t flags = U64(dst->bytes(off)), pidfd = U64(dst->bytes(off) + 8),
+                   parent_tid = U64(dst->bytes(off) + 24);
+          if ((flags & CLONE_PIDFD) && pidfd)
+            Plan(0, true, pidfd, 4, 4, format::kBufferAux, 2);
+          if ((flags & CLONE_PARENT_SETTID) && parent_tid)
+            Plan(0, true, parent_tid, 4, 4, format::kBufferAux, 3);
+        }
+      }
       break;
     case __NR_getdents:
     case __NR_getdents64:

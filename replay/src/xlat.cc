@@ -16,6 +16,9 @@ namespace {
   ;
 #define XLAT_UNKNOWN(table, text)
 #include "xlat/prctl.def"
+#include "xlat/openat2.def"
+#include "xlat/clone3.def"
+#include "xlat/arch_prctl.def"
 #include "xlat/xlat.def"
 #undef XLAT_BEGIN
 #undef X
@@ -26,6 +29,9 @@ namespace {
 #define XLAT_END(table)
 const Xlat kTables[] = {
 #include "xlat/prctl.def"
+#include "xlat/openat2.def"
+#include "xlat/clone3.def"
+#include "xlat/arch_prctl.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN
@@ -45,6 +51,9 @@ struct UnknownText {
 #define XLAT_UNKNOWN(table, text) {#table, text},
 constexpr UnknownText kUnknownTexts[] = {
 #include "xlat/prctl.def"
+#include "xlat/openat2.def"
+#include "xlat/clone3.def"
+#include "xlat/arch_prctl.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN

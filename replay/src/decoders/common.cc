@@ -55,6 +55,35 @@ std::string PidText(int32_t pid, const RenderOptions& opt, const State* state) {
   return s;
 }
 
+std::string FlagsOr(const char* table, uint64_t v) {
+  const Xlat& x = Table(table);
+  bool named = false;
+  for (const XlatEntry& e : x.entries)
+    named |= e.value && (v & e.value) == e.value;
+  if (v == 0 || named || CurrentXlatStyle() == XlatStyle::kRaw)
+    return Flags(table, v, x.Name(0) ? x.Name(0) : "0");
+  return HexString(v) + " /* " + UnknownName(x) + " */";
+}
+
+std::string ExtensionText(const Ctx& c, int arg, bool out, uint64_t known, uint64_t size) {
+  if (size <= known)
+    return "";
+  const Buffer* b = out ? c.Out(arg, format::kBufferAux, 0) : c.In(arg, format::kBufferAux, 0);
+  // strace looks at the first page's worth of the struct: up to byte 4095.
+  if (known >= 4096)
+    return "";
+  uint64_t shown = std::min<uint64_t>(size, 4096) - known;
+  if (!b || b->data.size() < shown)
+    return "???";
+  if (b->data.find_first_not_of('\0') == std::string::npos)
+    return "";
+  QuoteOptions q = c.q;
+  q.force_hex = true;
+  std::string s = "/* bytes " + UDec(known) + ".." + UDec(known + shown - 1) + " */ ";
+  AppendQuotedBuffer(&s, b->data, shown, q);
+  return s;
+}
+
 std::string SignalArg(int64_t sig) {
   if (sig <= 0 || sig > 64)
     return Dec(sig);

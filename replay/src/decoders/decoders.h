@@ -65,6 +65,14 @@ std::string Whole(const std::string& number, F make) {
 std::string SignalArg(int64_t sig);
 // A pid as -Y prints it: "1234<comm>" when the state knows the process's name, else "1234".
 std::string PidText(int32_t pid, const RenderOptions& opt, const State* state);
+// Flags with strace's default for a value none of whose bits has a name:
+// "0xbadc0ded00000000 /* SECBIT_??? */" (the table's XLAT_UNKNOWN text); else as Flags().
+std::string FlagsOr(const char* table, uint64_t v);
+struct Ctx;
+// The bytes past the `known` ones of an extensible struct of `size` bytes, up to its byte 4095
+// (kBufferAux 0 of the argument): "" when there are none or all are zero, "???" when they could
+// not be read, else "/* bytes 24..31 */ \"\\x80...\"" (in hex, cut as -s says).
+std::string ExtensionText(const Ctx& c, int arg, bool out, uint64_t known, uint64_t size);
 
 // Flag sets and constants with a layout of their own (their families define them).
 std::string OpenFlags(uint64_t v);   // files.cc

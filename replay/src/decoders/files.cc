@@ -2,6 +2,7 @@
 // statfs, open_how, pipe's fd pair.
 #include <arpa/inet.h>
 #include <asm/unistd.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -405,13 +406,45 @@ static std::string StatfsStruct(Ctx&, int, const std::string& d) {
   return FormatStatfs(d);
 }
 
-static std::string OpenHow(Ctx&, int, const std::string& d) {
-  uint64_t flags = At<uint64_t>(d, 0);
-  std::string s = "{flags=" + OpenFlags(flags);
-  if (flags & 0100 || (flags & 020200000) == 020200000)
-    s += ", mode=" + Octal(At<uint64_t>(d, 8));
-  uint64_t resolve = At<uint64_t>(d, 16);
-  return s + ", resolve=" + (resolve ? HexString(resolve) : std::string("0")) + "}";
+// open_how's flags: all 64 bits, the ones above open(2)'s with the unknown rest.
+static std::string OpenHowFlags(uint64_t v) {
+  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
+    return Whole(HexString(v), [v] { return OpenHowFlags(v); });
+  std::string s;
+  AppendEnum(&s, Table("open_accmode"), v & 3);
+  if (v & ~3ull) {
+    s += '|';
+    AppendFlags(&s, Table("open_flags"), v & ~3ull);
+  }
+  return s;
+}
+
+// openat2(dirfd, path, how, size): struct open_how (linux/openat2.h) is read as `size` bytes, at
+// least OPEN_HOW_SIZE_VER0 (24); the bytes past the known ones are shown when not all zero.
+static void DecodeOpenat2(Ctx& c) {
+  c.DirFd(c.A(0));
+  c.Sep();
+  c.Path(1);
+  c.Sep();
+  uint64_t size = c.A(3);
+  const Buffer* b = c.A(2) ? c.In(2) : nullptr;
+  if (!c.A(2)) {
+    c.Put("NULL");
+  } else if (size < 24 || !b || b->data.size() < 24) {
+    c.Ptr(c.A(2));
+  } else if (!c.Redacted(b)) {
+    const std::string& d = b->data;
+    uint64_t flags = At<uint64_t>(d, 0), mode = At<uint64_t>(d, 8);
+    std::string s = "{flags=" + OpenHowFlags(flags);
+    if (mode || (flags & (O_CREAT | 020000000)))  // O_CREAT, the kernel's __O_TMPFILE
+      s += ", mode=" + Octal(mode);
+    s += ", resolve=" + FlagsOr("resolve_flags", At<uint64_t>(d, 16));
+    std::string ext = ExtensionText(c, 2, false, 24, size);
+    if (!ext.empty())
+      s += ", " + ext;
+    c.Put(s + "}");
+  }
+  c.Put(", " + UDec(size) + ")");
 }
 
 // pipe's, pipe2's and socketpair's two new fds; their paths come with the call (the state is
@@ -448,17 +481,16 @@ static std::string FcntlReturn(const Syscall& sc, const DecodeEnv& env) {
 
 Family FilesFamily() {
   static const DecoderEntry kDecoders[] = {
-      {__NR_open, DecodeOpen},
-      {__NR_openat, DecodeOpen},
-      {__NR_fcntl, DecodeFcntl, FcntlReturn},
-      {__NR_getdents, DecodeGetdents},
-      {__NR_getdents64, DecodeGetdents},
-      {__NR_sendfile, DecodeSendfile},
-      {__NR_statx, DecodeStatx},
+      {__NR_open, DecodeOpen},         {__NR_openat, DecodeOpen},
+      {__NR_openat2, DecodeOpenat2},   {__NR_fcntl, DecodeFcntl, FcntlReturn},
+      {__NR_getdents, DecodeGetdents}, {__NR_getdents64, DecodeGetdents},
+      {__NR_sendfile, DecodeSendfile}, {__NR_statx, DecodeStatx},
   };
   static const StructEntry kStructs[] = {
-      {"stat", StatStruct},  {"statx", StatxStruct}, {"statfs", StatfsStruct},
-      {"open_how", OpenHow}, {"fd_pair", FdPair},
+      {"stat", StatStruct},
+      {"statx", StatxStruct},
+      {"statfs", StatfsStruct},
+      {"fd_pair", FdPair},
   };
   return {"files", kDecoders, kStructs};
 }

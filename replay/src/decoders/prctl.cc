@@ -18,18 +18,6 @@ uint32_t Option(const Ctx& c) {
   return static_cast<uint32_t>(c.A(0));
 }
 
-// Flags with strace's default for a value none of whose bits has a name:
-// "0xbadc0ded00000000 /* SECBIT_??? */"; else as Flags().
-std::string FlagsOr(const char* table, uint64_t v) {
-  const Xlat& x = Table(table);
-  bool named = false;
-  for (const XlatEntry& e : x.entries)
-    named |= e.value && (v & e.value) == e.value;
-  if (v == 0 || named || CurrentXlatStyle() == XlatStyle::kRaw)
-    return Flags(table, v, x.Name(0) ? x.Name(0) : "0");
-  return HexString(v) + " /* " + UnknownName(x) + " */";
-}
-
 // The names of the flags of a returned value, for the comment after it, or "" when none of its
 // bits has a name (or -X raw).
 std::string ReturnComment(const char* table, uint64_t v) {

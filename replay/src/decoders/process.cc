@@ -146,37 +146,95 @@ static void DecodeClone(Ctx& c) {
   c.Put(")");
 }
 
+// clone3's exit signal: a signal's name, or the 64-bit number when it is none.
+static std::string ExitSignal(uint64_t v) {
+  return v <= 64 ? SignalArg(static_cast<int64_t>(v)) : UDec(v);
+}
+
+// An int the kernel wrote through a pointer of clone_args (kBufferAux `index` at exit), as
+// "[N]", else the pointer.
+static std::string WrittenInt(const Ctx& c, uint32_t index, uint64_t ptr) {
+  const Buffer* b = ptr ? c.Out(0, format::kBufferAux, index) : nullptr;
+  if (b && b->data.size() >= 4)
+    return "[" + Dec(At<int32_t>(b->data, 0)) + "]";
+  return PtrString(ptr);
+}
+
+// clone3(args, size): struct clone_args (linux/sched.h) of `size` bytes, at least
+// CLONE_ARGS_SIZE_VER0 (64); set_tid from VER1 (80), cgroup from VER2 (88); the bytes past
+// those when not all zero. A successful call shows what the kernel wrote: " => {pidfd=[N],
+// parent_tid=[N]}".
 static void DecodeClone3(Ctx& c) {
-  const Buffer* b = c.In(0);
-  if (!b || b->data.size() < 64) {
+  uint64_t size = c.A(1);
+  const Buffer* b = c.A(0) ? c.In(0) : nullptr;
+  bool shown = false;
+  if (!c.A(0)) {
+    c.Put("NULL");
+  } else if (size < 64 || !b || b->data.size() < 64) {
     c.Ptr(c.A(0));
-  } else {
+  } else if (!c.Redacted(b)) {
+    shown = true;
     const std::string& d = b->data;
     uint64_t flags = At<uint64_t>(d, 0);
-    std::string s = "{flags=" + Flags("clone_flags", flags);
+    std::string s = "{flags=" + FlagsOr("clone3_flags", flags);
     if (flags & CLONE_PIDFD)
       s += ", pidfd=" + PtrString(At<uint64_t>(d, 8));
     if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
       s += ", child_tid=" + PtrString(At<uint64_t>(d, 16));
     if (flags & CLONE_PARENT_SETTID)
       s += ", parent_tid=" + PtrString(At<uint64_t>(d, 24));
-    s += ", exit_signal=" + SignalArg(static_cast<int64_t>(At<uint64_t>(d, 32)));
+    s += ", exit_signal=" + ExitSignal(At<uint64_t>(d, 32));
     s += ", stack=" + PtrString(At<uint64_t>(d, 40));
     s += ", stack_size=" + HexString(At<uint64_t>(d, 48));
     if (flags & CLONE_SETTLS)
       s += ", tls=" + PtrString(At<uint64_t>(d, 56));
-    if (d.size() >= 80 && At<uint64_t>(d, 72))
-      s += ", set_tid=" + PtrString(At<uint64_t>(d, 64)) +
-           ", set_tid_size=" + UDec(At<uint64_t>(d, 72));
-    if (d.size() >= 88 && (flags & 0x200000000ull))
+    uint64_t set_tid = At<uint64_t>(d, 64), set_tid_size = At<uint64_t>(d, 72);
+    if (d.size() >= 80 && (set_tid || set_tid_size)) {
+      s += ", set_tid=";
+      const Buffer* t = set_tid && set_tid_size ? c.In(0, format::kBufferAux, 1) : nullptr;
+      if (t && !c.Redacted(t, &s)) {
+        uint64_t have = t->data.size() / 4;
+        s += "[";
+        for (uint64_t k = 0; k < std::min(set_tid_size, have); k++) {
+          if (k)
+            s += ", ";
+          if (k >= c.opt.max_strlen) {
+            s += "...";
+            break;
+          }
+          s += Dec(At<int32_t>(t->data, k * 4));
+        }
+        s += "]";
+      } else if (!t) {
+        s += PtrString(set_tid);
+      }
+      s += ", set_tid_size=" + UDec(set_tid_size);
+    }
+    if (d.size() >= 88 && (At<uint64_t>(d, 80) || (flags & CLONE_INTO_CGROUP)))
       s += ", cgroup=" + UDec(At<uint64_t>(d, 80));
+    std::string ext = ExtensionText(c, 0, false, 88, size);
+    if (!ext.empty())
+      s += ", " + ext;
     c.Put(s + "}");
-    c.ToExit();
-    if (c.ok() && (flags & CLONE_PARENT_SETTID))
-      c.Put(" => {parent_tid=[" + Dec(c.sc.ret) + "]}");
   }
   c.ToExit();
-  c.Put(", " + UDec(c.A(1)) + ")");
+  const Buffer* o = shown ? c.Out(0) : nullptr;
+  if (o && o->data.size() >= 64) {
+    const std::string& d = o->data;
+    uint64_t flags = At<uint64_t>(d, 0);
+    std::string s;
+    if (flags & CLONE_PIDFD)
+      s += "pidfd=" + WrittenInt(c, 2, At<uint64_t>(d, 8));
+    if (flags & CLONE_PARENT_SETTID)
+      s += (s.empty() ? "" : ", ") + std::string("parent_tid=") +
+           WrittenInt(c, 3, At<uint64_t>(d, 24));
+    std::string ext = ExtensionText(c, 0, true, 88, size);
+    if (!ext.empty())
+      s += (s.empty() ? "" : ", ") + ext;
+    if (!s.empty())
+      c.Put(" => {" + s + "}");
+  }
+  c.Put(", " + UDec(size) + ")");
 }
 
 static void DecodeWait4(Ctx& c) {
@@ -205,12 +263,71 @@ static void DecodeWait4(Ctx& c) {
   c.Put(")");
 }
 
+// arch_prctl's xstate values print as -X verbose would whatever -X says, but raw.
+static std::string XFeatures(const char* table, uint64_t v, bool is_enum) {
+  if (CurrentXlatStyle() == XlatStyle::kRaw)
+    return HexString(v);
+  ScopedXlatStyle verbose(XlatStyle::kVerbose);
+  return is_enum ? Enum(table, v) : FlagsOr(table, v);
+}
+
+// arch_prctl(code, addr) (asm/prctl.h): what addr is depends on the code; the codes that write
+// through it are in format/syscalls/variants.def.
 static void DecodeArchPrctl(Ctx& c) {
-  c.Arg(0);
-  c.Sep();
-  c.Put(HexString(c.A(1)));
+  uint32_t code = static_cast<uint32_t>(c.A(0));
+  c.Put(Enum("arch_prctl_code", code));
+  switch (code) {
+    case 0x1011:  // ARCH_GET_CPUID: no argument
+      break;
+    case 0x1003:    // ARCH_GET_FS
+    case 0x1004:    // ARCH_GET_GS
+    case 0x1021:    // ARCH_GET_XCOMP_SUPP
+    case 0x1022:    // ARCH_GET_XCOMP_PERM
+    case 0x1024: {  // ARCH_GET_XCOMP_GUEST_PERM
+      c.Sep();
+      c.ToExit();
+      const Buffer* b = c.A(1) ? c.Out(1) : nullptr;
+      if (!c.A(1)) {
+        c.Put("NULL");
+      } else if (c.Redacted(b)) {
+      } else if (b && b->data.size() >= 8) {
+        uint64_t v = At<uint64_t>(b->data, 0);
+        c.Put("[" + (code <= 0x1004 ? PtrString(v) : XFeatures("x86_xfeatures", v, false)) + "]");
+      } else {
+        c.Ptr(c.A(1));
+      }
+      break;
+    }
+    case 0x1023:  // ARCH_REQ_XCOMP_PERM
+    case 0x1025:  // ARCH_REQ_XCOMP_GUEST_PERM
+      c.Sep();
+      c.Put(XFeatures("x86_xfeature_bits", c.A(1), true));
+      break;
+    default:
+      c.Sep();
+      c.Put(HexString(c.A(1)));
+      break;
+  }
   c.ToExit();
   c.Put(")");
+}
+
+// ARCH_REQ_XCOMP_PERM's return value is a feature mask: "0x20 (XFEATURE_MASK_OPMASK)".
+static std::string ArchPrctlReturn(const Syscall& sc, const DecodeEnv&) {
+  uint32_t code = static_cast<uint32_t>(sc.args[0]);
+  if ((code != 0x1023 && code != 0x1025) || sc.ret <= 0)
+    return "";
+  uint64_t r = static_cast<uint64_t>(sc.ret);
+  std::string s = HexString(r);
+  if (CurrentXlatStyle() == XlatStyle::kRaw)
+    return s;
+  bool named = false;
+  for (const XlatEntry& e : Table("x86_xfeatures").entries)
+    named |= (r & e.value) != 0;
+  if (!named)
+    return s;
+  ScopedXlatStyle abbrev(XlatStyle::kAbbrev);
+  return s + " (" + Flags("x86_xfeatures", r) + ")";
 }
 
 static void DecodeGetrandom(Ctx& c) {
@@ -276,7 +393,7 @@ Family ProcessFamily() {
   static const DecoderEntry kDecoders[] = {
       {__NR_execve, DecodeExecve},       {__NR_execveat, DecodeExecve},
       {__NR_clone, DecodeClone},         {__NR_clone3, DecodeClone3},
-      {__NR_wait4, DecodeWait4},         {__NR_arch_prctl, DecodeArchPrctl},
+      {__NR_wait4, DecodeWait4},         {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
       {__NR_getrandom, DecodeGetrandom},
   };
   static const StructEntry kStructs[] = {

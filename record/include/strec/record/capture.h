@@ -89,6 +89,7 @@ class Capture {
             uint64_t full_len,
             uint8_t kind = format::kBufferPlain,
             uint32_t index = 0);
+  void ExtensibleStruct(uint8_t arg, bool out, uint64_t addr, uint64_t size, uint64_t known);
   // Reads everything planned into *dst and clears the plan.
   void Execute(pid_t tid, CapturedBuffers* dst);
   void String(pid_t tid,
