@@ -146,18 +146,21 @@ TEST(SyscallTableTest, VariantsAreConsistent) {
     for (size_t k = 0; k < list.size(); k++) {
       const SyscallVariant& v = list[k];
       EXPECT_EQ(v.selector, list[0].selector);
-      if (k)
+      if (k) {
         EXPECT_LT(list[k - 1].value, v.value) << "values sorted and unique";
+      }
       EXPECT_EQ(v.info.nr, nr);
       EXPECT_STREQ(v.info.name, base.name);
       ASSERT_LE(v.info.nargs, base.nargs);
       for (int i = 0; i < v.info.nargs; i++) {
         const ArgSpec& a = v.info.args[i];
         EXPECT_NE(a.kind, kSpecial) << i;
-        if (NamesStruct(a.kind))
+        if (NamesStruct(a.kind)) {
           EXPECT_GT(StructSize(a.param ? a.param : ""), 0u) << i;
-        if (a.kind != base.args[i].kind && i != v.selector)
+        }
+        if (a.kind != base.args[i].kind && i != v.selector) {
           EXPECT_EQ(base.args[i].kind, kSpecial) << "argument " << i << " is not irregular";
+        }
       }
       uint64_t args[6] = {};
       args[v.selector] = v.value | (uint64_t{0xdead} << 32);  // selectors are ints
