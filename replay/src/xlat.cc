@@ -16,6 +16,7 @@ namespace {
   ;
 #define XLAT_UNKNOWN(table, text)
 #include "xlat/prctl.def"
+#include "xlat/misc.def"
 #include "xlat/xlat.def"
 #undef XLAT_BEGIN
 #undef X
@@ -26,6 +27,7 @@ namespace {
 #define XLAT_END(table)
 const Xlat kTables[] = {
 #include "xlat/prctl.def"
+#include "xlat/misc.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN
@@ -45,6 +47,7 @@ struct UnknownText {
 #define XLAT_UNKNOWN(table, text) {#table, text},
 constexpr UnknownText kUnknownTexts[] = {
 #include "xlat/prctl.def"
+#include "xlat/misc.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN
