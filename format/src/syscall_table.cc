@@ -249,6 +249,19 @@ TokenResult SelectToken(const SyscallTable& table,
 
 }  // namespace
 
+namespace {
+
+bool IsOtherPersonalityName(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+#define OTHER_PERSONALITY(name) #name,
+#include "../syscalls/other_personalities.def"
+#undef OTHER_PERSONALITY
+  };
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+}  // namespace
+
 std::optional<SyscallSet> SyscallSet::Parse(const SyscallTable& table,
                                             std::string_view expr,
                                             std::string* error) {
@@ -306,6 +319,8 @@ std::optional<SyscallSet> SyscallSet::Parse(const SyscallTable& table,
           SelectToken(table, item, this_personality ? set.bits_ : other_personality, error);
       if (result == TokenResult::kFatal)
         return std::nullopt;
+      if (result == TokenResult::kNoMatch && IsOtherPersonalityName(item))
+        result = TokenResult::kMatched;  // a name of i386 or x32: selects nothing here
       if (result == TokenResult::kNoMatch && !optional) {
         if (error)
           *error = "invalid system call '" + std::string(token) + "'";

@@ -316,13 +316,18 @@ void Capture::AtExit(pid_t tid,
                      CapturedBuffers* out) {
   out->Clear();
   bool failed = ret < 0 && ret >= -4095;
+  // An interrupted nanosleep/clock_nanosleep (EINTR, ERESTART_RESTARTBLOCK) wrote its remaining
+  // time: strace prints it.
+  bool outputs_written =
+      !failed || ((info.nr == __NR_nanosleep || info.nr == __NR_clock_nanosleep) &&
+                  (ret == -EINTR || ret == -516));
   bool special = false;
   for (uint8_t i = 0; i < info.nargs && i < 6; i++) {
     const format::ArgSpec& a = info.args[i];
     uint64_t v = args[i];
     if (a.kind == ArgKind::kSpecial)
       special = true;
-    if (failed || v == 0)
+    if (!outputs_written || v == 0)
       continue;
     switch (a.kind) {
       case ArgKind::kOutData: {
@@ -669,7 +674,6 @@ void Capture::SpecialExit(pid_t tid,
                           const CapturedBuffers& entry,
                           CapturedBuffers* dst) {
   bool failed = ret < 0 && ret >= -4095;
-  (void)entry;
   switch (nr) {
     case __NR_accept:
     case __NR_accept4:
@@ -689,6 +693,12 @@ void Capture::SpecialExit(pid_t tid,
         break;
       uint64_t n = U32(dst->bytes(off));
       uint64_t cap = nr == __NR_getsockopt ? Cap(n) : std::min(n, kSockaddrMax);
+      // A sockaddr longer than the buffer was cut by the kernel to the buffer's length (the
+      // length at entry): only that much is there to read.
+      size_t in_off;
+      const BufferRecord* in = entry.Find(len, false, format::kBufferPlain, &in_off);
+      if (nr != __NR_getsockopt && in && !in->read_errno)
+        cap = std::min<uint64_t>(cap, U32(entry.bytes(in_off)));
       Plan(obj, true, args[obj], cap, n);
       break;
     }

@@ -97,7 +97,8 @@ int ReplayMain(int argc, char** argv) {
                  "[format:]time|unix,[precision:]s|ms|us|ns: -t, -tt and -ttt in full")
       ->expected(0, 1)
       ->default_str("time")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+      ->delimiter(',')  // repeated options add up, as strace's do (format:unix, precision:ms)
+      ->multi_option_policy(CLI::MultiOptionPolicy::Join);
   app.add_option("--relative-timestamps", rel_ts, "-r with PRECISION s|ms|us|ns (us)")
       ->expected(0, 1)
       ->default_str("us")
@@ -230,7 +231,7 @@ int ReplayMain(int argc, char** argv) {
       }
       (key[0] == 'a' ? config.render.abbrev : config.render.raw) = *set;
     } else if (key == "decode-fds" || key == "decode-fd") {
-      if (!ParseDecodeFds(value, &y)) {
+      if (!ParseDecodeFds(value, &y, &config.render.fd_kinds)) {
         std::cerr << "strec-replay: -e decode-fds=" << value
                   << ": expected none, path, socket, dev, pidfd or all\n";
         return 2;
@@ -303,7 +304,7 @@ int ReplayMain(int argc, char** argv) {
       return 2;
     }
   }
-  if (app.count("--decode-fds") && !ParseDecodeFds(decode_fds, &y)) {
+  if (app.count("--decode-fds") && !ParseDecodeFds(decode_fds, &y, &config.render.fd_kinds)) {
     std::cerr << "strec-replay: --decode-fds=" << decode_fds
               << ": expected none, path, socket, dev, pidfd or all\n";
     return 2;

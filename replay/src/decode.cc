@@ -5,7 +5,9 @@
 
 #include <asm/unistd.h>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "decoders/decoders.h"
 #include "strec/format/redact.h"
@@ -144,6 +146,33 @@ void DecodeSyscall(const Syscall& sc,
 
 namespace {
 
+// dir/rel with "." and ".." resolved lexically.
+std::string JoinPath(const std::string& dir, const std::string& rel) {
+  std::vector<std::string> parts;
+  auto add = [&parts](const std::string& path) {
+    size_t pos = 0;
+    while (pos <= path.size()) {
+      size_t end = path.find('/', pos);
+      if (end == std::string::npos)
+        end = path.size();
+      std::string part = path.substr(pos, end - pos);
+      if (part == "..") {
+        if (!parts.empty())
+          parts.pop_back();
+      } else if (!part.empty() && part != ".") {
+        parts.push_back(part);
+      }
+      pos = end + 1;
+    }
+  };
+  add(dir);
+  add(rel);
+  std::string out;
+  for (const std::string& part : parts)
+    out += "/" + part;
+  return out.empty() ? "/" : out;
+}
+
 bool TouchesPath(const Syscall& sc,
                  const format::SyscallInfo* info,
                  const State& state,
@@ -163,6 +192,12 @@ bool TouchesPath(const Syscall& sc,
         const std::string* p = state.FdPath(sc.tid, static_cast<int32_t>(sc.args[i]));
         if (p && paths.count(*p))
           return true;
+        // strace resolves a relative -P path in its working directory, the tracee's.
+        const std::string* cwd = p ? state.Cwd(sc.tid) : nullptr;
+        if (cwd && !cwd->empty())
+          for (const std::string& want : paths)
+            if (!want.empty() && want[0] != '/' && *p == JoinPath(*cwd, want))
+              return true;
         break;
       }
       default:
@@ -178,7 +213,9 @@ bool CallSelected(const Syscall& sc,
                   const format::SyscallInfo* info,
                   const State& state,
                   const RenderOptions& opt) {
-  return opt.trace.Contains(sc.nr) &&
+  // A number the table does not know is not subject to -e trace= (strace's sets hold only the
+  // syscalls it knows).
+  return (!info || opt.trace.Contains(sc.nr)) &&
          (opt.paths.empty() || TouchesPath(sc, info, state, opt.paths));
 }
 
@@ -221,7 +258,7 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
     case RetStyle::kFd: {
       std::string s = Dec(r);
       if (env.opt->decode_fds && env.state)
-        if (const std::string* p = env.state->FdPath(sc.tid, r))
+        if (const std::string* p = env.state->FdPath(sc.tid, r); p && FdPathShown(*env.opt, *p))
           s += FdPathText(*p, env.opt->xflag);
       return s;
     }

@@ -298,20 +298,27 @@ bool ParseAbsoluteTimestamps(const std::string& spec, int* style, int* digits) {
   return !negate;
 }
 
-bool ParseDecodeFds(const std::string& spec, int* y) {
+bool ParseDecodeFds(const std::string& spec, int* y, int* kinds) {
   bool negate;
-  int v = 0;
+  int v = 0, k = 0;
+  bool all = false;
   for (const std::string& w : SetWords(spec, &negate)) {
     if (w == "none")
       continue;
-    if (w == "path")
+    if (w == "path") {
       v = std::max(v, 1);
-    else if (w == "socket" || w == "dev" || w == "pidfd" || w == "all")
+      k |= 1;
+    } else if (w == "socket" || w == "dev" || w == "pidfd" || w == "all") {
       v = 2;  // as -yy: what the trace has (paths)
-    else
+      k |= w == "socket" ? 2 : w == "dev" ? 4 : 8;
+      all = all || w == "all";
+    } else {
       return false;
+    }
   }
   *y = v;
+  if (kinds)
+    *kinds = all ? 0 : k;
   return !negate;
 }
 

@@ -19,6 +19,7 @@ namespace {
 #include "xlat/openat2.def"
 #include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
+#include "xlat/misc.def"
 #include "xlat/xlat.def"
 #undef XLAT_BEGIN
 #undef X
@@ -32,6 +33,7 @@ const Xlat kTables[] = {
 #include "xlat/openat2.def"
 #include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
+#include "xlat/misc.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN
@@ -54,6 +56,7 @@ constexpr UnknownText kUnknownTexts[] = {
 #include "xlat/openat2.def"
 #include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
+#include "xlat/misc.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN

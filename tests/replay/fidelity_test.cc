@@ -344,6 +344,7 @@ std::vector<Case> Cases() {
       {"openat2", {prog("openat2")}},
       {"clone3", {prog("clone3")}},
       {"arch_prctl", {prog("arch_prctl")}},
+      {"quickwins", {prog("quickwins")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -534,7 +535,7 @@ TEST_F(FidelityTest, InjectedFaults) {
 // Decoders with a fixture of their own: every line as strace prints it, in each -X style.
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
-    RunSet({"-X", style}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl"});
+    RunSet({"-X", style}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins"});
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -590,7 +591,8 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl"}, {"--backend", "bpf"});
+  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins"},
+         {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -90,8 +90,36 @@ std::string SignalArg(int64_t sig) {
   return Styled(Dec(sig), SignalName(static_cast<int>(sig)));
 }
 
+std::string FlagsDflt(const char* table, uint64_t v, const char* zero) {
+  const Xlat& x = Table(table);
+  bool named = false;
+  for (const XlatEntry& e : x.entries)
+    named |= e.value && (v & e.value) == e.value;
+  if (v == 0 || named || CurrentXlatStyle() == XlatStyle::kRaw)
+    return Flags(table, v, zero);
+  return HexString(v) + " /* " + UnknownName(x) + " */";
+}
+
+// unsigned int flag sets strace prints with its default: a value with no known bit as
+// "0x2 /* FSOPEN_??? */".
+static bool U32WithDefault(std::string_view p) {
+  static constexpr std::string_view kTables[] = {
+      "fsopen_flags",    "fsmount_flags",    "mount_attr_flags", "fspick_flags",
+      "open_tree_flags", "move_mount_flags", "pidfd_open_flags", "inotify_init_flags",
+      "inotify_mask",    "faccessat_flags"};
+  return std::find(std::begin(kTables), std::end(kTables), p) != std::end(kTables);
+}
+
 std::string FlagArg(const char* param, uint64_t v) {
   std::string_view p = param ? param : "";
+  if (U32WithDefault(p))
+    return FlagsDflt(param, v & 0xffffffff);
+  if (p == "memfd_secret_flags" || p == "utimensat_flags")
+    return Flags(param, v & 0xffffffff);
+  if (p == "dup3_flags")  // strace names every open flag (dup3 refuses all but O_CLOEXEC)
+    return FlagsDflt("open_flags", v & 0xffffffff);
+  if (p == "mmap_prot64")  // unsigned long prot (pkey_mprotect, remap_file_pages)
+    return FlagsDflt("mmap_prot", v, "PROT_NONE");
   if (p == "open_flags")
     return OpenFlags(v);
   if (p == "mmap_flags")
@@ -104,10 +132,14 @@ std::string FlagArg(const char* param, uint64_t v) {
     return SocketType(v);
   if (p == "statx_flags")
     return StatxFlags(v);
-  if (p == "access_mode")
-    return Flags("access_mode", v & 0xffffffff, "F_OK");
+  if (p == "access_mode") {
+    uint32_t m = v & 0xffffffff;
+    if (m & 7 || !m || CurrentXlatStyle() == XlatStyle::kRaw)
+      return Flags("access_mode", m, "F_OK");
+    return HexString(m) + " /* ?_OK */";
+  }
   if (p == "at_flags" || p == "wait_options" || p == "msg_flags" || p == "getrandom_flags" ||
-      p == "pipe2_flags" || p == "dup3_flags")
+      p == "pipe2_flags")
     return Flags(param, v & 0xffffffff);
   if (FindXlat(p))
     return Flags(param, v);
@@ -139,8 +171,10 @@ static std::string OneValue(std::string_view n, const std::string& d) {
     v = Dec(At<int32_t>(d, 0));
   else if (n == "uint" || n == "uid_t" || n == "gid_t")
     v = UDec(At<uint32_t>(d, 0));
-  else if (n == "loff_t" || n == "time_t")
+  else if (n == "loff_t")
     v = Dec(At<int64_t>(d, 0));
+  else if (n == "time_t")
+    v = Dec(At<int64_t>(d, 0)) + DateComment(At<int64_t>(d, 0), 0, 9);
   else if (n == "size_t")
     v = UDec(At<uint64_t>(d, 0));
   else if (n == "ptr" || n == "aio_context_t")
@@ -284,8 +318,8 @@ void Ctx::Arg(int i) {
     case ArgKind::kSize:
       Put(UDec(v));
       break;
-    case ArgKind::kHex:
-      Put(HexString(v));
+    case ArgKind::kHex:  // param "u32": an unsigned int
+      Put(HexString(a.param && std::string_view(a.param) == "u32" ? v & 0xffffffff : v));
       break;
     case ArgKind::kPtr:
       Ptr(v);
@@ -302,8 +336,8 @@ void Ctx::Arg(int i) {
     case ArgKind::kEnum:
       Put(EnumArg(a.param, v));
       break;
-    case ArgKind::kMode:
-      Put(Octal(v & 0xffffffff));
+    case ArgKind::kMode:  // umode_t
+      Put(Octal(v & 0xffff));
       break;
     case ArgKind::kSignal:
       Put(SignalArg(static_cast<int32_t>(v)));

@@ -48,6 +48,9 @@ std::string Octal(uint64_t v);        // "0644", "000"
 const Xlat& Table(const char* name);  // an empty table when there is none of that name
 std::string Flags(const char* table, uint64_t v, const char* zero = "0");
 std::string Enum(const char* table, uint64_t v);
+// As Flags, but a nonzero value with no known bit prints "0x2 /* FSOPEN_??? */" (strace's
+// default text for the table) unless -X raw.
+std::string FlagsDflt(const char* table, uint64_t v, const char* zero = "0");
 
 // The abbreviated text `make()` gives, styled as one constant of value `number` (-X).
 template <typename F>
@@ -88,6 +91,12 @@ std::string EnumArg(const char* param, uint64_t v);
 // time.cc: struct timespec / timeval at d[off].
 std::string Timespec(const std::string& d, size_t off);
 std::string Timeval(const std::string& d, size_t off);
+// time.cc: a time's date as strace prints it, "2017-04-16T15:31:48.567891+0000" (part: usec
+// with width 6, nsec with width 9), or "" when strace prints none; DateComment puts it in " /* */".
+std::string DateText(int64_t sec, uint64_t part, int width);
+std::string DateComment(int64_t sec, uint64_t part, int width);
+// time.cc: a clock_t with its seconds, "19 /* 0.19 s */" (no comment for 0 or with -X raw).
+std::string ClockT(uint64_t v);
 // events.cc: epoll_event's data union as strace prints it: {u32=N, u64=N}.
 std::string FormatEpollData(uint64_t data);
 
@@ -153,14 +162,15 @@ struct Ctx {
   void Fd(int64_t fd) {
     Put(Dec(static_cast<int32_t>(fd)));
     if (opt.decode_fds && env.state) {
-      if (const std::string* p = env.state->FdPath(sc.tid, static_cast<int32_t>(fd)))
+      const std::string* p = env.state->FdPath(sc.tid, static_cast<int32_t>(fd));
+      if (p && FdPathShown(opt, *p))
         Put(FdPathText(*p, opt.xflag));
     }
   }
   void DirFd(int64_t fd) {
     if (static_cast<int32_t>(fd) == -100) {
       Put(Styled("-100", "AT_FDCWD"));
-      if (opt.decode_fds && env.state)
+      if (opt.decode_fds && (opt.fd_kinds == 0 || (opt.fd_kinds & 1)) && env.state)
         if (const std::string* p = env.state->Cwd(sc.tid))
           Put(FdPathText(*p, opt.xflag));
     } else {
@@ -270,6 +280,7 @@ Family MemoryFamily();
 Family TimeFamily();
 Family EventsFamily();
 Family IoctlFamily();
+Family MiscFamily();  // misc.cc: mount, ioprio_get/ioprio_set, personality
 
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);

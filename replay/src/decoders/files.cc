@@ -472,7 +472,7 @@ static std::string FcntlReturn(const Syscall& sc, const DecodeEnv& env) {
   if (cmd == 0 || cmd == 1030) {  // F_DUPFD, F_DUPFD_CLOEXEC: a new fd
     std::string s = Dec(r);
     if (env.opt->decode_fds && env.state)
-      if (const std::string* p = env.state->FdPath(sc.tid, r))
+      if (const std::string* p = env.state->FdPath(sc.tid, r); p && FdPathShown(*env.opt, *p))
         s += FdPathText(*p, env.opt->xflag);
     return s;
   }

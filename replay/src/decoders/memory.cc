@@ -25,7 +25,9 @@ std::string MmapFlags(uint64_t v) {
   uint64_t rest = v & ~0xfull;
   uint64_t huge = (rest >> 26) & 0x3f;
   rest &= ~(0x3full << 26);
-  if (const char* n = Table("mmap_type").Name(type))
+  if (type == 0)
+    s = "MAP_FILE";  // the historical name of no mapping type
+  else if (const char* n = Table("mmap_type").Name(type))
     s = n;
   else
     s = HexString(type) + " /* MAP_??? */";

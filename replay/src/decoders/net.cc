@@ -214,6 +214,14 @@ static uint32_t SocklenOut(const Ctx& c, int i) {
   return out ? At<uint32_t>(out->data, 0) : 0;
 }
 
+// How much of an output sockaddr strace decodes: the length the kernel returned, but no more
+// than the buffer's (the length at entry).
+static uint32_t SockaddrLenOut(const Ctx& c, int i) {
+  const Buffer* in = c.In(i);
+  uint32_t n = SocklenOut(c, i);
+  return in ? std::min(n, At<uint32_t>(in->data, 0)) : n;
+}
+
 static void DecodeConnect(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
@@ -228,7 +236,7 @@ static void DecodeAccept(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
   c.ToExit();
-  SockaddrArg(c, 1, true, SocklenOut(c, 2));
+  SockaddrArg(c, 1, true, SockaddrLenOut(c, 2));
   c.Sep();
   SocklenArg(c, 2);
   if (c.sc.nr == __NR_accept4) {
@@ -264,7 +272,7 @@ static void DecodeRecvfrom(Ctx& c) {
   c.Sep();
   c.Put(Flags("msg_flags", c.A(3) & 0xffffffff));
   c.Sep();
-  SockaddrArg(c, 4, true, SocklenOut(c, 5));
+  SockaddrArg(c, 4, true, SockaddrLenOut(c, 5));
   c.Sep();
   SocklenArg(c, 5);
   c.Put(")");

@@ -353,9 +353,9 @@ static std::string FormatSysinfo(const std::string& d) {
 }
 
 static std::string FormatTms(const std::string& d) {
-  return "{tms_utime=" + UDec(At<uint64_t>(d, 0)) + ", tms_stime=" + UDec(At<uint64_t>(d, 8)) +
-         ", tms_cutime=" + UDec(At<uint64_t>(d, 16)) + ", tms_cstime=" + UDec(At<uint64_t>(d, 24)) +
-         "}";
+  return "{tms_utime=" + ClockT(At<uint64_t>(d, 0)) + ", tms_stime=" + ClockT(At<uint64_t>(d, 8)) +
+         ", tms_cutime=" + ClockT(At<uint64_t>(d, 16)) +
+         ", tms_cstime=" + ClockT(At<uint64_t>(d, 24)) + "}";
 }
 
 static std::string RlimitStruct(Ctx&, int, const std::string& d) {

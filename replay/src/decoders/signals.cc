@@ -78,8 +78,33 @@ static std::string SigactionStruct(Ctx&, int, const std::string& d) {
   return Sigaction(d);
 }
 
-static std::string SigsetStruct(Ctx&, int, const std::string& d) {
+// A kernel sigset: strace decodes it only when the size argument (the next size_t of the row)
+// is the kernel's, 8 bytes; else it prints the address.
+static std::string SigsetStruct(Ctx& c, int arg, const std::string& d) {
+  for (int i = arg + 1; i < c.info->nargs; i++)
+    if (c.info->args[i].kind == ArgKind::kSize) {
+      if (c.A(i) != 8)
+        return "";
+      break;
+    }
   return FormatSigset(At<uint64_t>(d, 0));
+}
+
+// rt_sigpending writes as many bytes of the set as its size argument says (up to 8).
+static void DecodeRtSigpending(Ctx& c) {
+  c.ToExit();
+  const Buffer* b = c.Out(0);
+  if (!b || c.Redacted(b) || b->data.empty() || b->data.size() > 8) {
+    if (!b || !b->redacted)
+      c.Ptr(c.A(0));
+  } else {
+    uint64_t mask = 0;
+    std::memcpy(&mask, b->data.data(), b->data.size());
+    c.Put(FormatSigset(mask));
+  }
+  c.Sep();
+  c.Put(UDec(c.A(1)));
+  c.Put(")");
 }
 
 static std::string SiginfoStruct(Ctx& c, int, const std::string& d) {
@@ -111,6 +136,7 @@ Family SignalsFamily() {
       {__NR_rt_sigaction, DecodeRtSigaction},
       {__NR_rt_sigreturn, DecodeRtSigreturn},
       {__NR_restart_syscall, DecodeRestartSyscall},
+      {__NR_rt_sigpending, DecodeRtSigpending},
       {__NR_kill, DecodeKill},
       {__NR_tkill, DecodeKill},
       {__NR_tgkill, DecodeKill},
@@ -201,7 +227,8 @@ std::string FormatSiginfo(const std::string& d, const RenderOptions& opt, const 
         pid_uid();
         int32_t status = At<int32_t>(d, 24);
         s += ", si_status=" + (code == 1 ? Dec(status) : SignalName(status));
-        s += ", si_utime=" + Dec(At<int64_t>(d, 32)) + ", si_stime=" + Dec(At<int64_t>(d, 40));
+        s += ", si_utime=" + ClockT(At<uint64_t>(d, 32)) +
+             ", si_stime=" + ClockT(At<uint64_t>(d, 40));
         break;
       }
       case SIGSEGV:

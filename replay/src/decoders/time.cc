@@ -7,24 +7,75 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <functional>
 #include <vector>
+
+#include <unistd.h>
 
 #include "decoders/decoders.h"
 
 namespace strec::replay::detail {
 
 std::string Timespec(const std::string& d, size_t off) {
-  return "{tv_sec=" + Dec(At<int64_t>(d, off)) + ", tv_nsec=" + Dec(At<int64_t>(d, off + 8)) + "}";
+  return "{tv_sec=" + Dec(At<int64_t>(d, off)) + ", tv_nsec=" + UDec(At<uint64_t>(d, off + 8)) +
+         "}";
 }
 std::string Timeval(const std::string& d, size_t off) {
-  return "{tv_sec=" + Dec(At<int64_t>(d, off)) + ", tv_usec=" + Dec(At<int64_t>(d, off + 8)) + "}";
+  return "{tv_sec=" + Dec(At<int64_t>(d, off)) + ", tv_usec=" + UDec(At<uint64_t>(d, off + 8)) +
+         "}";
+}
+
+std::string DateText(int64_t sec, uint64_t part, int width) {
+  uint64_t max = width == 9 ? 999999999 : 999999;
+  if ((!sec && !part) || part > max)
+    return "";
+  time_t t = static_cast<time_t>(sec);
+  tm tm;
+  if (!localtime_r(&t, &tm))
+    return "";
+  char date[64], zone[16];
+  if (!strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm))
+    return "";
+  std::string s = date;
+  if (part) {
+    char frac[32];
+    snprintf(frac, sizeof frac, ".%0*llu", width, static_cast<unsigned long long>(part));
+    s += frac;
+  }
+  if (strftime(zone, sizeof zone, "%z", &tm))
+    s += zone;
+  return s;
+}
+
+std::string DateComment(int64_t sec, uint64_t part, int width) {
+  std::string d = DateText(sec, part, width);
+  return d.empty() ? d : " /* " + d + " */";
+}
+
+std::string ClockT(uint64_t v) {
+  static const long tck = sysconf(_SC_CLK_TCK);
+  if (!v || tck <= 0 || CurrentXlatStyle() == XlatStyle::kRaw)
+    return UDec(v);
+  int precision = 0;
+  for (long t = tck - 1; t > 0 && precision < 9; t /= 10)
+    precision++;
+  if (tck == 1)
+    precision = 0;
+  double frac = static_cast<double>(v % tck) / tck;
+  double scale = 1;
+  for (int k = 0; k < precision; k++)
+    scale *= 10;
+  char buf[64];
+  snprintf(buf, sizeof buf, " /* %llu.%0*u s */", static_cast<unsigned long long>(v / tck),
+           precision, static_cast<unsigned>(std::lround(frac * scale)));
+  return UDec(v) + buf;
 }
 
 static bool NanosleepRemShown(const Ctx& c) {
-  return c.sc.returned() && c.sc.error() == EINTR;
+  return c.sc.returned() && (c.sc.error() == EINTR || c.sc.error() == 516);  // or RESTARTBLOCK
 }
 
 static void DecodeNanosleep(Ctx& c) {
@@ -71,18 +122,45 @@ static std::string Itimerspec(Ctx&, int, const std::string& d) {
   return "{it_interval=" + Timespec(d, 0) + ", it_value=" + Timespec(d, 16) + "}";
 }
 
+// utimensat's times: UTIME_NOW and UTIME_OMIT by name, else the time and its date.
+static std::string UtimeTimespec(const std::string& d, size_t off) {
+  uint64_t nsec = At<uint64_t>(d, off + 8);
+  const char* name = nsec == 0x3fffffff ? "UTIME_NOW" : nsec == 0x3ffffffe ? "UTIME_OMIT" : nullptr;
+  std::string ts = Timespec(d, off);
+  if (!name)
+    return ts + DateComment(At<int64_t>(d, off), nsec, 9);
+  switch (CurrentXlatStyle()) {
+    case XlatStyle::kRaw:
+      return ts;
+    case XlatStyle::kVerbose:
+      return ts + " /* " + name + " */";
+    default:
+      return name;
+  }
+}
+
 static std::string TimespecPair(Ctx&, int, const std::string& d) {
-  return "[" + Timespec(d, 0) + ", " + Timespec(d, 16) + "]";
+  return "[" + UtimeTimespec(d, 0) + ", " + UtimeTimespec(d, 16) + "]";
 }
 
 static std::string TimevalPair(Ctx&, int, const std::string& d) {
-  return "[" + Timeval(d, 0) + ", " + Timeval(d, 16) + "]";
+  auto one = [&](size_t off) {
+    return Timeval(d, off) + DateComment(At<int64_t>(d, off), At<uint64_t>(d, off + 8), 6);
+  };
+  return "[" + one(0) + ", " + one(16) + "]";
+}
+
+// time(): the seconds and their date.
+static std::string TimeReturn(const Syscall& sc, const DecodeEnv&) {
+  std::string d = DateText(sc.ret, 0, 9);
+  return d.empty() ? "" : Dec(sc.ret) + " (" + d + ")";
 }
 
 Family TimeFamily() {
   static const DecoderEntry kDecoders[] = {
       {__NR_nanosleep, DecodeNanosleep},
       {__NR_clock_nanosleep, DecodeNanosleep},
+      {__NR_time, nullptr, TimeReturn},
   };
   static const StructEntry kStructs[] = {
       {"timespec", TimespecStruct},  {"timeval", TimevalStruct}, {"timezone", Timezone},

@@ -43,8 +43,9 @@ bool ParsePrecision(const std::string& precision, int* digits);
 // --absolute-timestamps=[[format:]time|unix][,[precision:]s|ms|us|ns]: *style 1 (time of day)
 // or 3 (seconds since the epoch, as -ttt), *digits as ParsePrecision (0 unless given).
 bool ParseAbsoluteTimestamps(const std::string& spec, int* style, int* digits);
-// --decode-fds= / -e decode-fds=: none, path, socket, dev, pidfd, all; *y as -y counts (0, 1, 2).
-bool ParseDecodeFds(const std::string& spec, int* y);
+// --decode-fds= / -e decode-fds=: none, path, socket, dev, pidfd, all; *y as -y counts (0, 1, 2),
+// *kinds as RenderOptions::fd_kinds.
+bool ParseDecodeFds(const std::string& spec, int* y, int* kinds = nullptr);
 
 int ReplayMain(int argc, char** argv);
 
