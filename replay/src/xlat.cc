@@ -15,7 +15,9 @@ namespace {
   }                     \
   ;
 #define XLAT_UNKNOWN(table, text)
+#include "xlat/bpf_filter.def"
 #include "xlat/prctl.def"
+#include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 #undef XLAT_BEGIN
 #undef X
@@ -25,7 +27,9 @@ namespace {
 #define X(value, name)
 #define XLAT_END(table)
 const Xlat kTables[] = {
+#include "xlat/bpf_filter.def"
 #include "xlat/prctl.def"
+#include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN
@@ -44,7 +48,9 @@ struct UnknownText {
 #define XLAT_END(table)
 #define XLAT_UNKNOWN(table, text) {#table, text},
 constexpr UnknownText kUnknownTexts[] = {
+#include "xlat/bpf_filter.def"
 #include "xlat/prctl.def"
+#include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN

@@ -5,6 +5,7 @@
 #include <asm/unistd.h>
 #include <linux/prctl.h>
 
+#include "decoders/bpf_filter.h"
 #include "decoders/decoders.h"
 
 namespace strec::replay::detail {
@@ -208,8 +209,7 @@ void Decode(Ctx& c) {
         if (!c.A(2))
           c.Put("NULL");
         else if (b && b->data.size() >= 16)
-          c.Put("{len=" + UDec(At<uint16_t>(b->data, 0)) +
-                ", filter=" + PtrString(At<uint64_t>(b->data, 8)) + "}");
+          c.Put(SockFprog(c, 2, b->data, BpfFlavour::kSeccomp));
         else
           c.Ptr(c.A(2));
       } else if (a2 != 1) {
@@ -397,8 +397,30 @@ std::string Return(const Syscall& sc, const DecodeEnv&) {
 
 }  // namespace
 
+// seccomp(2): SECCOMP_SET_MODE_FILTER with its program; the other operations as the table says.
+static void DecodeSeccomp(Ctx& c) {
+  if ((c.A(0) & 0xffffffff) != 1) {  // not SECCOMP_SET_MODE_FILTER
+    c.Generic();
+    return;
+  }
+  c.Put(Enum("seccomp_op", 1));
+  c.Sep();
+  c.Put(FlagsOr("seccomp_filter_flags", c.A(1) & 0xffffffff));
+  c.Sep();
+  const Buffer* b = c.A(2) ? c.In(2) : nullptr;
+  if (!c.A(2))
+    c.Put("NULL");
+  else if (b && b->data.size() >= 16)
+    c.Put(SockFprog(c, 2, b->data, BpfFlavour::kSeccomp));
+  else
+    c.Ptr(c.A(2));
+  c.ToExit();
+  c.Put(")");
+}
+
 Family PrctlFamily() {
-  static const DecoderEntry kDecoders[] = {{__NR_prctl, Decode, Return}};
+  static const DecoderEntry kDecoders[] = {{__NR_prctl, Decode, Return},
+                                           {__NR_seccomp, DecodeSeccomp}};
   return {"prctl", kDecoders, {}};
 }
 
