@@ -141,7 +141,16 @@ enum strec_cap {
   STREC_CAP_MMSG,          /* sendmmsg/recvmmsg's struct mmsghdr array: at entry its vlen
                               (arg 2) entries; at exit the ret messages processed, each with its
                               name, control data and iovecs */
+  STREC_CAP_FPROG,         /* a struct sock_fprog at entry, and its program of len instructions
+                              (up to STREC_FPROG_MAX) as the argument's kBufferAux */
+  STREC_CAP_SOCKOPT_IN,    /* setsockopt's optval: arg 4 bytes cut to the snap length; a socket
+                              filter's program too (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF) */
+  STREC_CAP_SOCKOPT_OUT,   /* getsockopt's optval at exit: as many bytes as *arg 4 says (cut to
+                              the snap length), instructions of 8 bytes for SO_GET_FILTER */
 };
+
+/* The instructions of a classic BPF program kept (one buffer of STREC_READ_MAX bytes). */
+#define STREC_FPROG_MAX (STREC_READ_MAX / 8)
 
 /* The key of variant_caps: a syscall, its selector's value, one of its arguments. */
 struct strec_variant_key {

@@ -336,6 +336,7 @@ std::vector<Case> Cases() {
       {"morecalls", {prog("morecalls")}},
       {"fdcalls", {prog("fdcalls")}},
       {"prctl", {prog("prctl")}},
+      {"sockopt", {prog("sockopt")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -526,7 +527,8 @@ TEST_F(FidelityTest, InjectedFaults) {
 // Decoders with a fixture of their own: every line as strace prints it, in each -X style.
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
-    RunSet({"-X", style}, 100.0, {"prctl"});
+    RunSet({"-X", style}, 100.0, {"prctl", "sockopt"});
+  RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
 }
 
 TEST_F(FidelityTest, LongOptionsNumbersPaths) {
@@ -577,7 +579,8 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl"}, {"--backend", "bpf"});
+  RunSet({}, 100.0, {"prctl", "sockopt"}, {"--backend", "bpf"});
+  RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -716,7 +716,11 @@ static std::string SockoptValue(Ctx& c,
       AppendEnum(&s, Table("packet_mr_type"), type);
       s += ", mr_alen=" + UDec(alen) + ", mr_address=";
       size_t n = std::min<size_t>(alen, 8);
-      std::string mac;
+      // strace formats the address in a buffer that an empty address leaves as it was: with
+      // mr_alen 0 it prints the previous address again.
+      static thread_local std::string mac;
+      if (n)
+        mac.clear();
       for (size_t i = 0; i < n; i++) {
         char b[4];
         snprintf(b, sizeof b, i ? ":%02x" : "%02x", static_cast<uint8_t>(d[8 + i]));
@@ -726,7 +730,8 @@ static std::string SockoptValue(Ctx& c,
       if (st == XlatStyle::kAbbrev)
         s += mac;
       else
-        s += HexAll(d, 8, n) + (st == XlatStyle::kVerbose && n ? " /* " + mac + " */" : "");
+        s += HexAll(d, 8, n) +
+             (st == XlatStyle::kVerbose && !mac.empty() ? " /* " + mac + " */" : "");
       return s + "}";
     }
     case OptKind::kTpacketReq:
