@@ -49,6 +49,16 @@ static std::string FormatCmsgs(const std::string& d,
       s += Styled("0x2", "SCM_CREDENTIALS") +
            ", cmsg_data={pid=" + std::to_string(At<int32_t>(data, 0)) +
            ", uid=" + UDec(At<uint32_t>(data, 4)) + ", gid=" + UDec(At<uint32_t>(data, 8)) + "}";
+    } else if (type == 29 || type == 35 || type == 63 || type == 64) {
+      // SO_TIMESTAMP_OLD/_NEW: a timeval; SO_TIMESTAMPNS_OLD/_NEW: a timespec (64-bit fields
+      // on x86_64 either way); "???" when the data is shorter.
+      bool ns = type == 35 || type == 64;
+      const char* name = type == 29   ? "SO_TIMESTAMP_OLD"
+                         : type == 35 ? "SO_TIMESTAMPNS_OLD"
+                         : type == 63 ? "SO_TIMESTAMP_NEW"
+                                      : "SO_TIMESTAMPNS_NEW";
+      s += Styled(HexString(type), name) + ", cmsg_data=";
+      s += data.size() < 16 ? "???" : ns ? Timespec(data, 0) : Timeval(data, 0);
     } else {
       return "";
     }
