@@ -169,6 +169,18 @@ int main(void) {
   syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG | 0x80, &sprog);
   syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, NULL);
   syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, end);
+  // The other operations: which actions the kernel knows, the notification sizes, unknown ones.
+  unsigned int action = SECCOMP_RET_LOG;
+  syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);  // [SECCOMP_RET_LOG]
+  action = 0xffffffff;
+  syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);    // EOPNOTSUPP, SECCOMP_RET_???
+  syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, end);        // EFAULT, the address
+  syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0xcafe, NULL);  // EINVAL
+  unsigned short sizes[3];
+  syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, sizes);    // {seccomp_notif=80, ...}
+  syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, end - 2);  // EFAULT, the address
+  syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 1, NULL);     // EINVAL
+  syscall(SYS_seccomp, 0xfacefeed000000fful, 0xdeadbeef00000001ul, 0x1234ul);  // SET_MODE_???
   sprog.len = 0;
   prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &sprog, 0, 0);
   sprog.len = 6;
