@@ -299,6 +299,17 @@ __noinline __u32 put_buf(__u32 off, __u64 addr, __u64 want, __u64 meta, __u64 fu
     r = len ? bpf_probe_read_user(&s->data[doff], len, (const void*)addr) : 0;
     if (r == 0)
       b->len = len;
+    if (r < 0) {
+      /* The part in the first page, when a later one failed: kept with the errno, as the
+       * ptrace recorder keeps what it could read (a decoder may need only those bytes). */
+      __u32 head = 4096 - (__u32)(addr & 4095);
+      head &= 2 * STREC_READ_MAX - 1;
+      if (head && head < len && bpf_probe_read_user(&s->data[doff], head, (const void*)addr) == 0) {
+        b->err = -r;
+        b->len = head;
+        return doff + ((head + 7) & ~7u);
+      }
+    }
   }
   if (r < 0) {
     b->err = -r;
@@ -626,6 +637,24 @@ static __always_inline __u64 arg_cap(const struct work* w, __u32 i, struct strec
   return cap->cap == STREC_CAP_NONE ? 0 : w->args[j];
 }
 
+/* The program of the struct sock_fprog at v (argument i), as the argument's kBufferAux. */
+static __always_inline void fprog(struct ctx* c, __u32 i, __u64 v) {
+  __u64 p[2];
+  if (bpf_probe_read_user(p, sizeof p, (const void*)v) != 0 || !p[1])
+    return;
+  __u64 len = p[0] & 0xffff;
+  if (len)
+    add(c, p[1], (len < STREC_FPROG_MAX ? len : STREC_FPROG_MAX) * 8,
+        META(i, 0, 5 /* kBufferAux */, 0, 0), len * 8);
+}
+
+/* SOL_SOCKET's options whose value is a struct sock_fprog (setsockopt) or the instructions of
+ * one (getsockopt, SO_GET_FILTER), by the level and name in args 1 and 2. */
+static __always_inline int sockopt_filter(const struct work* w, int get) {
+  __u64 level = w->args[1] & 0xffffffff, name = w->args[2] & 0xffffffff;
+  return level == 1 && (name == 26 || (!get && name == 51));
+}
+
 /* The bodies of the bpf_loop callbacks below are global functions: the verifier checks a
  * global function once, on its own, where a callback's body is checked again for each state
  * it is entered with until they converge (24 ms of the start-up for enter alone, before). */
@@ -702,6 +731,17 @@ __noinline int enter_arg_body(__u32 i) {
       add(c, v, mmsg_count(vlen) * 64, META(i, 0, 0, 0, 0), vlen * 64);
       break;
     }
+    case STREC_CAP_FPROG:
+      add(c, v, 16, META(i, 0, 0, 0, 0), 16);
+      fprog(c, i, v);
+      break;
+    case STREC_CAP_SOCKOPT_IN: {
+      __u64 len = w->args[4] & 0xffffffff;
+      add(c, v, len < snaplen ? len : snaplen, META(i, 0, 0, 0, 0), len);
+      if (len == 16 && sockopt_filter(w, 0))
+        fprog(c, i, v);
+      break;
+    }
     case STREC_CAP_SIGSET_ARG: {
       __u64 p[2];
       add(c, v, 16, META(i, 0, 0, 0, 0), 16);
@@ -775,6 +815,17 @@ __noinline int exit_arg_body(__u32 i) {
     case STREC_CAP_FDSET: {
       __u64 n = fdset_bytes(w->args[a->len & 7]);
       add(c, v, n, META(i, 1, 0, 0, 0), n);
+      break;
+    }
+    case STREC_CAP_SOCKOPT_OUT: {
+      __u32 len = 0;
+      __u64 p = w->args[4];
+      if (!p || bpf_probe_read_user(&len, 4, (const void*)p) != 0 || len > 0x7fffffff)
+        break; /* a negative length shows nothing */
+      __u64 n = len < snaplen ? len : snaplen;
+      if (sockopt_filter(w, 1))
+        n = (len < STREC_FPROG_MAX ? len : STREC_FPROG_MAX) * 8;
+      add(c, v, n, META(i, 1, 0, 0, 0), len);
       break;
     }
     case STREC_CAP_MSGHDR_OUT:

@@ -147,10 +147,19 @@ enum strec_cap {
                               its set_tid array (kBufferAux 1) at entry, and at the exit of a
                               successful call the struct again, the pidfd and the parent tid
                               (kBufferAux 2, 3) */
+  STREC_CAP_FPROG,         /* a struct sock_fprog at entry, and its program of len instructions
+                              (up to STREC_FPROG_MAX) as the argument's kBufferAux */
+  STREC_CAP_SOCKOPT_IN,    /* setsockopt's optval: arg 4 bytes cut to the snap length; a socket
+                              filter's program too (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF) */
+  STREC_CAP_SOCKOPT_OUT,   /* getsockopt's optval at exit: as many bytes as *arg 4 says (cut to
+                              the snap length), instructions of 8 bytes for SO_GET_FILTER */
 };
 #define STREC_EXT_MAX 4096
 #define STREC_EXT_CLONE3 1
 #define STREC_SET_TID_MAX 64
+
+/* The instructions of a classic BPF program kept (one buffer of STREC_READ_MAX bytes). */
+#define STREC_FPROG_MAX (STREC_READ_MAX / 8)
 
 /* The key of variant_caps: a syscall, its selector's value, one of its arguments. */
 struct strec_variant_key {

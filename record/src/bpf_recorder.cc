@@ -79,8 +79,8 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
         return set(STREC_CAP_IN, 2, 128);  // sockaddr, length arg 2, kept whole
       break;
     case __NR_setsockopt:
-      if (arg == 3)
-        return set(STREC_CAP_IN, 4, 0);  // optval, length arg 4, cut to the snap length
+      if (arg == 3)  // optval, length arg 4, cut to the snap length; a socket filter's program
+        return set(STREC_CAP_SOCKOPT_IN, 4, 0);
       break;
     case __NR_futex:
       if (arg == 3)
@@ -157,8 +157,8 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
         return set(STREC_CAP_INOUT, STREC_LEN_NONE, 4);
       break;
     case __NR_getsockopt:
-      if (arg == 3)
-        return set(STREC_CAP_ADDR_OUT, 4, 0);  // the value, cut to the snap length
+      if (arg == 3)  // the value, cut to the snap length; SO_GET_FILTER's instructions
+        return set(STREC_CAP_SOCKOPT_OUT, 4, 0);
       if (arg == 4)
         return set(STREC_CAP_INOUT, STREC_LEN_NONE, 4);
       break;
@@ -214,6 +214,12 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case ArgKind::kInOutStruct:
         if (!size)
           break;
+        if (a.kind == ArgKind::kInStruct && std::strcmp(a.param, "sock_fprog") == 0) {
+          c.cap = STREC_CAP_FPROG;  // and its program
+          c.len = STREC_LEN_NONE;
+          c.size = size;
+          break;
+        }
         c.cap = a.kind == ArgKind::kInStruct    ? STREC_CAP_IN
                 : a.kind == ArgKind::kOutStruct ? STREC_CAP_OUT
                                                 : STREC_CAP_INOUT;
@@ -265,6 +271,7 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case STREC_CAP_OUT:
       case STREC_CAP_OUT_IOV:
       case STREC_CAP_ADDR_OUT:
+      case STREC_CAP_SOCKOPT_OUT:
         s.exit_args = static_cast<uint8_t>(i + 1);
         break;
       case STREC_CAP_INOUT:

@@ -28,6 +28,7 @@ constexpr uint64_t kWholeMax = 1 << 20;    // cap for "kept whole" variable obje
 constexpr uint64_t kControlMax = 4096;     // msghdr control data
 constexpr uint64_t kExtensionMax = 4096;   // an extensible struct is read up to its byte 4095
 constexpr uint64_t kSetTidMax = 64;        // clone3's set_tid elements kept
+constexpr uint64_t kBpfInsnsShown = 4096;  // BPF_MAXINSNS: the instructions strace shows
 
 uint64_t U64(const uint8_t* p) {
   uint64_t v;
@@ -302,6 +303,11 @@ void Capture::AtEntry(pid_t tid,
     }
   }
   Execute(tid, out);
+  for (uint8_t i = 0; i < info.nargs && i < 6; i++)
+    if (info.args[i].kind == ArgKind::kInStruct && info.args[i].param &&
+        std::strcmp(info.args[i].param, "sock_fprog") == 0)
+      FprogFilter(i, out);
+  Execute(tid, out);
   if (special)
     SpecialEntry(tid, info.nr, args, out);
   Execute(tid, out);
@@ -516,6 +522,20 @@ bool IsSpecial(int nr, uint8_t arg) {
 
 }  // namespace
 
+// A struct sock_fprog captured as argument `arg`: its program of `len` instructions of 8 bytes
+// (as many as strace shows), as the argument's kBufferAux buffer.
+void Capture::FprogFilter(uint8_t arg, CapturedBuffers* dst) {
+  size_t off;
+  const BufferRecord* f = dst->Find(arg, false, format::kBufferPlain, &off);
+  if (!f || f->read_errno || f->full_len < 16)
+    return;
+  const uint8_t* p = dst->bytes(off);
+  uint64_t len = p[0] | (uint64_t{p[1]} << 8), filter = U64(p + 8);
+  if (filter && len)
+    Plan(arg, false, filter, std::min<uint64_t>(len, kBpfInsnsShown) * 8, len * 8,
+         format::kBufferAux, 0);
+}
+
 void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
   switch (nr) {
     case __NR_execve:
@@ -551,10 +571,19 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
       if (args[4])
         Plan(4, false, args[4], 4, 4);
       break;
-    case __NR_setsockopt:
-      if (args[3])
-        Plan(3, false, args[3], Cap(args[4] & 0xffffffff), args[4] & 0xffffffff);
+    case __NR_setsockopt: {
+      if (!args[3])
+        break;
+      uint64_t level = args[1] & 0xffffffff, name = args[2] & 0xffffffff,
+               len = args[4] & 0xffffffff;
+      Plan(3, false, args[3], Cap(len), len);
+      // SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF: a struct sock_fprog and its program.
+      if (level == 1 /* SOL_SOCKET */ && (name == 26 || name == 51) && len == 16) {
+        Execute(tid, dst);
+        FprogFilter(3, dst);
+      }
       break;
+    }
     case __NR_sendmsg:
     case __NR_recvmsg: {
       if (!args[1])
@@ -699,6 +728,13 @@ void Capture::SpecialExit(pid_t tid,
       const BufferRecord* in = entry.Find(len, false, format::kBufferPlain, &in_off);
       if (nr != __NR_getsockopt && in && !in->read_errno)
         cap = std::min<uint64_t>(cap, U32(entry.bytes(in_off)));
+      if (nr == __NR_getsockopt) {
+        if (n > 0x7fffffff)
+          break;  // a negative length: nothing to show
+        // SO_GET_FILTER counts instructions of 8 bytes, of which strace shows 4096.
+        if ((args[1] & 0xffffffff) == 1 && (args[2] & 0xffffffff) == 26)
+          cap = std::min<uint64_t>(n, kBpfInsnsShown) * 8;
+      }
       Plan(obj, true, args[obj], cap, n);
       break;
     }

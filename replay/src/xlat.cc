@@ -15,11 +15,13 @@ namespace {
   }                     \
   ;
 #define XLAT_UNKNOWN(table, text)
+#include "xlat/bpf_filter.def"
 #include "xlat/prctl.def"
 #include "xlat/openat2.def"
 #include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
 #include "xlat/misc.def"
+#include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 #undef XLAT_BEGIN
 #undef X
@@ -29,11 +31,13 @@ namespace {
 #define X(value, name)
 #define XLAT_END(table)
 const Xlat kTables[] = {
+#include "xlat/bpf_filter.def"
 #include "xlat/prctl.def"
 #include "xlat/openat2.def"
 #include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
 #include "xlat/misc.def"
+#include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN
@@ -52,11 +56,13 @@ struct UnknownText {
 #define XLAT_END(table)
 #define XLAT_UNKNOWN(table, text) {#table, text},
 constexpr UnknownText kUnknownTexts[] = {
+#include "xlat/bpf_filter.def"
 #include "xlat/prctl.def"
 #include "xlat/openat2.def"
 #include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
 #include "xlat/misc.def"
+#include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 };
 #undef XLAT_BEGIN

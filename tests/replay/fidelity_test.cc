@@ -345,6 +345,7 @@ std::vector<Case> Cases() {
       {"clone3", {prog("clone3")}},
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
+      {"sockopt", {prog("sockopt")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -535,7 +536,9 @@ TEST_F(FidelityTest, InjectedFaults) {
 // Decoders with a fixture of their own: every line as strace prints it, in each -X style.
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
-    RunSet({"-X", style}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins"});
+    RunSet({"-X", style}, 100.0,
+           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
+  RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -591,8 +594,9 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins"},
+  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
          {"--backend", "bpf"});
+  RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -4,8 +4,11 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -140,6 +143,20 @@ TEST(XlatTest, ValuesMatchHeaders) {
       {"pr_spec_get_store_bypass_flags", "PR_SPEC_DISABLE_NOEXEC", PR_SPEC_DISABLE_NOEXEC},
       {"pr_sve_vl_flags", "PR_SVE_SET_VL_ONEXEC", PR_SVE_SET_VL_ONEXEC},
       {"pr_pac_reset_keys", "PR_PAC_APGAKEY", PR_PAC_APGAKEY},
+      {"socket_level", "SOL_PACKET", SOL_PACKET},
+      {"socket_level", "SOL_XDP", SOL_XDP},
+      {"setsockopt_sol_socket", "SO_ATTACH_FILTER", SO_ATTACH_FILTER},
+      {"getsockopt_sol_socket", "SO_GET_FILTER", SO_GET_FILTER},
+      {"getsockopt_sol_socket", "SO_RCVMARK", SO_RCVMARK},
+      {"sockopt_sol_packet", "PACKET_STATISTICS", PACKET_STATISTICS},
+      {"packet_mr_type", "PACKET_MR_UNICAST", PACKET_MR_UNICAST},
+      {"bpf_op_jmp", "BPF_JSET", BPF_JSET},
+      {"bpf_mode", "BPF_MSH", BPF_MSH},
+      {"skf_ad", "SKF_AD_VLAN_TPID", SKF_AD_VLAN_TPID},
+      {"seccomp_ret_action", "SECCOMP_RET_USER_NOTIF", SECCOMP_RET_USER_NOTIF},
+      {"seccomp_ret_action", "SECCOMP_RET_KILL_PROCESS", SECCOMP_RET_KILL_PROCESS},
+      {"seccomp_filter_flags", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+       SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
   };
   for (const auto& c : checks) {
     const Xlat* x = FindXlat(c.table);

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <asm/unistd.h>
 #include <linux/sched.h>
+#include <net/if.h>
 #include <signal.h>
 #include <sys/socket.h>
 
@@ -13,6 +14,7 @@
 #include <functional>
 #include <vector>
 
+#include "decoders/bpf_filter.h"
 #include "decoders/decoders.h"
 
 namespace strec::replay::detail {
@@ -47,6 +49,16 @@ static std::string FormatCmsgs(const std::string& d,
       s += Styled("0x2", "SCM_CREDENTIALS") +
            ", cmsg_data={pid=" + std::to_string(At<int32_t>(data, 0)) +
            ", uid=" + UDec(At<uint32_t>(data, 4)) + ", gid=" + UDec(At<uint32_t>(data, 8)) + "}";
+    } else if (type == 29 || type == 35 || type == 63 || type == 64) {
+      // SO_TIMESTAMP_OLD/_NEW: a timeval; SO_TIMESTAMPNS_OLD/_NEW: a timespec (64-bit fields
+      // on x86_64 either way); "???" when the data is shorter.
+      bool ns = type == 35 || type == 64;
+      const char* name = type == 29   ? "SO_TIMESTAMP_OLD"
+                         : type == 35 ? "SO_TIMESTAMPNS_OLD"
+                         : type == 63 ? "SO_TIMESTAMP_NEW"
+                                      : "SO_TIMESTAMPNS_NEW";
+      s += Styled(HexString(type), name) + ", cmsg_data=";
+      s += data.size() < 16 ? "???" : ns ? Timespec(data, 0) : Timeval(data, 0);
     } else {
       return "";
     }
@@ -387,47 +399,453 @@ static void DecodeSendmsg(Ctx& c) {
   c.Put(")");
 }
 
-static std::string SockoptName(uint64_t level, uint64_t name) {
-  level &= 0xffffffff;
-  name &= 0xffffffff;
-  if (level == 1)
-    return Enum("sol_socket_option", name);
-  if (level == 6)
-    return Enum("sol_tcp_option", name);
-  return UDec(name);
+// ---- getsockopt / setsockopt ----
+
+static std::string SockoptLevel(uint32_t level) {
+  if (const char* n = Table("socket_level").Name(level))
+    return Styled(HexString(level), n);
+  if (CurrentXlatStyle() == XlatStyle::kRaw)
+    return HexString(level);
+  return HexString(level) + " /* SOL_?? */";  // sic: two question marks
+}
+
+// The option names of a level (getsockopt and setsockopt differ at some), or nullptr when the
+// level has none and its options print as numbers.
+static const char* SockoptTable(uint32_t level, bool get) {
+  switch (level) {
+    case SOL_IP:
+      return get ? "getsockopt_sol_ip" : "setsockopt_sol_ip";
+    case SOL_SOCKET:
+      return get ? "getsockopt_sol_socket" : "setsockopt_sol_socket";
+    case SOL_IPV6:
+      return get ? "getsockopt_sol_ipv6" : "setsockopt_sol_ipv6";
+    case 6:  // SOL_TCP
+      return "sockopt_sol_tcp";
+    case 17:  // SOL_UDP
+      return "sockopt_sol_udp";
+    case 40:  // AF_VSOCK's options are given at its family's number
+      return "sockopt_af_vsock";
+    case 101:
+      return "sockopt_sol_can_raw";
+    case 132:
+      return "sockopt_sol_sctp";
+    case SOL_RAW:
+      return "sockopt_sol_raw";
+    default:
+      break;
+  }
+  static const char* const kFrom256[] = {
+      "sockopt_sol_ipx",
+      "sockopt_sol_ax25",
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      "sockopt_sol_packet",
+      nullptr,
+      nullptr,
+      "sockopt_sol_irda",
+      nullptr,
+      "sockopt_sol_llc",
+      "sockopt_sol_dccp",
+      "sockopt_sol_netlink",
+      "sockopt_sol_tipc",
+      "sockopt_sol_rxrpc",
+      "sockopt_sol_pppol2tp",
+      "sockopt_sol_bluetooth",
+      "sockopt_sol_pnpipe",
+      "sockopt_sol_rds",
+      "sockopt_sol_iucv",
+      "sockopt_sol_caif",
+      "sockopt_sol_alg",
+      "sockopt_sol_nfc",
+      "sockopt_sol_kcm",
+      "sockopt_sol_tls",
+      "sockopt_sol_xdp",
+  };
+  if (level >= 256 && level - 256 < std::size(kFrom256))
+    return kFrom256[level - 256];
+  return nullptr;
+}
+
+static std::string HexAll(const std::string& d, size_t off, size_t n) {
+  std::string s;
+  QuoteOptions hex;
+  hex.force_hex = true;
+  hex.max_strlen = static_cast<uint32_t>(n);
+  AppendQuotedBuffer(&s, std::string_view(d).substr(off, n), n, hex);
+  return s;
+}
+
+// An interface index: its name on this machine, else the number.
+static std::string Ifindex(uint32_t v) {
+  char name[IF_NAMESIZE];
+  if (v && if_indextoname(v, name))
+    return Styled(UDec(v), std::string("if_nametoindex(\"") + name + "\")");
+  return UDec(v);
+}
+
+static std::string InetAddrField(const char* field, const std::string& d, size_t off) {
+  char addr[INET_ADDRSTRLEN] = "";
+  inet_ntop(AF_INET, d.data() + off, addr, sizeof addr);
+  std::string text = std::string("inet_addr(\"") + addr + "\")";
+  std::string s = std::string(field) + "=";
+  if (CurrentXlatStyle() == XlatStyle::kAbbrev)
+    return s + text;
+  s += HexAll(d, off, 4);
+  return CurrentXlatStyle() == XlatStyle::kVerbose ? s + " /* " + text + " */" : s;
+}
+
+// Fields of 4 bytes each, of which the first `have` bytes are there: a field cut short prints
+// its bytes in hex and ends the struct.
+template <typename F>
+static std::string Partial(const std::string& d,
+                           size_t have,
+                           std::initializer_list<const char*> names,
+                           F value) {
+  std::string s = "{";
+  size_t i = 0;
+  for (const char* n : names) {
+    if (have <= i * 4)
+      break;
+    if (i)
+      s += ", ";
+    s += std::string(n) + "=";
+    if (have < i * 4 + 4) {
+      s += HexAll(d, i * 4, have - i * 4);
+      break;
+    }
+    s += value(i, At<uint32_t>(d, i * 4));
+    i++;
+  }
+  return s + "}";
+}
+
+static std::string IcmpFilter(uint32_t v) {
+  bool inverted = std::popcount(v) > 16;
+  if (inverted)
+    v = ~v;
+  std::string s = inverted ? "~[" : "[";
+  bool first = true;
+  for (uint32_t bit = 0; bit < 32; bit++) {
+    if (!(v & (1u << bit)))
+      continue;
+    if (!first)
+      s += " ";
+    first = false;
+    AppendEnum(&s, Table("icmp_filter_types"), bit);
+  }
+  return s + "]";
+}
+
+enum class OptKind {
+  kDefault,
+  kInt,
+  kNetlinkInt,
+  kTxrehash,
+  kError,
+  kLinger,
+  kUcred,
+  kTpStats,
+  kU32Array,
+  kIcmpFilter,
+  kSockFprog,
+  kBpfArray,
+  kPacketMreq,
+  kTpacketReq,
+  kIpMreq,
+  kIpv6Mreq,
+  kGroupReq,
+};
+
+// The SOL_SOCKET options whose value is an int (asm-generic/socket.h): SO_DEBUG, SO_REUSEADDR,
+// SO_DONTROUTE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK,
+// SO_PRIORITY, SO_BSDCOMPAT, SO_REUSEPORT, SO_PASSCRED, SO_RCVLOWAT, SO_SNDLOWAT,
+// SO_DETACH_FILTER, SO_TIMESTAMP_OLD, SO_ACCEPTCONN, SO_SNDBUFFORCE, SO_RCVBUFFORCE, SO_PASSSEC,
+// SO_TIMESTAMPNS_OLD, SO_MARK, SO_TIMESTAMPING_OLD, SO_RXQ_OVFL, SO_WIFI_STATUS, SO_PEEK_OFF,
+// SO_NOFCS, SO_LOCK_FILTER, SO_SELECT_ERR_QUEUE, SO_BUSY_POLL, SO_INCOMING_CPU, SO_CNX_ADVICE,
+// SO_INCOMING_NAPI_ID, SO_ZEROCOPY, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW, SO_TIMESTAMPING_NEW,
+// SO_DETACH_REUSEPORT_BPF, SO_PREFER_BUSY_POLL, SO_BUSY_POLL_BUDGET, SO_RESERVE_MEM, SO_RCVMARK.
+constexpr uint32_t kSolSocketInts[] = {1,  2,  5,  6,  7,  8,  9,  10, 11, 12, 14, 15, 16, 18, 19,
+                                       27, 29, 30, 32, 33, 34, 35, 36, 37, 40, 41, 42, 43, 44, 45,
+                                       46, 49, 53, 56, 60, 63, 64, 65, 68, 69, 70, 73, 75};
+
+static OptKind SockoptKind(uint32_t level, uint32_t name, bool get) {
+  switch (level) {
+    case SOL_SOCKET:
+      if (std::find(std::begin(kSolSocketInts), std::end(kSolSocketInts), name) !=
+          std::end(kSolSocketInts))
+        return OptKind::kInt;
+      switch (name) {
+        case 74:
+          return OptKind::kTxrehash;
+        case 4:
+          return get ? OptKind::kError : OptKind::kDefault;
+        case 13:
+          return OptKind::kLinger;
+        case 17:
+          return get ? OptKind::kUcred : OptKind::kDefault;
+        case 26:
+          return get ? OptKind::kBpfArray : OptKind::kSockFprog;
+        case 51:
+          return get ? OptKind::kDefault : OptKind::kSockFprog;
+        default:
+          return OptKind::kDefault;
+      }
+    case 270:  // SOL_NETLINK
+      return get && name == 9 ? OptKind::kU32Array : OptKind::kNetlinkInt;
+    case 263:  // SOL_PACKET
+      if (get)
+        return name == 6 ? OptKind::kTpStats : OptKind::kDefault;
+      if (name == 1 || name == 2)
+        return OptKind::kPacketMreq;
+      if (name == 5 || name == 13)
+        return OptKind::kTpacketReq;
+      return OptKind::kDefault;
+    case SOL_RAW:
+      return name == 1 ? OptKind::kIcmpFilter : OptKind::kDefault;
+    case SOL_IP:
+      if (!get && (name == 35 || name == 36))
+        return OptKind::kIpMreq;
+      if (!get && (name == 42 || name == 45))
+        return OptKind::kGroupReq;
+      return OptKind::kDefault;
+    case SOL_IPV6:
+      if (!get && (name == 20 || name == 21 || name == 27 || name == 28))
+        return OptKind::kIpv6Mreq;
+      if (!get && (name == 42 || name == 45))
+        return OptKind::kGroupReq;
+      return OptKind::kDefault;
+    default:
+      return OptKind::kDefault;
+  }
+}
+
+// An option's value of `len` bytes (signed: strace's view of optlen), from `d`, the readable
+// prefix of what optval points to; "" to print the address.
+static std::string SockoptValue(Ctx& c,
+                                OptKind kind,
+                                bool get,
+                                int32_t len,
+                                int32_t in_len,
+                                const std::string& d) {
+  uint64_t ulen = static_cast<uint32_t>(len);
+  auto int_value = [&](int32_t v) {
+    switch (kind) {
+      case OptKind::kTxrehash: {
+        std::string s;
+        AppendEnumDec(&s, Table("sock_txrehash"), v);
+        return "[" + s + "]";
+      }
+      case OptKind::kError: {
+        // Numbered as unsigned; strace 6.1 names neither ENOPARAM nor ENOGRACE.
+        const char* e = v > 0 && v != 519 && v != 531 ? ErrnoName(v) : nullptr;
+        return "[" +
+               (e ? Styled(UDec(static_cast<uint32_t>(v)), e) : UDec(static_cast<uint32_t>(v))) +
+               "]";
+      }
+      default:
+        return "[" + Dec(v) + "]";
+    }
+  };
+  switch (kind) {
+    case OptKind::kInt:
+    case OptKind::kTxrehash:
+    case OptKind::kError:
+      if (get && len < 4)
+        return d.size() >= ulen ? HexAll(d, 0, ulen) : "";
+      if (len < 4 || d.size() < 4)
+        return "";
+      return int_value(At<int32_t>(d, 0));
+    case OptKind::kNetlinkInt:
+      if ((!get && len < 4) || d.size() < 4)
+        return "";
+      return "[" + Dec(At<int32_t>(d, 0)) + "]";
+    case OptKind::kLinger: {
+      if (!get && len < 8)
+        return "";
+      size_t have = std::min<uint64_t>(get ? ulen : 8, 8);
+      if (d.size() < have)
+        return "";
+      return Partial(d, have, {"l_onoff", "l_linger"},
+                     [](size_t, uint32_t v) { return Dec(static_cast<int32_t>(v)); });
+    }
+    case OptKind::kUcred: {
+      size_t have = std::min<uint64_t>(ulen, 12);
+      if (d.size() < have)
+        return "";
+      return Partial(d, have, {"pid", "uid", "gid"}, [](size_t i, uint32_t v) {
+        return i == 0 || v == 0xffffffffu ? Dec(static_cast<int32_t>(v)) : UDec(v);
+      });
+    }
+    case OptKind::kTpStats: {
+      size_t have = std::min<uint64_t>(ulen, 12);
+      if (d.size() < have)
+        return "";
+      return Partial(d, have, {"tp_packets", "tp_drops", "tp_freeze_q_cnt"},
+                     [](size_t, uint32_t v) { return UDec(v); });
+    }
+    case OptKind::kU32Array: {
+      uint64_t n = static_cast<uint64_t>(std::min(in_len, len)) / 4;
+      if (n && d.size() < 4)
+        return "";
+      std::string s = "[";
+      for (uint64_t i = 0; i < n; i++) {
+        if (i)
+          s += ", ";
+        if (!c.opt.verbose && i >= c.opt.max_strlen) {
+          s += "...";
+          break;
+        }
+        if (d.size() < i * 4 + 4) {
+          s += "... /* " + PtrString(c.A(3) + i * 4) + " */";
+          break;
+        }
+        s += UDec(At<uint32_t>(d, i * 4));
+      }
+      return s + "]";
+    }
+    case OptKind::kIcmpFilter: {
+      if (len <= 0)
+        return "";
+      size_t have = std::min<uint64_t>(ulen, 4);
+      if (d.size() < have)
+        return "";
+      uint32_t v = 0xffffffffu;
+      std::memcpy(&v, d.data(), have);
+      return IcmpFilter(v);
+    }
+    case OptKind::kSockFprog:
+      if (len != 16 || d.size() < 16)
+        return "";
+      return SockFprog(c, 3, d, BpfFlavour::kSocket);
+    case OptKind::kBpfArray: {
+      if (!c.opt.verbose)
+        return "";
+      const Buffer* b = c.sc.Find(3, true, format::kBufferPlain, 0);
+      return b ? BpfProgram(b->data, c.A(3), ulen, BpfFlavour::kSocket) : "";
+    }
+    case OptKind::kPacketMreq: {
+      if (len != 16 || d.size() < 16)
+        return "";
+      uint16_t type = At<uint16_t>(d, 4), alen = At<uint16_t>(d, 6);
+      std::string s = "{mr_ifindex=" + Ifindex(At<uint32_t>(d, 0)) + ", mr_type=";
+      AppendEnum(&s, Table("packet_mr_type"), type);
+      s += ", mr_alen=" + UDec(alen) + ", mr_address=";
+      size_t n = std::min<size_t>(alen, 8);
+      // strace formats the address in a buffer that an empty address leaves as it was: with
+      // mr_alen 0 it prints the previous address again.
+      static thread_local std::string mac;
+      if (n)
+        mac.clear();
+      for (size_t i = 0; i < n; i++) {
+        char b[4];
+        snprintf(b, sizeof b, i ? ":%02x" : "%02x", static_cast<uint8_t>(d[8 + i]));
+        mac += b;
+      }
+      XlatStyle st = CurrentXlatStyle();
+      if (st == XlatStyle::kAbbrev)
+        s += mac;
+      else
+        s += HexAll(d, 8, n) +
+             (st == XlatStyle::kVerbose && !mac.empty() ? " /* " + mac + " */" : "");
+      return s + "}";
+    }
+    case OptKind::kTpacketReq:
+      if (len != 16 || d.size() < 16)
+        return "";
+      return "{tp_block_size=" + UDec(At<uint32_t>(d, 0)) +
+             ", tp_block_nr=" + UDec(At<uint32_t>(d, 4)) +
+             ", tp_frame_size=" + UDec(At<uint32_t>(d, 8)) +
+             ", tp_frame_nr=" + UDec(At<uint32_t>(d, 12)) + "}";
+    case OptKind::kIpMreq:
+      if (len < 8 || d.size() < 8)
+        return "";
+      return "{" + InetAddrField("imr_multiaddr", d, 0) + ", " +
+             InetAddrField("imr_interface", d, 4) + "}";
+    case OptKind::kIpv6Mreq: {
+      if (len < 20 || d.size() < 20)
+        return "";
+      char addr[INET6_ADDRSTRLEN] = "";
+      inet_ntop(AF_INET6, d.data(), addr, sizeof addr);
+      std::string s = "{";
+      if (CurrentXlatStyle() == XlatStyle::kAbbrev) {
+        s += std::string("inet_pton(AF_INET6, \"") + addr + "\", &ipv6mr_multiaddr)";
+      } else {
+        s += "ipv6mr_multiaddr=" + HexAll(d, 0, 16);
+        if (CurrentXlatStyle() == XlatStyle::kVerbose)
+          s += std::string(" /* inet_pton(AF_INET6, \"") + addr + "\") */";
+      }
+      return s + ", ipv6mr_interface=" + Ifindex(At<uint32_t>(d, 16)) + "}";
+    }
+    case OptKind::kGroupReq: {
+      if (len < 136 || d.size() < 136)
+        return "";
+      QuoteOptions q = c.q;
+      q.max_strlen = 128;
+      return "{gr_interface=" + Ifindex(At<uint32_t>(d, 0)) +
+             ", gr_group=" + Sockaddr(d.substr(8, 128), 128, q) + "}";
+    }
+    case OptKind::kDefault:
+    default: {
+      if (len == 4)
+        return d.size() >= 4 ? "[" + Dec(At<int32_t>(d, 0)) + "]" : "";
+      if (len == 0)
+        return "\"\"";
+      uint64_t want = std::min<uint64_t>(ulen, uint64_t{c.opt.max_strlen} + 1);
+      if (d.size() < want)
+        return "";
+      std::string s;
+      AppendQuotedBuffer(&s, d, ulen, c.q);
+      return s;
+    }
+  }
 }
 
 static void DecodeSockopt(Ctx& c) {
   bool get = c.sc.nr == __NR_getsockopt;
+  uint32_t level = c.A(1) & 0xffffffff, name = c.A(2) & 0xffffffff;
   c.Fd(c.A(0));
   c.Sep();
-  c.Put(Enum("socket_level", c.A(1) & 0xffffffff));
+  c.Put(SockoptLevel(level));
   c.Sep();
-  c.Put(SockoptName(c.A(1), c.A(2)));
+  if (const char* table = SockoptTable(level, get)) {
+    std::string s;
+    AppendEnum(&s, Table(table), name);
+    c.Put(s);
+  } else {
+    c.Put(UDec(name));
+  }
   c.Sep();
   if (get)
     c.ToExit();
-  const Buffer* b = get ? c.Out(3) : c.In(3);
-  uint64_t len = get ? SocklenOut(c, 4) : (c.A(4) & 0xffffffff);
+  OptKind kind = SockoptKind(level, name, get);
+  const Buffer* b = c.sc.Find(3, get, format::kBufferPlain, 0);
+  std::string value;
+  int32_t len = static_cast<int32_t>(c.A(4)), in_len = len;
+  bool decode = true;
+  if (get) {
+    const Buffer* in = c.A(4) ? c.In(4) : nullptr;
+    const Buffer* out = c.A(4) ? c.Out(4) : nullptr;
+    in_len = in ? At<int32_t>(in->data, 0) : 0;
+    len = out ? At<int32_t>(out->data, 0) : 0;
+    decode = c.ok() && in && out && in_len > 0 && len > 0;
+  }
   if (!c.A(3)) {
     c.Put("NULL");
-  } else if (c.Redacted(b)) {
+  } else if (decode && b && c.Redacted(b)) {
     // its marker is out
-  } else if (b && len == 4 && b->data.size() >= 4) {
-    int32_t v = At<int32_t>(b->data, 0);
-    const char* e =
-        (c.A(1) & 0xffffffff) == 1 && (c.A(2) & 0xffffffff) == 4 && v > 0 ? ErrnoName(v) : nullptr;
-    c.Put("[" + (e ? std::string(e) : Dec(v)) + "]");
-  } else if (b) {
-    AppendQuotedBuffer(c.cur, b->data, len, c.q);
   } else {
-    c.Ptr(c.A(3));
+    if (decode)
+      value = SockoptValue(c, kind, get, len, in_len, b ? b->data : std::string());
+    c.Put(value.empty() ? PtrString(c.A(3)) : value);
   }
   c.Sep();
   if (get)
     SocklenArg(c, 4);
   else
-    c.Put(UDec(c.A(4) & 0xffffffff));
+    c.Put(Dec(static_cast<int32_t>(c.A(4))));
   c.ToExit();
   c.Put(")");
 }

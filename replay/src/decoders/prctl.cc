@@ -5,6 +5,7 @@
 #include <asm/unistd.h>
 #include <linux/prctl.h>
 
+#include "decoders/bpf_filter.h"
 #include "decoders/decoders.h"
 
 namespace strec::replay::detail {
@@ -196,8 +197,7 @@ void Decode(Ctx& c) {
         if (!c.A(2))
           c.Put("NULL");
         else if (b && b->data.size() >= 16)
-          c.Put("{len=" + UDec(At<uint16_t>(b->data, 0)) +
-                ", filter=" + PtrString(At<uint64_t>(b->data, 8)) + "}");
+          c.Put(SockFprog(c, 2, b->data, BpfFlavour::kSeccomp));
         else
           c.Ptr(c.A(2));
       } else if (a2 != 1) {
@@ -385,8 +385,65 @@ std::string Return(const Syscall& sc, const DecodeEnv&) {
 
 }  // namespace
 
+// seccomp(2): the operation, its flags and its argument (linux/seccomp.h): a filter program, an
+// action to ask about, the sizes of the notification structs.
+static void DecodeSeccomp(Ctx& c) {
+  uint32_t op = c.A(0) & 0xffffffff, flags = c.A(1) & 0xffffffff;
+  const char* name = Table("seccomp_op").Name(op);
+  if (name)
+    c.Put(Styled(HexString(op), name));
+  else if (CurrentXlatStyle() == XlatStyle::kRaw)
+    c.Put(HexString(op));
+  else
+    c.Put(HexString(op) + " /* SECCOMP_SET_MODE_??? */");
+  c.Sep();
+  c.Put(op == 1 ? FlagsOr("seccomp_filter_flags", flags) : HexString(flags));
+  c.Sep();
+  const Buffer* b = c.A(2) ? c.In(2) : nullptr;
+  switch (op) {
+    case 1:  // SECCOMP_SET_MODE_FILTER
+      if (!c.A(2))
+        c.Put("NULL");
+      else if (b && b->data.size() >= 16)
+        c.Put(SockFprog(c, 2, b->data, BpfFlavour::kSeccomp));
+      else
+        c.Ptr(c.A(2));
+      break;
+    case 2:  // SECCOMP_GET_ACTION_AVAIL
+      if (!c.A(2)) {
+        c.Put("NULL");
+      } else if (b && b->data.size() >= 4) {
+        std::string s;
+        AppendEnum(&s, Table("seccomp_ret_action"), At<uint32_t>(b->data, 0));
+        c.Put("[" + s + "]");
+      } else {
+        c.Ptr(c.A(2));
+      }
+      break;
+    case 3: {  // SECCOMP_GET_NOTIF_SIZES
+      c.ToExit();
+      const Buffer* o = c.A(2) ? c.Out(2) : nullptr;
+      if (!c.A(2))
+        c.Put("NULL");
+      else if (o && o->data.size() >= 6)
+        c.Put("{seccomp_notif=" + UDec(At<uint16_t>(o->data, 0)) +
+              ", seccomp_notif_resp=" + UDec(At<uint16_t>(o->data, 2)) +
+              ", seccomp_data=" + UDec(At<uint16_t>(o->data, 4)) + "}");
+      else
+        c.Ptr(c.A(2));
+      break;
+    }
+    default:  // SECCOMP_SET_MODE_STRICT takes NULL; the others are unknown
+      c.Ptr(c.A(2));
+      break;
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
 Family PrctlFamily() {
-  static const DecoderEntry kDecoders[] = {{__NR_prctl, Decode, Return}};
+  static const DecoderEntry kDecoders[] = {{__NR_prctl, Decode, Return},
+                                           {__NR_seccomp, DecodeSeccomp}};
   return {"prctl", kDecoders, {}};
 }
 

@@ -128,6 +128,7 @@ class Capture {
             uint32_t index,
             uint64_t addr,
             CapturedBuffers* dst);
+  void FprogFilter(uint8_t arg, CapturedBuffers* dst);
   void SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst);
   void SpecialExit(pid_t tid,
                    int nr,
