@@ -22,6 +22,12 @@ static long clone3(void* args, unsigned long size) {
 }
 
 int main(void) {
+  // SIGCHLD blocked: whether a child's SIGCHLD arrives before or after the wait4 that reaps it
+  // is scheduling, and its line would move from run to run.
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
   long page = sysconf(_SC_PAGESIZE);
   // Two pages, the second unmapped: a struct at the end of the first runs into it.
   char* map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

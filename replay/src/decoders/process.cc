@@ -153,10 +153,13 @@ static std::string ExitSignal(uint64_t v) {
 
 // An int the kernel wrote through a pointer of clone_args (kBufferAux `index` at exit), as
 // "[N]", else the pointer.
-static std::string WrittenInt(const Ctx& c, uint32_t index, uint64_t ptr) {
+// `pid`: the value is a thread id (-Y names it).
+static std::string WrittenInt(const Ctx& c, uint32_t index, uint64_t ptr, bool pid = false) {
   const Buffer* b = ptr ? c.Out(0, format::kBufferAux, index) : nullptr;
-  if (b && b->data.size() >= 4)
-    return "[" + Dec(At<int32_t>(b->data, 0)) + "]";
+  if (b && b->data.size() >= 4) {
+    int32_t v = At<int32_t>(b->data, 0);
+    return "[" + (pid ? PidText(v, c.opt, c.env.state) : Dec(v)) + "]";
+  }
   return PtrString(ptr);
 }
 
@@ -227,7 +230,7 @@ static void DecodeClone3(Ctx& c) {
       s += "pidfd=" + WrittenInt(c, 2, At<uint64_t>(d, 8));
     if (flags & CLONE_PARENT_SETTID)
       s += (s.empty() ? "" : ", ") + std::string("parent_tid=") +
-           WrittenInt(c, 3, At<uint64_t>(d, 24));
+           WrittenInt(c, 3, At<uint64_t>(d, 24), true);
     std::string ext = ExtensionText(c, 0, true, 88, size);
     if (!ext.empty())
       s += (s.empty() ? "" : ", ") + ext;
