@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "page_before_hole.h"
+
 static long openat2(int dirfd, const char* path, void* how, unsigned long size) {
   return syscall(SYS_openat2, dirfd, path, how, size);
 }
@@ -23,11 +25,9 @@ static void set(struct open_how* how, uint64_t flags, uint64_t mode, uint64_t re
 
 int main(void) {
   long page = sysconf(_SC_PAGESIZE);
-  // Two pages, the second unmapped: a struct at the end of the first runs into it.
-  char* map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (map == MAP_FAILED)
+  char* map = PageBeforeHole(page);  // its end runs into an unmapped page
+  if (!map)
     return 1;
-  munmap(map + page, page);
   char* end = map + page;
   struct open_how* tail = (struct open_how*)(end - sizeof(struct open_how));
   struct open_how* how = (struct open_how*)map;  // with room after it

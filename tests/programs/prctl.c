@@ -9,13 +9,13 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "page_before_hole.h"
+
 int main(void) {
   long page = sysconf(_SC_PAGESIZE);
-  // Two pages, the second unmapped: a buffer at the end of the first runs into it.
-  char* map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (map == MAP_FAILED)
+  char* map = PageBeforeHole(page);  // its end runs into an unmapped page
+  if (!map)
     return 1;
-  munmap(map + page, page);
   char* end = map + page;
   int value = 0;
   char name[16];

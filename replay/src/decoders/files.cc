@@ -18,10 +18,10 @@
 
 namespace strec::replay::detail {
 
-std::string OpenFlags(uint64_t v) {
-  v &= 0xffffffff;
+// The access mode, then the other flags with the unknown rest; all 64 bits (open_how's flags).
+static std::string OpenFlags64(uint64_t v) {
   if (CurrentXlatStyle() != XlatStyle::kAbbrev)
-    return Whole(HexString(v), [v] { return OpenFlags(v); });
+    return Whole(HexString(v), [v] { return OpenFlags64(v); });
   std::string s;
   AppendEnum(&s, Table("open_accmode"), v & 3);
   if (v & ~3ull) {
@@ -29,6 +29,11 @@ std::string OpenFlags(uint64_t v) {
     AppendFlags(&s, Table("open_flags"), v & ~3ull);
   }
   return s;
+}
+
+// open(2)'s flags: an int.
+std::string OpenFlags(uint64_t v) {
+  return OpenFlags64(v & 0xffffffff);
 }
 
 std::string StatxFlags(uint64_t v) {
@@ -406,18 +411,6 @@ static std::string StatfsStruct(Ctx&, int, const std::string& d) {
   return FormatStatfs(d);
 }
 
-// open_how's flags: all 64 bits, the ones above open(2)'s with the unknown rest.
-static std::string OpenHowFlags(uint64_t v) {
-  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
-    return Whole(HexString(v), [v] { return OpenHowFlags(v); });
-  std::string s;
-  AppendEnum(&s, Table("open_accmode"), v & 3);
-  if (v & ~3ull) {
-    s += '|';
-    AppendFlags(&s, Table("open_flags"), v & ~3ull);
-  }
-  return s;
-}
 
 // openat2(dirfd, path, how, size): struct open_how (linux/openat2.h) is read as `size` bytes, at
 // least OPEN_HOW_SIZE_VER0 (24); the bytes past the known ones are shown when not all zero.
@@ -435,7 +428,7 @@ static void DecodeOpenat2(Ctx& c) {
   } else if (!c.Redacted(b)) {
     const std::string& d = b->data;
     uint64_t flags = At<uint64_t>(d, 0), mode = At<uint64_t>(d, 8);
-    std::string s = "{flags=" + OpenHowFlags(flags);
+    std::string s = "{flags=" + OpenFlags64(flags);
     if (mode || (flags & (O_CREAT | 020000000)))  // O_CREAT, the kernel's __O_TMPFILE
       s += ", mode=" + Octal(mode);
     s += ", resolve=" + FlagsOr("resolve_flags", At<uint64_t>(d, 16));
