@@ -15,12 +15,12 @@ namespace {
   }                     \
   ;
 #define XLAT_UNKNOWN(table, text)
-#include "xlat/bpf_filter.def"
-#include "xlat/prctl.def"
-#include "xlat/openat2.def"
-#include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
+#include "xlat/bpf_filter.def"
+#include "xlat/clone3.def"
 #include "xlat/misc.def"
+#include "xlat/openat2.def"
+#include "xlat/prctl.def"
 #include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 #undef XLAT_BEGIN
@@ -31,12 +31,12 @@ namespace {
 #define X(value, name)
 #define XLAT_END(table)
 const Xlat kTables[] = {
-#include "xlat/bpf_filter.def"
-#include "xlat/prctl.def"
-#include "xlat/openat2.def"
-#include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
+#include "xlat/bpf_filter.def"
+#include "xlat/clone3.def"
 #include "xlat/misc.def"
+#include "xlat/openat2.def"
+#include "xlat/prctl.def"
 #include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 };
@@ -56,12 +56,12 @@ struct UnknownText {
 #define XLAT_END(table)
 #define XLAT_UNKNOWN(table, text) {#table, text},
 constexpr UnknownText kUnknownTexts[] = {
-#include "xlat/bpf_filter.def"
-#include "xlat/prctl.def"
-#include "xlat/openat2.def"
-#include "xlat/clone3.def"
 #include "xlat/arch_prctl.def"
+#include "xlat/bpf_filter.def"
+#include "xlat/clone3.def"
 #include "xlat/misc.def"
+#include "xlat/openat2.def"
+#include "xlat/prctl.def"
 #include "xlat/sockopt.def"
 #include "xlat/xlat.def"
 };

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "support/trace_builder.h"
 #include "strec/format/event.h"
 #include "strec/format/trace_writer.h"
 #include "support/backend_test.h"
 #include "support/process.h"
+#include "support/trace_builder.h"
 
 namespace strec::analyze {
 namespace {

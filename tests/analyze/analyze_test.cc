@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "support/trace_builder.h"
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/histogram.h"
 #include "strec/analyze/report.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
+#include "support/trace_builder.h"
 
 namespace strec::analyze {
 namespace {

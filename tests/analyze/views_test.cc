@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "support/trace_builder.h"
 #include "strec/analyze/analyze.h"
 #include "strec/analyze/report.h"
 #include "strec/format/trace_writer.h"
+#include "support/trace_builder.h"
 
 namespace strec::analyze {
 namespace {

@@ -411,7 +411,6 @@ static std::string StatfsStruct(Ctx&, int, const std::string& d) {
   return FormatStatfs(d);
 }
 
-
 // openat2(dirfd, path, how, size): struct open_how (linux/openat2.h) is read as `size` bytes, at
 // least OPEN_HOW_SIZE_VER0 (24); the bytes past the known ones are shown when not all zero.
 static void DecodeOpenat2(Ctx& c) {
