@@ -15,14 +15,7 @@ namespace {
   }                     \
   ;
 #define XLAT_UNKNOWN(table, text)
-#include "xlat/arch_prctl.def"
-#include "xlat/bpf_filter.def"
-#include "xlat/clone3.def"
-#include "xlat/misc.def"
-#include "xlat/openat2.def"
-#include "xlat/prctl.def"
-#include "xlat/sockopt.def"
-#include "xlat/xlat.def"
+#include "xlat/all.def"
 #undef XLAT_BEGIN
 #undef X
 #undef XLAT_END
@@ -31,14 +24,7 @@ namespace {
 #define X(value, name)
 #define XLAT_END(table)
 const Xlat kTables[] = {
-#include "xlat/arch_prctl.def"
-#include "xlat/bpf_filter.def"
-#include "xlat/clone3.def"
-#include "xlat/misc.def"
-#include "xlat/openat2.def"
-#include "xlat/prctl.def"
-#include "xlat/sockopt.def"
-#include "xlat/xlat.def"
+#include "xlat/all.def"
 };
 #undef XLAT_BEGIN
 #undef X
@@ -56,14 +42,7 @@ struct UnknownText {
 #define XLAT_END(table)
 #define XLAT_UNKNOWN(table, text) {#table, text},
 constexpr UnknownText kUnknownTexts[] = {
-#include "xlat/arch_prctl.def"
-#include "xlat/bpf_filter.def"
-#include "xlat/clone3.def"
-#include "xlat/misc.def"
-#include "xlat/openat2.def"
-#include "xlat/prctl.def"
-#include "xlat/sockopt.def"
-#include "xlat/xlat.def"
+#include "xlat/all.def"
 };
 #undef XLAT_BEGIN
 #undef X

@@ -282,6 +282,20 @@ Family EventsFamily();
 Family IoctlFamily();
 Family MiscFamily();  // misc.cc: mount, ioprio_get/ioprio_set, personality
 
+// ---- ioctl groups ----
+
+// The requests of one driver or subsystem (listed in ioctl.cc's kIoctlGroups): their names and
+// their argument. decode_arg is called with "fd, REQUEST, " in the entry part; it prints the
+// argument and returns true (what the caller passes in the entry part; what the kernel wrote
+// after c.ToExit(), as " => {...}" when both are printed), or returns false having printed
+// nothing for a request it does not know (ioctl.cc then prints the argument's address).
+struct IoctlGroup {
+  const char* names;  // the xlat table of its requests' names, or nullptr
+  bool (*decode_arg)(Ctx& c, uint32_t req);
+};
+// The groups' decode_arg functions, each in its own file (ioctl_tty.cc, ...).
+bool DecodeTtyIoctl(Ctx& c, uint32_t req);
+
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);
 ReturnDecoder FindReturnDecoder(int nr);
