@@ -219,6 +219,21 @@ bool CallSelected(const Syscall& sc,
          (opt.paths.empty() || TouchesPath(sc, info, state, opt.paths));
 }
 
+bool StatusSelected(const Syscall& sc, const RenderOptions& opt) {
+  uint32_t bit;
+  if (sc.flags & format::kSyscallDetached)
+    bit = kStatusDetached;
+  else if (!sc.returned())
+    bit = kStatusUnfinished;
+  else if (!sc.has_entry)
+    bit = kStatusUnavailable;
+  else if (sc.error())
+    bit = kStatusFailed;
+  else
+    bit = kStatusSuccessful;
+  return opt.status & bit;
+}
+
 SyscallText DecodeSyscall(const Syscall& sc,
                           const format::SyscallInfo* info,
                           const DecodeEnv& env) {

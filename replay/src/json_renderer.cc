@@ -163,7 +163,7 @@ Status JsonRenderer::OnEvent(const Event& e, EventStream* stream) {
     case EventType::kSyscallExit: {
       const Syscall& sc = *e.syscall;
       const format::SyscallInfo* info = stream->table()->Find(sc.nr);
-      if (!CallSelected(sc, info, stream->state(), opt_))
+      if (!CallSelected(sc, info, stream->state(), opt_) || !StatusSelected(sc, opt_))
         break;
       DecodeEnv env;
       env.opt = &opt_;

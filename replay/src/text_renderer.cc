@@ -284,21 +284,6 @@ void TextRenderer::AppendDuration(std::string* s, const Syscall& sc) const {
   *s += '>';
 }
 
-bool TextRenderer::StatusSelected(const Syscall& sc) const {
-  uint32_t bit;
-  if (sc.flags & format::kSyscallDetached)
-    bit = kStatusDetached;
-  else if (!sc.returned())
-    bit = kStatusUnfinished;
-  else if (!sc.has_entry)
-    bit = kStatusUnavailable;
-  else if (sc.error())
-    bit = kStatusFailed;
-  else
-    bit = kStatusSuccessful;
-  return opt_.status & bit;
-}
-
 Status TextRenderer::Interrupt(int output, int32_t tid) {
   auto it = open_.find(output);
   if (it == open_.end() || !it->second.active || it->second.tid == tid)
@@ -607,7 +592,7 @@ Status TextRenderer::RenderSyscall(const Event& e, EventStream* stream) {
   };
 
   if (buffered) {
-    if (!StatusSelected(sc))
+    if (!StatusSelected(sc, opt_))
       return OkStatus();
     start(sc.has_entry ? sc.entry_ns : sc.exit_ns);
     line += t.exit;

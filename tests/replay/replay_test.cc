@@ -891,6 +891,25 @@ TEST_F(ReplayTest, JsonLines) {
             (std::vector<std::string>{"a", "{b, c}", "\"d, e\"", "[1, 2]"}));
 }
 
+TEST_F(ReplayTest, JsonHonoursStatusFilter) {
+  {
+    ReplayTraceBuilder b(path());
+    b.Syscall(100, 100, __NR_openat, {static_cast<uint64_t>(-100), 0x1000, O_RDONLY}, -ENOENT,
+              {{1, false, "/x", format::kBufferString}});
+    b.Syscall(100, 100, __NR_getpid, {}, 100);
+    b.ProcessExit(100, 100, 0);
+  }
+  RenderOptions o;
+  o.status = kStatusFailed;
+  std::string out = Render(o, true);
+  EXPECT_NE(out.find("\"syscall\":\"openat\""), std::string::npos) << out;
+  EXPECT_EQ(out.find("\"syscall\":\"getpid\""), std::string::npos) << out;
+  o.status = kStatusSuccessful;
+  out = Render(o, true);
+  EXPECT_EQ(out.find("\"syscall\":\"openat\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"syscall\":\"getpid\""), std::string::npos) << out;
+}
+
 TEST_F(ReplayTest, OddRecordsNeverCrash) {
   {
     ReplayTraceBuilder b(path());

@@ -43,6 +43,9 @@ bool CallSelected(const Syscall& sc,
                   const format::SyscallInfo* info,
                   const State& state,
                   const RenderOptions& opt);
+// -e status=, the other selection both renderers make: whether the call's outcome (successful,
+// failed, unfinished, unavailable, detached) is in opt.status.
+bool StatusSelected(const Syscall& sc, const RenderOptions& opt);
 // The same into *out, reusing its strings' storage (the renderers' hot path).
 void DecodeSyscall(const Syscall& sc,
                    const format::SyscallInfo* info,

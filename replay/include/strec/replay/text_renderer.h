@@ -130,7 +130,6 @@ class TextRenderer {
   void AppendPad(std::string* s, size_t column) const;
   std::string Pad(const std::string& line) const;
   void AppendDuration(std::string* s, const Syscall& sc) const;
-  bool StatusSelected(const Syscall& sc) const;
   // Ends another thread's open line on this output with " <unfinished ...>".
   Status Interrupt(int output, int32_t tid);
   Status Line(int32_t tid, uint64_t time_ns, const std::string& body);
