@@ -655,6 +655,15 @@ static __always_inline int sockopt_filter(const struct work* w, int get) {
   return level == 1 && (name == 26 || (!get && name == 51));
 }
 
+/* A node mask of maxnode - 1 bits at v (argument i): its unsigned longs, cut to the snap
+ * length. */
+static __always_inline void nodemask(struct ctx* c, __u32 i, __u32 out, __u64 v, __u64 maxnode) {
+  if (maxnode == 0 || maxnode >= (1ull << 40))
+    return;
+  __u64 bytes = (maxnode - 1 + 63) / 64 * 8;
+  add(c, v, (bytes < snaplen ? bytes : snaplen) & ~7ull, META(i, out & 1, 0, 0, 0), bytes);
+}
+
 /* The bodies of the bpf_loop callbacks below are global functions: the verifier checks a
  * global function once, on its own, where a callback's body is checked again for each state
  * it is entered with until they converge (24 ms of the start-up for enter alone, before). */
@@ -742,6 +751,16 @@ __noinline int enter_arg_body(__u32 i) {
         fprog(c, i, v);
       break;
     }
+    case STREC_CAP_MSGBUF:
+      if (!a->elem && a->len < 6) {
+        __u64 len = w->args[a->len & 7];
+        add(c, v, 8 + (len < snaplen ? len : snaplen), META(i, 0, 0, 0, 0), 8 + len);
+      }
+      break;
+    case STREC_CAP_NODEMASK:
+      if (!a->elem)
+        nodemask(c, i, 0, v, w->args[a->len & 7]);
+      break;
     case STREC_CAP_SIGSET_ARG: {
       __u64 p[2];
       add(c, v, 16, META(i, 0, 0, 0, 0), 16);
@@ -843,6 +862,16 @@ __noinline int exit_arg_body(__u32 i) {
         add(c, v, 8, META(i, 1, 0, 0, 0), 8);
       break;
     }
+    case STREC_CAP_NODEMASK:
+      if (a->elem)
+        nodemask(c, i, 1, v, w->args[a->len & 7]);
+      break;
+    case STREC_CAP_MSGBUF:
+      if (a->elem && a->len < 6) {
+        __u64 len = w->args[a->len & 7];
+        add(c, v, 8 + (len < snaplen ? len : snaplen), META(i, 1, 0, 0, 0), 8 + len);
+      }
+      break;
     case STREC_CAP_MMSG:
       if (w->ret > 0) {
         __u64 n = mmsg_count(w->ret);

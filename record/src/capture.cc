@@ -536,6 +536,14 @@ void Capture::FprogFilter(uint8_t arg, CapturedBuffers* dst) {
          format::kBufferAux, 0);
 }
 
+// A node mask of maxnode - 1 bits (mbind(2)): that many unsigned longs, cut to the snap length.
+void Capture::NodeMask(uint8_t arg, bool out, uint64_t addr, uint64_t maxnode) {
+  if (!addr || maxnode == 0 || maxnode >= (1ull << 40))
+    return;
+  uint64_t bytes = (maxnode - 1 + 63) / 64 * 8;
+  Plan(arg, out, addr, Cap(bytes) & ~uint64_t{7}, bytes);
+}
+
 void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
   switch (nr) {
     case __NR_execve:
@@ -684,6 +692,20 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
     case __NR_openat2:
       if (IsSpecial(nr, 2) && args[2])
         ExtensibleStruct(2, false, args[2], args[3], 24);
+      break;
+    case __NR_mbind:
+      NodeMask(3, false, args[3], args[4]);
+      break;
+    case __NR_set_mempolicy:
+      NodeMask(1, false, args[1], args[2]);
+      break;
+    case __NR_migrate_pages:
+      NodeMask(2, false, args[2], args[1]);
+      NodeMask(3, false, args[3], args[1]);
+      break;
+    case __NR_msgsnd:  // struct msgbuf: long mtype, then arg 2 bytes of text
+      if (args[1])
+        Plan(1, false, args[1], 8 + Cap(args[2]), 8 + args[2]);
       break;
     case __NR_rt_sigtimedwait:
       if (args[0])
@@ -837,6 +859,14 @@ void Capture::SpecialExit(pid_t tid,
         if (args[3] && IsSpecial(nr, 3))
           Plan(3, true, args[3], 144, 144);
       }
+      break;
+    case __NR_get_mempolicy:
+      if (!failed)
+        NodeMask(1, true, args[1], args[2]);
+      break;
+    case __NR_msgrcv:  // struct msgbuf with arg 2 bytes of text (strace shows them all)
+      if (!failed && args[1])
+        Plan(1, true, args[1], 8 + Cap(args[2]), 8 + args[2]);
       break;
     case __NR_rt_sigtimedwait:
       if (!failed && args[1])

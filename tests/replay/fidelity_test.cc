@@ -102,6 +102,9 @@ Normalized Normalize(const std::string& text) {
       {std::regex(R"((st_[amc]time|stx_[abcm]time)=\d+ /\* [^*]* \*/)"), "$1=T"},
       {std::regex(R"((st_[amc]time_nsec)=\d+)"), "$1=N"},
       {std::regex(R"((stx_[abcm]time)=\{tv_sec=\d+, tv_nsec=\d+\} /\* [^*]* \*/)"), "$1=T"},
+      // System V IPC identifiers of new queues, semaphore sets and segments.
+      {std::regex(R"(\b((?:msg|sem|shm)(?:ctl|snd|rcv|at|op|timedop)\()\d{4,})"), "$1ID"},
+      {std::regex(R"(\b((?:msg|sem|shm)get\(.*\)\s+= )\d+$)"), "$1ID"},
   };
   std::regex pid_words;
   if (!names.empty()) {
@@ -346,6 +349,8 @@ std::vector<Case> Cases() {
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
       {"sockopt", {prog("sockopt")}},
+      {"sysv_ipc", {prog("sysv_ipc")}},
+      {"mempolicy", {prog("mempolicy")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -537,7 +542,8 @@ TEST_F(FidelityTest, InjectedFaults) {
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
-           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
+           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc",
+            "mempolicy"});
   RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
 }
 
@@ -594,8 +600,10 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
-         {"--backend", "bpf"});
+  RunSet(
+      {}, 100.0,
+      {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc", "mempolicy"},
+      {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }
 

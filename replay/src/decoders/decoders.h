@@ -281,6 +281,8 @@ Family TimeFamily();
 Family EventsFamily();
 Family IoctlFamily();
 Family MiscFamily();  // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family IpcFamily();   // ipc.cc: System V IPC (msg*, sem*, shm*)
+Family MempolicyFamily();  // mempolicy.cc: mbind, *_mempolicy, migrate_pages, memfd_create
 
 // ---- ioctl groups ----
 
