@@ -351,6 +351,9 @@ std::vector<Case> Cases() {
       {"sockopt", {prog("sockopt")}},
       {"sysv_ipc", {prog("sysv_ipc")}},
       {"mempolicy", {prog("mempolicy")}},
+      {"quota", {prog("quota")}},
+      {"kernel", {prog("kernel")}},
+      {"notify_sandbox", {prog("notify_sandbox")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -543,8 +546,8 @@ TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
            {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc",
-            "mempolicy"});
-  RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
+            "mempolicy", "quota", "kernel", "notify_sandbox"});
+  RunSet({"-v"}, 100.0, {"sockopt", "quota"});  // the BPF programs, quotactl's structs
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -600,11 +603,11 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet(
-      {}, 100.0,
-      {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc", "mempolicy"},
-      {"--backend", "bpf"});
-  RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
+  RunSet({}, 100.0,
+         {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc",
+          "mempolicy", "quota", "kernel", "notify_sandbox"},
+         {"--backend", "bpf"});
+  RunSet({"-v"}, 100.0, {"sockopt", "quota"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

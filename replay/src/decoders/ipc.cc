@@ -25,7 +25,7 @@ std::string IpcKey(uint64_t v) {
 
 // msgget/semget/shmget's flags: the flag names (with the unknown rest in hex), for shmget the
 // huge page size as N<<SHM_HUGE_SHIFT, then the permission bits in octal. strace separates the
-// permission bits of msgget and semget from the flags only when a flag has a name
+// permission bits of msgget and semget from the flags only when a flag has a name or with -X raw
 // ("0xface00000600").
 std::string GetFlags(const char* table, uint64_t v, bool huge) {
   uint32_t f = static_cast<uint32_t>(v);
@@ -39,7 +39,7 @@ std::string GetFlags(const char* table, uint64_t v, bool huge) {
     bool named = false;
     for (const XlatEntry& e : Table(table).entries)
       named |= (f & e.value) != 0;
-    if (huge || named)
+    if (huge || named || CurrentXlatStyle() == XlatStyle::kRaw)
       s += "|";
   }
   if (size) {
@@ -253,6 +253,28 @@ void DecodeSemctl(Ctx& c) {
   c.Put(")");
 }
 
+// ---- Semaphore operations ----
+
+// struct sembuf at d[off]: unsigned short sem_num, short sem_op, short sem_flg.
+std::string Sembuf(const std::string& d, size_t off) {
+  return "{sem_num=" + UDec(At<uint16_t>(d, off)) + ", sem_op=" + Dec(At<int16_t>(d, off + 2)) +
+         ", sem_flg=" + Flags("semop_flags", At<uint16_t>(d, off + 4)) + "}";
+}
+
+// semop(id, sops, nsops) and semtimedop(id, sops, nsops, timeout).
+void DecodeSemop(Ctx& c) {
+  uint32_t count = static_cast<uint32_t>(c.A(2));
+  c.Put(Dec(c.I(0)) + ", " +
+        (c.A(1) ? PartialArray(c, 1, false, count, 6, Sembuf) : std::string("NULL")) + ", " +
+        UDec(count));
+  if (c.sc.nr == __NR_semtimedop) {
+    c.Sep();
+    c.Arg(3);
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
 // ---- Messages ----
 
 // struct msgbuf: long mtype, then the text (`len` bytes of it).
@@ -290,9 +312,10 @@ void DecodeMsgrcv(Ctx& c) {
 
 Family IpcFamily() {
   static const DecoderEntry kDecoders[] = {
-      {__NR_shmget, DecodeShmget}, {__NR_semget, DecodeSemget}, {__NR_msgget, DecodeMsgget},
-      {__NR_shmat, DecodeShmat},   {__NR_shmctl, DecodeShmctl}, {__NR_msgctl, DecodeMsgctl},
-      {__NR_semctl, DecodeSemctl}, {__NR_msgsnd, DecodeMsgsnd}, {__NR_msgrcv, DecodeMsgrcv},
+      {__NR_shmget, DecodeShmget}, {__NR_semget, DecodeSemget},    {__NR_msgget, DecodeMsgget},
+      {__NR_shmat, DecodeShmat},   {__NR_shmctl, DecodeShmctl},    {__NR_msgctl, DecodeMsgctl},
+      {__NR_semctl, DecodeSemctl}, {__NR_msgsnd, DecodeMsgsnd},    {__NR_msgrcv, DecodeMsgrcv},
+      {__NR_semop, DecodeSemop},   {__NR_semtimedop, DecodeSemop},
   };
   return {"ipc", kDecoders, {}};
 }

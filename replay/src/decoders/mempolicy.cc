@@ -34,41 +34,22 @@ std::string PolicyMode(uint64_t v) {
   });
 }
 
-// A node mask of maxnode - 1 bits at argument `arg`: its unsigned longs as "%#016lx" does, up to
-// -s of them; where the mask could be read only in part, "... /* 0xADDR */" at the first long
-// that could not; the address when none could.
+std::string NodeMaskLong(const std::string& d, size_t off) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%#016llx", static_cast<unsigned long long>(At<uint64_t>(d, off)));
+  return buf;
+}
+
+// A node mask of maxnode - 1 bits at argument `arg`: its unsigned longs as "%#016lx" does.
 std::string NodeMask(Ctx& c, int arg, bool out, uint64_t maxnode) {
-  uint64_t addr = c.A(arg);
-  if (!addr)
+  if (!c.A(arg))
     return "NULL";
   if (maxnode == 0)
     return "[]";
   uint64_t count = (maxnode - 1 + 63) / 64;
-  const Buffer* b = out && !c.ok() ? nullptr : c.sc.Find(arg, out, format::kBufferPlain);
-  if (!b || count == 0 || b->data.size() < 8)
-    return PtrString(addr);
-  std::string s;
-  if (c.Redacted(b, &s))
-    return s;
-  uint64_t have = b->data.size() / 8;
-  s = "[";
-  for (uint64_t i = 0; i < count; i++) {
-    if (i)
-      s += ", ";
-    if (i >= have) {
-      s += b->read_errno ? "... /* " + PtrString(addr + i * 8) + " */" : "...";
-      break;
-    }
-    if (i >= c.opt.max_strlen) {
-      s += "...";
-      break;
-    }
-    char buf[32];
-    snprintf(buf, sizeof buf, "%#016llx",
-             static_cast<unsigned long long>(At<uint64_t>(b->data, i * 8)));
-    s += buf;
-  }
-  return s + "]";
+  if (count == 0)
+    return PtrString(c.A(arg));
+  return PartialArray(c, arg, out, count, 8, NodeMaskLong);
 }
 
 void DecodeMbind(Ctx& c) {
