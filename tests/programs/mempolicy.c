@@ -1,8 +1,9 @@
 // NUMA memory policies and memfd_create with the calls strec decodes and their edge cases:
 // every mode with and without its flags, unknown modes and flags, node masks that are NULL,
 // empty (maxnode 0), too short to hold a bit (maxnode 1), one and several longs long, and
-// unreadable; get_mempolicy's mode and mask written or not (failure); memfd_create's flags with
-// huge page sizes and unknown bits, a name longer than the kernel takes.
+// unreadable; get_mempolicy's mode and mask written or not (failure); move_pages's arrays
+// (empty, NULL, read, statuses with an errno, unreadable); memfd_create's flags with huge page
+// sizes and unknown bits, a name longer than the kernel takes.
 #define _GNU_SOURCE
 #include <linux/memfd.h>
 #include <linux/mempolicy.h>
@@ -42,6 +43,17 @@ int main(void) {
   syscall(SYS_migrate_pages, 0, 0, NULL, NULL);
   mask[0] = 1;
   syscall(SYS_migrate_pages, 0, 65, mask, mask);  // pid 0: this process
+
+  map[0] = 1;  // the page is in memory: move_pages finds it on node 0
+  void* pages[2] = {map, end};
+  int nodes[2] = {0, 0};
+  int status[2] = {-1, -1};
+  syscall(SYS_move_pages, 0, 0, NULL, NULL, NULL, MPOL_MF_MOVE);
+  syscall(SYS_move_pages, 0, 0, pages, nodes, status, MPOL_MF_MOVE);
+  syscall(SYS_move_pages, 0, 1, pages, NULL, status, MPOL_MF_MOVE);
+  syscall(SYS_move_pages, 0, 2, pages, NULL, status, 0);  // the second page: -EFAULT
+  syscall(SYS_move_pages, 0, 1, end, end, end, MPOL_MF_MOVE_ALL);
+  syscall(SYS_move_pages, 0, 2, pages, nodes, end, MPOL_MF_MOVE | 0x80);
 
   int fd = syscall(SYS_memfd_create, "strec-fixture", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd >= 0)

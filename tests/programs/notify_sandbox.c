@@ -25,12 +25,16 @@ int main(void) {
   syscall(SYS_fanotify_init, FAN_CLASS_CONTENT | 0xeface000, O_WRONLY | 0x80000000);
   syscall(SYS_fanotify_init, FAN_CLASS_PRE_CONTENT | FAN_CLOEXEC | FAN_REPORT_FID | 0x100000,
           O_RDWR | O_CLOEXEC);
+  // Paths on the stack: in memory when the eBPF recorder reads them (the calls fail before the
+  // kernel would touch a page of string literals).
+  char root[] = "/";
   syscall(SYS_fanotify_mark, -1, FAN_MARK_ADD | FAN_MARK_ONLYDIR, FAN_OPEN | FAN_ONDIR, AT_FDCWD,
-          "/");
+          root);
   syscall(SYS_fanotify_mark, -1, 0xeface800, 0xffffffffa7f02000ULL, -1, NULL);
   syscall(SYS_fanotify_mark, -1, FAN_MARK_IGNORED_SURV_MODIFY | 0x10000,
           FAN_CLOSE_WRITE | FAN_RENAME | (1ULL << 40), 0, end);
-  syscall(SYS_fanotify_mark, 12345, 0, 0, -1091571699, "strec");
+  char name[] = "strec";
+  syscall(SYS_fanotify_mark, 12345, 0, 0, -1091571699, name);
 
   struct landlock_ruleset_attr ruleset = {LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_REFER};
   syscall(SYS_landlock_create_ruleset, NULL, 0, 0);

@@ -13,12 +13,9 @@ constexpr uint32_t kClassBits = 0xc;  // FAN_ALL_CLASS_BITS
 
 void DecodeFanotifyInit(Ctx& c) {
   uint32_t v = static_cast<uint32_t>(c.A(0));
-  c.Put(Whole(HexString(v), [&] {
-    std::string s = Enum("fanotify_classes", v & kClassBits);
-    if (v & ~kClassBits)
-      s += "|" + FlagsDflt("fanotify_init_flags", v & ~kClassBits);
-    return s;
-  }));
+  c.Put(Enum("fanotify_classes", v & kClassBits));
+  if (v & ~kClassBits)
+    c.Put("|" + FlagsDflt("fanotify_init_flags", v & ~kClassBits));
   c.Put(", " + OpenFlags(static_cast<uint32_t>(c.A(1))));
   c.ToExit();
   c.Put(")");

@@ -45,10 +45,8 @@ void DecodeKcmp(Ctx& c) {
   c.Put(")");
 }
 
-// A number with its name in a comment, whatever -X says but raw ("8 /* LOGLEVEL_DEBUG+1 */").
+// A number with its name in a comment, whatever -X says ("8 /* LOGLEVEL_DEBUG+1 */").
 std::string Commented(const char* table, int32_t v) {
-  if (CurrentXlatStyle() == XlatStyle::kRaw)
-    return Dec(v);
   const char* name = v >= 0 ? Table(table).Name(static_cast<uint32_t>(v)) : nullptr;
   return Dec(v) + " /* " + (name ? std::string(name) : UnknownName(Table(table))) + " */";
 }

@@ -94,6 +94,43 @@ void DecodeMigratePages(Ctx& c) {
   c.Put(")");
 }
 
+// move_pages(pid, count, pages, nodes, status, flags): the arrays of count pointers, node
+// numbers and statuses (written by the kernel: a node, or a negative errno by its name).
+std::string PagePtr(const std::string& d, size_t off) {
+  return PtrString(At<uint64_t>(d, off));
+}
+std::string NodeNumber(const std::string& d, size_t off) {
+  return Dec(At<int32_t>(d, off));
+}
+std::string PageStatus(const std::string& d, size_t off) {
+  int32_t v = At<int32_t>(d, off);
+  const char* name = v < 0 ? ErrnoName(-v) : nullptr;
+  return name ? Styled(Dec(v), "-" + std::string(name)) : Dec(v);
+}
+
+std::string PagesArray(Ctx& c,
+                       int arg,
+                       bool out,
+                       uint64_t count,
+                       size_t elem,
+                       std::string (*print)(const std::string& d, size_t off)) {
+  if (!c.A(arg))
+    return "NULL";
+  if (count == 0)
+    return "[]";
+  return PartialArray(c, arg, out, count, elem, print);
+}
+
+void DecodeMovePages(Ctx& c) {
+  uint64_t count = c.A(1);
+  c.Pid(c.A(0));
+  c.Put(", " + UDec(count) + ", " + PagesArray(c, 2, false, count, 8, PagePtr) + ", " +
+        PagesArray(c, 3, false, count, 4, NodeNumber) + ", ");
+  c.ToExit();
+  c.Put(PagesArray(c, 4, true, count, 4, PageStatus) + ", " +
+        Flags("move_pages_flags", static_cast<uint32_t>(c.A(5))) + ")");
+}
+
 // memfd_create's flags (unsigned int): the MFD_* names, the unknown rest in hex, then the huge
 // page size as N<<MFD_HUGE_SHIFT; one constant for -X.
 constexpr uint32_t kMfdHugeShift = 26, kMfdHugeMask = 0x3f;
@@ -125,6 +162,7 @@ Family MempolicyFamily() {
       {__NR_set_mempolicy, DecodeSetMempolicy},
       {__NR_get_mempolicy, DecodeGetMempolicy},
       {__NR_migrate_pages, DecodeMigratePages},
+      {__NR_move_pages, DecodeMovePages},
       {__NR_memfd_create, DecodeMemfdCreate},
   };
   return {"mempolicy", kDecoders, {}};
