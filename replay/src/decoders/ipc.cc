@@ -197,25 +197,19 @@ Shape ShapeOf(uint32_t cmd, uint32_t family_stat) {
 // for IPC_SET and at exit (successful calls) for the others; its address otherwise.
 template <typename F>
 void CtlArg(Ctx& c, int arg, Shape shape, uint32_t size, F print) {
-  if (shape == Shape::kSet) {
-    const Buffer* b = c.In(arg);
-    if (c.Redacted(b))
-      return;
-    if (b && b->data.size() >= size)
-      c.Put(print(b->data));
-    else
-      c.Ptr(c.A(arg));
+  bool in = shape == Shape::kSet;
+  if (!in)
     c.ToExit();
-    return;
-  }
-  c.ToExit();
-  const Buffer* b = shape == Shape::kNone ? nullptr : c.Out(arg);
-  if (c.Redacted(b))
-    return;
-  if (b && b->data.size() >= size)
+  const Buffer* b = in ? c.In(arg) : shape == Shape::kNone ? nullptr : c.Out(arg);
+  if (c.Redacted(b)) {
+    // its marker only
+  } else if (b && b->data.size() >= size) {
     c.Put(print(b->data));
-  else
+  } else {
     c.Ptr(c.A(arg));
+  }
+  if (in)
+    c.ToExit();
 }
 
 void DecodeShmctl(Ctx& c) {
