@@ -153,6 +153,15 @@ enum strec_cap {
                               filter's program too (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF) */
   STREC_CAP_SOCKOPT_OUT,   /* getsockopt's optval at exit: as many bytes as *arg 4 says (cut to
                               the snap length), instructions of 8 bytes for SO_GET_FILTER */
+  STREC_CAP_MSGBUF,        /* a struct msgbuf (long mtype, then arg[len] bytes of text, cut to
+                              the snap length): at entry (elem 0, msgsnd) or at the exit of a
+                              successful call (elem 1, msgrcv) */
+  STREC_CAP_QUOTA,         /* quotactl's address by the command in arg[len] >> 8: Q_QUOTAON's
+                              path, or the struct the kernel reads (at entry) or writes (at the
+                              exit of a successful call) */
+  STREC_CAP_NODEMASK,      /* a node mask of arg[len] - 1 bits (unsigned longs), cut to the
+                              snap length: at entry (elem 0), or at the exit of a successful
+                              call (elem 1) */
 };
 #define STREC_EXT_MAX 4096
 #define STREC_EXT_CLONE3 1

@@ -162,6 +162,50 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
       if (arg == 4)
         return set(STREC_CAP_INOUT, STREC_LEN_NONE, 4);
       break;
+    case __NR_quotactl:
+    case __NR_quotactl_fd:
+      if (arg == 3)  // the address, by the command (arg 0 or 1)
+        return set(STREC_CAP_QUOTA, nr == __NR_quotactl ? 0 : 1, 0);
+      break;
+    case __NR_mbind:
+      if (arg == 3)
+        return set(STREC_CAP_NODEMASK, 4, 0);  // maxnode arg 4, at entry
+      break;
+    case __NR_set_mempolicy:
+      if (arg == 1)
+        return set(STREC_CAP_NODEMASK, 2, 0);
+      break;
+    case __NR_migrate_pages:
+      if (arg == 2 || arg == 3)
+        return set(STREC_CAP_NODEMASK, 1, 0);
+      break;
+    case __NR_get_mempolicy:
+      if (arg == 1) {
+        set(STREC_CAP_NODEMASK, 2, 0);
+        c->elem = 1;  // written by the kernel: at exit
+        return true;
+      }
+      break;
+    case __NR_semop:
+    case __NR_semtimedop:
+      if (arg == 1) {  // struct sembuf[arg 2] (its high 32 bits not cut: a count that has them
+                       // is too large to be captured)
+        set(STREC_CAP_IN, 2, 0);
+        c->elem = 6;
+        return true;
+      }
+      break;
+    case __NR_msgsnd:
+      if (arg == 1)
+        return set(STREC_CAP_MSGBUF, 2, 0);  // struct msgbuf with arg 2 bytes of text
+      break;
+    case __NR_msgrcv:
+      if (arg == 1) {
+        set(STREC_CAP_MSGBUF, 2, 0);
+        c->elem = 1;  // written by the kernel: at exit
+        return true;
+      }
+      break;
     case __NR_select:
     case __NR_pselect6:
       if (arg >= 1 && arg <= 3)
@@ -279,6 +323,9 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case STREC_CAP_FDSET:
       case STREC_CAP_MSGHDR_OUT:
       case STREC_CAP_MMSG:
+      case STREC_CAP_MSGBUF:
+      case STREC_CAP_NODEMASK:
+      case STREC_CAP_QUOTA:
       case STREC_CAP_FCNTL:
       case STREC_CAP_VARIANT:
       case STREC_CAP_EXT:

@@ -536,6 +536,48 @@ void Capture::FprogFilter(uint8_t arg, CapturedBuffers* dst) {
          format::kBufferAux, 0);
 }
 
+// quotactl's address by its command (linux/quota.h, linux/dqblk_xfs.h): the bytes of the struct
+// the kernel reads (at entry) or writes (at exit, `out`), 0 for none. Q_QUOTAON's address is a
+// path, read as a string.
+static uint32_t QuotaAddrSize(uint32_t cmd, bool out) {
+  switch (cmd) {
+    case 0x800007:  // Q_GETQUOTA: struct if_dqblk
+    case 0x800009:  // Q_GETNEXTQUOTA: struct if_nextdqblk
+      return out ? 72 : 0;
+    case 0x800008:  // Q_SETQUOTA
+      return out ? 0 : 72;
+    case 0x800005:  // Q_GETINFO: struct if_dqinfo
+      return out ? 24 : 0;
+    case 0x800006:  // Q_SETINFO
+      return out ? 0 : 24;
+    case 0x800004:  // Q_GETFMT: the format
+      return out ? 4 : 0;
+    case 0x5803:  // Q_XGETQUOTA: struct fs_disk_quota
+    case 0x5809:  // Q_XGETNEXTQUOTA
+      return out ? 112 : 0;
+    case 0x5804:  // Q_XSETQLIM
+      return out ? 0 : 112;
+    case 0x5805:  // Q_XGETQSTAT: struct fs_quota_stat
+      return out ? 80 : 0;
+    case 0x5808:  // Q_XGETQSTATV: struct fs_quota_statv
+      return out ? 160 : 0;
+    case 0x5801:  // Q_XQUOTAON, Q_XQUOTAOFF, Q_XQUOTARM: the flags
+    case 0x5802:
+    case 0x5806:
+      return out ? 0 : 4;
+    default:
+      return 0;
+  }
+}
+
+// A node mask of maxnode - 1 bits (mbind(2)): that many unsigned longs, cut to the snap length.
+void Capture::NodeMask(uint8_t arg, bool out, uint64_t addr, uint64_t maxnode) {
+  if (!addr || maxnode == 0 || maxnode >= (1ull << 40))
+    return;
+  uint64_t bytes = (maxnode - 1 + 63) / 64 * 8;
+  Plan(arg, out, addr, Cap(bytes) & ~uint64_t{7}, bytes);
+}
+
 void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
   switch (nr) {
     case __NR_execve:
@@ -684,6 +726,39 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
     case __NR_openat2:
       if (IsSpecial(nr, 2) && args[2])
         ExtensibleStruct(2, false, args[2], args[3], 24);
+      break;
+    case __NR_quotactl:
+    case __NR_quotactl_fd: {
+      uint32_t cmd = static_cast<uint32_t>(args[nr == __NR_quotactl ? 0 : 1]) >> 8;
+      if (!args[3])
+        break;
+      if (cmd == 0x800002)  // Q_QUOTAON: the quota file
+        String(tid, 3, false, args[3], dst, format::kBufferString, 0, kPathMax);
+      else if (uint32_t n = QuotaAddrSize(cmd, false))
+        Plan(3, false, args[3], n, n);
+      break;
+    }
+    case __NR_mbind:
+      NodeMask(3, false, args[3], args[4]);
+      break;
+    case __NR_set_mempolicy:
+      NodeMask(1, false, args[1], args[2]);
+      break;
+    case __NR_migrate_pages:
+      NodeMask(2, false, args[2], args[1]);
+      NodeMask(3, false, args[3], args[1]);
+      break;
+    case __NR_semop:
+    case __NR_semtimedop:
+      if (args[1]) {  // struct sembuf[nsops], nsops an unsigned int
+        uint64_t count = args[2] & 0xffffffff;
+        Plan(1, false, args[1], std::min<uint64_t>(count, std::max<uint64_t>(snaplen_, 1)) * 6,
+             count * 6);
+      }
+      break;
+    case __NR_msgsnd:  // struct msgbuf: long mtype, then arg 2 bytes of text
+      if (args[1])
+        Plan(1, false, args[1], 8 + Cap(args[2]), 8 + args[2]);
       break;
     case __NR_rt_sigtimedwait:
       if (args[0])
@@ -837,6 +912,21 @@ void Capture::SpecialExit(pid_t tid,
         if (args[3] && IsSpecial(nr, 3))
           Plan(3, true, args[3], 144, 144);
       }
+      break;
+    case __NR_quotactl:
+    case __NR_quotactl_fd: {
+      uint32_t cmd = static_cast<uint32_t>(args[nr == __NR_quotactl ? 0 : 1]) >> 8;
+      if (uint32_t n = QuotaAddrSize(cmd, true); n && !failed && args[3])
+        Plan(3, true, args[3], n, n);
+      break;
+    }
+    case __NR_get_mempolicy:
+      if (!failed)
+        NodeMask(1, true, args[1], args[2]);
+      break;
+    case __NR_msgrcv:  // struct msgbuf with arg 2 bytes of text (strace shows them all)
+      if (!failed && args[1])
+        Plan(1, true, args[1], 8 + Cap(args[2]), 8 + args[2]);
       break;
     case __NR_rt_sigtimedwait:
       if (!failed && args[1])

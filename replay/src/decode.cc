@@ -84,6 +84,7 @@ RetStyle ReturnStyle(int nr) {
     case __NR_fspick:
     case __NR_open_tree:
     case __NR_memfd_secret:
+    case __NR_landlock_create_ruleset:
       return RetStyle::kFd;
     default:
       return RetStyle::kDec;

@@ -103,6 +103,9 @@ Normalized Normalize(const std::string& text) {
       {std::regex(R"((st_[amc]time|stx_[abcm]time)=\d+ /\* [^*]* \*/)"), "$1=T"},
       {std::regex(R"((st_[amc]time_nsec)=\d+)"), "$1=N"},
       {std::regex(R"((stx_[abcm]time)=\{tv_sec=\d+, tv_nsec=\d+\} /\* [^*]* \*/)"), "$1=T"},
+      // System V IPC identifiers of new queues, semaphore sets and segments.
+      {std::regex(R"(\b((?:msg|sem|shm)(?:ctl|snd|rcv|at|op|timedop)\()\d{4,})"), "$1ID"},
+      {std::regex(R"(\b((?:msg|sem|shm)get\(.*\)\s+= )\d+$)"), "$1ID"},
   };
   std::regex pid_words;
   if (!names.empty()) {
@@ -347,6 +350,11 @@ std::vector<Case> Cases() {
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
       {"sockopt", {prog("sockopt")}},
+      {"sysv_ipc", {prog("sysv_ipc")}},
+      {"mempolicy", {prog("mempolicy")}},
+      {"quota", {prog("quota")}},
+      {"kernel", {prog("kernel")}},
+      {"notify_sandbox", {prog("notify_sandbox")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -547,8 +555,9 @@ TEST_F(FidelityTest, InjectedFaults) {
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
-           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
-  RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
+           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc",
+            "mempolicy", "quota", "kernel", "notify_sandbox"});
+  RunSet({"-v"}, 100.0, {"sockopt", "quota"});  // the BPF programs, quotactl's structs
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -604,9 +613,11 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
+  RunSet({}, 100.0,
+         {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc",
+          "mempolicy", "quota", "kernel", "notify_sandbox"},
          {"--backend", "bpf"});
-  RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
+  RunSet({"-v"}, 100.0, {"sockopt", "quota"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -159,6 +159,11 @@ std::string EnumArg(const char* param, uint64_t v) {
     AppendEnumDec(&s, Table(param), static_cast<int32_t>(v));
     return s;
   }
+  if (p == "key_spec") {  // a key serial number: an int, with a name for the special ones
+    const char* name =
+        Table(param).Name(static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))));
+    return name ? Styled(Dec(static_cast<int32_t>(v)), name) : Dec(static_cast<int32_t>(v));
+  }
   if (FindXlat(p))
     return Enum(param, v);
   return HexString(v);
@@ -476,6 +481,37 @@ void Ctx::StrArray(int av) {
   if (raw->read_errno && count < opt.max_strlen)
     s += count ? ", ..." : "...";
   Put(s + "]");
+}
+
+std::string PartialArray(Ctx& c,
+                         int arg,
+                         bool out,
+                         uint64_t count,
+                         size_t elem,
+                         std::string (*print)(const std::string& d, size_t off)) {
+  uint64_t addr = c.A(arg);
+  const Buffer* b = out && !c.ok() ? nullptr : c.sc.Find(arg, out, format::kBufferPlain);
+  if (!b || elem == 0 || b->data.size() < elem)
+    return PtrString(addr);
+  std::string s;
+  if (c.Redacted(b, &s))
+    return s;
+  uint64_t have = b->data.size() / elem;
+  s = "[";
+  for (uint64_t i = 0; i < count; i++) {
+    if (i)
+      s += ", ";
+    if (i >= have) {
+      s += b->read_errno ? "... /* " + PtrString(addr + i * elem) + " */" : "...";
+      break;
+    }
+    if (i >= c.opt.max_strlen) {
+      s += "...";
+      break;
+    }
+    s += print(b->data, i * elem);
+  }
+  return s + "]";
 }
 
 // FAMILY

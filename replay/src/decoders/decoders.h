@@ -213,7 +213,7 @@ struct Ctx {
   // A data buffer of `len` bytes: input (entry) or output (exit).
   void Data(int i, bool out, uint64_t len, bool force_hex = false) {
     const Buffer* b = out ? Out(i) : In(i);
-    if (!b && len == 0 && (!out || ok())) {
+    if (!b && len == 0 && A(i) && (!out || ok())) {
       Put("\"\"");  // nothing to read: strace prints the empty string
       return;
     }
@@ -280,7 +280,24 @@ Family MemoryFamily();
 Family TimeFamily();
 Family EventsFamily();
 Family IoctlFamily();
-Family MiscFamily();  // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family MiscFamily();       // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family IpcFamily();        // ipc.cc: System V IPC (msg*, sem*, shm*)
+Family MempolicyFamily();  // mempolicy.cc: mbind, *_mempolicy, migrate_pages, memfd_create
+Family QuotaFamily();      // quota.cc: quotactl, quotactl_fd
+Family KernelFamily();     // kernel.cc: kcmp, syslog, kexec_load, kexec_file_load
+Family FanotifyFamily();   // fanotify.cc: fanotify_init, fanotify_mark
+Family LandlockFamily();   // landlock.cc: landlock_create_ruleset, landlock_add_rule
+
+// An array of `count` elements of `elem` bytes at argument `arg` (its kBufferPlain buffer, as
+// captured: at exit when `out`, of a successful call), each printed by `print(data, offset)`:
+// at most -s elements then "...", and where the array could be read only in part,
+// "... /* 0xADDR */" at the first element that could not; its address when none could (common.cc).
+std::string PartialArray(Ctx& c,
+                         int arg,
+                         bool out,
+                         uint64_t count,
+                         size_t elem,
+                         std::string (*print)(const std::string& d, size_t off));
 
 // ---- ioctl groups ----
 

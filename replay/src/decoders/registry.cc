@@ -19,7 +19,8 @@ struct Registry {
   Registry() {
     for (const Family& f :
          {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(), SignalsFamily(),
-          MemoryFamily(), TimeFamily(), EventsFamily(), IoctlFamily(), MiscFamily()}) {
+          MemoryFamily(), TimeFamily(), EventsFamily(), IoctlFamily(), MiscFamily(), IpcFamily(),
+          MempolicyFamily(), QuotaFamily(), KernelFamily(), FanotifyFamily(), LandlockFamily()}) {
       for (const DecoderEntry& e : f.decoders) {
         if (e.nr < 0 || e.nr >= kFlat)
           continue;

@@ -136,6 +136,7 @@ class Capture {
                    int64_t ret,
                    const CapturedBuffers& entry,
                    CapturedBuffers* dst);
+  void NodeMask(uint8_t arg, bool out, uint64_t addr, uint64_t maxnode);
   uint64_t Cap(uint64_t len) const { return len < snaplen_ ? len : snaplen_; }
 
   uint32_t snaplen_;
