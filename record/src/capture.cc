@@ -29,6 +29,8 @@ constexpr uint64_t kControlMax = 4096;     // msghdr control data
 constexpr uint64_t kExtensionMax = 4096;   // an extensible struct is read up to its byte 4095
 constexpr uint64_t kSetTidMax = 64;        // clone3's set_tid elements kept
 constexpr uint64_t kBpfInsnsShown = 4096;  // BPF_MAXINSNS: the instructions strace shows
+constexpr uint64_t kSchedAttrVer0 = 48;    // struct sched_attr: SCHED_ATTR_SIZE_VER0
+constexpr uint64_t kSchedAttrVer1 = 56;    // SCHED_ATTR_SIZE_VER1
 
 uint64_t U64(const uint8_t* p) {
   uint64_t v;
@@ -536,6 +538,18 @@ void Capture::FprogFilter(uint8_t arg, CapturedBuffers* dst) {
          format::kBufferAux, 0);
 }
 
+// sched_setattr's struct sched_attr (argument 1): its size field, then as much of the struct as
+// that says (0 meaning SCHED_ATTR_SIZE_VER0, 48 bytes), up to the 56 bytes of
+// SCHED_ATTR_SIZE_VER1; a size below 48 keeps the size field alone.
+void Capture::SchedAttr(pid_t tid, uint64_t addr) {
+  uint32_t size = 0;
+  ReadRequest r{addr, 4, reinterpret_cast<uint8_t*>(&size), 0, 0};
+  stats_.vm_reads += TraceeMemory::ReadBatch(tid, &r, 1);
+  uint64_t whole = size ? size : kSchedAttrVer0;
+  uint64_t n = r.got < 4 || whole < kSchedAttrVer0 ? 4 : std::min(whole, kSchedAttrVer1);
+  Plan(1, false, addr, n, whole);
+}
+
 void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
   switch (nr) {
     case __NR_execve:
@@ -685,6 +699,10 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
       if (IsSpecial(nr, 2) && args[2])
         ExtensibleStruct(2, false, args[2], args[3], 24);
       break;
+    case __NR_sched_setattr:
+      if (IsSpecial(nr, 1) && args[1])
+        SchedAttr(tid, args[1]);
+      break;
     case __NR_rt_sigtimedwait:
       if (args[0])
         Plan(0, false, args[0], 8, 8);
@@ -704,6 +722,16 @@ void Capture::SpecialExit(pid_t tid,
                           CapturedBuffers* dst) {
   bool failed = ret < 0 && ret >= -4095;
   switch (nr) {
+    case __NR_sched_setattr:  // E2BIG: the kernel wrote its struct's size in the size field
+      if (ret == -E2BIG && IsSpecial(nr, 1) && args[1])
+        Plan(1, true, args[1], 4, 4);
+      break;
+    case __NR_sched_getattr:  // min(size, 56) bytes written
+      if (!failed && IsSpecial(nr, 1) && args[1]) {
+        uint64_t n = std::min<uint64_t>(args[2] & 0xffffffff, kSchedAttrVer1);
+        Plan(1, true, args[1], n, n);
+      }
+      break;
     case __NR_accept:
     case __NR_accept4:
     case __NR_getsockname:

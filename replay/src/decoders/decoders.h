@@ -280,7 +280,8 @@ Family MemoryFamily();
 Family TimeFamily();
 Family EventsFamily();
 Family IoctlFamily();
-Family MiscFamily();  // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family MiscFamily();   // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family SchedFamily();  // sched.cc: sched_setattr/getattr, sched_getscheduler, sched_setaffinity
 
 // ---- ioctl groups ----
 

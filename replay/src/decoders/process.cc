@@ -389,7 +389,7 @@ static std::string Comm(Ctx& c, int, const std::string& d) {
 }
 
 static std::string SchedParam(Ctx&, int, const std::string& d) {
-  return "[{sched_priority=" + Dec(At<int32_t>(d, 0)) + "}]";
+  return "[" + Dec(At<int32_t>(d, 0)) + "]";  // strace 6.1 prints the priority alone
 }
 
 Family ProcessFamily() {
