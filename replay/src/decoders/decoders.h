@@ -280,8 +280,9 @@ Family MemoryFamily();
 Family TimeFamily();
 Family EventsFamily();
 Family IoctlFamily();
-Family MiscFamily();   // misc.cc: mount, ioprio_get/ioprio_set, personality
-Family SchedFamily();  // sched.cc: sched_setattr/getattr, sched_getscheduler, sched_setaffinity
+Family MiscFamily();     // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family SchedFamily();    // sched.cc: sched_setattr/getattr, sched_getscheduler, sched_setaffinity
+Family IoUringFamily();  // io_uring.cc: io_uring_setup, io_uring_enter
 
 // ---- ioctl groups ----
 

@@ -19,7 +19,7 @@ struct Registry {
   Registry() {
     for (const Family& f : {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(),
                             SignalsFamily(), MemoryFamily(), TimeFamily(), EventsFamily(),
-                            IoctlFamily(), MiscFamily(), SchedFamily()}) {
+                            IoctlFamily(), MiscFamily(), SchedFamily(), IoUringFamily()}) {
       for (const DecoderEntry& e : f.decoders) {
         if (e.nr < 0 || e.nr >= kFlat)
           continue;
