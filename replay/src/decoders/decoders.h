@@ -213,6 +213,12 @@ struct Ctx {
   // A data buffer of `len` bytes: input (entry) or output (exit).
   void Data(int i, bool out, uint64_t len, bool force_hex = false) {
     const Buffer* b = out ? Out(i) : In(i);
+    if (!b && (!out || ok())) {
+      // A read that failed past the part strace prints (it reads no more than -s bytes).
+      const Buffer* part = sc.Find(i, out, format::kBufferPlain, 0);
+      if (part && part->read_errno && part->data.size() >= std::min<uint64_t>(len, q.max_strlen))
+        b = part;
+    }
     if (!b && len == 0 && (!out || ok())) {
       Put("\"\"");  // nothing to read: strace prints the empty string
       return;
@@ -283,6 +289,7 @@ Family IoctlFamily();
 Family MiscFamily();     // misc.cc: mount, ioprio_get/ioprio_set, personality
 Family SchedFamily();    // sched.cc: sched_setattr/getattr, sched_getscheduler, sched_setaffinity
 Family IoUringFamily();  // io_uring.cc: io_uring_setup, io_uring_enter
+Family MqFamily();       // mq.cc: mq_open, mq_timedsend, struct mq_attr and sigevent
 
 // ---- ioctl groups ----
 

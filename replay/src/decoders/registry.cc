@@ -17,9 +17,10 @@ struct Registry {
   std::unordered_map<std::string_view, StructPrinter> structs;
 
   Registry() {
-    for (const Family& f : {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(),
-                            SignalsFamily(), MemoryFamily(), TimeFamily(), EventsFamily(),
-                            IoctlFamily(), MiscFamily(), SchedFamily(), IoUringFamily()}) {
+    for (const Family& f :
+         {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(), SignalsFamily(),
+          MemoryFamily(), TimeFamily(), EventsFamily(), IoctlFamily(), MiscFamily(), SchedFamily(),
+          IoUringFamily(), MqFamily()}) {
       for (const DecoderEntry& e : f.decoders) {
         if (e.nr < 0 || e.nr >= kFlat)
           continue;
