@@ -77,7 +77,7 @@ void DecodeIoUringEnter(Ctx& c) {
     if (i)
       c.Sep();
     if (i == 3)
-      c.Put(Flags("io_uring_enter_flags", c.A(3) & 0xffffffff));
+      c.Put(FlagsDflt("io_uring_enter_flags", c.A(3) & 0xffffffff));
     else
       c.Arg(i);
   }

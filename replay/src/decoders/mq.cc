@@ -14,9 +14,12 @@ constexpr uint32_t kSigevSignal = 0, kSigevThread = 2, kSigevThreadId = 4;  // S
 
 // struct mq_attr: four longs (and four reserved ones strace does not show).
 std::string MqAttr(Ctx&, int, const std::string& d) {
-  return "{mq_flags=" + HexString(At<uint64_t>(d, 0)) + ", mq_maxmsg=" + Dec(At<int64_t>(d, 8)) +
-         ", mq_msgsize=" + Dec(At<int64_t>(d, 16)) + ", mq_curmsgs=" + Dec(At<int64_t>(d, 24)) +
-         "}";
+  uint64_t flags = At<uint64_t>(d, 0);
+  // O_NONBLOCK by name; anything else as a number
+  return "{mq_flags=" +
+         (flags & ~uint64_t{O_NONBLOCK} ? HexString(flags) : Flags("mq_flags", flags)) +
+         ", mq_maxmsg=" + Dec(At<int64_t>(d, 8)) + ", mq_msgsize=" + Dec(At<int64_t>(d, 16)) +
+         ", mq_curmsgs=" + Dec(At<int64_t>(d, 24)) + "}";
 }
 
 // struct sigevent: sigev_value (union sigval), sigev_signo, sigev_notify, then the union of

@@ -19,7 +19,9 @@ std::string SchedAttr(const std::string& d, uint32_t known, uint64_t whole) {
   std::string s = "{size=" + UDec(At<uint32_t>(d, 0));
   if (known >= kAttrVer0) {
     uint64_t flags = At<uint64_t>(d, 8);
-    if (!(flags & (kKeepPolicy | kKeepParams)))  // strace leaves it out with either
+    // strace leaves the policy out when a KEEP flag keeps it, unless it is negative (which the
+    // kernel refuses first)
+    if (!(flags & (kKeepPolicy | kKeepParams)) || At<int32_t>(d, 4) < 0)
       s += ", sched_policy=" + Enum("sched_policy", At<uint32_t>(d, 4));
     s += ", sched_flags=" + FlagsOr("sched_flags", flags);
     if (!(flags & kKeepParams)) {
@@ -109,8 +111,9 @@ void DecodeSchedSetaffinity(Ctx& c) {
   c.Put(")");
 }
 
-// sched_getscheduler's policy: "0 (SCHED_OTHER)".
+// sched_getscheduler's policy: "0 (SCHED_OTHER)", in every -X style.
 std::string SchedPolicyReturn(const Syscall& sc, const DecodeEnv&) {
+  ScopedXlatStyle abbrev(XlatStyle::kAbbrev);  // the name whatever -X says
   return UDec(static_cast<uint64_t>(sc.ret)) + " (" +
          Enum("sched_policy", static_cast<uint64_t>(sc.ret)) + ")";
 }
