@@ -289,6 +289,7 @@ Family IoctlFamily();
 Family MiscFamily();     // misc.cc: mount, ioprio_get/ioprio_set, personality
 Family SchedFamily();    // sched.cc: sched_setattr/getattr, sched_getscheduler, sched_setaffinity
 Family IoUringFamily();  // io_uring.cc: io_uring_setup, io_uring_enter
+Family PtraceFamily();   // ptrace.cc: ptrace's requests and their arguments
 Family MqFamily();       // mq.cc: mq_open, mq_timedsend, struct mq_attr and sigevent
 
 // ---- ioctl groups ----

@@ -20,7 +20,7 @@ struct Registry {
     for (const Family& f :
          {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(), SignalsFamily(),
           MemoryFamily(), TimeFamily(), EventsFamily(), IoctlFamily(), MiscFamily(), SchedFamily(),
-          IoUringFamily(), MqFamily()}) {
+          IoUringFamily(), MqFamily(), PtraceFamily()}) {
       for (const DecoderEntry& e : f.decoders) {
         if (e.nr < 0 || e.nr >= kFlat)
           continue;
