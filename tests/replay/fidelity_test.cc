@@ -349,6 +349,7 @@ std::vector<Case> Cases() {
       {"sched", {prog("sched")}},
       {"io_uring", {prog("io_uring")}},
       {"mq", {prog("mq")}},
+      {"ptrace", {prog("ptrace")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -541,7 +542,7 @@ TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
            {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sched", "io_uring",
-            "mq"});
+            "mq", "ptrace"});
   RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
 }
 
@@ -600,7 +601,7 @@ TEST_F(BpfFidelityTest, DefaultView) {
 TEST_F(BpfFidelityTest, DecoderFixtures) {
   RunSet({}, 100.0,
          {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sched", "io_uring",
-          "mq"},
+          "mq", "ptrace"},
          {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }
