@@ -103,7 +103,8 @@ void DecodeSchedSetaffinity(Ctx& c) {
     for (size_t byte = 0; b && byte < b->data.size() && byte < len; byte++)
       for (int bit = 0; bit < 8; bit++)
         if (static_cast<unsigned char>(b->data[byte]) & (1 << bit)) {
-          s += (first ? "" : " ") + UDec(byte * 8 + bit);
+          s += first ? "" : " ";
+          s += UDec(byte * 8 + bit);
           first = false;
         }
     c.Put(s + "]");
