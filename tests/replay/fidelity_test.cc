@@ -350,6 +350,7 @@ std::vector<Case> Cases() {
       {"io_uring", {prog("io_uring")}},
       {"mq", {prog("mq")}},
       {"ptrace", {prog("ptrace")}},
+      {"bpf_perf", {prog("bpf_perf")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -542,7 +543,7 @@ TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
            {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sched", "io_uring",
-            "mq", "ptrace"});
+            "mq", "ptrace", "bpf_perf"});
   RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
 }
 
@@ -601,7 +602,7 @@ TEST_F(BpfFidelityTest, DefaultView) {
 TEST_F(BpfFidelityTest, DecoderFixtures) {
   RunSet({}, 100.0,
          {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sched", "io_uring",
-          "mq", "ptrace"},
+          "mq", "ptrace", "bpf_perf"},
          {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }
