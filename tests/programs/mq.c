@@ -61,6 +61,11 @@ int main(void) {
     s->notify = kinds[i];
     syscall(SYS_mq_notify, -1, s);  // EBADF
   }
+  s->value = 0;  // a zero sigev_value is left out
+  for (unsigned i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    s->notify = kinds[i];
+    syscall(SYS_mq_notify, -1, s);
+  }
   s->signo = 0x7eed;
   s->notify = 1;
   syscall(SYS_mq_notify, -1, s);        // SIGEV_NONE: the signal as a number

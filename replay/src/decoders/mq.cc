@@ -26,8 +26,12 @@ std::string MqAttr(Ctx&, int, const std::string& d) {
 // the thread id (SIGEV_THREAD_ID) and the function and attributes (SIGEV_THREAD).
 std::string Sigevent(Ctx&, int, const std::string& d) {
   uint32_t signo = At<uint32_t>(d, 8), notify = At<uint32_t>(d, 12);
-  std::string s = "{sigev_value={sival_int=" + Dec(At<int32_t>(d, 0)) +
-                  ", sival_ptr=" + PtrString(At<uint64_t>(d, 0)) + "}, sigev_signo=";
+  uint64_t value = At<uint64_t>(d, 0);
+  std::string s = "{";
+  if (value)  // strace leaves a zero sigev_value out
+    s += "sigev_value={sival_int=" + Dec(static_cast<int32_t>(value)) +
+         ", sival_ptr=" + HexString(value) + "}, ";
+  s += "sigev_signo=";
   bool signal = notify == kSigevSignal || notify == kSigevThread || notify == kSigevThreadId;
   s += signal ? SignalArg(static_cast<int32_t>(signo)) : UDec(signo);
   s += ", sigev_notify=" + Enum("sigev_notify", notify);
