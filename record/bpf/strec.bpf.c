@@ -617,6 +617,30 @@ __noinline int ext_struct(__u32 i, __u32 len, __u32 known, __u32 kind, __u32 out
   return 0;
 }
 
+/* struct sched_attr (STREC_EXT_SCHED_SET, STREC_EXT_SCHED_GET) at v, argument i. */
+__noinline int sched_attr(__u32 i, __u64 v, __u32 kind, __u32 out) {
+  struct work* w = get_work();
+  if (!w || i >= 6)
+    return 1;
+  struct ctx* c = &w->c;
+  if (kind == STREC_EXT_SCHED_GET) {
+    __u64 n = w->args[2] & 0xffffffff;
+    n = n < 56 ? n : 56;
+    add(c, v, n, META(i & 7, 1, 0, 0, 0), n);
+    return 0;
+  }
+  if (out) {
+    add(c, v, 4, META(i & 7, 1, 0, 0, 0), 4);
+    return 0;
+  }
+  __u32 size = 0;
+  long err = bpf_probe_read_user(&size, 4, (const void*)v);
+  __u64 whole = size ? size : 48;
+  __u64 n = err || whole < 48 ? 4 : whole < 56 ? whole : 56;
+  add(c, v, n, META(i & 7, 0, 0, 0, 0), whole);
+  return 0;
+}
+
 /* Argument i's capture (i < 6), copied once out of the volatile spec so that a bound checked
  * is the bound used; returns the argument's value, or 0 when there is nothing to capture. */
 static __always_inline __u64 arg_cap(const struct work* w, __u32 i, struct strec_arg_cap* cap) {
@@ -727,7 +751,10 @@ __noinline int enter_arg_body(__u32 i) {
         iov(w, i, 0, v, w->args[a->len & 7], -1, 0);
       break;
     case STREC_CAP_EXT:
-      ext_struct(i, a->len, a->size, a->elem, 0);
+      if (a->elem == STREC_EXT_SCHED_SET)
+        sched_attr(i, v, a->elem, 0);
+      else if (a->elem != STREC_EXT_SCHED_GET)
+        ext_struct(i, a->len, a->size, a->elem, 0);
       break;
     case STREC_CAP_STRARRAY:
       argv(w, i, v);
@@ -841,6 +868,12 @@ __noinline int exit_arg_body(__u32 i) {
     }
     return 0;
   }
+  /* sched_setattr's E2BIG writes the size the kernel knows in the struct */
+  if (a->cap == STREC_CAP_EXT && a->elem == STREC_EXT_SCHED_SET) {
+    if (w->ret == -7)
+      sched_attr(i, v, a->elem, 1);
+    return 0;
+  }
   /* a failed call writes nothing, but an interrupted nanosleep/clock_nanosleep (EINTR,
      ERESTART_RESTARTBLOCK) its remaining time */
   if (w->ret < 0 && w->ret >= -4095 &&
@@ -894,6 +927,8 @@ __noinline int exit_arg_body(__u32 i) {
     case STREC_CAP_EXT:
       if (a->elem == STREC_EXT_CLONE3)
         ext_struct(i, a->len, a->size, a->elem, 1);
+      else if (a->elem == STREC_EXT_SCHED_GET)
+        sched_attr(i, v, a->elem, 1);
       break;
     case STREC_CAP_FCNTL: {
       __u64 cmd = w->args[1] & 0xffffffff;

@@ -165,6 +165,11 @@ enum strec_cap {
 };
 #define STREC_EXT_MAX 4096
 #define STREC_EXT_CLONE3 1
+/* sched_setattr's struct sched_attr: its size field, then as much as that says (0: 48 bytes)
+ * up to 56; at an E2BIG exit the size field the kernel wrote. sched_getattr's: min(arg[len],
+ * `size`) bytes at the exit of a successful call. */
+#define STREC_EXT_SCHED_SET 2
+#define STREC_EXT_SCHED_GET 3
 #define STREC_SET_TID_MAX 64
 
 /* The instructions of a classic BPF program kept (one buffer of STREC_READ_MAX bytes). */

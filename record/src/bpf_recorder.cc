@@ -116,6 +116,14 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
       if (arg == 2)
         return set(STREC_CAP_EXT, 3, 24);  // struct open_how, size arg 3
       break;
+    case __NR_sched_setattr:
+    case __NR_sched_getattr:
+      if (arg == 1) {  // struct sched_attr, its size in itself (set) or arg 2 (get)
+        set(STREC_CAP_EXT, 2, 56);
+        c->elem = nr == __NR_sched_setattr ? STREC_EXT_SCHED_SET : STREC_EXT_SCHED_GET;
+        return true;
+      }
+      break;
     case __NR_rt_sigtimedwait:
       if (arg == 0)
         return set(STREC_CAP_IN, STREC_LEN_NONE, 8);

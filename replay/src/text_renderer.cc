@@ -480,6 +480,7 @@ std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
       case __NR_read:
       case __NR_pread64:
       case __NR_recvfrom:
+      case __NR_mq_timedreceive:
         return plain(true, ret);
       case __NR_readv:
       case __NR_preadv:
@@ -495,6 +496,7 @@ std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
       case __NR_write:
       case __NR_pwrite64:
       case __NR_sendto:
+      case __NR_mq_timedsend:
         return plain(false, sc.args[2]);
       case __NR_writev:
       case __NR_pwritev:

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 // The readable page of `page` bytes, or NULL if it could not be mapped.
 static inline char* PageBeforeHole(long page) {
@@ -13,6 +14,13 @@ static inline char* PageBeforeHole(long page) {
     return NULL;
   munmap(map + page, page);
   return map;
+}
+
+// The first unmapped address, after a readable page (the end of PageBeforeHole's page), or NULL.
+static inline char* HoleAfterPage(void) {
+  long page = sysconf(_SC_PAGESIZE);
+  char* map = PageBeforeHole(page);
+  return map ? map + page : NULL;
 }
 
 #endif  // STREC_TESTS_PROGRAMS_PAGE_BEFORE_HOLE_H_

@@ -326,6 +326,23 @@ struct Case {
   std::vector<std::string> command;  // argv; "{dir}" is replaced by a fresh directory
 };
 
+// The fixture programs of the decoders (tests/programs), each checked at 100% against strace;
+// one per line.
+std::vector<std::string> DecoderFixtures() {
+  return {
+      "prctl",    "openat2",   "clone3", "arch_prctl", "quickwins",      "sockopt",
+      "sysv_ipc", "mempolicy", "quota",  "kernel",     "notify_sandbox", "sched",
+      "io_uring", "mq",        "ptrace", "bpf_perf",
+  };
+}
+// Those whose structs print more under -v.
+std::vector<std::string> VerboseDecoderFixtures() {
+  return {
+      "sockopt",  // the BPF programs
+      "quota",    // quotactl's structs
+  };
+}
+
 std::vector<Case> Cases() {
   auto prog = [](const std::string& n) { return kPrograms + "/" + n; };
   return {
@@ -355,6 +372,11 @@ std::vector<Case> Cases() {
       {"quota", {prog("quota")}},
       {"kernel", {prog("kernel")}},
       {"notify_sandbox", {prog("notify_sandbox")}},
+      {"sched", {prog("sched")}},
+      {"io_uring", {prog("io_uring")}},
+      {"mq", {prog("mq")}},
+      {"ptrace", {prog("ptrace")}},
+      {"bpf_perf", {prog("bpf_perf")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -554,10 +576,8 @@ TEST_F(FidelityTest, InjectedFaults) {
 // Decoders with a fixture of their own: every line as strace prints it, in each -X style.
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
-    RunSet({"-X", style}, 100.0,
-           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc",
-            "mempolicy", "quota", "kernel", "notify_sandbox"});
-  RunSet({"-v"}, 100.0, {"sockopt", "quota"});  // the BPF programs, quotactl's structs
+    RunSet({"-X", style}, 100.0, DecoderFixtures());
+  RunSet({"-v"}, 100.0, VerboseDecoderFixtures());
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -613,11 +633,8 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0,
-         {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysv_ipc",
-          "mempolicy", "quota", "kernel", "notify_sandbox"},
-         {"--backend", "bpf"});
-  RunSet({"-v"}, 100.0, {"sockopt", "quota"}, {"--backend", "bpf"});
+  RunSet({}, 100.0, DecoderFixtures(), {"--backend", "bpf"});
+  RunSet({"-v"}, 100.0, VerboseDecoderFixtures(), {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -105,6 +105,9 @@ def main():
     if follow >= 2:
         replay.append("-ff")
     elif follow == 0:
+        # strace without -f leaves the children alone: they may then be traced by another
+        # tracer (the ptrace tests' children call PTRACE_TRACEME).
+        record.append("--no-follow")
         replay.append("--no-follow")
     if not command and not any(o[0] in ("-p", "--attach") for o in opts):
         # strace -V, -h, or a usage error: strec-replay answers for itself.

@@ -141,6 +141,8 @@ std::string FlagArg(const char* param, uint64_t v) {
   if (p == "at_flags" || p == "wait_options" || p == "msg_flags" || p == "getrandom_flags" ||
       p == "pipe2_flags")
     return Flags(param, v & 0xffffffff);
+  if (p == "perf_event_open_flags")  // unsigned long, with strace's default for unknown bits
+    return FlagsDflt(param, v);
   if (FindXlat(p))
     return Flags(param, v);
   return HexString(v);

@@ -213,6 +213,12 @@ struct Ctx {
   // A data buffer of `len` bytes: input (entry) or output (exit).
   void Data(int i, bool out, uint64_t len, bool force_hex = false) {
     const Buffer* b = out ? Out(i) : In(i);
+    if (!b && (!out || ok())) {
+      // A read that failed past the part strace prints (it reads no more than -s bytes).
+      const Buffer* part = sc.Find(i, out, format::kBufferPlain, 0);
+      if (part && part->read_errno && part->data.size() >= std::min<uint64_t>(len, q.max_strlen))
+        b = part;
+    }
     if (!b && len == 0 && A(i) && (!out || ok())) {
       Put("\"\"");  // nothing to read: strace prints the empty string
       return;
@@ -287,6 +293,10 @@ Family QuotaFamily();      // quota.cc: quotactl, quotactl_fd
 Family KernelFamily();     // kernel.cc: kcmp, syslog, kexec_load, kexec_file_load
 Family FanotifyFamily();   // fanotify.cc: fanotify_init, fanotify_mark
 Family LandlockFamily();   // landlock.cc: landlock_create_ruleset, landlock_add_rule
+Family SchedFamily();      // sched.cc: sched_setattr/getattr, sched_getscheduler, sched_setaffinity
+Family IoUringFamily();    // io_uring.cc: io_uring_setup, io_uring_enter
+Family PtraceFamily();     // ptrace.cc: ptrace's requests and their arguments
+Family MqFamily();         // mq.cc: mq_open, mq_timedsend, struct mq_attr and sigevent
 
 // An array of `count` elements of `elem` bytes at argument `arg` (its kBufferPlain buffer, as
 // captured: at exit when `out`, of a successful call), each printed by `print(data, offset)`:

@@ -18,9 +18,10 @@ struct Registry {
 
   Registry() {
     for (const Family& f :
-         {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(), SignalsFamily(),
-          MemoryFamily(), TimeFamily(), EventsFamily(), IoctlFamily(), MiscFamily(), IpcFamily(),
-          MempolicyFamily(), QuotaFamily(), KernelFamily(), FanotifyFamily(), LandlockFamily()}) {
+         {FilesFamily(),    NetFamily(),       ProcessFamily(), PrctlFamily(),  SignalsFamily(),
+          MemoryFamily(),   TimeFamily(),      EventsFamily(),  IoctlFamily(),  MiscFamily(),
+          IpcFamily(),      MempolicyFamily(), QuotaFamily(),   KernelFamily(), FanotifyFamily(),
+          LandlockFamily(), SchedFamily(),     IoUringFamily(), MqFamily(),     PtraceFamily()}) {
       for (const DecoderEntry& e : f.decoders) {
         if (e.nr < 0 || e.nr >= kFlat)
           continue;

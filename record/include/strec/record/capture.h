@@ -129,6 +129,7 @@ class Capture {
             uint64_t addr,
             CapturedBuffers* dst);
   void FprogFilter(uint8_t arg, CapturedBuffers* dst);
+  void SchedAttr(pid_t tid, uint64_t addr);
   void SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst);
   void SpecialExit(pid_t tid,
                    int nr,
