@@ -792,6 +792,14 @@ void Capture::SpecialExit(pid_t tid,
         size = strec_legacy_ioctl_size(req, &in, &out);
       if (out && size)
         Plan(2, true, args[2], size, size);
+      if (req == 0x031f) {  // HDIO_DRIVE_CMD: sector_count * 512 bytes after the header
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* h = dst->Find(2, true, format::kBufferPlain, &off);
+        uint64_t n = h && !h->read_errno ? uint64_t{dst->bytes(off)[3]} * 512 : 0;
+        if (n)
+          Plan(2, true, args[2] + 4, Cap(n), n, format::kBufferAux);
+      }
       break;
     }
     case __NR_fcntl: {

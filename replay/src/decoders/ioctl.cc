@@ -11,6 +11,7 @@ namespace strec::replay::detail {
 // Searched in order, for the request's name and then for its argument's decoder.
 static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_cmd", DecodeTtyIoctl},
+    {"ioctl_hdio", DecodeHdioIoctl},
 };
 
 static std::string RequestText(uint32_t req) {

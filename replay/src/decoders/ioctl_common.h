@@ -1,0 +1,49 @@
+// Shapes the driver ioctl groups share (ioctl_hdio.cc, ioctl_evdev.cc, ...): the argument as
+// NULL, as the address of what could not be read, or as what the kernel wrote.
+#ifndef STREC_REPLAY_SRC_DECODERS_IOCTL_COMMON_H_
+#define STREC_REPLAY_SRC_DECODERS_IOCTL_COMMON_H_
+
+#include <string>
+
+#include "decoders/decoders.h"
+
+namespace strec::replay::detail {
+
+// The third argument's bytes, at least `need` of them, read at entry (out=false) or written by a
+// successful call (out=true), or nullptr.
+inline const std::string* IoctlBytes(const Ctx& c, bool out, size_t need) {
+  const Buffer* b = out ? c.Out(2) : c.In(2);
+  return b && !b->redacted && b->data.size() >= need ? &b->data : nullptr;
+}
+
+// Prints the third argument: "NULL", print(bytes) when `need` bytes were captured, else its
+// address. An output (out=true) prints in the exit part. Returns whether print ran.
+template <typename F>
+bool IoctlArg(Ctx& c, bool out, size_t need, F print) {
+  if (out)
+    c.ToExit();
+  if (!c.A(2)) {
+    c.Put("NULL");
+    return false;
+  }
+  const Buffer* b = out ? c.Out(2) : c.In(2);
+  if (c.Redacted(b))
+    return false;
+  if (const std::string* d = IoctlBytes(c, out, need)) {
+    c.Put(print(*d));
+    return true;
+  }
+  c.Ptr(c.A(2));
+  return false;
+}
+
+// "[value]" of an integer the kernel writes through the argument.
+template <typename T, typename F>
+bool IoctlOutNum(Ctx& c, F text) {
+  return IoctlArg(c, true, sizeof(T),
+                  [&](const std::string& d) { return "[" + text(At<T>(d, 0)) + "]"; });
+}
+
+}  // namespace strec::replay::detail
+
+#endif  // STREC_REPLAY_SRC_DECODERS_IOCTL_COMMON_H_
