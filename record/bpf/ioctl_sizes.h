@@ -35,6 +35,9 @@ static inline unsigned int strec_legacy_ioctl_size(unsigned long req, int* in, i
     case 0x5410: /* TIOCSPGRP */
     case 0x5421: /* FIONBIO */
     case 0x5452: /* FIOASYNC */
+    case 0x5416: /* TIOCMBIS */
+    case 0x5417: /* TIOCMBIC */
+    case 0x5418: /* TIOCMSET */
       *in = 1;
       return 4;
     case 0x5413: /* TIOCGWINSZ */

@@ -648,6 +648,14 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
         size = strec_legacy_ioctl_size(req, &in, &out);
       if (in && size)
         Plan(2, false, args[2], size, size);
+      if (req == 0x40085203) {  // RNDADDENTROPY: rand_pool_info's buf_size bytes after it
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* h = dst->Find(2, false, format::kBufferPlain, &off);
+        uint64_t n = h && !h->read_errno ? U32(dst->bytes(off) + 4) : 0;
+        if (n)
+          Plan(2, false, args[2] + 8, Cap(n), n, format::kBufferAux);
+      }
       break;
     }
     case __NR_fcntl: {

@@ -12,6 +12,8 @@ namespace strec::replay::detail {
 static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_cmd", DecodeTtyIoctl},
     {"ioctl_hdio", DecodeHdioIoctl},
+    {"ioctl_random", DecodeRandomIoctl},
+    {"ioctl_watchdog", DecodeWatchdogIoctl},
 };
 
 static std::string RequestText(uint32_t req) {
@@ -22,8 +24,6 @@ static std::string RequestText(uint32_t req) {
     return HexString(req);
   uint32_t dir = (req >> 30) & 3, type = (req >> 8) & 0xff, nr = req & 0xff,
            size = (req >> 16) & 0x3fff;
-  if (dir == 0 && size == 0)
-    return HexString(req);
   const char* dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
   return std::string("_IOC(") + dirs[dir] + ", " + HexString(type) + ", " + HexString(nr) + ", " +
          HexString(size) + ")";

@@ -44,6 +44,14 @@ bool IoctlOutNum(Ctx& c, F text) {
                   [&](const std::string& d) { return "[" + text(At<T>(d, 0)) + "]"; });
 }
 
+// A request that takes no argument: strace prints "ioctl(fd, REQUEST)", without the ", " the
+// caller put after the request.
+inline void IoctlNoArg(Ctx& c) {
+  std::string& s = *c.cur;
+  if (s.size() >= 2 && s.compare(s.size() - 2, 2, ", ") == 0)
+    s.resize(s.size() - 2);
+}
+
 }  // namespace strec::replay::detail
 
 #endif  // STREC_REPLAY_SRC_DECODERS_IOCTL_COMMON_H_
