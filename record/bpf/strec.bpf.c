@@ -698,6 +698,11 @@ __noinline int enter_arg_body(__u32 i) {
       __u32 n = ioctl_size(w->args[1], 0);
       if (n)
         add(c, v, n, META(i, 0, 0, 0, 0), n);
+      /* RNDADDENTROPY: struct rand_pool_info's buf_size bytes of data after it */
+      __u32 size = 0;
+      if ((w->args[1] & 0xffffffff) == 0x40085203 &&
+          bpf_probe_read_user(&size, 4, (const void*)(v + 4)) == 0 && size)
+        add(c, v + 8, size < snaplen ? size : snaplen, META(i, 0, 5 /* kBufferAux */, 0, 0), size);
       break;
     }
     case STREC_CAP_FDSET: {

@@ -346,6 +346,7 @@ std::vector<Case> Cases() {
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
       {"sockopt", {prog("sockopt")}},
+      {"ioctl_drivers", {prog("ioctl_drivers")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -537,8 +538,16 @@ TEST_F(FidelityTest, InjectedFaults) {
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
-           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
+           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "ioctl_drivers"});
   RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
+}
+
+// What the kernel would have written: the fixture's driver ioctls succeed (injected), and
+// strace prints their output arguments from what the program put there.
+TEST_F(FidelityTest, DecoderFixturesInjected) {
+  tamper_ = {"-e", "inject=ioctl:retval=42"};
+  for (const char* style : {"abbrev", "raw", "verbose"})
+    RunSet({"-X", style}, 100.0, {"ioctl_drivers"});
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -594,7 +603,8 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
+  RunSet({}, 100.0,
+         {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "ioctl_drivers"},
          {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }

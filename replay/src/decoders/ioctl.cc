@@ -25,8 +25,9 @@ static std::string RequestText(uint32_t req) {
   uint32_t dir = (req >> 30) & 3, type = (req >> 8) & 0xff, nr = req & 0xff,
            size = (req >> 16) & 0x3fff;
   const char* dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
-  return std::string("_IOC(") + dirs[dir] + ", " + HexString(type) + ", " + HexString(nr) + ", " +
-         HexString(size) + ")";
+  std::string ioc = std::string("_IOC(") + dirs[dir] + ", " + HexString(type) + ", " +
+                    HexString(nr) + ", " + HexString(size) + ")";
+  return CurrentXlatStyle() == XlatStyle::kVerbose ? Styled(HexString(req), ioc) : ioc;
 }
 
 static void DecodeIoctl(Ctx& c) {

@@ -44,6 +44,31 @@ bool IoctlOutNum(Ctx& c, F text) {
                   [&](const std::string& d) { return "[" + text(At<T>(d, 0)) + "]"; });
 }
 
+// An array of `n` 32-bit values the caller passes: "[a, b, c]"; as many as could be read then
+// "... /* 0x... */" (the address of the first unreadable one) when the array runs into
+// unreadable memory; "NULL", or the address when none could be read.
+template <typename F>
+void IoctlIntArray(Ctx& c, size_t n, F text) {
+  if (!c.A(2)) {
+    c.Put("NULL");
+    return;
+  }
+  const Buffer* b = c.sc.Find(2, false, format::kBufferPlain, 0);
+  if (c.Redacted(b))
+    return;
+  size_t got = b ? std::min(b->data.size() / 4, n) : 0;
+  if (!got) {
+    c.Ptr(c.A(2));
+    return;
+  }
+  std::string s = "[";
+  for (size_t i = 0; i < got; i++)
+    s += (i ? ", " : "") + text(At<uint32_t>(b->data, i * 4));
+  if (got < n)
+    s += ", ... /* " + PtrString(c.A(2) + got * 4) + " */";
+  c.Put(s + "]");
+}
+
 // A request that takes no argument: strace prints "ioctl(fd, REQUEST)", without the ", " the
 // caller put after the request.
 inline void IoctlNoArg(Ctx& c) {

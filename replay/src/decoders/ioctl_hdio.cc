@@ -59,10 +59,7 @@ bool DecodeHdioIoctl(Ctx& c, uint32_t req) {
       return true;
     case 0x031c:  // HDIO_DRIVE_RESET
     case 0x0328:  // HDIO_SCAN_HWIF
-      IoctlArg(c, false, 12, [](const std::string& d) {
-        return "[" + HexString(At<uint32_t>(d, 0)) + ", " + HexString(At<uint32_t>(d, 4)) + ", " +
-               HexString(At<uint32_t>(d, 8)) + "]";
-      });
+      IoctlIntArray(c, 3, [](uint32_t v) { return HexString(v); });
       return true;
     case 0x0302:
     case 0x0304:
