@@ -37,11 +37,23 @@ bool IoctlArg(Ctx& c, bool out, size_t need, F print) {
   return false;
 }
 
-// "[value]" of an integer the kernel writes through the argument.
+// "[value]" of an integer the caller passes (IoctlInNum) or the kernel writes (IoctlOutNum).
+template <typename T, typename F>
+bool IoctlNum(Ctx& c, bool out, F text) {
+  return IoctlArg(c, out, sizeof(T),
+                  [&](const std::string& d) { return "[" + text(At<T>(d, 0)) + "]"; });
+}
 template <typename T, typename F>
 bool IoctlOutNum(Ctx& c, F text) {
-  return IoctlArg(c, true, sizeof(T),
-                  [&](const std::string& d) { return "[" + text(At<T>(d, 0)) + "]"; });
+  return IoctlNum<T>(c, true, text);
+}
+template <typename T, typename F>
+bool IoctlInNum(Ctx& c, F text) {
+  return IoctlNum<T>(c, false, text);
+}
+// An int, in decimal.
+inline std::string IoctlDec(int32_t v) {
+  return Dec(v);
 }
 
 // An array of `n` 32-bit values the caller passes: "[a, b, c]"; as many as could be read then
@@ -67,6 +79,24 @@ void IoctlIntArray(Ctx& c, size_t n, F text) {
   if (got < n)
     s += ", ... /* " + PtrString(c.A(2) + got * 4) + " */";
   c.Put(s + "]");
+}
+
+// `len` bytes at `addr` that the recorder copied as the argument's kBufferAux (data a struct
+// points to or is followed by), quoted; strace reads what it would print (max_strlen + 1 bytes at
+// most) and prints the address when that is not readable.
+inline std::string IoctlAuxData(const Ctx& c,
+                                bool out,
+                                uint64_t addr,
+                                uint64_t len,
+                                bool force_hex) {
+  const Buffer* b = out && !c.ok() ? nullptr : c.sc.Find(2, out, format::kBufferAux, 0);
+  if (!b || b->redacted || b->data.size() < std::min<uint64_t>(len, uint64_t{c.q.max_strlen} + 1))
+    return PtrString(addr);
+  QuoteOptions q = c.q;
+  q.force_hex = force_hex;
+  std::string s;
+  AppendQuotedBuffer(&s, b->data, len, q);
+  return s;
 }
 
 // A request that takes no argument: strace prints "ioctl(fd, REQUEST)", without the ", " the

@@ -7,20 +7,6 @@
 
 namespace strec::replay::detail {
 
-// HDIO_DRIVE_CMD's data after the header (sector_count * 512 bytes): strace reads what it
-// would print (max_strlen + 1 bytes at most) and prints the address when that is not readable.
-static std::string DriveCmdBuf(Ctx& c, uint64_t len) {
-  const Buffer* b = c.ok() ? c.sc.Find(2, true, format::kBufferAux, 0) : nullptr;
-  uint64_t need = std::min<uint64_t>(len, uint64_t{c.q.max_strlen} + 1);
-  if (!b || b->redacted || b->data.size() < need)
-    return PtrString(c.A(2) + 4);
-  QuoteOptions q = c.q;
-  q.force_hex = true;
-  std::string s;
-  AppendQuotedBuffer(&s, b->data, len, q);
-  return s;
-}
-
 static void DriveCmd(Ctx& c) {
   uint8_t count = 0;
   if (!IoctlArg(c, false, 4, [&](const std::string& d) {
@@ -35,7 +21,7 @@ static void DriveCmd(Ctx& c) {
     c.Put("} => {status=" + HexString(static_cast<uint8_t>((*d)[0])) + ", error=" +
           UDec(static_cast<uint8_t>((*d)[1])) + ", nsector=" + UDec(static_cast<uint8_t>((*d)[2])));
     if (count)
-      c.Put(", buf=" + DriveCmdBuf(c, uint64_t{count} * 512));
+      c.Put(", buf=" + IoctlAuxData(c, true, c.A(2) + 4, uint64_t{count} * 512, true));
   }
   c.Put("}");
 }

@@ -8,26 +8,19 @@
 namespace strec::replay::detail {
 
 bool DecodeRandomIoctl(Ctx& c, uint32_t req) {
-  auto dec = [](int32_t v) { return Dec(v); };
   switch (req) {
     case 0x80045200:  // RNDGETENTCNT
-      IoctlOutNum<int32_t>(c, dec);
+      IoctlOutNum<int32_t>(c, IoctlDec);
       return true;
     case 0x40045201:  // RNDADDTOENTCNT
-      IoctlArg(c, false, 4,
-               [](const std::string& d) { return "[" + Dec(At<int32_t>(d, 0)) + "]"; });
+      IoctlInNum<int32_t>(c, IoctlDec);
       return true;
     case 0x40085203:  // RNDADDENTROPY
       IoctlArg(c, false, 8, [&](const std::string& d) {
         uint32_t size = At<uint32_t>(d, 4);
         std::string s =
             "{entropy_count=" + Dec(At<int32_t>(d, 0)) + ", buf_size=" + UDec(size) + ", buf=";
-        const Buffer* b = c.sc.Find(2, false, format::kBufferAux, 0);
-        if (!b || b->redacted ||
-            b->data.size() < std::min<uint64_t>(size, uint64_t{c.q.max_strlen} + 1))
-          s += PtrString(c.A(2) + 8);
-        else
-          AppendQuotedBuffer(&s, b->data, size, c.q);
+        s += IoctlAuxData(c, false, c.A(2) + 8, size, false);
         return s + "}";
       });
       return true;

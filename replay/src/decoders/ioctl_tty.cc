@@ -44,7 +44,6 @@ static std::string Tiocm(uint32_t v) {
 }
 
 bool DecodeTtyIoctl(Ctx& c, uint32_t req) {
-  auto dec = [](int32_t v) { return Dec(v); };
   switch (req) {
     case 0x5401:  // TCGETS
       IoctlArg(c, true, 36, Termios);
@@ -57,13 +56,12 @@ bool DecodeTtyIoctl(Ctx& c, uint32_t req) {
     case 0x540F:  // TIOCGPGRP
     case 0x5429:  // TIOCGSID
     case 0x5411:  // TIOCOUTQ
-      IoctlOutNum<int32_t>(c, dec);
+      IoctlOutNum<int32_t>(c, IoctlDec);
       return true;
     case 0x5410:  // TIOCSPGRP
     case 0x5421:  // FIONBIO
     case 0x5452:  // FIOASYNC
-      IoctlArg(c, false, 4,
-               [](const std::string& d) { return "[" + Dec(At<int32_t>(d, 0)) + "]"; });
+      IoctlInNum<int32_t>(c, IoctlDec);
       return true;
     case 0x5415:  // TIOCMGET
       IoctlOutNum<uint32_t>(c, Tiocm);
@@ -71,8 +69,7 @@ bool DecodeTtyIoctl(Ctx& c, uint32_t req) {
     case 0x5416:  // TIOCMBIS
     case 0x5417:  // TIOCMBIC
     case 0x5418:  // TIOCMSET
-      IoctlArg(c, false, 4,
-               [](const std::string& d) { return "[" + Tiocm(At<uint32_t>(d, 0)) + "]"; });
+      IoctlInNum<uint32_t>(c, Tiocm);
       return true;
     default:
       return false;

@@ -14,12 +14,11 @@ bool DecodeWatchdogIoctl(Ctx& c, uint32_t req) {
     case 0x80045707:  // WDIOC_GETTIMEOUT
     case 0x80045709:  // WDIOC_GETPRETIMEOUT
     case 0x8004570a:  // WDIOC_GETTIMELEFT
-      IoctlOutNum<int32_t>(c, [](int32_t v) { return Dec(v); });
+      IoctlOutNum<int32_t>(c, IoctlDec);
       return true;
     case 0xc0045706:  // WDIOC_SETTIMEOUT
     case 0xc0045708:  // WDIOC_SETPRETIMEOUT
-      IoctlArg(c, false, 4,
-               [](const std::string& d) { return "[" + Dec(At<int32_t>(d, 0)) + "]"; });
+      IoctlInNum<int32_t>(c, IoctlDec);
       return true;
     case 0x80045705:  // WDIOC_KEEPALIVE
       IoctlNoArg(c);
