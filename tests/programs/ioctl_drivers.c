@@ -1,8 +1,9 @@
 // Driver ioctls on fd -1 (every call fails with EBADF, or succeeds when the fidelity test injects
 // a return value, and then strace prints what "the kernel wrote": what the program put there):
 // HDIO_* (linux/hdreg.h), the terminal's winsize and modem lines, the random device and the
-// watchdog. Each with NULL, an argument that runs into an unmapped page, and a valid one.
+// watchdog and LIRC. Each with NULL, an argument that runs into an unmapped page, and a valid one.
 #include <linux/hdreg.h>
+#include <linux/lirc.h>
 #include <linux/random.h>
 #include <linux/watchdog.h>
 #include <string.h>
@@ -108,5 +109,23 @@ int main(void) {
   ioctl(-1, WDIOC_SETPRETIMEOUT, end - 2);
   ioctl(-1, WDIOC_KEEPALIVE);
   ioctl(-1, _IO('W', 0xff), &timeout);
+
+  // LIRC: a __u32 each way.
+  unsigned int features = LIRC_CAN_SEND_PULSE | LIRC_CAN_REC_MODE2 | 0x8000000;
+  ioctl(-1, LIRC_GET_FEATURES, NULL);
+  ioctl(-1, LIRC_GET_FEATURES, &features);
+  features = 0;
+  ioctl(-1, LIRC_GET_FEATURES, &features);
+  unsigned int mode = LIRC_MODE_SCANCODE;
+  ioctl(-1, LIRC_GET_REC_MODE, &mode);
+  ioctl(-1, LIRC_SET_SEND_MODE, &mode);
+  mode = 3;
+  ioctl(-1, LIRC_SET_REC_MODE, &mode);
+  unsigned int value = 0xffffffff;
+  ioctl(-1, LIRC_SET_REC_TIMEOUT_REPORTS, &value);
+  ioctl(-1, LIRC_SET_REC_CARRIER_RANGE, &value);
+  ioctl(-1, LIRC_GET_MIN_TIMEOUT, &value);
+  ioctl(-1, LIRC_SET_TRANSMITTER_MASK, &value);
+  ioctl(-1, LIRC_SET_SEND_CARRIER, end - 2);
   return 0;
 }

@@ -14,6 +14,7 @@ static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_hdio", DecodeHdioIoctl},
     {"ioctl_random", DecodeRandomIoctl},
     {"ioctl_watchdog", DecodeWatchdogIoctl},
+    {"ioctl_lirc", DecodeLircIoctl},
 };
 
 static std::string RequestText(uint32_t req) {
