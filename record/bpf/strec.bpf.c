@@ -518,7 +518,7 @@ static __always_inline __u32 ioctl_size(__u64 req, int exit) {
   req &= 0xffffffff;
   if (dir) {
     in = dir & 1;  /* _IOC_WRITE: user to kernel */
-    out = dir & 2; /* _IOC_READ: kernel to user */
+    out = (dir & 2) || req == 0x40187013; /* _IOC_READ: kernel to user; RTC_PARAM_GET too */
   } else {
     size = strec_legacy_ioctl_size(req, &in, &out);
   }

@@ -795,7 +795,7 @@ void Capture::SpecialExit(pid_t tid,
       uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
       int in = 0, out = 0;
       if (dir != 0)
-        out = dir & 2;  // _IOC_READ: kernel to user
+        out = (dir & 2) || req == 0x40187013;  // _IOC_READ: kernel to user; RTC_PARAM_GET too
       else
         size = strec_legacy_ioctl_size(req, &in, &out);
       if (out && size)

@@ -1,10 +1,12 @@
 // Driver ioctls on fd -1 (every call fails with EBADF, or succeeds when the fidelity test injects
 // a return value, and then strace prints what "the kernel wrote": what the program put there):
 // HDIO_* (linux/hdreg.h), the terminal's winsize and modem lines, the random device and the
-// watchdog and LIRC. Each with NULL, an argument that runs into an unmapped page, and a valid one.
+// watchdog, LIRC and the real-time clock. Each with NULL, an argument that runs into an unmapped
+// page, and a valid one.
 #include <linux/hdreg.h>
 #include <linux/lirc.h>
 #include <linux/random.h>
+#include <linux/rtc.h>
 #include <linux/watchdog.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -127,5 +129,42 @@ int main(void) {
   ioctl(-1, LIRC_GET_MIN_TIMEOUT, &value);
   ioctl(-1, LIRC_SET_TRANSMITTER_MASK, &value);
   ioctl(-1, LIRC_SET_SEND_CARRIER, end - 2);
+
+  // The real-time clock.
+  ioctl(-1, RTC_AIE_ON);
+  ioctl(-1, RTC_UIE_OFF);
+  ioctl(-1, RTC_IRQP_SET, 64);
+  ioctl(-1, RTC_EPOCH_READ, NULL);
+  unsigned long epoch = 1900;
+  ioctl(-1, RTC_EPOCH_READ, &epoch);
+  struct rtc_time tm = {.tm_sec = 1, .tm_min = 2, .tm_hour = 3, .tm_mday = 4, .tm_year = 124};
+  ioctl(-1, RTC_SET_TIME, &tm);
+  ioctl(-1, RTC_RD_TIME, &tm);
+  ioctl(-1, RTC_ALM_SET, end - 20);
+  struct rtc_wkalrm alarm = {.enabled = 1, .pending = 0, .time = tm};
+  ioctl(-1, RTC_WKALM_SET, &alarm);
+  ioctl(-1, RTC_WKALM_RD, &alarm);
+  struct rtc_pll_info pll = {.pll_value = -5, .pll_clock = 32768};
+  ioctl(-1, RTC_PLL_GET, &pll);
+  unsigned int vl = RTC_VL_BACKUP_LOW | RTC_VL_BACKUP_SWITCH | 0x100;
+  ioctl(-1, RTC_VL_READ, &vl);
+  vl = 0x100;
+  ioctl(-1, RTC_VL_READ, &vl);
+  struct rtc_param param = {.param = RTC_PARAM_FEATURES, .uvalue = 0x81, .index = 1};
+  ioctl(-1, RTC_PARAM_GET, &param);
+  ioctl(-1, RTC_PARAM_SET, &param);
+  param.param = RTC_PARAM_CORRECTION;
+  param.svalue = -1337;
+  param.__pad = 7;
+  ioctl(-1, RTC_PARAM_GET, &param);
+  param.param = RTC_PARAM_BACKUP_SWITCH_MODE;
+  param.uvalue = 9;
+  ioctl(-1, RTC_PARAM_SET, &param);
+  param.param = 77;
+  ioctl(-1, RTC_PARAM_GET, &param);
+  param.param = RTC_PARAM_FEATURES;
+  param.uvalue = 0xbeef00;
+  ioctl(-1, RTC_PARAM_SET, &param);
+  ioctl(-1, RTC_PARAM_GET, end - 8);
   return 0;
 }

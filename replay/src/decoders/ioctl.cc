@@ -15,6 +15,7 @@ static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_random", DecodeRandomIoctl},
     {"ioctl_watchdog", DecodeWatchdogIoctl},
     {"ioctl_lirc", DecodeLircIoctl},
+    {"ioctl_rtc", DecodeRtcIoctl},
 };
 
 static std::string RequestText(uint32_t req) {

@@ -99,6 +99,19 @@ inline std::string IoctlAuxData(const Ctx& c,
   return s;
 }
 
+// A flag set in the current -X style, a value with no known bit as "0x100 /* TIOCM_??? */"
+// (its table's default text) in the abbreviated and verbose styles alike.
+inline std::string IoctlFlags(const char* table, uint64_t v) {
+  std::string names;
+  {
+    ScopedXlatStyle abbrev(XlatStyle::kAbbrev);
+    names = FlagsDflt(table, v);
+  }
+  if (names.find("/*") != std::string::npos)
+    return CurrentXlatStyle() == XlatStyle::kRaw ? HexString(v) : names;
+  return Whole(HexString(v), [&] { return names; });
+}
+
 // A request that takes no argument: strace prints "ioctl(fd, REQUEST)", without the ", " the
 // caller put after the request.
 inline void IoctlNoArg(Ctx& c) {

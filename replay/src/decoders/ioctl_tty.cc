@@ -33,14 +33,7 @@ static std::string Winsize(const std::string& d) {
 }
 
 static std::string Tiocm(uint32_t v) {
-  std::string names;
-  {
-    ScopedXlatStyle abbrev(XlatStyle::kAbbrev);
-    names = FlagsDflt("tiocm_flags", v);
-  }
-  if (names.find("/*") != std::string::npos)  // no known bit: "0x... /* TIOCM_??? */"
-    return CurrentXlatStyle() == XlatStyle::kRaw ? HexString(v) : names;
-  return Whole(HexString(v), [&] { return names; });
+  return IoctlFlags("tiocm_flags", v);
 }
 
 bool DecodeTtyIoctl(Ctx& c, uint32_t req) {
