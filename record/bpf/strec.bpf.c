@@ -517,8 +517,8 @@ static __always_inline __u32 ioctl_size(__u64 req, int exit) {
   int in = 0, out = 0;
   req &= 0xffffffff;
   if (dir) {
-    in = dir & 1;  /* _IOC_WRITE: user to kernel */
-    out = dir & 2; /* _IOC_READ: kernel to user */
+    in = dir & 1;                         /* _IOC_WRITE: user to kernel */
+    out = (dir & 2) || req == 0x40187013; /* _IOC_READ: kernel to user; RTC_PARAM_GET too */
   } else {
     size = strec_legacy_ioctl_size(req, &in, &out);
   }
@@ -766,6 +766,11 @@ __noinline int enter_arg_body(__u32 i) {
       __u32 n = ioctl_size(w->args[1], 0);
       if (n)
         add(c, v, n, META(i, 0, 0, 0, 0), n);
+      /* RNDADDENTROPY: struct rand_pool_info's buf_size bytes of data after it */
+      __u32 size = 0;
+      if ((w->args[1] & 0xffffffff) == 0x40085203 &&
+          bpf_probe_read_user(&size, 4, (const void*)(v + 4)) == 0 && size)
+        add(c, v + 8, size < snaplen ? size : snaplen, META(i, 0, 5 /* kBufferAux */, 0, 0), size);
       break;
     }
     case STREC_CAP_FDSET: {
@@ -894,6 +899,13 @@ __noinline int exit_arg_body(__u32 i) {
       __u32 n = ioctl_size(w->args[1], 1);
       if (n)
         add(c, v, n, META(i, 1, 0, 0, 0), n);
+      /* HDIO_DRIVE_CMD: sector_count * 512 bytes of data after the header */
+      __u8 count = 0;
+      if ((w->args[1] & 0xffffffff) == 0x031f &&
+          bpf_probe_read_user(&count, 1, (const void*)(v + 3)) == 0 && count) {
+        __u32 len = (__u32)count * 512;
+        add(c, v + 4, len < snaplen ? len : snaplen, META(i, 1, 5 /* kBufferAux */, 0, 0), len);
+      }
       break;
     }
     case STREC_CAP_ADDR_OUT: {

@@ -578,384 +578,407 @@ void Capture::NodeMask(uint8_t arg, bool out, uint64_t addr, uint64_t maxnode) {
     return;
   uint64_t bytes = (maxnode - 1 + 63) / 64 * 8;
   Plan(arg, out, addr, Cap(bytes) & ~uint64_t{7}, bytes);
-  // sched_setattr's struct sched_attr (argument 1): its size field, then as much of the struct as
-  // that says (0 meaning SCHED_ATTR_SIZE_VER0, 48 bytes), up to the 56 bytes of
-  // SCHED_ATTR_SIZE_VER1; a size below 48 keeps the size field alone.
-  void Capture::SchedAttr(pid_t tid, uint64_t addr) {
-    uint32_t size = 0;
-    ReadRequest r{addr, 4, reinterpret_cast<uint8_t*>(&size), 0, 0};
-    stats_.vm_reads += TraceeMemory::ReadBatch(tid, &r, 1);
-    uint64_t whole = size ? size : kSchedAttrVer0;
-    uint64_t n = r.got < 4 || whole < kSchedAttrVer0 ? 4 : std::min(whole, kSchedAttrVer1);
-    Plan(1, false, addr, n, whole);
-  }
+}
 
-  void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
-    switch (nr) {
-      case __NR_execve:
-      case __NR_execveat: {
-        uint8_t envp = nr == __NR_execve ? 2 : 3;
-        if (IsSpecial(nr, envp))
-          StrArray(tid, envp, args[envp], dst, capture_env_);
+// sched_setattr's struct sched_attr (argument 1): its size field, then as much of the struct as
+// that says (0 meaning SCHED_ATTR_SIZE_VER0, 48 bytes), up to the 56 bytes of
+// SCHED_ATTR_SIZE_VER1; a size below 48 keeps the size field alone.
+void Capture::SchedAttr(pid_t tid, uint64_t addr) {
+  uint32_t size = 0;
+  ReadRequest r{addr, 4, reinterpret_cast<uint8_t*>(&size), 0, 0};
+  stats_.vm_reads += TraceeMemory::ReadBatch(tid, &r, 1);
+  uint64_t whole = size ? size : kSchedAttrVer0;
+  uint64_t n = r.got < 4 || whole < kSchedAttrVer0 ? 4 : std::min(whole, kSchedAttrVer1);
+  Plan(1, false, addr, n, whole);
+}
+
+void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst) {
+  switch (nr) {
+    case __NR_execve:
+    case __NR_execveat: {
+      uint8_t envp = nr == __NR_execve ? 2 : 3;
+      if (IsSpecial(nr, envp))
+        StrArray(tid, envp, args[envp], dst, capture_env_);
+      break;
+    }
+    case __NR_connect:
+    case __NR_bind:
+      if (IsSpecial(nr, 1) && args[1])
+        Plan(1, false, args[1], std::min<uint64_t>(args[2] & 0xffffffff, kSockaddrMax),
+             args[2] & 0xffffffff);
+      break;
+    case __NR_sendto:
+      if (IsSpecial(nr, 4) && args[4])
+        Plan(4, false, args[4], std::min<uint64_t>(args[5] & 0xffffffff, kSockaddrMax),
+             args[5] & 0xffffffff);
+      break;
+    case __NR_accept:
+    case __NR_accept4:
+    case __NR_getsockname:
+    case __NR_getpeername:
+      if (args[2])
+        Plan(2, false, args[2], 4, 4);  // socklen in
+      break;
+    case __NR_recvfrom:
+      if (args[5])
+        Plan(5, false, args[5], 4, 4);
+      break;
+    case __NR_getsockopt:
+      if (args[4])
+        Plan(4, false, args[4], 4, 4);
+      break;
+    case __NR_setsockopt: {
+      if (!args[3])
         break;
+      uint64_t level = args[1] & 0xffffffff, name = args[2] & 0xffffffff,
+               len = args[4] & 0xffffffff;
+      Plan(3, false, args[3], Cap(len), len);
+      // SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF: a struct sock_fprog and its program.
+      if (level == 1 /* SOL_SOCKET */ && (name == 26 || name == 51) && len == 16) {
+        Execute(tid, dst);
+        FprogFilter(3, dst);
       }
-      case __NR_connect:
-      case __NR_bind:
-        if (IsSpecial(nr, 1) && args[1])
-          Plan(1, false, args[1], std::min<uint64_t>(args[2] & 0xffffffff, kSockaddrMax),
-               args[2] & 0xffffffff);
+      break;
+    }
+    case __NR_sendmsg:
+    case __NR_recvmsg: {
+      if (!args[1])
         break;
-      case __NR_sendto:
-        if (IsSpecial(nr, 4) && args[4])
-          Plan(4, false, args[4], std::min<uint64_t>(args[5] & 0xffffffff, kSockaddrMax),
-               args[5] & 0xffffffff);
+      Plan(1, false, args[1], 56, 56);  // struct msghdr
+      Execute(tid, dst);
+      size_t off;
+      const BufferRecord* m = dst->Find(1, false, format::kBufferPlain, &off);
+      if (nr != __NR_sendmsg || !m || m->read_errno)
         break;
-      case __NR_accept:
-      case __NR_accept4:
-      case __NR_getsockname:
-      case __NR_getpeername:
-        if (args[2])
-          Plan(2, false, args[2], 4, 4);  // socklen in
-        break;
-      case __NR_recvfrom:
-        if (args[5])
-          Plan(5, false, args[5], 4, 4);
-        break;
-      case __NR_getsockopt:
-        if (args[4])
-          Plan(4, false, args[4], 4, 4);
-        break;
-      case __NR_setsockopt: {
-        if (!args[3])
-          break;
-        uint64_t level = args[1] & 0xffffffff, name = args[2] & 0xffffffff,
-                 len = args[4] & 0xffffffff;
-        Plan(3, false, args[3], Cap(len), len);
-        // SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF: a struct sock_fprog and its program.
-        if (level == 1 /* SOL_SOCKET */ && (name == 26 || name == 51) && len == 16) {
-          Execute(tid, dst);
-          FprogFilter(3, dst);
-        }
-        break;
+      const uint8_t* p = dst->bytes(off);
+      uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
+               control = U64(p + 32), controllen = U64(p + 40);
+      if (name)
+        Plan(1, false, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
+      if (control)
+        Plan(1, false, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
+             1);
+      Execute(tid, dst);
+      if (iov)
+        Iovec(tid, 1, false, iov, iovlen, -1, dst);
+      break;
+    }
+    case __NR_sendmmsg:
+    case __NR_recvmmsg:
+      if (args[1]) {
+        uint64_t vlen = args[2] & 0xffffffff;
+        uint64_t n = std::min<uint64_t>(vlen, std::max<uint32_t>(snaplen_, 1));
+        Plan(1, false, args[1], n * 64, vlen * 64);
       }
-      case __NR_sendmsg:
-      case __NR_recvmsg: {
-        if (!args[1])
-          break;
-        Plan(1, false, args[1], 56, 56);  // struct msghdr
+      if (nr == __NR_recvmmsg && args[4])
+        Plan(4, false, args[4], 16, 16);  // timeout
+      break;
+    case __NR_select:
+    case __NR_pselect6: {
+      uint64_t nfds = args[0] & 0xffffffff;
+      uint64_t bytes = std::min<uint64_t>(((nfds + 63) / 64) * 8, 1024 * 8);
+      for (uint8_t i = 1; i <= 3; i++)
+        if (args[i])
+          Plan(i, false, args[i], bytes, bytes);
+      if (args[4])
+        Plan(4, false, args[4], 16, 16);  // timeval / timespec
+      if (nr == __NR_pselect6 && args[5]) {
+        Plan(5, false, args[5], 16, 16);  // { const sigset_t *ss; size_t ss_len; }
         Execute(tid, dst);
         size_t off;
-        const BufferRecord* m = dst->Find(1, false, format::kBufferPlain, &off);
-        if (nr != __NR_sendmsg || !m || m->read_errno)
-          break;
-        const uint8_t* p = dst->bytes(off);
-        uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
-                 control = U64(p + 32), controllen = U64(p + 40);
-        if (name)
-          Plan(1, false, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
-        if (control)
-          Plan(1, false, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
-               1);
-        Execute(tid, dst);
-        if (iov)
-          Iovec(tid, 1, false, iov, iovlen, -1, dst);
-        break;
+        const BufferRecord* s = dst->Find(5, false, format::kBufferPlain, &off);
+        if (s && !s->read_errno && U64(dst->bytes(off)))
+          Plan(5, false, U64(dst->bytes(off)), 8, U64(dst->bytes(off) + 8), format::kBufferAux);
       }
-      case __NR_sendmmsg:
-      case __NR_recvmmsg:
-        if (args[1]) {
-          uint64_t vlen = args[2] & 0xffffffff;
-          uint64_t n = std::min<uint64_t>(vlen, std::max<uint32_t>(snaplen_, 1));
-          Plan(1, false, args[1], n * 64, vlen * 64);
-        }
-        if (nr == __NR_recvmmsg && args[4])
-          Plan(4, false, args[4], 16, 16);  // timeout
-        break;
-      case __NR_select:
-      case __NR_pselect6: {
-        uint64_t nfds = args[0] & 0xffffffff;
-        uint64_t bytes = std::min<uint64_t>(((nfds + 63) / 64) * 8, 1024 * 8);
-        for (uint8_t i = 1; i <= 3; i++)
-          if (args[i])
-            Plan(i, false, args[i], bytes, bytes);
-        if (args[4])
-          Plan(4, false, args[4], 16, 16);  // timeval / timespec
-        if (nr == __NR_pselect6 && args[5]) {
-          Plan(5, false, args[5], 16, 16);  // { const sigset_t *ss; size_t ss_len; }
-          Execute(tid, dst);
-          size_t off;
-          const BufferRecord* s = dst->Find(5, false, format::kBufferPlain, &off);
-          if (s && !s->read_errno && U64(dst->bytes(off)))
-            Plan(5, false, U64(dst->bytes(off)), 8, U64(dst->bytes(off) + 8), format::kBufferAux);
-        }
-        break;
-      }
-      case __NR_ioctl: {
-        if (!args[2])
-          break;
-        uint64_t req = args[1] & 0xffffffff;
-        uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
-        int in = 0, out = 0;
-        if (dir != 0)
-          in = dir & 1;  // _IOC_WRITE: user to kernel
-        else
-          size = strec_legacy_ioctl_size(req, &in, &out);
-        if (in && size)
-          Plan(2, false, args[2], size, size);
-        break;
-      }
-      case __NR_fcntl: {
-        uint64_t cmd = args[1] & 0xffffffff;
-        if (!args[2])
-          break;
-        if (cmd == 5 || cmd == 6 || cmd == 7 || cmd == 36 || cmd == 37 || cmd == 38)
-          Plan(2, false, args[2], 32, 32);  // struct flock
-        else if (cmd == 15)
-          Plan(2, false, args[2], 8, 8);  // F_SETOWN_EX
-        break;
-      }
-      case __NR_futex: {
-        uint64_t op = args[1] & 127;
-        if ((op == 0 || op == 9 || op == 6 || op == 11 || op == 13) && args[3])
-          Plan(3, false, args[3], 16, 16);  // timeout
-        break;
-      }
-      case __NR_clone3:
-        if (args[0]) {
-          ExtensibleStruct(0, false, args[0], args[1], 88);
-          Execute(tid, dst);
-          size_t off;
-          const BufferRecord* s = dst->Find(0, false, format::kBufferPlain, &off);
-          // set_tid[set_tid_size] (kBufferAux 1), at most kSetTidMax of them.
-          if (s && !s->read_errno && args[1] >= 80) {
-            uint64_t set_tid = U64(dst->bytes(off) + 64), count = U64(dst->bytes(off) + 72);
-            if (set_tid && count)
-              Plan(0, false, set_tid, std::min<uint64_t>(count, kSetTidMax) * 4,
-                   count < (1ull << 32) ? count * 4 : 0, format::kBufferAux, 1);
-          }
-        }
-        break;
-      case __NR_openat2:
-        if (IsSpecial(nr, 2) && args[2])
-          ExtensibleStruct(2, false, args[2], args[3], 24);
-        break;
-      case __NR_quotactl:
-      case __NR_quotactl_fd: {
-        uint32_t cmd = static_cast<uint32_t>(args[nr == __NR_quotactl ? 0 : 1]) >> 8;
-        if (!args[3])
-          break;
-        if (cmd == 0x800002)  // Q_QUOTAON: the quota file
-          String(tid, 3, false, args[3], dst, format::kBufferString, 0, kPathMax);
-        else if (uint32_t n = QuotaAddrSize(cmd, false))
-          Plan(3, false, args[3], n, n);
-        break;
-      }
-      case __NR_mbind:
-        NodeMask(3, false, args[3], args[4]);
-        break;
-      case __NR_set_mempolicy:
-        NodeMask(1, false, args[1], args[2]);
-        break;
-      case __NR_migrate_pages:
-        NodeMask(2, false, args[2], args[1]);
-        NodeMask(3, false, args[3], args[1]);
-        break;
-      case __NR_semop:
-      case __NR_semtimedop:
-        if (args[1]) {  // struct sembuf[nsops], nsops an unsigned int
-          uint64_t count = args[2] & 0xffffffff;
-          Plan(1, false, args[1], std::min<uint64_t>(count, std::max<uint64_t>(snaplen_, 1)) * 6,
-               count * 6);
-        }
-        break;
-      case __NR_msgsnd:  // struct msgbuf: long mtype, then arg 2 bytes of text
-        if (args[1])
-          Plan(1, false, args[1], 8 + Cap(args[2]), 8 + args[2]);
-      case __NR_sched_setattr:
-        if (IsSpecial(nr, 1) && args[1])
-          SchedAttr(tid, args[1]);
-        break;
-      case __NR_rt_sigtimedwait:
-        if (args[0])
-          Plan(0, false, args[0], 8, 8);
-        if (args[2])
-          Plan(2, false, args[2], 16, 16);
-        break;
-      default:
-        break;
+      break;
     }
+    case __NR_ioctl: {
+      if (!args[2])
+        break;
+      uint64_t req = args[1] & 0xffffffff;
+      uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
+      int in = 0, out = 0;
+      if (dir != 0)
+        in = dir & 1;  // _IOC_WRITE: user to kernel
+      else
+        size = strec_legacy_ioctl_size(req, &in, &out);
+      if (in && size)
+        Plan(2, false, args[2], size, size);
+      if (req == 0x40085203) {  // RNDADDENTROPY: rand_pool_info's buf_size bytes after it
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* h = dst->Find(2, false, format::kBufferPlain, &off);
+        uint64_t n = h && !h->read_errno ? U32(dst->bytes(off) + 4) : 0;
+        if (n)
+          Plan(2, false, args[2] + 8, Cap(n), n, format::kBufferAux);
+      }
+      break;
+    }
+    case __NR_fcntl: {
+      uint64_t cmd = args[1] & 0xffffffff;
+      if (!args[2])
+        break;
+      if (cmd == 5 || cmd == 6 || cmd == 7 || cmd == 36 || cmd == 37 || cmd == 38)
+        Plan(2, false, args[2], 32, 32);  // struct flock
+      else if (cmd == 15)
+        Plan(2, false, args[2], 8, 8);  // F_SETOWN_EX
+      break;
+    }
+    case __NR_futex: {
+      uint64_t op = args[1] & 127;
+      if ((op == 0 || op == 9 || op == 6 || op == 11 || op == 13) && args[3])
+        Plan(3, false, args[3], 16, 16);  // timeout
+      break;
+    }
+    case __NR_clone3:
+      if (args[0]) {
+        ExtensibleStruct(0, false, args[0], args[1], 88);
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* s = dst->Find(0, false, format::kBufferPlain, &off);
+        // set_tid[set_tid_size] (kBufferAux 1), at most kSetTidMax of them.
+        if (s && !s->read_errno && args[1] >= 80) {
+          uint64_t set_tid = U64(dst->bytes(off) + 64), count = U64(dst->bytes(off) + 72);
+          if (set_tid && count)
+            Plan(0, false, set_tid, std::min<uint64_t>(count, kSetTidMax) * 4,
+                 count < (1ull << 32) ? count * 4 : 0, format::kBufferAux, 1);
+        }
+      }
+      break;
+    case __NR_openat2:
+      if (IsSpecial(nr, 2) && args[2])
+        ExtensibleStruct(2, false, args[2], args[3], 24);
+      break;
+    case __NR_quotactl:
+    case __NR_quotactl_fd: {
+      uint32_t cmd = static_cast<uint32_t>(args[nr == __NR_quotactl ? 0 : 1]) >> 8;
+      if (!args[3])
+        break;
+      if (cmd == 0x800002)  // Q_QUOTAON: the quota file
+        String(tid, 3, false, args[3], dst, format::kBufferString, 0, kPathMax);
+      else if (uint32_t n = QuotaAddrSize(cmd, false))
+        Plan(3, false, args[3], n, n);
+      break;
+    }
+    case __NR_mbind:
+      NodeMask(3, false, args[3], args[4]);
+      break;
+    case __NR_set_mempolicy:
+      NodeMask(1, false, args[1], args[2]);
+      break;
+    case __NR_migrate_pages:
+      NodeMask(2, false, args[2], args[1]);
+      NodeMask(3, false, args[3], args[1]);
+      break;
+    case __NR_semop:
+    case __NR_semtimedop:
+      if (args[1]) {  // struct sembuf[nsops], nsops an unsigned int
+        uint64_t count = args[2] & 0xffffffff;
+        Plan(1, false, args[1], std::min<uint64_t>(count, std::max<uint64_t>(snaplen_, 1)) * 6,
+             count * 6);
+      }
+      break;
+    case __NR_msgsnd:  // struct msgbuf: long mtype, then arg 2 bytes of text
+      if (args[1])
+        Plan(1, false, args[1], 8 + Cap(args[2]), 8 + args[2]);
+      break;
+    case __NR_sched_setattr:
+      if (IsSpecial(nr, 1) && args[1])
+        SchedAttr(tid, args[1]);
+      break;
+    case __NR_rt_sigtimedwait:
+      if (args[0])
+        Plan(0, false, args[0], 8, 8);
+      if (args[2])
+        Plan(2, false, args[2], 16, 16);
+      break;
+    default:
+      break;
   }
+}
 
-  void Capture::SpecialExit(pid_t tid, int nr, const uint64_t args[6], int64_t ret,
-                            const CapturedBuffers& entry, CapturedBuffers* dst) {
-    bool failed = ret < 0 && ret >= -4095;
-    switch (nr) {
-      case __NR_sched_setattr:  // E2BIG: the kernel wrote its struct's size in the size field
-        if (ret == -E2BIG && IsSpecial(nr, 1) && args[1])
+void Capture::SpecialExit(pid_t tid,
+                          int nr,
+                          const uint64_t args[6],
+                          int64_t ret,
+                          const CapturedBuffers& entry,
+                          CapturedBuffers* dst) {
+  bool failed = ret < 0 && ret >= -4095;
+  switch (nr) {
+    case __NR_sched_setattr:  // E2BIG: the kernel wrote its struct's size in the size field
+      if (ret == -E2BIG && IsSpecial(nr, 1) && args[1])
+        Plan(1, true, args[1], 4, 4);
+      break;
+    case __NR_sched_getattr:  // min(size, 56) bytes written
+      if (!failed && IsSpecial(nr, 1) && args[1]) {
+        uint64_t n = std::min<uint64_t>(args[2] & 0xffffffff, kSchedAttrVer1);
+        Plan(1, true, args[1], n, n);
+      }
+      break;
+    case __NR_accept:
+    case __NR_accept4:
+    case __NR_getsockname:
+    case __NR_getpeername:
+    case __NR_recvfrom:
+    case __NR_getsockopt: {
+      uint8_t obj = nr == __NR_recvfrom ? 4 : nr == __NR_getsockopt ? 3 : 1;
+      uint8_t len = nr == __NR_recvfrom ? 5 : nr == __NR_getsockopt ? 4 : 2;
+      if (failed || !args[len])
+        break;
+      Plan(len, true, args[len], 4, 4);
+      Execute(tid, dst);
+      size_t off;
+      const BufferRecord* l = dst->Find(len, true, format::kBufferPlain, &off);
+      if (!l || l->read_errno || !args[obj])
+        break;
+      uint64_t n = U32(dst->bytes(off));
+      uint64_t cap = nr == __NR_getsockopt ? Cap(n) : std::min(n, kSockaddrMax);
+      // A sockaddr longer than the buffer was cut by the kernel to the buffer's length (the
+      // length at entry): only that much is there to read.
+      size_t in_off;
+      const BufferRecord* in = entry.Find(len, false, format::kBufferPlain, &in_off);
+      if (nr != __NR_getsockopt && in && !in->read_errno)
+        cap = std::min<uint64_t>(cap, U32(entry.bytes(in_off)));
+      if (nr == __NR_getsockopt) {
+        if (n > 0x7fffffff)
+          break;  // a negative length: nothing to show
+        // SO_GET_FILTER counts instructions of 8 bytes, of which strace shows 4096.
+        if ((args[1] & 0xffffffff) == 1 && (args[2] & 0xffffffff) == 26)
+          cap = std::min<uint64_t>(n, kBpfInsnsShown) * 8;
+      }
+      Plan(obj, true, args[obj], cap, n);
+      break;
+    }
+    case __NR_recvmsg: {
+      if (failed || !args[1])
+        break;
+      Plan(1, true, args[1], 56, 56);
+      Execute(tid, dst);
+      size_t off;
+      const BufferRecord* m = dst->Find(1, true, format::kBufferPlain, &off);
+      if (!m || m->read_errno)
+        break;
+      const uint8_t* p = dst->bytes(off);
+      uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
+               control = U64(p + 32), controllen = U64(p + 40);
+      if (name)
+        Plan(1, true, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
+      if (control)
+        Plan(1, true, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
+             1);
+      Execute(tid, dst);
+      if (iov)
+        Iovec(tid, 1, true, iov, iovlen, ret, dst);
+      if (control)
+        ReceivedFdPaths(tid, dst);
+      break;
+    }
+    case __NR_sendmmsg:
+    case __NR_recvmmsg:
+      if (!failed && args[1] && ret > 0)
+        Mmsgs(tid, args[1], ret, dst);
+      break;
+    case __NR_select:
+    case __NR_pselect6: {
+      if (failed)
+        break;
+      uint64_t nfds = args[0] & 0xffffffff;
+      uint64_t bytes = std::min<uint64_t>(((nfds + 63) / 64) * 8, 1024 * 8);
+      for (uint8_t i = 1; i <= 3; i++)
+        if (args[i])
+          Plan(i, true, args[i], bytes, bytes);
+      if (nr == __NR_select && args[4])
+        Plan(4, true, args[4], 16, 16);
+      break;
+    }
+    case __NR_ioctl: {
+      if (failed || !args[2])
+        break;
+      uint64_t req = args[1] & 0xffffffff;
+      uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
+      int in = 0, out = 0;
+      if (dir != 0)
+        out = (dir & 2) || req == 0x40187013;  // _IOC_READ: kernel to user; RTC_PARAM_GET too
+      else
+        size = strec_legacy_ioctl_size(req, &in, &out);
+      if (out && size)
+        Plan(2, true, args[2], size, size);
+      if (req == 0x031f) {  // HDIO_DRIVE_CMD: sector_count * 512 bytes after the header
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* h = dst->Find(2, true, format::kBufferPlain, &off);
+        uint64_t n = h && !h->read_errno ? uint64_t{dst->bytes(off)[3]} * 512 : 0;
+        if (n)
+          Plan(2, true, args[2] + 4, Cap(n), n, format::kBufferAux);
+      }
+      break;
+    }
+    case __NR_fcntl: {
+      uint64_t cmd = args[1] & 0xffffffff;
+      if (failed || !args[2])
+        break;
+      if (cmd == 5 || cmd == 36)
+        Plan(2, true, args[2], 32, 32);  // F_GETLK, F_OFD_GETLK
+      else if (cmd == 16)
+        Plan(2, true, args[2], 8, 8);  // F_GETOWN_EX
+      break;
+    }
+    case __NR_clone:
+      if (!failed && (args[0] & CLONE_PARENT_SETTID) && args[2])
+        Plan(2, true, args[2], 4, 4);
+      break;
+    case __NR_clone3:
+      if (!failed && args[0]) {
+        // The struct again, and the pidfd and parent tid the kernel wrote (kBufferAux 2, 3).
+        ExtensibleStruct(0, true, args[0], args[1], 88);
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* s = dst->Find(0, true, format::kBufferPlain, &off);
+        if (s && !s->read_errno && args[1] >= 32) {
+          uint64_t flags = U64(dst->bytes(off)), pidfd = U64(dst->bytes(off) + 8),
+                   parent_tid = U64(dst->bytes(off) + 24);
+          if ((flags & CLONE_PIDFD) && pidfd)
+            Plan(0, true, pidfd, 4, 4, format::kBufferAux, 2);
+          if ((flags & CLONE_PARENT_SETTID) && parent_tid)
+            Plan(0, true, parent_tid, 4, 4, format::kBufferAux, 3);
+        }
+      }
+      break;
+    case __NR_getdents:
+    case __NR_getdents64:
+      if (!failed && args[1] && ret > 0)
+        Plan(1, true, args[1], std::min<uint64_t>(ret, kWholeMax), static_cast<uint64_t>(ret));
+      break;
+    case __NR_wait4:
+      if (!failed && ret > 0) {
+        if (args[1] && IsSpecial(nr, 1))
           Plan(1, true, args[1], 4, 4);
-        break;
-      case __NR_sched_getattr:  // min(size, 56) bytes written
-        if (!failed && IsSpecial(nr, 1) && args[1]) {
-          uint64_t n = std::min<uint64_t>(args[2] & 0xffffffff, kSchedAttrVer1);
-          Plan(1, true, args[1], n, n);
-        }
-        break;
-      case __NR_accept:
-      case __NR_accept4:
-      case __NR_getsockname:
-      case __NR_getpeername:
-      case __NR_recvfrom:
-      case __NR_getsockopt: {
-        uint8_t obj = nr == __NR_recvfrom ? 4 : nr == __NR_getsockopt ? 3 : 1;
-        uint8_t len = nr == __NR_recvfrom ? 5 : nr == __NR_getsockopt ? 4 : 2;
-        if (failed || !args[len])
-          break;
-        Plan(len, true, args[len], 4, 4);
-        Execute(tid, dst);
-        size_t off;
-        const BufferRecord* l = dst->Find(len, true, format::kBufferPlain, &off);
-        if (!l || l->read_errno || !args[obj])
-          break;
-        uint64_t n = U32(dst->bytes(off));
-        uint64_t cap = nr == __NR_getsockopt ? Cap(n) : std::min(n, kSockaddrMax);
-        // A sockaddr longer than the buffer was cut by the kernel to the buffer's length (the
-        // length at entry): only that much is there to read.
-        size_t in_off;
-        const BufferRecord* in = entry.Find(len, false, format::kBufferPlain, &in_off);
-        if (nr != __NR_getsockopt && in && !in->read_errno)
-          cap = std::min<uint64_t>(cap, U32(entry.bytes(in_off)));
-        if (nr == __NR_getsockopt) {
-          if (n > 0x7fffffff)
-            break;  // a negative length: nothing to show
-          // SO_GET_FILTER counts instructions of 8 bytes, of which strace shows 4096.
-          if ((args[1] & 0xffffffff) == 1 && (args[2] & 0xffffffff) == 26)
-            cap = std::min<uint64_t>(n, kBpfInsnsShown) * 8;
-        }
-        Plan(obj, true, args[obj], cap, n);
-        break;
+        if (args[3] && IsSpecial(nr, 3))
+          Plan(3, true, args[3], 144, 144);
       }
-      case __NR_recvmsg: {
-        if (failed || !args[1])
-          break;
-        Plan(1, true, args[1], 56, 56);
-        Execute(tid, dst);
-        size_t off;
-        const BufferRecord* m = dst->Find(1, true, format::kBufferPlain, &off);
-        if (!m || m->read_errno)
-          break;
-        const uint8_t* p = dst->bytes(off);
-        uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
-                 control = U64(p + 32), controllen = U64(p + 40);
-        if (name)
-          Plan(1, true, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
-        if (control)
-          Plan(1, true, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
-               1);
-        Execute(tid, dst);
-        if (iov)
-          Iovec(tid, 1, true, iov, iovlen, ret, dst);
-        if (control)
-          ReceivedFdPaths(tid, dst);
-        break;
-      }
-      case __NR_sendmmsg:
-      case __NR_recvmmsg:
-        if (!failed && args[1] && ret > 0)
-          Mmsgs(tid, args[1], ret, dst);
-        break;
-      case __NR_select:
-      case __NR_pselect6: {
-        if (failed)
-          break;
-        uint64_t nfds = args[0] & 0xffffffff;
-        uint64_t bytes = std::min<uint64_t>(((nfds + 63) / 64) * 8, 1024 * 8);
-        for (uint8_t i = 1; i <= 3; i++)
-          if (args[i])
-            Plan(i, true, args[i], bytes, bytes);
-        if (nr == __NR_select && args[4])
-          Plan(4, true, args[4], 16, 16);
-        break;
-      }
-      case __NR_ioctl: {
-        if (failed || !args[2])
-          break;
-        uint64_t req = args[1] & 0xffffffff;
-        uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
-        int in = 0, out = 0;
-        if (dir != 0)
-          out = dir & 2;  // _IOC_READ: kernel to user
-        else
-          size = strec_legacy_ioctl_size(req, &in, &out);
-        if (out && size)
-          Plan(2, true, args[2], size, size);
-        break;
-      }
-      case __NR_fcntl: {
-        uint64_t cmd = args[1] & 0xffffffff;
-        if (failed || !args[2])
-          break;
-        if (cmd == 5 || cmd == 36)
-          Plan(2, true, args[2], 32, 32);  // F_GETLK, F_OFD_GETLK
-        else if (cmd == 16)
-          Plan(2, true, args[2], 8, 8);  // F_GETOWN_EX
-        break;
-      }
-      case __NR_clone:
-        if (!failed && (args[0] & CLONE_PARENT_SETTID) && args[2])
-          Plan(2, true, args[2], 4, 4);
-        break;
-      case __NR_clone3:
-        if (!failed && args[0]) {
-          // The struct again, and the pidfd and parent tid the kernel wrote (kBufferAux 2, 3).
-          ExtensibleStruct(0, true, args[0], args[1], 88);
-          Execute(tid, dst);
-          size_t off;
-          const BufferRecord* s = dst->Find(0, true, format::kBufferPlain, &off);
-          if (s && !s->read_errno && args[1] >= 32) {
-            uint64_t flags = U64(dst->bytes(off)), pidfd = U64(dst->bytes(off) + 8),
-                     parent_tid = U64(dst->bytes(off) + 24);
-            if ((flags & CLONE_PIDFD) && pidfd)
-              Plan(0, true, pidfd, 4, 4, format::kBufferAux, 2);
-            if ((flags & CLONE_PARENT_SETTID) && parent_tid)
-              Plan(0, true, parent_tid, 4, 4, format::kBufferAux, 3);
-          }
-        }
-        break;
-      case __NR_getdents:
-      case __NR_getdents64:
-        if (!failed && args[1] && ret > 0)
-          Plan(1, true, args[1], std::min<uint64_t>(ret, kWholeMax), static_cast<uint64_t>(ret));
-        break;
-      case __NR_wait4:
-        if (!failed && ret > 0) {
-          if (args[1] && IsSpecial(nr, 1))
-            Plan(1, true, args[1], 4, 4);
-          if (args[3] && IsSpecial(nr, 3))
-            Plan(3, true, args[3], 144, 144);
-        }
-        break;
-      case __NR_quotactl:
-      case __NR_quotactl_fd: {
-        uint32_t cmd = static_cast<uint32_t>(args[nr == __NR_quotactl ? 0 : 1]) >> 8;
-        if (uint32_t n = QuotaAddrSize(cmd, true); n && !failed && args[3])
-          Plan(3, true, args[3], n, n);
-        break;
-      }
-      case __NR_get_mempolicy:
-        if (!failed)
-          NodeMask(1, true, args[1], args[2]);
-        break;
-      case __NR_msgrcv:  // struct msgbuf with arg 2 bytes of text (strace shows them all)
-        if (!failed && args[1])
-          Plan(1, true, args[1], 8 + Cap(args[2]), 8 + args[2]);
-        break;
-      case __NR_rt_sigtimedwait:
-        if (!failed && args[1])
-          Plan(1, true, args[1], 128, 128);
-        break;
-      default:
-        break;
+      break;
+    case __NR_quotactl:
+    case __NR_quotactl_fd: {
+      uint32_t cmd = static_cast<uint32_t>(args[nr == __NR_quotactl ? 0 : 1]) >> 8;
+      if (uint32_t n = QuotaAddrSize(cmd, true); n && !failed && args[3])
+        Plan(3, true, args[3], n, n);
+      break;
     }
+    case __NR_get_mempolicy:
+      if (!failed)
+        NodeMask(1, true, args[1], args[2]);
+      break;
+    case __NR_msgrcv:  // struct msgbuf with arg 2 bytes of text (strace shows them all)
+      if (!failed && args[1])
+        Plan(1, true, args[1], 8 + Cap(args[2]), 8 + args[2]);
+      break;
+    case __NR_rt_sigtimedwait:
+      if (!failed && args[1])
+        Plan(1, true, args[1], 128, 128);
+      break;
+    default:
+      break;
   }
+}
 
 }  // namespace strec::record

@@ -347,6 +347,7 @@ std::vector<std::string> DecoderFixtures() {
       "mq",
       "ptrace",
       "bpf_perf",
+      "ioctl_drivers",
   };
   // clang-format on
 }
@@ -580,6 +581,14 @@ TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0, DecoderFixtures());
   RunSet({"-v"}, 100.0, VerboseDecoderFixtures());
+}
+
+// What the kernel would have written: the fixture's driver ioctls succeed (injected), and
+// strace prints their output arguments from what the program put there.
+TEST_F(FidelityTest, DecoderFixturesInjected) {
+  tamper_ = {"-e", "inject=ioctl:retval=42"};
+  for (const char* style : {"abbrev", "raw", "verbose"})
+    RunSet({"-X", style}, 100.0, {"ioctl_drivers"});
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.

@@ -322,6 +322,11 @@ struct IoctlGroup {
 };
 // The groups' decode_arg functions, each in its own file (ioctl_tty.cc, ...).
 bool DecodeTtyIoctl(Ctx& c, uint32_t req);
+bool DecodeHdioIoctl(Ctx& c, uint32_t req);      // ioctl_hdio.cc
+bool DecodeRandomIoctl(Ctx& c, uint32_t req);    // ioctl_random.cc
+bool DecodeWatchdogIoctl(Ctx& c, uint32_t req);  // ioctl_watchdog.cc
+bool DecodeLircIoctl(Ctx& c, uint32_t req);      // ioctl_lirc.cc
+bool DecodeRtcIoctl(Ctx& c, uint32_t req);       // ioctl_rtc.cc
 
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);

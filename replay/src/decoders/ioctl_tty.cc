@@ -3,6 +3,7 @@
 #include <string>
 
 #include "decoders/decoders.h"
+#include "decoders/ioctl_common.h"
 
 namespace strec::replay::detail {
 
@@ -25,34 +26,47 @@ static std::string Termios(const std::string& d) {
   return s;
 }
 
+static std::string Winsize(const std::string& d) {
+  return "{ws_row=" + UDec(At<uint16_t>(d, 0)) + ", ws_col=" + UDec(At<uint16_t>(d, 2)) +
+         ", ws_xpixel=" + UDec(At<uint16_t>(d, 4)) + ", ws_ypixel=" + UDec(At<uint16_t>(d, 6)) +
+         "}";
+}
+
+static std::string Tiocm(uint32_t v) {
+  return IoctlFlags("tiocm_flags", v);
+}
+
 bool DecodeTtyIoctl(Ctx& c, uint32_t req) {
-  // What the kernel writes: TCGETS, TIOCGWINSZ, FIONREAD, TIOCGPGRP, TIOCGSID, TIOCOUTQ.
-  bool out = req == 0x5401 || req == 0x5413 || req == 0x541B || req == 0x540F || req == 0x5429 ||
-             req == 0x5411 || req == 0x5415;
-  // What the caller passes: TIOCSWINSZ, TIOCSPGRP, FIONBIO, TIOCSETD, TIOCSCTTY... (an int).
-  bool in = req == 0x5414 || req == 0x5410 || req == 0x5421 || req == 0x5452;
-  if (!out && !in)
-    return false;
-  if (out)
-    c.ToExit();
-  const Buffer* b = out ? c.Out(2) : c.In(2);
-  if (c.Redacted(b))
-    return true;  // its marker is out
-  if (b && req == 0x5401 && b->data.size() >= 36) {
-    c.Put(Termios(b->data));
-  } else if (b && (req == 0x5413 || req == 0x5414) && b->data.size() >= 8) {
-    c.Put("{ws_row=" + UDec(At<uint16_t>(b->data, 0)) + ", ws_col=" +
-          UDec(At<uint16_t>(b->data, 2)) + ", ws_xpixel=" + UDec(At<uint16_t>(b->data, 4)) +
-          ", ws_ypixel=" + UDec(At<uint16_t>(b->data, 6)) + "}");
-  } else if (b &&
-             (req == 0x541B || req == 0x5421 || req == 0x540F || req == 0x5410 || req == 0x5429 ||
-              req == 0x5452 || req == 0x5411) &&
-             b->data.size() >= 4) {
-    c.Put("[" + Dec(At<int32_t>(b->data, 0)) + "]");
-  } else {
-    c.Put(HexString(c.A(2)));
+  switch (req) {
+    case 0x5401:  // TCGETS
+      IoctlArg(c, true, 36, Termios);
+      return true;
+    case 0x5413:  // TIOCGWINSZ
+    case 0x5414:  // TIOCSWINSZ
+      IoctlArg(c, req == 0x5413, 8, Winsize);
+      return true;
+    case 0x541B:  // FIONREAD
+    case 0x540F:  // TIOCGPGRP
+    case 0x5429:  // TIOCGSID
+    case 0x5411:  // TIOCOUTQ
+      IoctlOutNum<int32_t>(c, IoctlDec);
+      return true;
+    case 0x5410:  // TIOCSPGRP
+    case 0x5421:  // FIONBIO
+    case 0x5452:  // FIOASYNC
+      IoctlInNum<int32_t>(c, IoctlDec);
+      return true;
+    case 0x5415:  // TIOCMGET
+      IoctlOutNum<uint32_t>(c, Tiocm);
+      return true;
+    case 0x5416:  // TIOCMBIS
+    case 0x5417:  // TIOCMBIC
+    case 0x5418:  // TIOCMSET
+      IoctlInNum<uint32_t>(c, Tiocm);
+      return true;
+    default:
+      return false;
   }
-  return true;
 }
 
 }  // namespace strec::replay::detail
