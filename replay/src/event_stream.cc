@@ -140,6 +140,14 @@ const std::string* State::FdPath(int32_t tid, int64_t fd) const {
   return &it->second.path;
 }
 
+const FdInfo* State::FdEntry(int32_t tid, int64_t fd) const {
+  const ThreadInfo* t = Thread(tid);
+  if (!t || !t->fds)
+    return nullptr;
+  auto it = t->fds->fds.find(static_cast<int>(fd));
+  return it == t->fds->fds.end() ? nullptr : &it->second;
+}
+
 std::string State::Resolve(const ThreadInfo& t, int64_t dirfd, const std::string& path) const {
   if (path.empty())
     return "";
@@ -239,6 +247,10 @@ void State::ApplySyscall(const Syscall& sc) {
     }
     case __NR_socket:
       add(ret, "", Arg(sc, 1) & SOCK_CLOEXEC);
+      if (ret >= 0) {
+        fds.fds[static_cast<int>(ret)].socket_family = static_cast<int32_t>(Arg(sc, 0));
+        fds.fds[static_cast<int>(ret)].socket_protocol = static_cast<int32_t>(Arg(sc, 2));
+      }
       break;
     case __NR_accept:
       add(ret, "", false);

@@ -1,0 +1,85 @@
+// The netlink decoders' shared parts (netlink.cc walks messages and attributes; netlink_*.cc
+// hold the payloads of one protocol each).
+#ifndef STREC_REPLAY_SRC_DECODERS_NETLINK_H_
+#define STREC_REPLAY_SRC_DECODERS_NETLINK_H_
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "strec/replay/strings.h"
+
+namespace strec::replay::detail {
+
+struct Ctx;
+
+// The tracee's bytes a buffer argument was captured with: data is what could be read from
+// base on (a prefix of the buffer when its end was unreadable).
+struct NlMem {
+  uint64_t base = 0;
+  std::string_view data;
+  QuoteOptions q;
+  bool abbrev = true;       // without -v: arrays cut after max_elems elements
+  uint32_t max_elems = 32;  // -s
+
+  bool Has(uint64_t addr, uint64_t n) const;
+  // n bytes at addr, or "" when they were not read.
+  std::string_view Bytes(uint64_t addr, uint64_t n) const;
+  template <typename T>
+  bool Get(uint64_t addr, T* v) const {
+    if (!Has(addr, sizeof(T)))
+      return false;
+    std::memcpy(v, data.data() + (addr - base), sizeof(T));
+    return true;
+  }
+  // len bytes at addr as strace prints an undecoded part: in hex, cut at -s, or the address
+  // when they were not read.
+  std::string Str(uint64_t addr, uint64_t len) const;
+};
+
+// The message whose payload is decoded.
+struct NlMsg {
+  uint16_t type, flags;
+  int protocol;
+};
+
+// An attribute's payload of len bytes at addr: appends it and returns true, or false (having
+// appended nothing) to print it as bytes.
+using NlAttrDecoder = bool (*)(const NlMem& m, uint64_t addr, uint64_t len, std::string* out);
+
+// The attributes of one place: their type names, and a decoder per type (nullptr: bytes).
+struct NlAttrSpec {
+  const char* types;
+  std::span<const NlAttrDecoder> decoders;
+};
+
+// A protocol's messages: the names of its types (a table, or a function for types made of
+// parts), the flags table of a type, and its payloads.
+struct NlProtocol {
+  int protocol;
+  const char* types;
+  std::string (*type_text)(uint16_t type);
+  const char* (*flags_table)(uint16_t type);
+  // Appends a message's payload (len bytes at addr, len > 0) and returns true, or false to
+  // print it as bytes.
+  bool (*payload)(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std::string* out);
+};
+
+extern const NlProtocol kNlSockDiag;  // netlink_diag.cc
+
+const NlProtocol* FindNlProtocol(int proto);
+
+// The attributes in len bytes at addr.
+void NlAttrs(const NlMem& m, const NlAttrSpec& spec, uint64_t addr, uint64_t len, std::string* out);
+
+// The messages in len bytes at addr on a socket of protocol proto.
+std::string NetlinkText(const NlMem& m, int proto, uint64_t addr, uint64_t len);
+
+// True when fd is a netlink socket the trace saw made; *proto its protocol.
+bool NetlinkSocket(const Ctx& c, int64_t fd, int* proto);
+
+}  // namespace strec::replay::detail
+
+#endif  // STREC_REPLAY_SRC_DECODERS_NETLINK_H_

@@ -1,0 +1,142 @@
+// NETLINK_SOCK_DIAG's payloads: a request or a reply by the socket family in its first byte
+// (linux/unix_diag.h, linux/netlink_diag.h), each a fixed struct and then attributes.
+#include <linux/netlink.h>
+#include <sys/socket.h>
+
+#include <string>
+
+#include "decoders/decoders.h"
+#include "decoders/netlink.h"
+
+namespace strec::replay::detail {
+namespace {
+
+std::string U8(const std::string& d, size_t off) {
+  return UDec(At<uint8_t>(d, off));
+}
+std::string U32(const std::string& d, size_t off) {
+  return UDec(At<uint32_t>(d, off));
+}
+std::string Cookie(const std::string& d, size_t off) {
+  return "[" + U32(d, off) + ", " + U32(d, off + 4) + "]";
+}
+std::string Name(const char* table, uint64_t v) {
+  std::string s;
+  AppendEnum(&s, Table(table), v);
+  return s;
+}
+std::string FlagSet(const char* table, uint64_t v) {
+  std::string s;
+  AppendFlags(&s, Table(table), v);
+  return s;
+}
+// A set of states as bits: "1<<TCP_ESTABLISHED|1<<TCP_LISTEN".
+std::string StateBits(uint32_t v) {
+  if (!v)
+    return "0";
+  std::string s;
+  const Xlat& t = Table("tcp_states");
+  for (int i = 0; i < 32; i++) {
+    if (!(v & (1u << i)) || !t.Name(i))
+      continue;
+    s += (s.empty() ? "1<<" : "|1<<") + std::string(t.Name(i));
+    v &= ~(1u << i);
+  }
+  if (v)
+    s += (s.empty() ? "" : "|") + HexString(v);
+  return s;
+}
+
+struct DiagStruct {
+  int family;
+  bool request;
+  const char* first;  // the family field's name
+  uint32_t size;
+  // The fields after the family, from the struct's bytes.
+  std::string (*fields)(const std::string& d);
+  NlAttrSpec attrs;
+};
+
+const DiagStruct kStructs[] = {
+    {AF_UNIX,
+     true,
+     "sdiag_family",
+     24,
+     [](const std::string& d) {
+       return "sdiag_protocol=" + U8(d, 1) + ", udiag_states=" + StateBits(At<uint32_t>(d, 4)) +
+              ", udiag_ino=" + U32(d, 8) +
+              ", udiag_show=" + FlagSet("unix_diag_show", At<uint32_t>(d, 12)) +
+              ", udiag_cookie=" + Cookie(d, 16);
+     },
+     {}},
+    {AF_UNIX,
+     false,
+     "udiag_family",
+     16,
+     [](const std::string& d) {
+       return "udiag_type=" + SocketType(At<uint8_t>(d, 1)) +
+              ", udiag_state=" + Name("tcp_states", At<uint8_t>(d, 2)) +
+              ", udiag_ino=" + U32(d, 4) + ", udiag_cookie=" + Cookie(d, 8);
+     },
+     {"unix_diag_attrs", {}}},
+    {AF_NETLINK,
+     true,
+     "sdiag_family",
+     20,
+     [](const std::string& d) {
+       uint8_t proto = At<uint8_t>(d, 1);
+       return "sdiag_protocol=" +
+              (proto == 255 ? std::string("NDIAG_PROTO_ALL") : Name("netlink_protocol", proto)) +
+              ", ndiag_ino=" + U32(d, 4) +
+              ", ndiag_show=" + FlagSet("netlink_diag_show", At<uint32_t>(d, 8)) +
+              ", ndiag_cookie=" + Cookie(d, 12);
+     },
+     {}},
+};
+
+bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std::string* out) {
+  uint8_t family;
+  if (!m.Get(addr, &family)) {
+    *out += PtrString(addr);
+    return true;
+  }
+  std::string fam = Name("socket_family", family);
+  bool request = msg.flags & NLM_F_REQUEST;
+  const DiagStruct* st = nullptr;
+  if (len > 1)
+    for (const DiagStruct& s : kStructs)
+      if (s.family == family && s.request == request)
+        st = &s;
+  if (!st) {
+    *out += "{family=" + fam;
+    if (len > 1)
+      *out += ", data=" + m.Str(addr + 1, len - 1);
+    *out += "}";
+    return true;
+  }
+  *out += "{" + std::string(st->first) + "=" + fam + ", ";
+  if (len < st->size) {
+    *out += "...}";
+    return true;
+  }
+  if (!m.Has(addr, st->size)) {
+    *out += PtrString(addr + 1) + "}";
+    return true;
+  }
+  *out += st->fields(std::string(m.Bytes(addr, st->size))) + "}";
+  uint64_t aligned = NLMSG_ALIGN(st->size);
+  if (len > aligned) {
+    *out += ", ";
+    NlAttrs(m, st->attrs, addr + aligned, len - aligned, out);
+  }
+  return true;
+}
+
+}  // namespace
+
+const NlProtocol kNlSockDiag = {
+    NETLINK_SOCK_DIAG, "nl_sock_diag_types", nullptr, [](uint16_t) { return "netlink_get_flags"; },
+    Payload,
+};
+
+}  // namespace strec::replay::detail
