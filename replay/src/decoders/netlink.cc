@@ -146,7 +146,7 @@ void ErrorPayload(const NlMem& m, int proto, uint64_t addr, uint64_t len, std::s
   int32_t err = At<int32_t>(std::string(m.Bytes(addr, 4)), 0);
   *out += "{error=";
   if (err < 0 && ErrnoName(-err))
-    *out += std::string("-") + ErrnoName(-err);
+    *out += Styled(Dec(err), std::string("-") + ErrnoName(-err));
   else
     *out += Dec(err);
   *out += ", msg=";

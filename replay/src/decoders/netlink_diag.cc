@@ -18,7 +18,12 @@ std::string U32(const std::string& d, size_t off) {
   return UDec(At<uint32_t>(d, off));
 }
 std::string Cookie(const std::string& d, size_t off) {
-  return "[" + U32(d, off) + ", " + U32(d, off + 4) + "]";
+  std::string s = "[";
+  s += U32(d, off);
+  s += ", ";
+  s += U32(d, off + 4);
+  s += ']';
+  return s;
 }
 std::string Name(const char* table, uint64_t v) {
   std::string s;
@@ -30,21 +35,31 @@ std::string FlagSet(const char* table, uint64_t v) {
   AppendFlags(&s, Table(table), v);
   return s;
 }
-// A set of states as bits: "1<<TCP_ESTABLISHED|1<<TCP_LISTEN".
+// A set of states as bits: "1<<TCP_ESTABLISHED|1<<TCP_LISTEN" (styled as one number by -X).
 std::string StateBits(uint32_t v) {
   if (!v)
     return "0";
-  std::string s;
-  const Xlat& t = Table("tcp_states");
-  for (int i = 0; i < 32; i++) {
-    if (!(v & (1u << i)) || !t.Name(i))
-      continue;
-    s += (s.empty() ? "1<<" : "|1<<") + std::string(t.Name(i));
-    v &= ~(1u << i);
-  }
-  if (v)
-    s += (s.empty() ? "" : "|") + HexString(v);
-  return s;
+  return Whole(HexString(v), [v]() {
+    uint32_t rest = v;
+    std::string s;
+    const Xlat& t = Table("tcp_states");
+    for (int i = 0; i < 32; i++) {
+      const char* name = t.Name(i);
+      if (!(rest & (1u << i)) || !name)
+        continue;
+      if (!s.empty())
+        s += '|';
+      s += "1<<";
+      s += name;
+      rest &= ~(1u << i);
+    }
+    if (rest) {
+      if (!s.empty())
+        s += '|';
+      s += HexString(rest);
+    }
+    return s;
+  });
 }
 
 struct DiagStruct {

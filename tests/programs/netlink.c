@@ -1,0 +1,149 @@
+// Netlink messages in sendto's data on a NETLINK_SOCK_DIAG socket, with strace's edge cases:
+// a buffer shorter than a header, a header alone, a payload, several messages in one buffer,
+// a length past the buffer's end, NLMSG_ERROR with the message it answers, NLMSG_DONE, a
+// sock_diag request and reply (short, whole, with attributes), and memory that cannot be read.
+// Messages that are not requests are ignored by the kernel; the requests ask about inode 0.
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "page_before_hole.h"
+
+static int fd;
+
+static void Send(const void* buf, size_t len) {
+  sendto(fd, buf, len, MSG_DONTWAIT, NULL, 0);
+}
+
+static void Hdr(struct nlmsghdr* h, uint32_t len, uint16_t type, uint16_t flags, uint32_t seq) {
+  h->nlmsg_len = len;
+  h->nlmsg_type = type;
+  h->nlmsg_flags = flags;
+  h->nlmsg_seq = seq;
+  h->nlmsg_pid = 0;
+}
+
+int main(void) {
+  long page = sysconf(_SC_PAGESIZE);
+  char* map = PageBeforeHole(page);
+  if (!map)
+    return 1;
+  char* end = map + page;
+  fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
+  if (fd < 0)
+    return 0;
+
+  union {
+    char bytes[256];
+    struct nlmsghdr h;
+  } b;
+  memset(&b, 0, sizeof b);
+
+  Send("abcd", 4);                  // shorter than a header
+  Send(NULL, 16);                   // NULL
+  Send(end, 16);                    // unreadable
+  Send(end - 8, 16);                // half readable
+  Hdr(&b.h, 16, NLMSG_NOOP, 0, 1);  // a header alone
+  Send(&b, 16);
+  Hdr(&b.h, 20, NLMSG_NOOP, NLM_F_ACK | 0x300, 2);  // a payload
+  memcpy(b.bytes + 16, "wxyz", 4);
+  Send(&b, 20);
+  Hdr(&b.h, 28, NLMSG_NOOP, 0, 3);  // longer than the buffer
+  Send(&b, 20);
+  Hdr(&b.h, 8, NLMSG_NOOP, 0, 4);  // shorter than its header
+  Send(&b, 20);
+
+  // Two messages, then the second cut short, then the second unreadable.
+  Hdr(&b.h, 20, NLMSG_NOOP, 0, 5);
+  memcpy(b.bytes + 20, b.bytes, 20);
+  Send(&b, 40);
+  Send(&b, 24);
+  memcpy(end - 20, b.bytes, 20);
+  Send(end - 20, 40);
+
+  // NLMSG_ERROR: too short, the error with the message it answers, and its payload.
+  Hdr(&b.h, 24, NLMSG_ERROR, 0x100, 6);
+  Send(&b, 24);
+  Hdr(&b.h, 36, NLMSG_ERROR, 0, 7);
+  int32_t err = -13;
+  memcpy(b.bytes + 16, &err, 4);
+  Hdr((struct nlmsghdr*)(b.bytes + 20), 16, NLMSG_NOOP, NLM_F_REQUEST, 42);
+  Send(&b, 36);
+  Hdr(&b.h, 40, NLMSG_ERROR, 0, 8);
+  Hdr((struct nlmsghdr*)(b.bytes + 20), 20, NLMSG_NOOP, NLM_F_REQUEST, 43);
+  Send(&b, 40);
+  memcpy(end - 36, b.bytes, 36);
+  Send(end - 20, 36);
+
+  // NLMSG_DONE with its int, too short, unreadable.
+  Hdr(&b.h, 20, NLMSG_DONE, NLM_F_MULTI, 9);
+  err = -1234;
+  memcpy(b.bytes + 16, &err, 4);
+  Send(&b, 20);
+  Hdr(&b.h, 18, NLMSG_DONE, NLM_F_MULTI, 10);
+  Send(&b, 18);
+  memcpy(end - 16, b.bytes, 16);
+  Hdr((struct nlmsghdr*)(end - 16), 20, NLMSG_DONE, NLM_F_MULTI, 11);
+  Send(end - 16, 20);
+
+  // sock_diag: a family alone, an unknown family with data, a unix request (short, whole).
+  Hdr(&b.h, 17, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 12);
+  b.bytes[16] = AF_UNIX;
+  Send(&b, 17);
+  Hdr(&b.h, 21, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 13);
+  b.bytes[16] = 0x7f;
+  Send(&b, 21);
+  Hdr(&b.h, 21, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 14);
+  b.bytes[16] = AF_UNIX;
+  Send(&b, 21);
+  struct unix_diag_req req = {.sdiag_family = AF_UNIX,
+                              .udiag_states = 1 << 1 | 1 << 10,
+                              .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER,
+                              .udiag_cookie = {1, 2}};
+  Hdr(&b.h, 16 + sizeof req, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, 15);
+  memcpy(b.bytes + 16, &req, sizeof req);
+  Send(&b, 16 + sizeof req);
+
+  // A unix reply with attributes: one, two, an unknown one, a short one, one unreadable.
+  struct unix_diag_msg msg = {.udiag_family = AF_UNIX,
+                              .udiag_type = SOCK_STREAM,
+                              .udiag_state = 4,
+                              .udiag_ino = 77,
+                              .udiag_cookie = {3, 4}};
+  memcpy(b.bytes + 16, &msg, sizeof msg);
+  struct nlattr* a = (struct nlattr*)(b.bytes + 32);
+  a->nla_len = 4;
+  a->nla_type = UNIX_DIAG_NAME;
+  Hdr(&b.h, 36, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 16);
+  Send(&b, 36);
+  a[1].nla_len = 4;
+  a[1].nla_type = NLA_F_NESTED | UNIX_DIAG_PEER;
+  Hdr(&b.h, 40, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 17);
+  Send(&b, 40);
+  a->nla_len = 7;
+  a->nla_type = 0x55;
+  memcpy(a + 1, "123", 3);
+  Hdr(&b.h, 39, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 18);
+  Send(&b, 39);
+  Hdr(&b.h, 34, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 19);
+  Send(&b, 34);
+  a->nla_len = 4;
+  a->nla_type = UNIX_DIAG_NAME;
+  Hdr(&b.h, 40, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, 20);
+  memcpy(end - 36, b.bytes, 36);
+  Send(end - 36, 40);
+  memcpy(end - 30, b.bytes, 30);
+  Send(end - 30, 40);
+
+  // Headers one after another (the recorder keeps 256 bytes of a buffer by default).
+  static struct nlmsghdr many[15];
+  for (int i = 0; i < 15; i++)
+    Hdr(&many[i], 16, NLMSG_NOOP, 0, i);
+  Send(many, sizeof many);
+  close(fd);
+  return 0;
+}
