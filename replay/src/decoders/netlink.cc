@@ -225,6 +225,56 @@ void NlAttrs(const NlMem& m,
       out);
 }
 
+bool NlFixed(const NlMem& m,
+             uint64_t addr,
+             uint64_t len,
+             uint32_t size,
+             std::string (*text)(const std::string& d),
+             std::string* out) {
+  if (len < size)
+    return false;
+  if (!m.Has(addr, size)) {
+    *out += PtrString(addr);
+    return true;
+  }
+  *out += text(std::string(m.Bytes(addr, size)));
+  return true;
+}
+
+bool NlArray(const NlMem& m,
+             uint64_t addr,
+             uint64_t len,
+             uint32_t size,
+             std::string (*elem)(uint64_t v),
+             std::string* out) {
+  uint64_t n = len / size;
+  if (!n)
+    return false;
+  if (!m.Has(addr, size)) {
+    *out += PtrString(addr);
+    return true;
+  }
+  *out += "[";
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t a = addr + i * size;
+    if (i)
+      *out += ", ";
+    if (m.abbrev && i == m.max_elems) {
+      *out += "...";
+      break;
+    }
+    uint64_t v = 0;
+    if (!m.Has(a, size)) {
+      *out += "... /* " + PtrString(a) + " */";
+      break;
+    }
+    std::memcpy(&v, m.Bytes(a, size).data(), size);
+    *out += elem(v);
+  }
+  *out += "]";
+  return true;
+}
+
 std::string NetlinkText(const NlMem& m, int proto, uint64_t addr, uint64_t len) {
   std::string out;
   Walk(

@@ -49,6 +49,23 @@ struct NlMsg {
 // appended nothing) to print it as bytes.
 using NlAttrDecoder = bool (*)(const NlMem& m, uint64_t addr, uint64_t len, std::string* out);
 
+// Payload printers for attributes of common shapes. NlFixed: a value of `size` bytes printed by
+// `text` from its bytes (false when the payload is shorter; its address when unreadable).
+// NlArray: the payload's len / size elements, each by `elem` from its value, cut as strace cuts
+// arrays (false when not one fits).
+bool NlFixed(const NlMem& m,
+             uint64_t addr,
+             uint64_t len,
+             uint32_t size,
+             std::string (*text)(const std::string& d),
+             std::string* out);
+bool NlArray(const NlMem& m,
+             uint64_t addr,
+             uint64_t len,
+             uint32_t size,
+             std::string (*elem)(uint64_t v),
+             std::string* out);
+
 // The attributes of one place: their type names, and a decoder per type (nullptr: bytes).
 struct NlAttrSpec {
   const char* types;

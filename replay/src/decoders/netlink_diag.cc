@@ -62,6 +62,63 @@ std::string StateBits(uint32_t v) {
   });
 }
 
+std::string Dec32(uint64_t v) {
+  return UDec(v);
+}
+std::string Hex64(uint64_t v) {
+  return HexString(v);
+}
+
+const NlAttrDecoder kUnixAttrs[] = {
+    nullptr,                                                        // UNIX_DIAG_NAME
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // UNIX_DIAG_VFS
+      return NlFixed(
+          m, a, n, 8,
+          [](const std::string& d) {
+            return "{udiag_vfs_dev=" + Makedev(At<uint32_t>(d, 4)) +
+                   ", udiag_vfs_ino=" + U32(d, 0) + "}";
+          },
+          out);
+    },
+    nullptr,                                                        // UNIX_DIAG_PEER
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // UNIX_DIAG_ICONS
+      return NlArray(m, a, n, 4, Dec32, out);
+    },
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // UNIX_DIAG_RQLEN
+      return NlFixed(
+          m, a, n, 8,
+          [](const std::string& d) {
+            return "{udiag_rqueue=" + U32(d, 0) + ", udiag_wqueue=" + U32(d, 4) + "}";
+          },
+          out);
+    },
+};
+
+bool Ring(const NlMem& m, uint64_t a, uint64_t n, std::string* out) {
+  return NlFixed(
+      m, a, n, 16,
+      [](const std::string& d) {
+        return "{ndr_block_size=" + U32(d, 0) + ", ndr_block_nr=" + U32(d, 4) +
+               ", ndr_frame_size=" + U32(d, 8) + ", ndr_frame_nr=" + U32(d, 12) + "}";
+      },
+      out);
+}
+
+const NlAttrDecoder kNetlinkAttrs[] = {
+    nullptr,                                                        // NETLINK_DIAG_MEMINFO
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // NETLINK_DIAG_GROUPS
+      return NlArray(m, a, n, 8, Hex64, out);
+    },
+    Ring,                                                           // NETLINK_DIAG_RX_RING
+    Ring,                                                           // NETLINK_DIAG_TX_RING
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // NETLINK_DIAG_FLAGS
+      return NlFixed(
+          m, a, n, 4,
+          [](const std::string& d) { return FlagSet("netlink_diag_flags", At<uint32_t>(d, 0)); },
+          out);
+    },
+};
+
 struct DiagStruct {
   int family;
   bool request;
@@ -93,7 +150,7 @@ const DiagStruct kStructs[] = {
               ", udiag_state=" + Name("tcp_states", At<uint8_t>(d, 2)) +
               ", udiag_ino=" + U32(d, 4) + ", udiag_cookie=" + Cookie(d, 8);
      },
-     {"unix_diag_attrs", {}}},
+     {"unix_diag_attrs", kUnixAttrs}},
     {AF_NETLINK,
      true,
      "sdiag_family",
@@ -107,6 +164,19 @@ const DiagStruct kStructs[] = {
               ", ndiag_cookie=" + Cookie(d, 12);
      },
      {}},
+    {AF_NETLINK,
+     false,
+     "ndiag_family",
+     28,
+     [](const std::string& d) {
+       return "ndiag_type=" + SocketType(At<uint8_t>(d, 1)) +
+              ", ndiag_protocol=" + Name("netlink_protocol", At<uint8_t>(d, 2)) +
+              ", ndiag_state=" + Name("netlink_states", At<uint8_t>(d, 3)) +
+              ", ndiag_portid=" + U32(d, 4) + ", ndiag_dst_portid=" + U32(d, 8) +
+              ", ndiag_dst_group=" + U32(d, 12) + ", ndiag_ino=" + U32(d, 16) +
+              ", ndiag_cookie=" + Cookie(d, 20);
+     },
+     {"netlink_diag_attrs", kNetlinkAttrs}},
 };
 
 bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std::string* out) {
@@ -129,7 +199,11 @@ bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std:
     *out += "}";
     return true;
   }
-  *out += "{" + std::string(st->first) + "=" + fam + ", ";
+  *out += '{';
+  *out += st->first;
+  *out += '=';
+  *out += fam;
+  *out += ", ";
   if (len < st->size) {
     *out += "...}";
     return true;
