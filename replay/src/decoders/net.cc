@@ -499,7 +499,7 @@ static std::string HexAll(const std::string& d, size_t off, size_t n) {
 }
 
 // An interface index: its name on this machine, else the number.
-static std::string Ifindex(uint32_t v) {
+std::string Ifindex(uint32_t v) {
   char name[IF_NAMESIZE];
   if (v && if_indextoname(v, name))
     return Styled(UDec(v), std::string("if_nametoindex(\"") + name + "\")");

@@ -275,6 +275,35 @@ bool NlArray(const NlMem& m,
   return true;
 }
 
+void NlFamilyStruct(const NlMem& m,
+                    const NlFamilyHeader& h,
+                    uint64_t addr,
+                    uint64_t len,
+                    std::string* out) {
+  *out += '{';
+  *out += h.first;
+  *out += '=';
+  AppendEnum(out, Table("socket_family"), At<uint8_t>(std::string(m.Bytes(addr, 1)), 0));
+  if (len < h.size) {
+    *out += ", ...}";
+    return;
+  }
+  if (!m.Has(addr, h.size)) {
+    *out += ", " + PtrString(addr + 1) + "}";
+    return;
+  }
+  if (h.fields) {
+    *out += ", ";
+    *out += h.fields(std::string(m.Bytes(addr, h.size)));
+  }
+  *out += '}';
+  uint64_t aligned = NLMSG_ALIGN(h.size);
+  if (len > aligned) {
+    *out += ", ";
+    NlAttrs(m, h.attrs, addr + aligned, len - aligned, out);
+  }
+}
+
 std::string NetlinkText(const NlMem& m, int proto, uint64_t addr, uint64_t len) {
   std::string out;
   Walk(
@@ -286,6 +315,7 @@ std::string NetlinkText(const NlMem& m, int proto, uint64_t addr, uint64_t len) 
 const NlProtocol* FindNlProtocol(int proto) {
   static const NlProtocol* const kProtocols[] = {
       &kNlSockDiag,
+      &kNlRoute,
   };
   for (const NlProtocol* p : kProtocols)
     if (p->protocol == proto)

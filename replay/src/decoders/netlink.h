@@ -85,8 +85,24 @@ struct NlProtocol {
 };
 
 extern const NlProtocol kNlSockDiag;  // netlink_diag.cc
+extern const NlProtocol kNlRoute;     // netlink_route.cc
 
 const NlProtocol* FindNlProtocol(int proto);
+
+// A protocol's fixed header whose first byte is an address family (size bytes, its fields
+// after the family printed by `fields`), then attributes from its aligned end: "{first=AF_X,
+// ...}" when the payload is shorter, the address of its second byte when unreadable.
+struct NlFamilyHeader {
+  const char* first;
+  uint32_t size;
+  std::string (*fields)(const std::string& d);  // nullptr: the family alone
+  NlAttrSpec attrs;
+};
+void NlFamilyStruct(const NlMem& m,
+                    const NlFamilyHeader& h,
+                    uint64_t addr,
+                    uint64_t len,
+                    std::string* out);
 
 // The attributes in len bytes at addr.
 void NlAttrs(const NlMem& m, const NlAttrSpec& spec, uint64_t addr, uint64_t len, std::string* out);

@@ -122,61 +122,57 @@ const NlAttrDecoder kNetlinkAttrs[] = {
 struct DiagStruct {
   int family;
   bool request;
-  const char* first;  // the family field's name
-  uint32_t size;
-  // The fields after the family, from the struct's bytes.
-  std::string (*fields)(const std::string& d);
-  NlAttrSpec attrs;
+  NlFamilyHeader header;
 };
 
 const DiagStruct kStructs[] = {
     {AF_UNIX,
      true,
-     "sdiag_family",
-     24,
-     [](const std::string& d) {
-       return "sdiag_protocol=" + U8(d, 1) + ", udiag_states=" + StateBits(At<uint32_t>(d, 4)) +
-              ", udiag_ino=" + U32(d, 8) +
-              ", udiag_show=" + FlagSet("unix_diag_show", At<uint32_t>(d, 12)) +
-              ", udiag_cookie=" + Cookie(d, 16);
-     },
-     {}},
+     {"sdiag_family",
+      24,
+      [](const std::string& d) {
+        return "sdiag_protocol=" + U8(d, 1) + ", udiag_states=" + StateBits(At<uint32_t>(d, 4)) +
+               ", udiag_ino=" + U32(d, 8) +
+               ", udiag_show=" + FlagSet("unix_diag_show", At<uint32_t>(d, 12)) +
+               ", udiag_cookie=" + Cookie(d, 16);
+      },
+      {}}},
     {AF_UNIX,
      false,
-     "udiag_family",
-     16,
-     [](const std::string& d) {
-       return "udiag_type=" + SocketType(At<uint8_t>(d, 1)) +
-              ", udiag_state=" + Name("tcp_states", At<uint8_t>(d, 2)) +
-              ", udiag_ino=" + U32(d, 4) + ", udiag_cookie=" + Cookie(d, 8);
-     },
-     {"unix_diag_attrs", kUnixAttrs}},
+     {"udiag_family",
+      16,
+      [](const std::string& d) {
+        return "udiag_type=" + SocketType(At<uint8_t>(d, 1)) +
+               ", udiag_state=" + Name("tcp_states", At<uint8_t>(d, 2)) +
+               ", udiag_ino=" + U32(d, 4) + ", udiag_cookie=" + Cookie(d, 8);
+      },
+      {"unix_diag_attrs", kUnixAttrs}}},
     {AF_NETLINK,
      true,
-     "sdiag_family",
-     20,
-     [](const std::string& d) {
-       uint8_t proto = At<uint8_t>(d, 1);
-       return "sdiag_protocol=" +
-              (proto == 255 ? std::string("NDIAG_PROTO_ALL") : Name("netlink_protocol", proto)) +
-              ", ndiag_ino=" + U32(d, 4) +
-              ", ndiag_show=" + FlagSet("netlink_diag_show", At<uint32_t>(d, 8)) +
-              ", ndiag_cookie=" + Cookie(d, 12);
-     },
-     {}},
+     {"sdiag_family",
+      20,
+      [](const std::string& d) {
+        uint8_t proto = At<uint8_t>(d, 1);
+        return "sdiag_protocol=" +
+               (proto == 255 ? std::string("NDIAG_PROTO_ALL") : Name("netlink_protocol", proto)) +
+               ", ndiag_ino=" + U32(d, 4) +
+               ", ndiag_show=" + FlagSet("netlink_diag_show", At<uint32_t>(d, 8)) +
+               ", ndiag_cookie=" + Cookie(d, 12);
+      },
+      {}}},
     {AF_NETLINK,
      false,
-     "ndiag_family",
-     28,
-     [](const std::string& d) {
-       return "ndiag_type=" + SocketType(At<uint8_t>(d, 1)) +
-              ", ndiag_protocol=" + Name("netlink_protocol", At<uint8_t>(d, 2)) +
-              ", ndiag_state=" + Name("netlink_states", At<uint8_t>(d, 3)) +
-              ", ndiag_portid=" + U32(d, 4) + ", ndiag_dst_portid=" + U32(d, 8) +
-              ", ndiag_dst_group=" + U32(d, 12) + ", ndiag_ino=" + U32(d, 16) +
-              ", ndiag_cookie=" + Cookie(d, 20);
-     },
-     {"netlink_diag_attrs", kNetlinkAttrs}},
+     {"ndiag_family",
+      28,
+      [](const std::string& d) {
+        return "ndiag_type=" + SocketType(At<uint8_t>(d, 1)) +
+               ", ndiag_protocol=" + Name("netlink_protocol", At<uint8_t>(d, 2)) +
+               ", ndiag_state=" + Name("netlink_states", At<uint8_t>(d, 3)) +
+               ", ndiag_portid=" + U32(d, 4) + ", ndiag_dst_portid=" + U32(d, 8) +
+               ", ndiag_dst_group=" + U32(d, 12) + ", ndiag_ino=" + U32(d, 16) +
+               ", ndiag_cookie=" + Cookie(d, 20);
+      },
+      {"netlink_diag_attrs", kNetlinkAttrs}}},
 };
 
 bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std::string* out) {
@@ -199,25 +195,7 @@ bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std:
     *out += "}";
     return true;
   }
-  *out += '{';
-  *out += st->first;
-  *out += '=';
-  *out += fam;
-  *out += ", ";
-  if (len < st->size) {
-    *out += "...}";
-    return true;
-  }
-  if (!m.Has(addr, st->size)) {
-    *out += PtrString(addr + 1) + "}";
-    return true;
-  }
-  *out += st->fields(std::string(m.Bytes(addr, st->size))) + "}";
-  uint64_t aligned = NLMSG_ALIGN(st->size);
-  if (len > aligned) {
-    *out += ", ";
-    NlAttrs(m, st->attrs, addr + aligned, len - aligned, out);
-  }
+  NlFamilyStruct(m, st->header, addr, len, out);
   return true;
 }
 
