@@ -2,8 +2,12 @@
 // a buffer shorter than a header, a header alone, a payload, several messages in one buffer,
 // a length past the buffer's end, NLMSG_ERROR with the message it answers, NLMSG_DONE, a
 // sock_diag request and reply (short, whole, with attributes), and memory that cannot be read.
+// Then NETLINK_ROUTE: fixed headers with attributes, and the kernel's ack read back with
+// recvfrom (the socket bound to a port id of its own, so that the ack is the same every run).
 // Messages that are not requests are ignored by the kernel; the requests ask about inode 0.
+#include <linux/dcbnl.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <stdint.h>
@@ -144,6 +148,55 @@ int main(void) {
   for (int i = 0; i < 15; i++)
     Hdr(&many[i], 16, NLMSG_NOOP, 0, i);
   Send(many, sizeof many);
+  close(fd);
+
+  fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+  if (fd < 0)
+    return 0;
+  struct sockaddr_nl self = {.nl_family = AF_NETLINK, .nl_pid = 0x7e57ab1e};
+  bind(fd, (struct sockaddr*)&self, sizeof self);
+  memset(&b, 0, sizeof b);
+  // Not requests (the kernel ignores them): RTM_GETNSID with an unknown attribute, DCB, an
+  // address label, MDB, short, unreadable.
+  Hdr(&b.h, 28, RTM_GETNSID, NLM_F_DUMP, 21);
+  b.bytes[16] = AF_UNSPEC;
+  a = (struct nlattr*)(b.bytes + 20);
+  a->nla_len = 8;
+  a->nla_type = 0x3fff;
+  memcpy(a + 1, "abcd", 4);
+  Send(&b, 28);
+  Hdr(&b.h, 28, RTM_SETDCB, 0, 22);
+  struct dcbmsg dcb = {.dcb_family = AF_UNSPEC, .cmd = DCB_CMD_GSTATE};
+  memcpy(b.bytes + 16, &dcb, sizeof dcb);
+  a->nla_type = DCB_ATTR_STATE;
+  Send(&b, 28);
+  Hdr(&b.h, 36, RTM_DELADDRLABEL, NLM_F_NONREC, 23);
+  uint32_t label[3] = {AF_INET6 | 64 << 16, 1, 5};
+  memcpy(b.bytes + 16, label, sizeof label);
+  a = (struct nlattr*)(b.bytes + 28);
+  a->nla_len = 8;
+  a->nla_type = 2;  // IFAL_LABEL
+  memcpy(a + 1, "\1\0\0\0", 4);
+  Send(&b, 36);
+  Hdr(&b.h, 32, RTM_NEWMDB, NLM_F_CREATE | NLM_F_EXCL, 24);
+  uint32_t mdb[2] = {AF_BRIDGE, 1};
+  memcpy(b.bytes + 16, mdb, sizeof mdb);
+  a = (struct nlattr*)(b.bytes + 24);
+  a->nla_len = 8;
+  a->nla_type = 0x3ffe;
+  Send(&b, 32);
+  Hdr(&b.h, 20, RTM_NEWMDB, 0, 25);
+  Send(&b, 20);
+  memcpy(end - 20, b.bytes, 20);
+  Hdr((struct nlmsghdr*)(end - 20), 32, RTM_NEWMDB, 0, 26);
+  Send(end - 20, 32);
+  Hdr(&b.h, 20, RTM_NEWNETCONF, 0, 27);
+  b.bytes[16] = AF_INET;
+  Send(&b, 20);
+  // A request for an ack, and the ack.
+  Hdr(&b.h, 16, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, 28);
+  Send(&b, 16);
+  recvfrom(fd, b.bytes, sizeof b.bytes, MSG_DONTWAIT, NULL, NULL);
   close(fd);
   return 0;
 }

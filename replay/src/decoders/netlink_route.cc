@@ -14,6 +14,15 @@ std::string U8(const std::string& d, size_t off) {
   return UDec(At<uint8_t>(d, off));
 }
 
+const NlAttrDecoder kAddrLabelAttrs[] = {
+    nullptr,
+    nullptr,                                                        // IFAL_ADDRESS
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // IFAL_LABEL
+      return NlFixed(
+          m, a, n, 4, [](const std::string& d) { return UDec(At<uint32_t>(d, 0)); }, out);
+    },
+};
+
 // The fixed header of each group of message types, by its first type.
 struct RouteHeader {
   uint16_t first_type;
@@ -29,7 +38,7 @@ const RouteHeader kHeaders[] = {
                ", ifal_index=" + Ifindex(At<uint32_t>(d, 4)) +
                ", ifal_seq=" + UDec(At<uint32_t>(d, 8));
       },
-      {"rtnl_addrlabel_attrs", {}}}},
+      {"rtnl_addrlabel_attrs", kAddrLabelAttrs}}},
     {RTM_GETDCB - 2,
      {"dcb_family",
       4,
