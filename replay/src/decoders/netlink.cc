@@ -280,10 +280,11 @@ void NlFamilyStruct(const NlMem& m,
                     uint64_t addr,
                     uint64_t len,
                     std::string* out) {
+  uint8_t family = At<uint8_t>(std::string(m.Bytes(addr, 1)), 0);
   *out += '{';
   *out += h.first;
   *out += '=';
-  AppendEnum(out, Table("socket_family"), At<uint8_t>(std::string(m.Bytes(addr, 1)), 0));
+  AppendEnum(out, Table("socket_family"), family);
   if (len < h.size) {
     *out += ", ...}";
     return;
@@ -300,7 +301,9 @@ void NlFamilyStruct(const NlMem& m,
   uint64_t aligned = NLMSG_ALIGN(h.size);
   if (len > aligned) {
     *out += ", ";
-    NlAttrs(m, h.attrs, addr + aligned, len - aligned, out);
+    NlMem attrs = m;
+    attrs.family = family;
+    NlAttrs(attrs, h.attrs, addr + aligned, len - aligned, out);
   }
 }
 

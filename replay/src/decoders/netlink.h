@@ -23,6 +23,7 @@ struct NlMem {
   QuoteOptions q;
   bool abbrev = true;       // without -v: arrays cut after max_elems elements
   uint32_t max_elems = 32;  // -s
+  int family = -1;          // the address family of the message's header, for its attributes
 
   bool Has(uint64_t addr, uint64_t n) const;
   // n bytes at addr, or "" when they were not read.

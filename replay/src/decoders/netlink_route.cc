@@ -1,6 +1,8 @@
 // NETLINK_ROUTE's payloads (linux/rtnetlink.h and the headers of its families): each group of
 // four message types (new, delete, get, set) carries one fixed header and then attributes.
+#include <arpa/inet.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include <string>
 
@@ -23,6 +25,54 @@ const NlAttrDecoder kAddrLabelAttrs[] = {
     },
 };
 
+// An address of the header's family: inet_addr("1.2.3.4"), inet_pton(AF_INET6, "::1").
+bool Address(const NlMem& m, uint64_t a, uint64_t n, std::string* out) {
+  uint32_t size = m.family == AF_INET ? 4 : m.family == AF_INET6 ? 16 : 0;
+  if (!size || n < size)
+    return false;
+  if (!m.Has(a, size)) {
+    *out += PtrString(a);
+    return true;
+  }
+  char text[INET6_ADDRSTRLEN] = "";
+  inet_ntop(m.family, m.Bytes(a, size).data(), text, sizeof text);
+  *out += m.family == AF_INET ? "inet_addr(\"" : "inet_pton(AF_INET6, \"";
+  *out += text;
+  *out += "\")";
+  return true;
+}
+
+const NlAttrDecoder kAddrAttrs[] = {
+    nullptr,                                                        // IFA_UNSPEC
+    Address,                                                        // IFA_ADDRESS
+    Address,                                                        // IFA_LOCAL
+    nullptr,                                                        // IFA_LABEL
+    Address,                                                        // IFA_BROADCAST
+    Address,                                                        // IFA_ANYCAST
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // IFA_CACHEINFO
+      return NlFixed(
+          m, a, n, 16,
+          [](const std::string& d) {
+            return "{ifa_prefered=" + UDec(At<uint32_t>(d, 0)) +
+                   ", ifa_valid=" + UDec(At<uint32_t>(d, 4)) +
+                   ", cstamp=" + UDec(At<uint32_t>(d, 8)) +
+                   ", tstamp=" + UDec(At<uint32_t>(d, 12)) + "}";
+          },
+          out);
+    },
+    Address,                                                        // IFA_MULTICAST
+    [](const NlMem& m, uint64_t a, uint64_t n, std::string* out) {  // IFA_FLAGS
+      return NlFixed(
+          m, a, n, 4,
+          [](const std::string& d) {
+            std::string s;
+            AppendFlags(&s, Table("ifaddrflags"), At<uint32_t>(d, 0));
+            return s;
+          },
+          out);
+    },
+};
+
 // The fixed header of each group of message types, by its first type.
 struct RouteHeader {
   uint16_t first_type;
@@ -30,6 +80,18 @@ struct RouteHeader {
 };
 
 const RouteHeader kHeaders[] = {
+    {RTM_NEWADDR,
+     {"ifa_family",
+      8,
+      [](const std::string& d) {
+        std::string s = "ifa_prefixlen=" + U8(d, 1) + ", ifa_flags=";
+        AppendFlags(&s, Table("ifaddrflags"), At<uint8_t>(d, 2));
+        s += ", ifa_scope=";
+        AppendEnum(&s, Table("routing_scopes"), At<uint8_t>(d, 3));
+        s += ", ifa_index=" + Ifindex(At<uint32_t>(d, 4));
+        return s;
+      },
+      {"rtnl_addr_attrs", kAddrAttrs}}},
     {RTM_NEWADDRLABEL,
      {"ifal_family",
       12,
