@@ -307,6 +307,21 @@ void NlFamilyStruct(const NlMem& m,
   }
 }
 
+void NlFamilyData(const NlMem& m, uint64_t addr, uint64_t len, std::string* out) {
+  uint8_t family;
+  if (!m.Get(addr, &family)) {
+    *out += PtrString(addr);
+    return;
+  }
+  *out += "{family=";
+  AppendEnum(out, Table("socket_family"), family);
+  if (len > 1) {
+    *out += ", data=";
+    *out += m.Str(addr + 1, len - 1);
+  }
+  *out += '}';
+}
+
 std::string NetlinkText(const NlMem& m, int proto, uint64_t addr, uint64_t len) {
   std::string out;
   Walk(

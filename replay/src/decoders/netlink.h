@@ -105,6 +105,10 @@ void NlFamilyStruct(const NlMem& m,
                     uint64_t len,
                     std::string* out);
 
+// A payload whose first byte is a family and whose rest has no decoder: "{family=AF_X,
+// data=\"...\"}" (or its address when the family byte is unreadable).
+void NlFamilyData(const NlMem& m, uint64_t addr, uint64_t len, std::string* out);
+
 // The attributes in len bytes at addr.
 void NlAttrs(const NlMem& m, const NlAttrSpec& spec, uint64_t addr, uint64_t len, std::string* out);
 

@@ -181,21 +181,14 @@ bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std:
     *out += PtrString(addr);
     return true;
   }
-  std::string fam = Name("socket_family", family);
   bool request = msg.flags & NLM_F_REQUEST;
-  const DiagStruct* st = nullptr;
   if (len > 1)
     for (const DiagStruct& s : kStructs)
-      if (s.family == family && s.request == request)
-        st = &s;
-  if (!st) {
-    *out += "{family=" + fam;
-    if (len > 1)
-      *out += ", data=" + m.Str(addr + 1, len - 1);
-    *out += "}";
-    return true;
-  }
-  NlFamilyStruct(m, st->header, addr, len, out);
+      if (s.family == family && s.request == request) {
+        NlFamilyStruct(m, s.header, addr, len, out);
+        return true;
+      }
+  NlFamilyData(m, addr, len, out);
   return true;
 }
 

@@ -131,7 +131,8 @@ bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std:
     NlFamilyStruct(m, h.header, addr, len, out);
     return true;
   }
-  return false;
+  NlFamilyData(m, addr, len, out);
+  return true;
 }
 
 }  // namespace
@@ -141,6 +142,8 @@ const NlProtocol kNlRoute = {
     "nl_route_types",
     nullptr,
     [](uint16_t type) {
+      if (type == RTM_DELACTION)  // asks like a get
+        return "netlink_get_flags";
       switch ((type - RTM_BASE) & 3) {
         case 0:
           return "netlink_new_flags";
