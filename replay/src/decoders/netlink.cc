@@ -280,7 +280,11 @@ void NlFamilyStruct(const NlMem& m,
                     uint64_t addr,
                     uint64_t len,
                     std::string* out) {
-  uint8_t family = At<uint8_t>(std::string(m.Bytes(addr, 1)), 0);
+  uint8_t family;
+  if (!m.Get(addr, &family)) {
+    *out += PtrString(addr);
+    return;
+  }
   *out += '{';
   *out += h.first;
   *out += '=';

@@ -92,7 +92,8 @@ const NlProtocol* FindNlProtocol(int proto);
 
 // A protocol's fixed header whose first byte is an address family (size bytes, its fields
 // after the family printed by `fields`), then attributes from its aligned end: "{first=AF_X,
-// ...}" when the payload is shorter, the address of its second byte when unreadable.
+// ...}" when the payload is shorter, the address of its second byte when unreadable (of its
+// first when not even the family could be read).
 struct NlFamilyHeader {
   const char* first;
   uint32_t size;

@@ -176,13 +176,10 @@ const DiagStruct kStructs[] = {
 };
 
 bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std::string* out) {
-  uint8_t family;
-  if (!m.Get(addr, &family)) {
-    *out += PtrString(addr);
-    return true;
-  }
+  uint8_t family = 0;
+  m.Get(addr, &family);
   bool request = msg.flags & NLM_F_REQUEST;
-  if (len > 1)
+  if (len > 1 && m.Has(addr, 1))
     for (const DiagStruct& s : kStructs)
       if (s.family == family && s.request == request) {
         NlFamilyStruct(m, s.header, addr, len, out);

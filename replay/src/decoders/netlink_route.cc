@@ -121,16 +121,11 @@ const RouteHeader kHeaders[] = {
 
 bool Payload(const NlMem& m, const NlMsg& msg, uint64_t addr, uint64_t len, std::string* out) {
   uint16_t group = msg.type & ~3;
-  for (const RouteHeader& h : kHeaders) {
-    if (h.first_type != group)
-      continue;
-    if (!m.Has(addr, 1)) {
-      *out += PtrString(addr);
+  for (const RouteHeader& h : kHeaders)
+    if (h.first_type == group) {
+      NlFamilyStruct(m, h.header, addr, len, out);
       return true;
     }
-    NlFamilyStruct(m, h.header, addr, len, out);
-    return true;
-  }
   NlFamilyData(m, addr, len, out);
   return true;
 }
