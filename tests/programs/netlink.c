@@ -8,8 +8,10 @@
 #include <linux/dcbnl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/selinux_netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <linux/xfrm.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -197,6 +199,36 @@ int main(void) {
   Hdr(&b.h, 16, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, 28);
   Send(&b, 16);
   recvfrom(fd, b.bytes, sizeof b.bytes, MSG_DONTWAIT, NULL, NULL);
-  close(fd);
+
+  // NETLINK_XFRM (type names, flags by kind) and NETLINK_SELINUX (its two payloads), none of
+  // them requests. The sockets before stay open: strace decodes the first message on a
+  // reused fd number by the protocol of the socket that had it before.
+  fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_XFRM);
+  if (fd >= 0) {
+    memset(&b, 0, sizeof b);
+    Hdr(&b.h, 16, XFRM_MSG_GETSA, NLM_F_DUMP, 29);
+    Send(&b, 16);
+    Hdr(&b.h, 16, XFRM_MSG_DELSA, NLM_F_ECHO | NLM_F_NONREC, 30);
+    Send(&b, 16);
+    Hdr(&b.h, 20, XFRM_MSG_ALLOCSPI, 0x100, 31);
+    Send(&b, 20);
+    Hdr(&b.h, 16, 0x7fff, 0, 32);
+    Send(&b, 16);
+  }
+  fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_SELINUX);
+  if (fd >= 0) {
+    memset(&b, 0, sizeof b);
+    int32_t val = -7;
+    memcpy(b.bytes + 16, &val, 4);
+    Hdr(&b.h, 20, SELNL_MSG_SETENFORCE, 0, 33);
+    Send(&b, 20);
+    Hdr(&b.h, 20, SELNL_MSG_POLICYLOAD, 0, 34);
+    Send(&b, 20);
+    Hdr(&b.h, 19, SELNL_MSG_POLICYLOAD, 0, 35);
+    Send(&b, 19);
+    memcpy(end - 18, b.bytes, 18);
+    Hdr((struct nlmsghdr*)(end - 18), 20, SELNL_MSG_SETENFORCE, 0, 36);
+    Send(end - 18, 20);
+  }
   return 0;
 }

@@ -120,12 +120,11 @@ std::string Hdr(const NlMsgHdr& h, int proto) {
   } else if (p && p->types) {
     AppendEnum(&s, Table(p->types), h.type);
   } else {
-    s += HexString(h.type);
+    AppendEnum(&s, Table("nlmsg_types"), h.type);
   }
   if (h.type >= NLMSG_MIN_TYPE && p && p->flags_table)
     flags_table = p->flags_table(h.type);
-  s += ", nlmsg_flags=";
-  AppendFlags(&s, Table(flags_table), h.flags);
+  s += ", nlmsg_flags=" + FlagsDflt(flags_table, h.flags);
   return s + ", nlmsg_seq=" + UDec(h.seq) + ", nlmsg_pid=" + UDec(h.pid) + "}";
 }
 
@@ -336,8 +335,7 @@ std::string NetlinkText(const NlMem& m, int proto, uint64_t addr, uint64_t len) 
 
 const NlProtocol* FindNlProtocol(int proto) {
   static const NlProtocol* const kProtocols[] = {
-      &kNlSockDiag,
-      &kNlRoute,
+      &kNlSockDiag, &kNlRoute, &kNlAudit, &kNlSelinux, &kNlXfrm,
   };
   for (const NlProtocol* p : kProtocols)
     if (p->protocol == proto)
@@ -351,7 +349,7 @@ bool NetlinkSocket(const Ctx& c, int64_t fd, int* proto) {
   const FdInfo* f = c.env.state->FdEntry(c.sc.tid, fd);
   if (!f || f->socket_family != AF_NETLINK)
     return false;
-  *proto = f->socket_protocol;
+  *proto = f->socket_bound ? f->socket_protocol : -1;
   return true;
 }
 

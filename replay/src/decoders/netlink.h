@@ -87,6 +87,9 @@ struct NlProtocol {
 
 extern const NlProtocol kNlSockDiag;  // netlink_diag.cc
 extern const NlProtocol kNlRoute;     // netlink_route.cc
+extern const NlProtocol kNlAudit;     // netlink_misc.cc
+extern const NlProtocol kNlSelinux;   // netlink_misc.cc
+extern const NlProtocol kNlXfrm;      // netlink_misc.cc
 
 const NlProtocol* FindNlProtocol(int proto);
 
@@ -116,7 +119,8 @@ void NlAttrs(const NlMem& m, const NlAttrSpec& spec, uint64_t addr, uint64_t len
 // The messages in len bytes at addr on a socket of protocol proto.
 std::string NetlinkText(const NlMem& m, int proto, uint64_t addr, uint64_t len);
 
-// True when fd is a netlink socket the trace saw made; *proto its protocol.
+// True when fd is a netlink socket the trace saw made; *proto its protocol, or -1 before it
+// was bound (strace does not know it then).
 bool NetlinkSocket(const Ctx& c, int64_t fd, int* proto);
 
 }  // namespace strec::replay::detail

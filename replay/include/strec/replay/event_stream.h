@@ -121,6 +121,9 @@ struct FdInfo {
   // A socket's domain and protocol from the socket() call that made it (-1 = unknown): the
   // netlink decoders need the protocol as strace learns it from the socket's inode.
   int32_t socket_family = -1, socket_protocol = -1;
+  // Bound to an address (bind, or the kernel's autobind at the first send): strace finds a
+  // netlink socket's protocol only then.
+  bool socket_bound = false;
 };
 
 // A file descriptor table; threads (and CLONE_FILES children) share one.
