@@ -140,6 +140,14 @@ const std::string* State::FdPath(int32_t tid, int64_t fd) const {
   return &it->second.path;
 }
 
+const FdInfo* State::FdEntry(int32_t tid, int64_t fd) const {
+  const ThreadInfo* t = Thread(tid);
+  if (!t || !t->fds)
+    return nullptr;
+  auto it = t->fds->fds.find(static_cast<int>(fd));
+  return it == t->fds->fds.end() ? nullptr : &it->second;
+}
+
 std::string State::Resolve(const ThreadInfo& t, int64_t dirfd, const std::string& path) const {
   if (path.empty())
     return "";
@@ -197,8 +205,18 @@ void State::Renamed(const std::string& from, const std::string& to) {
   }
 }
 
+// A socket bound by bind or connect, or by the kernel at its first send (which binds even
+// when the send then fails).
+static void MarkBound(ThreadInfo& t, int64_t fd) {
+  auto it = t.fds->fds.find(static_cast<int>(fd));
+  if (it != t.fds->fds.end())
+    it->second.socket_bound = true;
+}
+
 void State::ApplySyscall(const Syscall& sc) {
   ThreadInfo& t = Touch(sc.tid, sc.pid);
+  if (sc.returned() && (sc.nr == __NR_sendto || sc.nr == __NR_sendmsg || sc.nr == __NR_sendmmsg))
+    MarkBound(t, Fd(sc, 0));
   if (!sc.returned() || sc.error())
     return;
   if (sc.nr == __NR_prctl && static_cast<uint32_t>(sc.args[0]) == PR_SET_NAME) {
@@ -239,6 +257,14 @@ void State::ApplySyscall(const Syscall& sc) {
     }
     case __NR_socket:
       add(ret, "", Arg(sc, 1) & SOCK_CLOEXEC);
+      if (ret >= 0) {
+        fds.fds[static_cast<int>(ret)].socket_family = static_cast<int32_t>(Arg(sc, 0));
+        fds.fds[static_cast<int>(ret)].socket_protocol = static_cast<int32_t>(Arg(sc, 2));
+      }
+      break;
+    case __NR_bind:
+    case __NR_connect:
+      MarkBound(t, Fd(sc, 0));
       break;
     case __NR_accept:
       add(ret, "", false);

@@ -348,6 +348,7 @@ std::vector<std::string> DecoderFixtures() {
       "ptrace",
       "bpf_perf",
       "ioctl_drivers",
+      "netlink",
   };
   // clang-format on
 }

@@ -84,6 +84,8 @@ std::string MmapFlags(uint64_t v);   // memory.cc
 std::string CloneFlags(uint64_t v);  // process.cc
 std::string SocketType(uint64_t v);  // net.cc
 std::string FutexOp(uint64_t v);     // events.cc
+std::string Makedev(uint64_t dev);   // files.cc: "makedev(0x8, 0x1)"
+std::string Ifindex(uint32_t v);     // net.cc: "if_nametoindex(\"lo\")" or the number
 // A kFlags / kEnum argument by its table's name (common.cc).
 std::string FlagArg(const char* param, uint64_t v);
 std::string EnumArg(const char* param, uint64_t v);

@@ -97,7 +97,7 @@ static std::string StatMode(uint32_t mode) {
   return s;
 }
 
-static std::string Makedev(uint64_t dev) {
+std::string Makedev(uint64_t dev) {
   if (CurrentXlatStyle() != XlatStyle::kAbbrev)
     return Whole(HexString(dev), [dev] { return Makedev(dev); });
   uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull);

@@ -16,6 +16,7 @@
 
 #include "decoders/bpf_filter.h"
 #include "decoders/decoders.h"
+#include "decoders/netlink.h"
 
 namespace strec::replay::detail {
 
@@ -258,10 +259,29 @@ static void DecodeAccept(Ctx& c) {
   c.Put(")");
 }
 
+// A send or receive buffer of len bytes at argument i: netlink messages on a netlink socket
+// (unless -e verbose=none), else a string.
+static void SockBuf(Ctx& c, int i, bool out, uint64_t len) {
+  int proto;
+  const Buffer* b = c.sc.Find(i, out, format::kBufferPlain, 0);
+  if (NetlinkSocket(c, c.A(0), &proto) && (!out || c.ok()) && !(b && b->redacted)) {
+    NlMem m;
+    m.base = c.A(i);
+    if (b)
+      m.data = b->data;
+    m.q = c.q;
+    m.abbrev = !c.opt.verbose;
+    m.max_elems = c.opt.max_strlen;
+    c.Put(NetlinkText(m, proto, c.A(i), len));
+    return;
+  }
+  c.Data(i, out, len);
+}
+
 static void DecodeSendto(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
-  c.Data(1, false, c.A(2));
+  SockBuf(c, 1, false, c.A(2));
   c.Sep();
   c.Put(UDec(c.A(2)));
   c.Sep();
@@ -278,7 +298,7 @@ static void DecodeRecvfrom(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
   c.ToExit();
-  c.Data(1, true, c.Len(kLenRet));
+  SockBuf(c, 1, true, c.Len(kLenRet));
   c.Sep();
   c.Put(UDec(c.A(2)));
   c.Sep();
@@ -479,7 +499,7 @@ static std::string HexAll(const std::string& d, size_t off, size_t n) {
 }
 
 // An interface index: its name on this machine, else the number.
-static std::string Ifindex(uint32_t v) {
+std::string Ifindex(uint32_t v) {
   char name[IF_NAMESIZE];
   if (v && if_indextoname(v, name))
     return Styled(UDec(v), std::string("if_nametoindex(\"") + name + "\")");

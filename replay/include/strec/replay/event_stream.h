@@ -118,6 +118,12 @@ struct Event {
 struct FdInfo {
   std::string path;  // absolute path, "pipe:[?]", "socket:[?]", ... ("" = unknown)
   bool cloexec = false;
+  // A socket's domain and protocol from the socket() call that made it (-1 = unknown): the
+  // netlink decoders need the protocol as strace learns it from the socket's inode.
+  int32_t socket_family = -1, socket_protocol = -1;
+  // Bound to an address (bind, or the kernel's autobind at the first send): strace finds a
+  // netlink socket's protocol only then.
+  bool socket_bound = false;
 };
 
 // A file descriptor table; threads (and CLONE_FILES children) share one.
@@ -147,6 +153,8 @@ class State {
   const ThreadInfo* Thread(int32_t tid) const;
   // The path of fd in the thread's table, or nullptr when unknown.
   const std::string* FdPath(int32_t tid, int64_t fd) const;
+  // What the state knows of fd in the thread's table, or nullptr.
+  const FdInfo* FdEntry(int32_t tid, int64_t fd) const;
   // The thread's command name, or nullptr when unknown.
   const std::string* Comm(int32_t tid) const;
   // The thread's working directory, or nullptr when unknown.
