@@ -1,0 +1,431 @@
+// ioctl: Video4Linux2's requests (linux/videodev2.h): the VIDIOC_* names and the structs they
+// pass. What the caller passes prints at entry; a request's arrays reached through a pointer
+// (v4l2_format's clips, v4l2_ext_controls' controls and their strings) are kBufferAux buffers
+// of argument 2, copied by both recorders (record/src/capture.cc, record/bpf/strec.bpf.c).
+// Layouts are x86_64's.
+#include <string>
+
+#include "decoders/decoders.h"
+
+namespace strec::replay::detail {
+
+namespace {
+
+constexpr uint32_t kQueryCap = 0x80685600, kEnumFmt = 0xc0405602, kGFmt = 0xc0d05604,
+                   kSFmt = 0xc0d05605, kReqBufs = 0xc0145608, kQueryBuf = 0xc0585609,
+                   kGFbuf = 0x8030560a, kSFbuf = 0x4030560b, kQBuf = 0xc058560f,
+                   kDqBuf = 0xc0585611, kStreamOn = 0x40045612, kStreamOff = 0x40045613,
+                   kGParm = 0xc0cc5615, kSParm = 0xc0cc5616, kGStd = 0x80085617, kSStd = 0x40085618,
+                   kEnumStd = 0xc0485619, kEnumInput = 0xc050561a, kGCtrl = 0xc008561b,
+                   kSCtrl = 0xc008561c, kGTuner = 0xc054561d, kSTuner = 0x4054561e,
+                   kQueryCtrl = 0xc0445624, kGInput = 0x80045626, kSInput = 0xc0045627,
+                   kCropCap = 0xc02c563a, kGCrop = 0xc014563b, kSCrop = 0x4014563c,
+                   kTryFmt = 0xc0d05640, kGExtCtrls = 0xc0205647, kSExtCtrls = 0xc0205648,
+                   kTryExtCtrls = 0xc0205649, kEnumFrameSizes = 0xc02c564a,
+                   kEnumFrameIntervals = 0xc034564b, kCreateBufs = 0xc100565c,
+                   kQueryExtCtrl = 0xc0e85667;
+
+std::string U(const std::string& d, size_t off) {
+  return UDec(At<uint32_t>(d, off));
+}
+std::string S(const std::string& d, size_t off) {
+  return Dec(At<int32_t>(d, off));
+}
+std::string BufType(uint32_t v) {
+  return Enum("v4l2_buf_types", v);
+}
+
+// A fourcc code: v4l2_fourcc('Y', 'U', 'Y', 'V') with the format's name in a comment when it
+// has one; the number with -X raw.
+std::string Fourcc(uint32_t v) {
+  if (CurrentXlatStyle() == XlatStyle::kRaw)
+    return HexString(v);
+  std::string s = "v4l2_fourcc(";
+  for (int i = 0; i < 4; i++) {
+    unsigned char ch = static_cast<unsigned char>(v >> (8 * i));
+    s += i ? ", '" : "'";
+    if (ch == '\'' || ch == '\\') {
+      s += '\\';
+      s += static_cast<char>(ch);
+    } else if (ch >= 0x20 && ch < 0x7f) {
+      s += static_cast<char>(ch);
+    } else {
+      char buf[8];
+      snprintf(buf, sizeof buf, "\\x%x", ch);
+      s += buf;
+    }
+    s += '\'';
+  }
+  s += ')';
+  if (const char* name = Table("v4l2_pix_fmts").Name(v))
+    s += std::string(" /* ") + name + " */";
+  return s;
+}
+
+// A control id: its name, or its class and the offset in it ("V4L2_CTRL_CLASS_USER+0x10").
+std::string ControlId(uint32_t id) {
+  if (const char* name = Table("v4l2_cids").Name(id))
+    return Styled(HexString(id), name);
+  if (const char* cls = Table("v4l2_control_classes").Name(id & 0xffff0000)) {
+    uint32_t off = id & 0xffff;
+    return Styled(HexString(id), std::string(cls) + "+" + (off ? HexString(off) : "0"));
+  }
+  return Enum("v4l2_cids", id);
+}
+
+// A queried control id: the V4L2_CTRL_FLAG_NEXT_* bits, then the id.
+std::string QueriedControlId(uint32_t id) {
+  uint32_t flags = id & 0xc0000000;
+  if (!flags || CurrentXlatStyle() == XlatStyle::kRaw)
+    return ControlId(id);
+  std::string s = Flags("v4l2_control_id_flags", flags);
+  if (id & ~0xc0000000u)
+    s += "|" + ControlId(id & ~0xc0000000u);
+  return s;
+}
+
+std::string Rect(const std::string& d, size_t off) {
+  return "{left=" + S(d, off) + ", top=" + S(d, off + 4) + ", width=" + U(d, off + 8) +
+         ", height=" + U(d, off + 12) + "}";
+}
+
+// Elements of `size` bytes from an array buffer (kBufferAux `index` of argument 2): as many as
+// were read, then "... /* address */" where the rest could not be.
+template <typename F>
+std::string ArrayOf(const Buffer* b, uint64_t addr, uint64_t count, size_t size, F elem) {
+  if (!b)
+    return PtrString(addr);
+  std::string s = "[";
+  uint64_t have = b->data.size() / size;
+  for (uint64_t i = 0; i < count; i++) {
+    if (i)
+      s += ", ";
+    if (i >= have) {
+      s += "... /* " + PtrString(addr + i * size) + " */";
+      break;
+    }
+    s += elem(b->data.substr(i * size, size), i);
+  }
+  return s + "]";
+}
+
+// A buffer of argument 2 whatever became of the call (an array's bytes read in part count).
+const Buffer* Find(const Ctx& c, bool out, uint8_t kind, uint32_t index) {
+  const Buffer* b = c.sc.Find(2, out, kind, index);
+  return b && (b->data.size() || !b->read_errno) ? b : nullptr;
+}
+
+// struct v4l2_format (type, then the union at 8) as far as its type says.
+std::string Format(const Ctx& c, const std::string& d, bool out) {
+  uint32_t type = At<uint32_t>(d, 0);
+  std::string s = "{type=" + BufType(type);
+  const size_t f = 8;
+  switch (type) {
+    case 1:
+    case 2:
+      s += ", fmt.pix={width=" + U(d, f) + ", height=" + U(d, f + 4) +
+           ", pixelformat=" + Fourcc(At<uint32_t>(d, f + 8)) +
+           ", field=" + Enum("v4l2_fields", At<uint32_t>(d, f + 12)) +
+           ", bytesperline=" + U(d, f + 16) + ", sizeimage=" + U(d, f + 20) +
+           ", colorspace=" + Enum("v4l2_colorspaces", At<uint32_t>(d, f + 24)) + "}";
+      break;
+    case 9:
+    case 10: {
+      uint32_t planes = At<uint8_t>(d, f + 180);
+      s += ", fmt.pix_mp={width=" + U(d, f) + ", height=" + U(d, f + 4) +
+           ", pixelformat=" + Fourcc(At<uint32_t>(d, f + 8)) +
+           ", field=" + Enum("v4l2_fields", At<uint32_t>(d, f + 12)) +
+           ", colorspace=" + Enum("v4l2_colorspaces", At<uint32_t>(d, f + 16)) + ", plane_fmt=[";
+      for (uint32_t i = 0; i < planes && i < 8; i++)
+        s += (i ? ", {sizeimage=" : "{sizeimage=") + U(d, f + 20 + i * 20) +
+             ", bytesperline=" + U(d, f + 24 + i * 20) + "}";
+      s += "], num_planes=" + UDec(planes) + "}";
+      break;
+    }
+    case 3:
+    case 8: {
+      uint64_t clips = At<uint64_t>(d, f + 24), bitmap = At<uint64_t>(d, f + 40);
+      uint32_t count = At<uint32_t>(d, f + 32);
+      s += ", fmt.win={w=" + Rect(d, f) +
+           ", field=" + Enum("v4l2_fields", At<uint32_t>(d, f + 16)) +
+           ", chromakey=" + HexString(At<uint32_t>(d, f + 20)) + ", clips=";
+      if (!count)
+        s += "[]";
+      else if (!clips)
+        s += "NULL";
+      else
+        s += ArrayOf(Find(c, out, format::kBufferAux, 0), clips, count, 24,
+                     [](const std::string& e, uint64_t) { return "{c=" + Rect(e, 0) + "}"; });
+      s += ", clipcount=" + UDec(count) + ", bitmap=" + (bitmap ? PtrString(bitmap) : "NULL") +
+           ", global_alpha=" + HexString(At<uint8_t>(d, f + 48)) + "}";
+      break;
+    }
+    case 4:
+    case 5:
+      s += ", fmt.vbi={sampling_rate=" + U(d, f) + ", offset=" + U(d, f + 4) +
+           ", samples_per_line=" + U(d, f + 8) +
+           ", sample_format=" + Fourcc(At<uint32_t>(d, f + 12)) + ", start=[" + S(d, f + 16) +
+           ", " + S(d, f + 20) + "], count=[" + U(d, f + 24) + ", " + U(d, f + 28) +
+           "], flags=" + FlagsDflt("v4l2_vbi_flags", At<uint32_t>(d, f + 32)) + "}";
+      break;
+    case 6:
+    case 7:
+      s += ", fmt.sliced={service_set=" + FlagsDflt("v4l2_sliced_flags", At<uint16_t>(d, f)) +
+           ", service_lines=[";
+      for (int i = 0; i < 2; i++) {
+        s += i ? ", [" : "[";
+        for (int j = 0; j < 24; j++)
+          s += (j ? ", " : "") + HexString(At<uint16_t>(d, f + 2 + (i * 24 + j) * 2));
+        s += "]";
+      }
+      s += "], io_size=" + U(d, f + 100) + "}";
+      break;
+    case 11:
+    case 12:
+      s += ", fmt.sdr={pixelformat=" + Fourcc(At<uint32_t>(d, f)) + ", buffersize=" + U(d, f + 4) +
+           "}";
+      break;
+    case 13:
+    case 14:
+      s += ", fmt.meta={dataformat=" + Fourcc(At<uint32_t>(d, f)) + ", buffersize=" + U(d, f + 4) +
+           "}";
+      break;
+  }
+  return s + "}";
+}
+
+// struct v4l2_streamparm: the type, and its capture or output parameters.
+std::string StreamParm(const std::string& d) {
+  uint32_t type = At<uint32_t>(d, 0);
+  std::string s = "{type=" + BufType(type);
+  if (type == 1 || type == 2) {
+    bool capture = type == 1;
+    s += std::string(capture ? ", parm.capture={" : ", parm.output={") +
+         "capability=" + Flags("v4l2_streaming_capabilities", At<uint32_t>(d, 4)) +
+         (capture ? ", capturemode=" : ", outputmode=") +
+         Flags("v4l2_capture_modes", At<uint32_t>(d, 8)) + ", timeperframe=" + U(d, 12) + "/" +
+         U(d, 16) + ", extendedmode=" + HexString(At<uint32_t>(d, 20)) +
+         (capture ? ", readbuffers=" : ", writebuffers=") + U(d, 24) + "}";
+  }
+  return s + "}";
+}
+
+// The v4l2_ext_control elements (20 bytes, packed) of `b`; their strings are kBufferAux
+// 1 + i of the same direction.
+std::string ExtControls(const Ctx& c, bool out, const Buffer* b, uint64_t addr, uint32_t count) {
+  return ArrayOf(b, addr, count, 20, [&](const std::string& e, uint64_t i) {
+    uint32_t size = At<uint32_t>(e, 4);
+    std::string s = "{id=" + ControlId(At<uint32_t>(e, 0)) + ", size=" + UDec(size);
+    if (!size)
+      return s + ", value=" + S(e, 12) + ", value64=" + Dec(At<int64_t>(e, 12)) + "}";
+    s += ", string=";
+    const Buffer* str = Find(c, out, format::kBufferAux, static_cast<uint32_t>(1 + i));
+    if (!str || str->data.size() < size) {
+      s += PtrString(At<uint64_t>(e, 12));
+    } else {
+      QuoteOptions q = c.q;
+      AppendQuotedBuffer(&s, str->data, size, q);
+    }
+    return s + "}";
+  });
+}
+
+// VIDIOC_G_EXT_CTRLS, VIDIOC_S_EXT_CTRLS, VIDIOC_TRY_EXT_CTRLS: what the caller passes, then
+// the controls (and the index of the failing one) as they are after the call, whatever its
+// result.
+void ExtCtrls(Ctx& c, bool get, const std::string& d) {
+  uint32_t count = At<uint32_t>(d, 4);
+  uint64_t controls = At<uint64_t>(d, 24);
+  c.Put("{ctrl_class=" + Enum("v4l2_control_classes", At<uint32_t>(d, 0)) +
+        ", count=" + UDec(count));
+  bool done = !count;
+  if (!get && count) {
+    const Buffer* arr = Find(c, false, format::kBufferAux, 0);
+    c.Put(", controls=" + ExtControls(c, false, arr, controls, count));
+    done = !arr || arr->data.size() < uint64_t{count} * 20;
+  }
+  if (done) {
+    c.Put("}");
+    return;
+  }
+  c.ToExit();
+  const Buffer* after = Find(c, true, format::kBufferPlain, 0);
+  if (!after || after->data.size() < 32) {
+    c.Put(get ? "}" : " => {}");  // never read back: nothing more to show
+    return;
+  }
+  const std::string& a = after->data;
+  c.Put(get ? ", controls=" : "} => {controls=");
+  c.Put(ExtControls(c, true, Find(c, true, format::kBufferAux, 0), At<uint64_t>(a, 24),
+                    At<uint32_t>(a, 4)));
+  c.Put(", error_idx=" + U(a, 8) + "}");
+}
+
+}  // namespace
+
+bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
+  if (((req >> 8) & 0xff) != 'V' || !Table("v4l2_ioctl_cmds").Name(req))
+    return false;
+  uint32_t dir = req >> 30;
+  switch (req) {
+    case kQueryCap:
+    case kGFbuf:
+    case kGStd:
+    case kGInput:
+    case kEnumFmt:
+    case kGFmt:
+    case kSFmt:
+    case kTryFmt:
+    case kReqBufs:
+    case kQueryBuf:
+    case kQBuf:
+    case kDqBuf:
+    case kSFbuf:
+    case kStreamOn:
+    case kStreamOff:
+    case kGParm:
+    case kSParm:
+    case kSStd:
+    case kEnumStd:
+    case kEnumInput:
+    case kGCtrl:
+    case kSCtrl:
+    case kGTuner:
+    case kSTuner:
+    case kQueryCtrl:
+    case kSInput:
+    case kCropCap:
+    case kGCrop:
+    case kSCrop:
+    case kGExtCtrls:
+    case kSExtCtrls:
+    case kTryExtCtrls:
+    case kEnumFrameSizes:
+    case kEnumFrameIntervals:
+    case kCreateBufs:
+    case kQueryExtCtrl:
+      break;
+    default:
+      return false;  // no decoder: the address
+  }
+  if (!c.A(2)) {
+    c.Put("NULL");
+    return true;
+  }
+  // What the kernel only writes (_IOR): at exit, when the call succeeded.
+  if (dir == 2) {
+    c.ToExit();
+    const Buffer* b = c.Out(2);
+    if (!b || c.Redacted(b)) {
+      if (!b)
+        c.Ptr(c.A(2));
+      return true;
+    }
+    c.Ptr(c.A(2));  // what they return is not decoded yet: the address, as on failure
+    return true;
+  }
+  const Buffer* b = c.In(2);
+  if (!b) {
+    c.Ptr(c.A(2));
+    return true;
+  }
+  if (c.Redacted(b))
+    return true;
+  const std::string& d = b->data;
+  switch (req) {
+    case kEnumFmt:
+      c.Put("{index=" + U(d, 0) + ", type=" + BufType(At<uint32_t>(d, 4)) + "}");
+      break;
+    case kGFmt:
+      c.Put("{type=" + BufType(At<uint32_t>(d, 0)) + "}");
+      break;
+    case kSFmt:
+    case kTryFmt:
+      c.Put(Format(c, d, false));
+      break;
+    case kReqBufs:
+      c.Put("{type=" + BufType(At<uint32_t>(d, 4)) +
+            ", memory=" + Enum("v4l2_memories", At<uint32_t>(d, 8)) + ", count=" + U(d, 0) + "}");
+      break;
+    case kQueryBuf:
+    case kQBuf:
+      c.Put("{type=" + BufType(At<uint32_t>(d, 4)) + ", index=" + U(d, 0) + "}");
+      break;
+    case kDqBuf:
+      c.Put("{type=" + BufType(At<uint32_t>(d, 4)) + "}");
+      break;
+    case kSFbuf:
+      c.Put("{capability=" + HexString(At<uint32_t>(d, 0)) + ", flags=" +
+            HexString(At<uint32_t>(d, 4)) + ", base=" + PtrString(At<uint64_t>(d, 8)) + "}");
+      break;
+    case kStreamOn:
+    case kStreamOff:
+      c.Put("[" + BufType(At<uint32_t>(d, 0)) + "]");
+      break;
+    case kGParm:
+    case kCropCap:
+    case kGCrop:
+      c.Put("{type=" + BufType(At<uint32_t>(d, 0)) + "}");
+      break;
+    case kSParm:
+      c.Put(StreamParm(d));
+      break;
+    case kSStd:
+      c.Put("[" + HexString(At<uint64_t>(d, 0)) + "]");
+      break;
+    case kEnumStd:
+    case kEnumInput:
+    case kGTuner:
+      c.Put("{index=" + U(d, 0) + "}");
+      break;
+    case kGCtrl:
+      c.Put("{id=" + ControlId(At<uint32_t>(d, 0)) + "}");
+      break;
+    case kSCtrl:
+      c.Put("{id=" + ControlId(At<uint32_t>(d, 0)) + ", value=" + S(d, 4) + "}");
+      break;
+    case kSTuner: {
+      std::string name;
+      QuoteOptions q = c.q;
+      std::string field = d.substr(4, 32);
+      AppendQuotedCString(&name, field.substr(0, field.find('\0')), false, q);
+      c.Put("{index=" + U(d, 0) + ", name=" + name +
+            ", type=" + Enum("v4l2_tuner_types", At<uint32_t>(d, 36)) +
+            ", capability=" + Flags("v4l2_tuner_caps", At<uint32_t>(d, 40)) +
+            ", rangelow=" + U(d, 44) + ", rangehigh=" + U(d, 48) +
+            ", rxsubchans=" + Flags("v4l2_tuner_rxsubchans", At<uint32_t>(d, 52)) +
+            ", audmode=" + Enum("v4l2_tuner_audmodes", At<uint32_t>(d, 56)) +
+            ", signal=" + S(d, 60) + ", afc=" + S(d, 64) + "}");
+      break;
+    }
+    case kQueryCtrl:
+    case kQueryExtCtrl:
+      c.Put("{id=" + QueriedControlId(At<uint32_t>(d, 0)) + "}");
+      break;
+    case kSInput:
+      c.Put("[" + U(d, 0) + "]");
+      break;
+    case kSCrop:
+      c.Put("{type=" + BufType(At<uint32_t>(d, 0)) + ", c=" + Rect(d, 4) + "}");
+      break;
+    case kGExtCtrls:
+    case kSExtCtrls:
+    case kTryExtCtrls:
+      ExtCtrls(c, req == kGExtCtrls, d);
+      break;
+    case kEnumFrameSizes:
+      c.Put("{index=" + U(d, 0) + ", pixel_format=" + Fourcc(At<uint32_t>(d, 4)) + "}");
+      break;
+    case kEnumFrameIntervals:
+      c.Put("{index=" + U(d, 0) + ", pixel_format=" + Fourcc(At<uint32_t>(d, 4)) +
+            ", width=" + U(d, 8) + ", height=" + U(d, 12) + "}");
+      break;
+    case kCreateBufs:
+      c.Put("{count=" + U(d, 4) + ", memory=" + Enum("v4l2_memories", At<uint32_t>(d, 8)) +
+            ", format=" + Format(c, d.substr(16), false) + "}");
+      break;
+  }
+  return true;
+}
+
+}  // namespace strec::replay::detail
