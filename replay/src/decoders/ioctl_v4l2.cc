@@ -93,10 +93,10 @@ std::string Rect(const std::string& d, size_t off) {
 // were read, then "... /* address */" where the rest could not be.
 template <typename F>
 std::string ArrayOf(const Buffer* b, uint64_t addr, uint64_t count, size_t size, F elem) {
-  if (!b)
-    return PtrString(addr);
+  uint64_t have = b ? b->data.size() / size : 0;
+  if (!have)
+    return PtrString(addr);  // not even the first one
   std::string s = "[";
-  uint64_t have = b->data.size() / size;
   for (uint64_t i = 0; i < count; i++) {
     if (i)
       s += ", ";
