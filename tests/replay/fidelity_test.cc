@@ -346,6 +346,7 @@ std::vector<Case> Cases() {
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
       {"sockopt", {prog("sockopt")}},
+      {"ioctl_v4l2", {prog("ioctl_v4l2")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -539,6 +540,9 @@ TEST_F(FidelityTest, DecoderFixtures) {
     RunSet({"-X", style}, 100.0,
            {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
   RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
+  for (const char* style : {"abbrev", "raw", "verbose"})
+    RunSet({"-X", style}, 100.0, {"ioctl_v4l2"});
+  RunSet({"-v"}, 100.0, {"ioctl_v4l2"});
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -597,6 +601,7 @@ TEST_F(BpfFidelityTest, DecoderFixtures) {
   RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
          {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
+  RunSet({}, 100.0, {"ioctl_v4l2"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -51,7 +51,7 @@ std::string Fourcc(uint32_t v) {
       s += static_cast<char>(ch);
     } else {
       char buf[8];
-      snprintf(buf, sizeof buf, "\\x%x", ch);
+      snprintf(buf, sizeof buf, "\\x%02x", ch);
       s += buf;
     }
     s += '\'';
@@ -78,9 +78,15 @@ std::string QueriedControlId(uint32_t id) {
   uint32_t flags = id & 0xc0000000;
   if (!flags || CurrentXlatStyle() == XlatStyle::kRaw)
     return ControlId(id);
-  std::string s = Flags("v4l2_control_id_flags", flags);
-  if (id & ~0xc0000000u)
-    s += "|" + ControlId(id & ~0xc0000000u);
+  return Flags("v4l2_control_id_flags", flags) + "|" + ControlId(id & ~0xc0000000u);
+}
+
+// A char[size] field at d[off], a C string: without a NUL, its first size - 1 bytes and "...".
+std::string CharArray(const Ctx& c, const std::string& d, size_t off, size_t size) {
+  std::string field = d.substr(off, size), s;
+  size_t nul = field.find('\0');
+  AppendQuotedCString(&s, field.substr(0, nul == std::string::npos ? size - 1 : nul),
+                      nul == std::string::npos, c.q);
   return s;
 }
 
@@ -156,8 +162,9 @@ std::string Format(const Ctx& c, const std::string& d, bool out) {
       else
         s += ArrayOf(Find(c, out, format::kBufferAux, 0), clips, count, 24,
                      [](const std::string& e, uint64_t) { return "{c=" + Rect(e, 0) + "}"; });
+      uint8_t alpha = At<uint8_t>(d, f + 48);  // strace leaves it out when 0
       s += ", clipcount=" + UDec(count) + ", bitmap=" + (bitmap ? PtrString(bitmap) : "NULL") +
-           ", global_alpha=" + HexString(At<uint8_t>(d, f + 48)) + "}";
+           (alpha ? ", global_alpha=" + HexString(alpha) : "") + "}";
       break;
     }
     case 4:
@@ -215,7 +222,8 @@ std::string StreamParm(const std::string& d) {
 std::string ExtControls(const Ctx& c, bool out, const Buffer* b, uint64_t addr, uint32_t count) {
   return ArrayOf(b, addr, count, 20, [&](const std::string& e, uint64_t i) {
     uint32_t size = At<uint32_t>(e, 4);
-    std::string s = "{id=" + ControlId(At<uint32_t>(e, 0)) + ", size=" + UDec(size);
+    // (an id without a name is not shown as its class and offset here)
+    std::string s = "{id=" + Enum("v4l2_cids", At<uint32_t>(e, 0)) + ", size=" + UDec(size);
     if (!size)
       return s + ", value=" + S(e, 12) + ", value64=" + Dec(At<int64_t>(e, 12)) + "}";
     s += ", string=";
@@ -385,11 +393,7 @@ bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
       c.Put("{id=" + ControlId(At<uint32_t>(d, 0)) + ", value=" + S(d, 4) + "}");
       break;
     case kSTuner: {
-      std::string name;
-      QuoteOptions q = c.q;
-      std::string field = d.substr(4, 32);
-      AppendQuotedCString(&name, field.substr(0, field.find('\0')), false, q);
-      c.Put("{index=" + U(d, 0) + ", name=" + name +
+      c.Put("{index=" + U(d, 0) + ", name=" + CharArray(c, d, 4, 32) +
             ", type=" + Enum("v4l2_tuner_types", At<uint32_t>(d, 36)) +
             ", capability=" + Flags("v4l2_tuner_caps", At<uint32_t>(d, 40)) +
             ", rangelow=" + U(d, 44) + ", rangehigh=" + U(d, 48) +
