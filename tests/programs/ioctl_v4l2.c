@@ -102,8 +102,8 @@ static void Controls(int fd) {
     ioctl(fd, VIDIOC_QUERYCTRL, &q);
     q.id |= V4L2_CTRL_FLAG_NEXT_CTRL;
     ioctl(fd, VIDIOC_QUERYCTRL, &q);
-    q.id |= V4L2_CTRL_FLAG_NEXT_COMPOUND;
-    ioctl(fd, VIDIOC_QUERY_EXT_CTRL, &q);
+    struct v4l2_query_ext_ctrl qe = {.id = q.id | V4L2_CTRL_FLAG_NEXT_COMPOUND};
+    ioctl(fd, VIDIOC_QUERY_EXT_CTRL, &qe);
   }
   ioctl(fd, VIDIOC_G_CTRL, NULL);
   ioctl(fd, VIDIOC_S_CTRL, end - 4);

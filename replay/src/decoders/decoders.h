@@ -292,10 +292,13 @@ Family MiscFamily();  // misc.cc: mount, ioprio_get/ioprio_set, personality
 struct IoctlGroup {
   const char* names;  // the xlat table of its requests' names, or nullptr
   bool (*decode_arg)(Ctx& c, uint32_t req);
+  // A successful call's return value when it is not a plain number, or "" (see ReturnDecoder).
+  std::string (*ret)(const Syscall& sc, const DecodeEnv& env) = nullptr;
 };
 // The groups' decode_arg functions, each in its own file (ioctl_tty.cc, ...).
 bool DecodeTtyIoctl(Ctx& c, uint32_t req);
 bool DecodeV4l2Ioctl(Ctx& c, uint32_t req);  // ioctl_v4l2.cc
+std::string V4l2IoctlReturn(const Syscall& sc, const DecodeEnv& env);
 
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);

@@ -121,15 +121,16 @@ const Buffer* Find(const Ctx& c, bool out, uint8_t kind, uint32_t index) {
   return b && (b->data.size() || !b->read_errno) ? b : nullptr;
 }
 
-// struct v4l2_format (type, then the union at 8) as far as its type says.
-std::string Format(const Ctx& c, const std::string& d, bool out) {
+// struct v4l2_format's union (at 8) as its type (at 0) says: "fmt.pix={...}", or "" for a
+// type without one.
+std::string FormatBody(const Ctx& c, const std::string& d, bool out) {
   uint32_t type = At<uint32_t>(d, 0);
-  std::string s = "{type=" + BufType(type);
+  std::string s;
   const size_t f = 8;
   switch (type) {
     case 1:
     case 2:
-      s += ", fmt.pix={width=" + U(d, f) + ", height=" + U(d, f + 4) +
+      s += "fmt.pix={width=" + U(d, f) + ", height=" + U(d, f + 4) +
            ", pixelformat=" + Fourcc(At<uint32_t>(d, f + 8)) +
            ", field=" + Enum("v4l2_fields", At<uint32_t>(d, f + 12)) +
            ", bytesperline=" + U(d, f + 16) + ", sizeimage=" + U(d, f + 20) +
@@ -138,7 +139,7 @@ std::string Format(const Ctx& c, const std::string& d, bool out) {
     case 9:
     case 10: {
       uint32_t planes = At<uint8_t>(d, f + 180);
-      s += ", fmt.pix_mp={width=" + U(d, f) + ", height=" + U(d, f + 4) +
+      s += "fmt.pix_mp={width=" + U(d, f) + ", height=" + U(d, f + 4) +
            ", pixelformat=" + Fourcc(At<uint32_t>(d, f + 8)) +
            ", field=" + Enum("v4l2_fields", At<uint32_t>(d, f + 12)) +
            ", colorspace=" + Enum("v4l2_colorspaces", At<uint32_t>(d, f + 16)) + ", plane_fmt=[";
@@ -152,8 +153,7 @@ std::string Format(const Ctx& c, const std::string& d, bool out) {
     case 8: {
       uint64_t clips = At<uint64_t>(d, f + 24), bitmap = At<uint64_t>(d, f + 40);
       uint32_t count = At<uint32_t>(d, f + 32);
-      s += ", fmt.win={w=" + Rect(d, f) +
-           ", field=" + Enum("v4l2_fields", At<uint32_t>(d, f + 16)) +
+      s += "fmt.win={w=" + Rect(d, f) + ", field=" + Enum("v4l2_fields", At<uint32_t>(d, f + 16)) +
            ", chromakey=" + HexString(At<uint32_t>(d, f + 20)) + ", clips=";
       if (!count)
         s += "[]";
@@ -169,7 +169,7 @@ std::string Format(const Ctx& c, const std::string& d, bool out) {
     }
     case 4:
     case 5:
-      s += ", fmt.vbi={sampling_rate=" + U(d, f) + ", offset=" + U(d, f + 4) +
+      s += "fmt.vbi={sampling_rate=" + U(d, f) + ", offset=" + U(d, f + 4) +
            ", samples_per_line=" + U(d, f + 8) +
            ", sample_format=" + Fourcc(At<uint32_t>(d, f + 12)) + ", start=[" + S(d, f + 16) +
            ", " + S(d, f + 20) + "], count=[" + U(d, f + 24) + ", " + U(d, f + 28) +
@@ -177,7 +177,7 @@ std::string Format(const Ctx& c, const std::string& d, bool out) {
       break;
     case 6:
     case 7:
-      s += ", fmt.sliced={service_set=" + FlagsDflt("v4l2_sliced_flags", At<uint16_t>(d, f)) +
+      s += "fmt.sliced={service_set=" + FlagsDflt("v4l2_sliced_flags", At<uint16_t>(d, f)) +
            ", service_lines=[";
       for (int i = 0; i < 2; i++) {
         s += i ? ", [" : "[";
@@ -189,32 +189,66 @@ std::string Format(const Ctx& c, const std::string& d, bool out) {
       break;
     case 11:
     case 12:
-      s += ", fmt.sdr={pixelformat=" + Fourcc(At<uint32_t>(d, f)) + ", buffersize=" + U(d, f + 4) +
+      s += "fmt.sdr={pixelformat=" + Fourcc(At<uint32_t>(d, f)) + ", buffersize=" + U(d, f + 4) +
            "}";
       break;
     case 13:
     case 14:
-      s += ", fmt.meta={dataformat=" + Fourcc(At<uint32_t>(d, f)) + ", buffersize=" + U(d, f + 4) +
+      s += "fmt.meta={dataformat=" + Fourcc(At<uint32_t>(d, f)) + ", buffersize=" + U(d, f + 4) +
            "}";
       break;
   }
-  return s + "}";
+  return s;
 }
 
-// struct v4l2_streamparm: the type, and its capture or output parameters.
-std::string StreamParm(const std::string& d) {
+// The whole struct v4l2_format.
+std::string Format(const Ctx& c, const std::string& d, bool out) {
+  std::string body = FormatBody(c, d, out);
+  return "{type=" + BufType(At<uint32_t>(d, 0)) + (body.empty() ? "" : ", " + body) + "}";
+}
+
+// struct v4l2_streamparm's capture or output parameters (at 4) as its type says, or "".
+std::string ParmBody(const std::string& d) {
   uint32_t type = At<uint32_t>(d, 0);
-  std::string s = "{type=" + BufType(type);
-  if (type == 1 || type == 2) {
-    bool capture = type == 1;
-    s += std::string(capture ? ", parm.capture={" : ", parm.output={") +
-         "capability=" + Flags("v4l2_streaming_capabilities", At<uint32_t>(d, 4)) +
+  if (type != 1 && type != 2)
+    return "";
+  bool capture = type == 1;
+  return std::string(capture ? "parm.capture={" : "parm.output={") +
+         "capability=" + FlagsDflt("v4l2_streaming_capabilities", At<uint32_t>(d, 4)) +
          (capture ? ", capturemode=" : ", outputmode=") +
-         Flags("v4l2_capture_modes", At<uint32_t>(d, 8)) + ", timeperframe=" + U(d, 12) + "/" +
+         FlagsDflt("v4l2_capture_modes", At<uint32_t>(d, 8)) + ", timeperframe=" + U(d, 12) + "/" +
          U(d, 16) + ", extendedmode=" + HexString(At<uint32_t>(d, 20)) +
          (capture ? ", readbuffers=" : ", writebuffers=") + U(d, 24) + "}";
+}
+
+// struct v4l2_tuner after its index: name to afc.
+std::string TunerBody(const Ctx& c, const std::string& d) {
+  return "name=" + CharArray(c, d, 4, 32) +
+         ", type=" + Enum("v4l2_tuner_types", At<uint32_t>(d, 36)) +
+         ", capability=" + FlagsDflt("v4l2_tuner_caps", At<uint32_t>(d, 40)) +
+         ", rangelow=" + U(d, 44) + ", rangehigh=" + U(d, 48) +
+         ", rxsubchans=" + FlagsDflt("v4l2_tuner_rxsubchans", At<uint32_t>(d, 52)) +
+         ", audmode=" + Enum("v4l2_tuner_audmodes", At<uint32_t>(d, 56)) + ", signal=" + S(d, 60) +
+         ", afc=" + S(d, 64);
+}
+
+// struct v4l2_framebuffer: its capability and flags in hex, as strace shows them.
+std::string FrameBuffer(const std::string& d) {
+  return "{capability=" + HexString(At<uint32_t>(d, 0)) +
+         ", flags=" + HexString(At<uint32_t>(d, 4)) + ", base=" + PtrString(At<uint64_t>(d, 8)) +
+         "}";
+}
+
+// ", reserved=[0x.., ...]" for `n` reserved u32 at d[off] unless all are zero.
+std::string Reserved(const std::string& d, size_t off, size_t n) {
+  std::string s;
+  bool any = false;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t v = At<uint32_t>(d, off + 4 * i);
+    any |= v != 0;
+    s += (i ? ", " : "") + HexString(v);
   }
-  return s + "}";
+  return any ? ", reserved=[" + s + "]" : "";
 }
 
 // The v4l2_ext_control elements (20 bytes, packed) of `b`; their strings are kBufferAux
@@ -266,20 +300,160 @@ void ExtCtrls(Ctx& c, bool get, const std::string& d) {
   c.Put(get ? ", controls=" : "} => {controls=");
   c.Put(ExtControls(c, true, Find(c, true, format::kBufferAux, 0), At<uint64_t>(a, 24),
                     At<uint32_t>(a, 4)));
-  c.Put(", error_idx=" + U(a, 8) + "}");
+  c.Put((c.ok() ? "" : ", error_idx=" + U(a, 8)) + "}");  // the failing control's index
 }
 
-}  // namespace
+// Whether the struct v4l2_format `d` passed was shown whole: strace shows it again after the
+// call unless it is an overlay window without clips or with clips it could not all read.
+bool WholeClips(const Ctx& c, const std::string& d) {
+  uint32_t type = At<uint32_t>(d, 0), count = At<uint32_t>(d, 40);
+  if (type != 3 && type != 8)
+    return true;
+  const Buffer* clips = Find(c, false, format::kBufferAux, 0);
+  return count && At<uint64_t>(d, 32) && clips && clips->data.size() >= uint64_t{count} * 24;
+}
 
-bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
-  if (((req >> 8) & 0xff) != 'V' || !Table("v4l2_ioctl_cmds").Name(req))
-    return false;
-  uint32_t dir = req >> 30;
+// What the kernel writes into a request's struct, after what the caller passed (printed at
+// entry, its closing brace left open): `o` is the struct after a successful call, `in` before.
+void PrintResult(Ctx& c, uint32_t req, const std::string& o, const std::string& in) {
   switch (req) {
-    case kQueryCap:
-    case kGFbuf:
-    case kGStd:
-    case kGInput:
+    case kEnumFmt:
+      c.Put(", flags=" + FlagsDflt("v4l2_fmtdesc_flags", At<uint32_t>(o, 8)) + ", description=" +
+            CharArray(c, o, 12, 32) + ", pixelformat=" + Fourcc(At<uint32_t>(o, 44)) + "}");
+      break;
+    case kGFmt: {
+      std::string body = FormatBody(c, o, true);
+      c.Put((body.empty() ? "" : ", " + body) + "}");
+      break;
+    }
+    case kSFmt:
+    case kTryFmt: {
+      std::string body = WholeClips(c, in) ? FormatBody(c, o, true) : "";
+      c.Put((body.empty() ? "" : "} => {" + body) + "}");
+      break;
+    }
+    case kReqBufs:
+      c.Put(" => " + U(o, 0) + "}");
+      break;
+    case kQueryBuf:
+    case kQBuf:
+    case kDqBuf: {
+      uint32_t memory = At<uint32_t>(o, 60), flags = At<uint32_t>(o, 12);
+      std::string s = req == kDqBuf ? ", index=" + U(o, 0) : "";
+      s += ", memory=" + Enum("v4l2_memories", memory);
+      if (memory == 1)
+        s += ", m.offset=" + HexString(At<uint32_t>(o, 64));
+      else if (memory == 2)
+        s += ", m.userptr=" + PtrString(At<uint64_t>(o, 64));
+      s += ", length=" + U(o, 72) + ", bytesused=" + U(o, 8) + ", flags=";
+      if (CurrentXlatStyle() == XlatStyle::kRaw) {
+        s += HexString(flags);
+      } else {
+        uint32_t rest = flags & ~0x7e000u;
+        if (rest)
+          s += FlagsDflt("v4l2_buf_flags", rest) + "|";
+        s += Enum("v4l2_buf_flags_ts_type", flags & 0xe000) + "|" +
+             Enum("v4l2_buf_flags_ts_src", flags & 0x70000);
+      }
+      if (req == kDqBuf)
+        s += ", timestamp=" + Timeval(o, 24);
+      c.Put(s + ", ...}");
+      break;
+    }
+    case kGParm:
+    case kSParm: {
+      std::string body = ParmBody(o);
+      c.Put((body.empty() ? "" : (req == kGParm ? ", " : "} => {") + body) + "}");
+      break;
+    }
+    case kEnumStd:
+      c.Put(", name=" + CharArray(c, o, 16, 24) + ", frameperiod=" + U(o, 40) + "/" + U(o, 44) +
+            ", framelines=" + U(o, 48) + "}");
+      break;
+    case kEnumInput:
+      c.Put(", name=" + CharArray(c, o, 4, 32) +
+            ", type=" + Enum("v4l2_input_types", At<uint32_t>(o, 36)) + "}");
+      break;
+    case kGCtrl:
+      c.Put(", value=" + S(o, 4) + "}");
+      break;
+    case kSCtrl:
+      c.Put(" => " + S(o, 4) + "}");
+      break;
+    case kGTuner:
+      c.Put(", " + TunerBody(c, o) + "}");
+      break;
+    case kSTuner:
+      c.Put("} => {" + TunerBody(c, in) + "}");  // _IOW: the kernel writes nothing back
+      break;
+    case kQueryCtrl:
+      c.Put(", type=" + Enum("v4l2_control_types", At<uint32_t>(o, 4)) +
+            ", name=" + CharArray(c, o, 8, 32));
+      if (!c.opt.verbose) {
+        c.Put(", ...}");
+        break;
+      }
+      c.Put(", minimum=" + S(o, 40) + ", maximum=" + S(o, 44) + ", step=" + S(o, 48) +
+            ", default_value=" + S(o, 52) + ", flags=" +
+            FlagsDflt("v4l2_control_flags", At<uint32_t>(o, 56)) + Reserved(o, 60, 2) + "}");
+      break;
+    case kQueryExtCtrl: {
+      c.Put(", type=" + Enum("v4l2_control_types", At<uint32_t>(o, 4)) +
+            ", name=" + CharArray(c, o, 8, 32));
+      if (!c.opt.verbose) {
+        c.Put(", ...}");
+        break;
+      }
+      uint32_t dims = At<uint32_t>(o, 84);
+      std::string s =
+          ", minimum=" + Dec(At<int64_t>(o, 40)) + ", maximum=" + Dec(At<int64_t>(o, 48)) +
+          ", step=" + UDec(At<uint64_t>(o, 56)) + ", default_value=" + Dec(At<int64_t>(o, 64)) +
+          ", flags=" + FlagsDflt("v4l2_control_flags", At<uint32_t>(o, 72)) +
+          ", elem_size=" + U(o, 76) + ", elems=" + U(o, 80) + ", nr_of_dims=" + UDec(dims) +
+          ", dims=[";
+      for (uint32_t i = 0; i < dims && i < 4; i++)
+        s += (i ? ", " : "") + U(o, 88 + 4 * i);
+      c.Put(s + "]" + Reserved(o, 104, 32) + "}");
+      break;
+    }
+    case kCropCap:
+      c.Put(", bounds=" + Rect(o, 4) + ", defrect=" + Rect(o, 20) + ", pixelaspect=" + U(o, 36) +
+            "/" + U(o, 40) + "}");
+      break;
+    case kGCrop:
+      c.Put(", c=" + Rect(o, 4) + "}");
+      break;
+    case kEnumFrameSizes: {
+      uint32_t type = At<uint32_t>(o, 8);
+      std::string s = ", type=" + Enum("v4l2_framesize_types", type);
+      if (type == 1)
+        s += ", discrete={width=" + U(o, 12) + ", height=" + U(o, 16) + "}";
+      else if (type == 3)
+        s += ", stepwise={min_width=" + U(o, 12) + ", max_width=" + U(o, 16) +
+             ", step_width=" + U(o, 20) + ", min_height=" + U(o, 24) + ", max_height=" + U(o, 28) +
+             ", step_height=" + U(o, 32) + "}";
+      c.Put(s + "}");
+      break;
+    }
+    case kEnumFrameIntervals: {
+      uint32_t type = At<uint32_t>(o, 16);
+      std::string s = ", type=" + Enum("v4l2_frameinterval_types", type);
+      if (type == 1)
+        s += ", discrete=" + U(o, 20) + "/" + U(o, 24);
+      else if (type == 2 || type == 3)
+        s += ", stepwise={min=" + U(o, 20) + "/" + U(o, 24) + ", max=" + U(o, 28) + "/" + U(o, 32) +
+             ", step=" + U(o, 36) + "/" + U(o, 40) + "}";
+      c.Put(s + "}");
+      break;
+    }
+    default:
+      c.Put("}");
+  }
+}
+
+// The requests whose struct has a part the kernel fills in (see PrintResult).
+bool HasResult(uint32_t req) {
+  switch (req) {
     case kEnumFmt:
     case kGFmt:
     case kSFmt:
@@ -288,12 +462,8 @@ bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
     case kQueryBuf:
     case kQBuf:
     case kDqBuf:
-    case kSFbuf:
-    case kStreamOn:
-    case kStreamOff:
     case kGParm:
     case kSParm:
-    case kSStd:
     case kEnumStd:
     case kEnumInput:
     case kGCtrl:
@@ -301,35 +471,76 @@ bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
     case kGTuner:
     case kSTuner:
     case kQueryCtrl:
-    case kSInput:
+    case kQueryExtCtrl:
     case kCropCap:
     case kGCrop:
-    case kSCrop:
-    case kGExtCtrls:
-    case kSExtCtrls:
-    case kTryExtCtrls:
     case kEnumFrameSizes:
     case kEnumFrameIntervals:
-    case kCreateBufs:
-    case kQueryExtCtrl:
-      break;
-    default:
-      return false;  // no decoder: the address
+      return true;
+  }
+  return false;
+}
+
+// What the kernel only writes (_IOR), after a successful call.
+std::string ReadOnlyResult(const Ctx& c, uint32_t req, const std::string& o) {
+  switch (req) {
+    case kQueryCap: {
+      uint32_t v = At<uint32_t>(o, 80), caps = At<uint32_t>(o, 84);
+      std::string s =
+          "{driver=" + CharArray(c, o, 0, 16) + ", card=" + CharArray(c, o, 16, 32) +
+          ", bus_info=" + CharArray(c, o, 48, 32) + ", version=" +
+          Styled(HexString(v), "KERNEL_VERSION(" + UDec(v >> 16) + ", " + UDec((v >> 8) & 0xff) +
+                                   ", " + UDec(v & 0xff) + ")") +
+          ", capabilities=" + FlagsDflt("v4l2_device_capabilities", caps);
+      if (caps & 0x80000000)  // V4L2_CAP_DEVICE_CAPS: device_caps is set
+        s += ", device_caps=" + FlagsDflt("v4l2_device_capabilities", At<uint32_t>(o, 88));
+      return s + "}";
+    }
+    case kGFbuf:
+      return FrameBuffer(o);
+    case kGStd:
+      return "[" + HexString(At<uint64_t>(o, 0)) + "]";
+    case kGInput:
+      return "[" + U(o, 0) + "]";
+  }
+  return "";
+}
+
+}  // namespace
+
+bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
+  if (((req >> 8) & 0xff) != 'V' || !Table("v4l2_ioctl_cmds").Name(req))
+    return false;
+  uint32_t dir = req >> 30;
+  bool read_only = req == kQueryCap || req == kGFbuf || req == kGStd || req == kGInput;
+  if (!read_only && !HasResult(req)) {
+    switch (req) {
+      case kSFbuf:
+      case kStreamOn:
+      case kStreamOff:
+      case kSStd:
+      case kSInput:
+      case kSCrop:
+      case kGExtCtrls:
+      case kSExtCtrls:
+      case kTryExtCtrls:
+      case kCreateBufs:
+        break;
+      default:
+        return false;  // no decoder: the address
+    }
   }
   if (!c.A(2)) {
     c.Put("NULL");
     return true;
   }
-  // What the kernel only writes (_IOR): at exit, when the call succeeded.
-  if (dir == 2) {
+  if (dir == 2) {  // _IOR: at exit, when the call succeeded
     c.ToExit();
     const Buffer* b = c.Out(2);
-    if (!b || c.Redacted(b)) {
-      if (!b)
-        c.Ptr(c.A(2));
+    std::string s = b && !c.Redacted(b) ? ReadOnlyResult(c, req, b->data) : "";
+    if (b && b->redacted)
       return true;
-    }
-    c.Ptr(c.A(2));  // what they return is not decoded yet: the address, as on failure
+    c.Put(s.empty() ? PtrString(c.A(2)) : s);
     return true;
   }
   const Buffer* b = c.In(2);
@@ -342,69 +553,63 @@ bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
   const std::string& d = b->data;
   switch (req) {
     case kEnumFmt:
-      c.Put("{index=" + U(d, 0) + ", type=" + BufType(At<uint32_t>(d, 4)) + "}");
+      c.Put("{index=" + U(d, 0) + ", type=" + BufType(At<uint32_t>(d, 4)));
       break;
     case kGFmt:
-      c.Put("{type=" + BufType(At<uint32_t>(d, 0)) + "}");
+    case kGParm:
+    case kCropCap:
+    case kGCrop:
+      c.Put("{type=" + BufType(At<uint32_t>(d, 0)));
       break;
     case kSFmt:
-    case kTryFmt:
-      c.Put(Format(c, d, false));
+    case kTryFmt: {
+      std::string body = FormatBody(c, d, false);
+      c.Put("{type=" + BufType(At<uint32_t>(d, 0)) + (body.empty() ? "" : ", " + body));
       break;
+    }
     case kReqBufs:
       c.Put("{type=" + BufType(At<uint32_t>(d, 4)) +
-            ", memory=" + Enum("v4l2_memories", At<uint32_t>(d, 8)) + ", count=" + U(d, 0) + "}");
+            ", memory=" + Enum("v4l2_memories", At<uint32_t>(d, 8)) + ", count=" + U(d, 0));
       break;
     case kQueryBuf:
     case kQBuf:
-      c.Put("{type=" + BufType(At<uint32_t>(d, 4)) + ", index=" + U(d, 0) + "}");
+      c.Put("{type=" + BufType(At<uint32_t>(d, 4)) + ", index=" + U(d, 0));
       break;
     case kDqBuf:
-      c.Put("{type=" + BufType(At<uint32_t>(d, 4)) + "}");
+      c.Put("{type=" + BufType(At<uint32_t>(d, 4)));
       break;
     case kSFbuf:
-      c.Put("{capability=" + HexString(At<uint32_t>(d, 0)) + ", flags=" +
-            HexString(At<uint32_t>(d, 4)) + ", base=" + PtrString(At<uint64_t>(d, 8)) + "}");
+      c.Put(FrameBuffer(d));
       break;
     case kStreamOn:
     case kStreamOff:
       c.Put("[" + BufType(At<uint32_t>(d, 0)) + "]");
       break;
-    case kGParm:
-    case kCropCap:
-    case kGCrop:
-      c.Put("{type=" + BufType(At<uint32_t>(d, 0)) + "}");
+    case kSParm: {
+      std::string body = ParmBody(d);
+      c.Put("{type=" + BufType(At<uint32_t>(d, 0)) + (body.empty() ? "" : ", " + body));
       break;
-    case kSParm:
-      c.Put(StreamParm(d));
-      break;
+    }
     case kSStd:
       c.Put("[" + HexString(At<uint64_t>(d, 0)) + "]");
       break;
     case kEnumStd:
     case kEnumInput:
     case kGTuner:
-      c.Put("{index=" + U(d, 0) + "}");
+      c.Put("{index=" + U(d, 0));
       break;
     case kGCtrl:
-      c.Put("{id=" + ControlId(At<uint32_t>(d, 0)) + "}");
+      c.Put("{id=" + ControlId(At<uint32_t>(d, 0)));
       break;
     case kSCtrl:
-      c.Put("{id=" + ControlId(At<uint32_t>(d, 0)) + ", value=" + S(d, 4) + "}");
+      c.Put("{id=" + ControlId(At<uint32_t>(d, 0)) + ", value=" + S(d, 4));
       break;
-    case kSTuner: {
-      c.Put("{index=" + U(d, 0) + ", name=" + CharArray(c, d, 4, 32) +
-            ", type=" + Enum("v4l2_tuner_types", At<uint32_t>(d, 36)) +
-            ", capability=" + Flags("v4l2_tuner_caps", At<uint32_t>(d, 40)) +
-            ", rangelow=" + U(d, 44) + ", rangehigh=" + U(d, 48) +
-            ", rxsubchans=" + Flags("v4l2_tuner_rxsubchans", At<uint32_t>(d, 52)) +
-            ", audmode=" + Enum("v4l2_tuner_audmodes", At<uint32_t>(d, 56)) +
-            ", signal=" + S(d, 60) + ", afc=" + S(d, 64) + "}");
+    case kSTuner:
+      c.Put("{index=" + U(d, 0) + ", " + TunerBody(c, d));
       break;
-    }
     case kQueryCtrl:
     case kQueryExtCtrl:
-      c.Put("{id=" + QueriedControlId(At<uint32_t>(d, 0)) + "}");
+      c.Put("{id=" + QueriedControlId(At<uint32_t>(d, 0)));
       break;
     case kSInput:
       c.Put("[" + U(d, 0) + "]");
@@ -418,18 +623,41 @@ bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
       ExtCtrls(c, req == kGExtCtrls, d);
       break;
     case kEnumFrameSizes:
-      c.Put("{index=" + U(d, 0) + ", pixel_format=" + Fourcc(At<uint32_t>(d, 4)) + "}");
+      c.Put("{index=" + U(d, 0) + ", pixel_format=" + Fourcc(At<uint32_t>(d, 4)));
       break;
     case kEnumFrameIntervals:
       c.Put("{index=" + U(d, 0) + ", pixel_format=" + Fourcc(At<uint32_t>(d, 4)) +
-            ", width=" + U(d, 8) + ", height=" + U(d, 12) + "}");
+            ", width=" + U(d, 8) + ", height=" + U(d, 12));
       break;
     case kCreateBufs:
       c.Put("{count=" + U(d, 4) + ", memory=" + Enum("v4l2_memories", At<uint32_t>(d, 8)) +
             ", format=" + Format(c, d.substr(16), false) + "}");
       break;
   }
+  if (!HasResult(req))
+    return true;
+  c.ToExit();
+  const Buffer* o = c.Out(2);
+  if (req == kSTuner && c.ok())
+    o = b;
+  if (!o || c.Redacted(o)) {
+    if (!o)
+      c.Put("}");
+    return true;
+  }
+  PrintResult(c, req, o->data, d);
   return true;
+}
+
+// VIDIOC_CREATE_BUFS returns the index and count of the buffers it made: "0 ({index=0, count=2})".
+std::string V4l2IoctlReturn(const Syscall& sc, const DecodeEnv& env) {
+  if (static_cast<uint32_t>(sc.args[1]) != kCreateBufs || !sc.returned() || sc.error())
+    return "";
+  const Buffer* b = sc.Find(2, true, format::kBufferPlain, 0);
+  if (!b || b->read_errno || b->redacted || b->data.size() < 8)
+    return "";
+  (void)env;
+  return Dec(sc.ret) + " ({index=" + U(b->data, 0) + ", count=" + U(b->data, 4) + "})";
 }
 
 }  // namespace strec::replay::detail
