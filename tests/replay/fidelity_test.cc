@@ -545,6 +545,15 @@ TEST_F(FidelityTest, DecoderFixtures) {
   RunSet({"-v"}, 100.0, {"ioctl_v4l2"});
 }
 
+// The ioctl fixture's calls succeeding (injected): what the kernel writes back, as strace shows
+// it. A test of its own: a case is recorded once per test (its trace file is then kept).
+TEST_F(FidelityTest, DecoderFixturesSucceeding) {
+  tamper_ = {"-e", "inject=ioctl:retval=0"};
+  for (const char* style : {"abbrev", "raw", "verbose"})
+    RunSet({"-X", style}, 100.0, {"ioctl_v4l2"});
+  RunSet({"-v"}, 100.0, {"ioctl_v4l2"});
+}
+
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
 TEST_F(FidelityTest, CommandNamesOfPids) {
   RunSet({"-Y"}, kThreshold, {"forkexec", "vfork", "threads", "signals", "prctl", "sh-pipe"});

@@ -511,7 +511,6 @@ std::string ReadOnlyResult(const Ctx& c, uint32_t req, const std::string& o) {
 bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
   if (((req >> 8) & 0xff) != 'V' || !Table("v4l2_ioctl_cmds").Name(req))
     return false;
-  uint32_t dir = req >> 30;
   bool read_only = req == kQueryCap || req == kGFbuf || req == kGStd || req == kGInput;
   if (!read_only && !HasResult(req)) {
     switch (req) {
@@ -534,12 +533,12 @@ bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
     c.Put("NULL");
     return true;
   }
-  if (dir == 2) {  // _IOR: at exit, when the call succeeded
+  if (read_only) {  // _IOR: at exit, when the call succeeded; else the address
     c.ToExit();
     const Buffer* b = c.Out(2);
-    std::string s = b && !c.Redacted(b) ? ReadOnlyResult(c, req, b->data) : "";
-    if (b && b->redacted)
+    if (c.Redacted(b))
       return true;
+    std::string s = b ? ReadOnlyResult(c, req, b->data) : "";
     c.Put(s.empty() ? PtrString(c.A(2)) : s);
     return true;
   }
