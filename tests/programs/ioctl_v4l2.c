@@ -241,6 +241,24 @@ static void Others(int fd) {
 
   ioctl(fd, VIDIOC_QUERYCAP, NULL);
   ioctl(fd, VIDIOC_QUERYCAP, end - 8);
+  struct v4l2_capability cap;
+  memset(&cap, 0, sizeof cap);
+  strcpy((char*)cap.driver, "uvcvideo");
+  cap.version = 0x060100;
+  cap.capabilities = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+  cap.device_caps = V4L2_CAP_VIDEO_CAPTURE;
+  ioctl(fd, VIDIOC_QUERYCAP, &cap);  // no V4L2_CAP_DEVICE_CAPS
+  cap.capabilities |= V4L2_CAP_DEVICE_CAPS;
+  ioctl(fd, VIDIOC_QUERYCAP, &cap);
+  for (unsigned memory = 3; memory <= 5; memory++) {  // OVERLAY, DMABUF, unknown
+    struct v4l2_buffer vb = {.index = 1, .type = 1, .memory = memory, .flags = 0x4001};
+    vb.m.fd = 5;
+    ioctl(fd, VIDIOC_DQBUF, &vb);
+  }
+  struct v4l2_frmsizeenum fsz = {.index = 1, .pixel_format = V4L2_PIX_FMT_YUYV, .type = 2};
+  ioctl(fd, VIDIOC_ENUM_FRAMESIZES, &fsz);
+  struct v4l2_frmivalenum fiv = {.index = 1, .pixel_format = V4L2_PIX_FMT_YUYV, .type = 2};
+  ioctl(fd, VIDIOC_ENUM_FRAMEINTERVALS, &fiv);
   // Requests strec prints the address of, and unknown ones of type 'V'.
   ioctl(fd, VIDIOC_G_AUDIO, &t);
   ioctl(fd, VIDIOC_LOG_STATUS, 0);

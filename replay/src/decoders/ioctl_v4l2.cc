@@ -491,9 +491,8 @@ std::string ReadOnlyResult(const Ctx& c, uint32_t req, const std::string& o) {
           ", bus_info=" + CharArray(c, o, 48, 32) + ", version=" +
           Styled(HexString(v), "KERNEL_VERSION(" + UDec(v >> 16) + ", " + UDec((v >> 8) & 0xff) +
                                    ", " + UDec(v & 0xff) + ")") +
-          ", capabilities=" + FlagsDflt("v4l2_device_capabilities", caps);
-      if (caps & 0x80000000)  // V4L2_CAP_DEVICE_CAPS: device_caps is set
-        s += ", device_caps=" + FlagsDflt("v4l2_device_capabilities", At<uint32_t>(o, 88));
+          ", capabilities=" + FlagsDflt("v4l2_device_capabilities", caps) +
+          ", device_caps=" + FlagsDflt("v4l2_device_capabilities", At<uint32_t>(o, 88));
       return s + "}";
     }
     case kGFbuf:
