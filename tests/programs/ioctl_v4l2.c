@@ -239,6 +239,21 @@ static void Others(int fd) {
   ioctl(fd, VIDIOC_CREATE_BUFS, &cb);
   ioctl(fd, VIDIOC_CREATE_BUFS, AtEnd(sizeof cb));
 
+  // Arrays longer than -s: 32 elements, then "...".
+  static struct v4l2_ext_control many[40];
+  for (unsigned i = 0; i < 40; i++)
+    many[i].id = V4L2_CID_BRIGHTNESS + i;
+  struct v4l2_ext_controls lots = {
+      .ctrl_class = V4L2_CTRL_CLASS_USER, .count = 40, .controls = many};
+  ioctl(fd, VIDIOC_S_EXT_CTRLS, &lots);
+  static struct v4l2_clip clips[40];
+  struct v4l2_format win;
+  memset(&win, 0, sizeof win);
+  win.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_OVERLAY;
+  win.fmt.win.clips = clips;
+  win.fmt.win.clipcount = 40;
+  ioctl(fd, VIDIOC_S_FMT, &win);
+
   ioctl(fd, VIDIOC_QUERYCAP, NULL);
   ioctl(fd, VIDIOC_QUERYCAP, end - 8);
   struct v4l2_capability cap;

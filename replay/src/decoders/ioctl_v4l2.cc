@@ -3,6 +3,7 @@
 // (v4l2_format's clips, v4l2_ext_controls' controls and their strings) are kBufferAux buffers
 // of argument 2, copied by both recorders (record/src/capture.cc, record/bpf/strec.bpf.c).
 // Layouts are x86_64's.
+#include <algorithm>
 #include <string>
 
 #include "decoders/decoders.h"
@@ -95,10 +96,25 @@ std::string Rect(const std::string& d, size_t off) {
          ", height=" + U(d, off + 12) + "}";
 }
 
+// The elements the recorders keep of an array (record/bpf/v4l2_arrays.h): an array cut there
+// goes on with "..." as one longer than -s does.
+constexpr uint64_t kArrayKept = 64;
+
+// How many elements of an array strace shows: -s of them, all with -v.
+uint64_t ArrayShown(const Ctx& c) {
+  return c.opt.verbose ? ~uint64_t{0} : c.q.max_strlen;
+}
+
 // Elements of `size` bytes from an array buffer (kBufferAux `index` of argument 2): as many as
-// were read, then "... /* address */" where the rest could not be.
+// were read, up to ArrayShown of them, then "..." or, where the rest could not be read,
+// "... /* address */".
 template <typename F>
-std::string ArrayOf(const Buffer* b, uint64_t addr, uint64_t count, size_t size, F elem) {
+std::string ArrayOf(const Ctx& c,
+                    const Buffer* b,
+                    uint64_t addr,
+                    uint64_t count,
+                    size_t size,
+                    F elem) {
   uint64_t have = b ? b->data.size() / size : 0;
   if (!have)
     return PtrString(addr);  // not even the first one
@@ -106,6 +122,10 @@ std::string ArrayOf(const Buffer* b, uint64_t addr, uint64_t count, size_t size,
   for (uint64_t i = 0; i < count; i++) {
     if (i)
       s += ", ";
+    if (i >= ArrayShown(c) || (i >= have && have >= kArrayKept)) {
+      s += "...";
+      break;
+    }
     if (i >= have) {
       s += "... /* " + PtrString(addr + i * size) + " */";
       break;
@@ -113,6 +133,13 @@ std::string ArrayOf(const Buffer* b, uint64_t addr, uint64_t count, size_t size,
     s += elem(b->data.substr(i * size, size), i);
   }
   return s + "]";
+}
+
+// Whether ArrayOf shows the array `b` of `count` elements without running into memory it
+// could not read.
+bool ArrayRead(const Ctx& c, const Buffer* b, uint64_t count, size_t size) {
+  uint64_t have = b ? b->data.size() / size : 0;
+  return have >= std::min<uint64_t>({count, ArrayShown(c), kArrayKept});
 }
 
 // A buffer of argument 2 whatever became of the call (an array's bytes read in part count).
@@ -160,7 +187,7 @@ std::string FormatBody(const Ctx& c, const std::string& d, bool out) {
       else if (!clips)
         s += "NULL";
       else
-        s += ArrayOf(Find(c, out, format::kBufferAux, 0), clips, count, 24,
+        s += ArrayOf(c, Find(c, out, format::kBufferAux, 0), clips, count, 24,
                      [](const std::string& e, uint64_t) { return "{c=" + Rect(e, 0) + "}"; });
       uint8_t alpha = At<uint8_t>(d, f + 48);  // strace leaves it out when 0
       s += ", clipcount=" + UDec(count) + ", bitmap=" + (bitmap ? PtrString(bitmap) : "NULL") +
@@ -254,7 +281,7 @@ std::string Reserved(const std::string& d, size_t off, size_t n) {
 // The v4l2_ext_control elements (20 bytes, packed) of `b`; their strings are kBufferAux
 // 1 + i of the same direction.
 std::string ExtControls(const Ctx& c, bool out, const Buffer* b, uint64_t addr, uint32_t count) {
-  return ArrayOf(b, addr, count, 20, [&](const std::string& e, uint64_t i) {
+  return ArrayOf(c, b, addr, count, 20, [&](const std::string& e, uint64_t i) {
     uint32_t size = At<uint32_t>(e, 4);
     // (an id without a name is not shown as its class and offset here)
     std::string s = "{id=" + Enum("v4l2_cids", At<uint32_t>(e, 0)) + ", size=" + UDec(size);
@@ -284,7 +311,7 @@ void ExtCtrls(Ctx& c, bool get, const std::string& d) {
   if (!get && count) {
     const Buffer* arr = Find(c, false, format::kBufferAux, 0);
     c.Put(", controls=" + ExtControls(c, false, arr, controls, count));
-    done = !arr || arr->data.size() < uint64_t{count} * 20;
+    done = !ArrayRead(c, arr, count, 20);
   }
   if (done) {
     c.Put("}");
@@ -310,7 +337,7 @@ bool WholeClips(const Ctx& c, const std::string& d) {
   if (type != 3 && type != 8)
     return true;
   const Buffer* clips = Find(c, false, format::kBufferAux, 0);
-  return count && At<uint64_t>(d, 32) && clips && clips->data.size() >= uint64_t{count} * 24;
+  return count && At<uint64_t>(d, 32) && ArrayRead(c, clips, count, 24);
 }
 
 // What the kernel writes into a request's struct, after what the caller passed (printed at
