@@ -18,6 +18,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "ioctl_sizes.h"
+#include "v4l2_arrays.h"
 #include "strec_bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -370,6 +371,11 @@ struct work {
     __u32 err;
   } path;
   __u64 m[8]; /* a struct msghdr being read */
+  struct {
+    __u64 addr, n, k; /* an array's n elements of `size` bytes; k: those readable */
+    __u32 size;
+    __u8 out;
+  } v4l2;
 };
 
 struct {
@@ -523,6 +529,70 @@ static __always_inline __u32 ioctl_size(__u64 req, int exit) {
     size = strec_legacy_ioctl_size(req, &in, &out);
   }
   return (exit ? out : in) ? size : 0;
+}
+
+/* Video4Linux2's arrays behind the struct of argument 2 (v4l2_arrays.h): v4l2_format's clips
+ * and v4l2_ext_controls' controls (kBufferAux 0), each control's string (kBufferAux 1 + i).
+ * An array keeps its first elements that can be read, as the ptrace recorder's does. */
+static long v4l2_readable_step(__u32 i, void* data) {
+  struct work* w = get_work();
+  __u8 b;
+  if (!w || i >= w->v4l2.n)
+    return 1;
+  __u64 e = w->v4l2.addr + (__u64)i * w->v4l2.size;
+  if (bpf_probe_read_user(&b, 1, (const void*)e) != 0 ||
+      bpf_probe_read_user(&b, 1, (const void*)(e + w->v4l2.size - 1)) != 0)
+    return 1;
+  w->v4l2.k = i + 1;
+  return 0;
+}
+
+static long v4l2_string_step(__u32 i, void* data) {
+  struct work* w = get_work();
+  __u32 size = 0;
+  __u64 p = 0;
+  if (!w || i >= w->v4l2.k)
+    return 1;
+  __u64 e = w->v4l2.addr + (__u64)i * STREC_V4L2_CONTROL_SIZE;
+  if (bpf_probe_read_user(&size, 4, (const void*)(e + 4)) != 0 ||
+      bpf_probe_read_user(&p, 8, (const void*)(e + 12)) != 0)
+    return 1;
+  if (size && p)
+    add(&w->c, p, size < snaplen ? size : snaplen, META(2, w->v4l2.out, 5, 0, 1 + i), size);
+  return 0;
+}
+
+static __always_inline void v4l2_array(struct work* w, __u64 addr, __u64 count, __u32 size,
+                                       __u64 max, __u8 out) {
+  w->v4l2.addr = addr;
+  w->v4l2.n = count < max ? count : max;
+  w->v4l2.size = size;
+  w->v4l2.k = 0;
+  w->v4l2.out = out;
+  bpf_loop(64, v4l2_readable_step, NULL, 0);
+  if (w->v4l2.k)
+    add(&w->c, addr, w->v4l2.k * size, META(2, out, 5 /* kBufferAux */, 0, 0), count * size);
+}
+
+static __always_inline void v4l2_arrays(struct work* w, __u64 v, __u8 out) {
+  __u64 req = w->args[1];
+  int fmt = strec_v4l2_format_offset(req);
+  __u32 u[2] = {0, 0};
+  __u64 p = 0;
+  if (fmt >= 0) {
+    /* the type, then the window's clips and clipcount */
+    if (bpf_probe_read_user(&u[0], 4, (const void*)(v + fmt)) != 0 || (u[0] != 3 && u[0] != 8) ||
+        bpf_probe_read_user(&p, 8, (const void*)(v + fmt + 32)) != 0 ||
+        bpf_probe_read_user(&u[1], 4, (const void*)(v + fmt + 40)) != 0 || !p || !u[1])
+      return;
+    v4l2_array(w, p, u[1], STREC_V4L2_CLIP_SIZE, STREC_V4L2_CLIPS_MAX, out);
+    return;
+  }
+  if (!strec_v4l2_is_ext_ctrls(req) || bpf_probe_read_user(&u[1], 4, (const void*)(v + 4)) != 0 ||
+      bpf_probe_read_user(&p, 8, (const void*)(v + 24)) != 0 || !p || !u[1])
+    return;
+  v4l2_array(w, p, u[1], STREC_V4L2_CONTROL_SIZE, STREC_V4L2_CONTROLS_MAX, out);
+  bpf_loop(64, v4l2_string_step, NULL, 0);
 }
 
 static __always_inline __u64 fdset_bytes(__u64 nfds) {
@@ -771,6 +841,8 @@ __noinline int enter_arg_body(__u32 i) {
       if ((w->args[1] & 0xffffffff) == 0x40085203 &&
           bpf_probe_read_user(&size, 4, (const void*)(v + 4)) == 0 && size)
         add(c, v + 8, size < snaplen ? size : snaplen, META(i, 0, 5 /* kBufferAux */, 0, 0), size);
+      if (n && i == 2)
+        v4l2_arrays(w, v, 0);
       break;
     }
     case STREC_CAP_FDSET: {
@@ -879,6 +951,12 @@ __noinline int exit_arg_body(__u32 i) {
       sched_attr(i, v, a->elem, 1);
     return 0;
   }
+  /* VIDIOC_*_EXT_CTRLS: the controls as they are after the call, whatever its result */
+  if (a->cap == STREC_CAP_IOCTL && i == 2 && strec_v4l2_is_ext_ctrls(w->args[1])) {
+    add(c, v, STREC_V4L2_EXT_CONTROLS, META(i, 1, 0, 0, 0), STREC_V4L2_EXT_CONTROLS);
+    v4l2_arrays(w, v, 1);
+    return 0;
+  }
   /* a failed call writes nothing, but an interrupted nanosleep/clock_nanosleep (EINTR,
      ERESTART_RESTARTBLOCK) its remaining time */
   if (w->ret < 0 && w->ret >= -4095 &&
@@ -906,6 +984,8 @@ __noinline int exit_arg_body(__u32 i) {
         __u32 len = (__u32)count * 512;
         add(c, v + 4, len < snaplen ? len : snaplen, META(i, 1, 5 /* kBufferAux */, 0, 0), len);
       }
+      if (n && i == 2 && strec_v4l2_format_offset(w->args[1]) >= 0)
+        v4l2_arrays(w, v, 1);
       break;
     }
     case STREC_CAP_ADDR_OUT: {

@@ -1,6 +1,7 @@
 #include "strec/record/capture.h"
 
 #include "ioctl_sizes.h"
+#include "v4l2_arrays.h"
 
 #include <asm/unistd.h>
 #include <linux/sched.h>
@@ -712,6 +713,10 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
         if (n)
           Plan(2, false, args[2] + 8, Cap(n), n, format::kBufferAux);
       }
+      if (in && size && (strec_v4l2_format_offset(req) >= 0 || strec_v4l2_is_ext_ctrls(req))) {
+        Execute(tid, dst);
+        V4l2Arrays(tid, req, false, dst);
+      }
       break;
     }
     case __NR_fcntl: {
@@ -892,6 +897,12 @@ void Capture::SpecialExit(pid_t tid,
       break;
     }
     case __NR_ioctl: {
+      if (args[2] && strec_v4l2_is_ext_ctrls(args[1])) {  // shown after a failure too
+        Plan(2, true, args[2], STREC_V4L2_EXT_CONTROLS, STREC_V4L2_EXT_CONTROLS);
+        Execute(tid, dst);
+        V4l2Arrays(tid, args[1], true, dst);
+        break;
+      }
       if (failed || !args[2])
         break;
       uint64_t req = args[1] & 0xffffffff;
@@ -910,6 +921,10 @@ void Capture::SpecialExit(pid_t tid,
         uint64_t n = h && !h->read_errno ? uint64_t{dst->bytes(off)[3]} * 512 : 0;
         if (n)
           Plan(2, true, args[2] + 4, Cap(n), n, format::kBufferAux);
+      }
+      if (out && size && strec_v4l2_format_offset(req) >= 0) {
+        Execute(tid, dst);
+        V4l2Arrays(tid, req, true, dst);
       }
       break;
     }

@@ -349,14 +349,16 @@ std::vector<std::string> DecoderFixtures() {
       "bpf_perf",
       "ioctl_drivers",
       "netlink",
+      "ioctl_v4l2",
   };
   // clang-format on
 }
 // Those whose structs print more under -v.
 std::vector<std::string> VerboseDecoderFixtures() {
   return {
-      "sockopt",  // the BPF programs
-      "quota",    // quotactl's structs
+      "sockopt",     // the BPF programs
+      "quota",       // quotactl's structs
+      "ioctl_v4l2",  // Video4Linux2 structs whole
   };
 }
 
@@ -584,12 +586,16 @@ TEST_F(FidelityTest, DecoderFixtures) {
   RunSet({"-v"}, 100.0, VerboseDecoderFixtures());
 }
 
-// What the kernel would have written: the fixture's driver ioctls succeed (injected), and
-// strace prints their output arguments from what the program put there.
+// What the kernel would have written: the fixtures' ioctls succeed (injected), and strace
+// prints their output arguments from what the program put there.
 TEST_F(FidelityTest, DecoderFixturesInjected) {
   tamper_ = {"-e", "inject=ioctl:retval=42"};
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0, {"ioctl_drivers"});
+  tamper_ = {"-e", "inject=ioctl:retval=0"};
+  for (const char* style : {"abbrev", "raw", "verbose"})
+    RunSet({"-X", style}, 100.0, {"ioctl_v4l2"});
+  RunSet({"-v"}, 100.0, {"ioctl_v4l2"});
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.

@@ -321,6 +321,8 @@ std::string PartialArray(Ctx& c,
 struct IoctlGroup {
   const char* names;  // the xlat table of its requests' names, or nullptr
   bool (*decode_arg)(Ctx& c, uint32_t req);
+  // A successful call's return value when it is not a plain number, or "" (see ReturnDecoder).
+  std::string (*ret)(const Syscall& sc, const DecodeEnv& env) = nullptr;
 };
 // The groups' decode_arg functions, each in its own file (ioctl_tty.cc, ...).
 bool DecodeTtyIoctl(Ctx& c, uint32_t req);
@@ -329,6 +331,8 @@ bool DecodeRandomIoctl(Ctx& c, uint32_t req);    // ioctl_random.cc
 bool DecodeWatchdogIoctl(Ctx& c, uint32_t req);  // ioctl_watchdog.cc
 bool DecodeLircIoctl(Ctx& c, uint32_t req);      // ioctl_lirc.cc
 bool DecodeRtcIoctl(Ctx& c, uint32_t req);       // ioctl_rtc.cc
+bool DecodeV4l2Ioctl(Ctx& c, uint32_t req);      // ioctl_v4l2.cc
+std::string V4l2IoctlReturn(const Syscall& sc, const DecodeEnv& env);
 
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);

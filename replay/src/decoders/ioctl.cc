@@ -16,6 +16,7 @@ static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_watchdog", DecodeWatchdogIoctl},
     {"ioctl_lirc", DecodeLircIoctl},
     {"ioctl_rtc", DecodeRtcIoctl},
+    {"v4l2_ioctl_cmds", DecodeV4l2Ioctl, V4l2IoctlReturn},
 };
 
 static std::string RequestText(uint32_t req) {
@@ -61,8 +62,17 @@ static void DecodeIoctl(Ctx& c) {
   c.Put(")");
 }
 
+// The return value as the request's group prints it ("" for a plain number).
+static std::string IoctlReturn(const Syscall& sc, const DecodeEnv& env) {
+  for (const IoctlGroup& f : kIoctlGroups)
+    if (f.ret)
+      if (std::string s = f.ret(sc, env); !s.empty())
+        return s;
+  return "";
+}
+
 Family IoctlFamily() {
-  static const DecoderEntry kDecoders[] = {{__NR_ioctl, DecodeIoctl}};
+  static const DecoderEntry kDecoders[] = {{__NR_ioctl, DecodeIoctl, IoctlReturn}};
   return {"ioctl", kDecoders, {}};
 }
 

@@ -130,6 +130,8 @@ class Capture {
             CapturedBuffers* dst);
   void FprogFilter(uint8_t arg, CapturedBuffers* dst);
   void SchedAttr(pid_t tid, uint64_t addr);
+  // A Video4Linux2 request's arrays behind the struct already read in dst (capture_v4l2.cc).
+  void V4l2Arrays(pid_t tid, uint64_t req, bool out, CapturedBuffers* dst);
   void SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBuffers* dst);
   void SpecialExit(pid_t tid,
                    int nr,
