@@ -11,6 +11,7 @@ namespace strec::replay::detail {
 // Searched in order, for the request's name and then for its argument's decoder.
 static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_cmd", DecodeTtyIoctl},
+    {"ioctl_gpio_cmd", DecodeGpioIoctl},
 };
 
 static std::string RequestText(uint32_t req) {
@@ -21,11 +22,9 @@ static std::string RequestText(uint32_t req) {
     return HexString(req);
   uint32_t dir = (req >> 30) & 3, type = (req >> 8) & 0xff, nr = req & 0xff,
            size = (req >> 16) & 0x3fff;
-  if (dir == 0 && size == 0)
-    return HexString(req);
   const char* dirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
-  return std::string("_IOC(") + dirs[dir] + ", " + HexString(type) + ", " + HexString(nr) + ", " +
-         HexString(size) + ")";
+  return Styled(HexString(req), std::string("_IOC(") + dirs[dir] + ", " + HexString(type) + ", " +
+                                    HexString(nr) + ", " + HexString(size) + ")");
 }
 
 static void DecodeIoctl(Ctx& c) {
