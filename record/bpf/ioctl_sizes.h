@@ -1,7 +1,8 @@
-/* The tty ioctls that predate the _IOC encoding: the size of the object their third argument
- * points to, and which way it goes. Shared by the ptrace capture (capture.cc) and the BPF
+/* What ioctl's third argument points to: its size and which way it goes. The _IOC encoding says
+ * it for most requests; the tty ioctls that predate it and the requests whose encoded size is
+ * not what the kernel copies are listed. Shared by the ptrace capture (capture.cc) and the BPF
  * program (strec.bpf.c), so it is C. Values from <asm-generic/ioctls.h> and termbits.h
- * (struct termios is 36 bytes in the kernel's layout, struct termio 18). */
+ * (struct termios is 36 bytes in the kernel's layout, struct termio 18), and linux/fs.h. */
 #ifndef STREC_RECORD_BPF_IOCTL_SIZES_H_
 #define STREC_RECORD_BPF_IOCTL_SIZES_H_
 
@@ -43,9 +44,35 @@ static inline unsigned int strec_legacy_ioctl_size(unsigned long req, int* in, i
     case 0x5414: /* TIOCSWINSZ */
       *in = 1;
       return 8;
+    /* FS_IOC_GETFLAGS, FS_IOC_GETVERSION: _IOR(.., long), the kernel writes an int. */
+    case 0x80086601:
+    case 0x80087601:
+      *out = 1;
+      return 4;
+    case 0x40086602: /* FS_IOC_SETFLAGS, FS_IOC_SETVERSION: _IOW(.., long), an int is read */
+    case 0x40087602:
+      *in = 1;
+      return 4;
     default:
       return 0;
   }
 }
+
+/* Any request: the size (0: nothing to copy); *in: read at entry, *out: read at exit. */
+static inline unsigned int strec_ioctl_size(unsigned long req, int* in, int* out) {
+  unsigned int size;
+  req &= 0xffffffff;
+  size = strec_legacy_ioctl_size(req, in, out);
+  if (size || !(req >> 30))
+    return size;
+  *in = (req >> 30) & 1;  /* _IOC_WRITE: user to kernel */
+  *out = (req >> 31) & 1; /* _IOC_READ: kernel to user */
+  return (req >> 16) & 0x3fff;
+}
+
+/* FS_IOC_FIEMAP's struct fiemap is followed by fm_mapped_extents struct fiemap_extent (56
+ * bytes each) the kernel writes: the first ones of them are copied at exit (kBufferAux 0). */
+#define STREC_FS_IOC_FIEMAP 0xc020660bu
+#define STREC_FIEMAP_EXTENTS_MAX 128
 
 #endif /* STREC_RECORD_BPF_IOCTL_SIZES_H_ */

@@ -12,6 +12,7 @@ namespace strec::replay::detail {
 static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_cmd", DecodeTtyIoctl},
     {"ioctl_gpio_cmd", DecodeGpioIoctl},
+    {"ioctl_fs_cmd", DecodeFsIoctl},
 };
 
 static std::string RequestText(uint32_t req) {

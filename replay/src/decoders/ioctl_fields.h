@@ -23,6 +23,11 @@ class Fields {
     s_ += value;
     return *this;
   }
+  // "..." after the fields: strace's mark for fields it leaves out without -v.
+  Fields& More() {
+    s_ += s_.empty() ? "..." : ", ...";
+    return *this;
+  }
   std::string Text() const { return "{" + s_ + "}"; }
 
  private:
@@ -78,6 +83,13 @@ inline std::string CharArray(const Ctx& c, const std::string& d, size_t off, siz
   std::string s;
   AppendQuotedCString(&s, v.substr(0, nul), nul == std::string_view::npos, c.q);
   return s;
+}
+
+// A request that takes no argument: the ", " ioctl.cc printed before it is taken back, and the
+// call prints as "ioctl(fd, REQUEST)".
+inline void NoArg(Ctx& c) {
+  if (c.cur->size() >= 2 && c.cur->compare(c.cur->size() - 2, 2, ", ") == 0)
+    c.cur->resize(c.cur->size() - 2);
 }
 
 // The argument of a request the caller fills in (entry) and the kernel completes (exit):
