@@ -295,8 +295,9 @@ struct IoctlGroup {
 };
 // The groups' decode_arg functions, each in its own file (ioctl_tty.cc, ...).
 bool DecodeTtyIoctl(Ctx& c, uint32_t req);
-bool DecodeGpioIoctl(Ctx& c, uint32_t req);  // ioctl_gpio.cc
-bool DecodeFsIoctl(Ctx& c, uint32_t req);    // ioctl_fs.cc
+bool DecodeGpioIoctl(Ctx& c, uint32_t req);     // ioctl_gpio.cc
+bool DecodeFsIoctl(Ctx& c, uint32_t req);       // ioctl_fs.cc
+bool DecodeCounterIoctl(Ctx& c, uint32_t req);  // ioctl_counter.cc
 
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);

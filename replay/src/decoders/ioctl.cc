@@ -13,6 +13,7 @@ static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_cmd", DecodeTtyIoctl},
     {"ioctl_gpio_cmd", DecodeGpioIoctl},
     {"ioctl_fs_cmd", DecodeFsIoctl},
+    {"ioctl_counter_cmd", DecodeCounterIoctl},
 };
 
 static std::string RequestText(uint32_t req) {
