@@ -346,6 +346,7 @@ std::vector<Case> Cases() {
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
       {"sockopt", {prog("sockopt")}},
+      {"ioctl_drivers", {prog("ioctl_drivers"), "{dir}"}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -537,8 +538,9 @@ TEST_F(FidelityTest, InjectedFaults) {
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
-           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
-  RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
+           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "ioctl_drivers"});
+  RunSet({"-v"}, 100.0, {"sockopt"});        // the BPF programs
+  RunSet({"-v"}, 100.0, {"ioctl_drivers"});  // whole arrays, FIEMAP's extents
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -597,6 +599,7 @@ TEST_F(BpfFidelityTest, DecoderFixtures) {
   RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
          {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
+  RunSet({"-v"}, 100.0, {"ioctl_drivers"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -76,12 +76,14 @@ inline bool AllZero(const std::string& d, size_t off, size_t bytes) {
   return true;
 }
 
-// A char[size] field at d[off]: quoted up to its NUL (strace's printstr of a fixed array).
+// A char[size] field at d[off]: quoted up to its NUL; with none, its first size - 1 bytes and
+// "..." (the last byte is where the NUL should have been).
 inline std::string CharArray(const Ctx& c, const std::string& d, size_t off, size_t size) {
   std::string_view v(d.data() + off, off + size <= d.size() ? size : 0);
   size_t nul = v.find('\0');
+  bool cut = nul == std::string_view::npos;
   std::string s;
-  AppendQuotedCString(&s, v.substr(0, nul), nul == std::string_view::npos, c.q);
+  AppendQuotedCString(&s, v.substr(0, cut ? (size ? size - 1 : 0) : nul), cut, c.q);
   return s;
 }
 
