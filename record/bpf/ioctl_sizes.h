@@ -44,6 +44,9 @@ static inline unsigned int strec_legacy_ioctl_size(unsigned long req, int* in, i
     case 0x5414: /* TIOCSWINSZ */
       *in = 1;
       return 8;
+    case 0xb704: /* NS_GET_OWNER_UID: _IO(0xb7, 4), the kernel writes a uid_t */
+      *out = 1;
+      return 4;
     /* FS_IOC_GETFLAGS, FS_IOC_GETVERSION: _IOR(.., long), the kernel writes an int. */
     case 0x80086601:
     case 0x80087601:

@@ -1,15 +1,16 @@
-// ioctl requests of the GPIO, file system (FIEMAP, flags, fsxattr) and counter groups, with
-// their edge cases: NULL, a struct that runs into an unmapped page, counts past the arrays' end,
-// nonzero padding, unknown flags and constants, unknown requests of each _IOC direction. The
-// GPIO and counter ones are made on fd -1 (no such device here): strace prints what the caller
-// passes. The file system ones are made on -1 and on a file in the directory given (argv[1]):
-// FIEMAP on an empty file and on one with a delayed-allocation extent (physical 0), so the
-// kernel's answers are the same on every run.
+// ioctl requests of the GPIO, file system (FIEMAP, flags, fsxattr), counter, nsfs and inotify
+// groups, with their edge cases: NULL, a struct that runs into an unmapped page, counts past the
+// arrays' end, nonzero padding, unknown flags and constants, unknown requests of each _IOC
+// direction. The GPIO and counter ones are made on fd -1 (no such device here): strace prints what
+// the caller passes. The file system ones are made on -1 and on a file in the directory given
+// (argv[1]): FIEMAP on an empty file and on one with a delayed-allocation extent (physical 0), so
+// the kernel's answers are the same on every run.
 #include <fcntl.h>
 #include <linux/counter.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/gpio.h>
+#include <linux/nsfs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include "page_before_hole.h"
+
+#define INOTIFY_IOC_SETNEXTWD _IOW('I', 0, int)  // linux/inotify.h, which fcntl.h clashes with
 
 static char* end;  // the end of a readable page: what is put right before it runs into a hole
 
@@ -182,6 +185,20 @@ static void Counter(void) {
   ioctl(-1, COUNTER_DISABLE_EVENTS_IOCTL);
 }
 
+static void Namespaces(void) {
+  ioctl(-1, NS_GET_USERNS);
+  ioctl(-1, NS_GET_OWNER_UID, 0);
+  int fd = open("/proc/self/ns/user", O_RDONLY);
+  if (fd >= 0) {
+    ioctl(fd, NS_GET_NSTYPE);          // CLONE_NEWUSER
+    ioctl(fd, NS_GET_OWNER_UID, end);  // EFAULT
+    unsigned int* uid = Tail(4);
+    ioctl(fd, NS_GET_OWNER_UID, uid);
+    close(fd);
+  }
+  ioctl(-1, INOTIFY_IOC_SETNEXTWD, 0xdeadbeefbadc0dedul);  // an int
+}
+
 int main(int argc, char** argv) {
   long page = sysconf(_SC_PAGESIZE);
   char* map = PageBeforeHole(page);
@@ -191,5 +208,6 @@ int main(int argc, char** argv) {
   Gpio();
   Fs(argc > 1 ? argv[1] : "/tmp");
   Counter();
+  Namespaces();
   return 0;
 }

@@ -298,6 +298,8 @@ bool DecodeTtyIoctl(Ctx& c, uint32_t req);
 bool DecodeGpioIoctl(Ctx& c, uint32_t req);     // ioctl_gpio.cc
 bool DecodeFsIoctl(Ctx& c, uint32_t req);       // ioctl_fs.cc
 bool DecodeCounterIoctl(Ctx& c, uint32_t req);  // ioctl_counter.cc
+bool DecodeNsfsIoctl(Ctx& c, uint32_t req);     // ioctl_nsfs.cc: nsfs and inotify
+std::string NsfsIoctlReturn(const Syscall& sc, const DecodeEnv& env);  // NS_GET_NSTYPE
 
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);

@@ -10,10 +10,9 @@ namespace strec::replay::detail {
 
 // Searched in order, for the request's name and then for its argument's decoder.
 static const IoctlGroup kIoctlGroups[] = {
-    {"ioctl_cmd", DecodeTtyIoctl},
-    {"ioctl_gpio_cmd", DecodeGpioIoctl},
-    {"ioctl_fs_cmd", DecodeFsIoctl},
-    {"ioctl_counter_cmd", DecodeCounterIoctl},
+    {"ioctl_cmd", DecodeTtyIoctl},       {"ioctl_gpio_cmd", DecodeGpioIoctl},
+    {"ioctl_fs_cmd", DecodeFsIoctl},     {"ioctl_counter_cmd", DecodeCounterIoctl},
+    {"ioctl_nsfs_cmd", DecodeNsfsIoctl}, {"ioctl_inotify_cmd", DecodeNsfsIoctl},
 };
 
 static std::string RequestText(uint32_t req) {
@@ -59,7 +58,7 @@ static void DecodeIoctl(Ctx& c) {
 }
 
 Family IoctlFamily() {
-  static const DecoderEntry kDecoders[] = {{__NR_ioctl, DecodeIoctl}};
+  static const DecoderEntry kDecoders[] = {{__NR_ioctl, DecodeIoctl, NsfsIoctlReturn}};
   return {"ioctl", kDecoders, {}};
 }
 
