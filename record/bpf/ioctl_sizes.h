@@ -44,6 +44,21 @@ static inline unsigned int strec_legacy_ioctl_size(unsigned long req, int* in, i
     case 0x5414: /* TIOCSWINSZ */
       *in = 1;
       return 8;
+    case 0x4c02: /* LOOP_SET_STATUS: struct loop_info */
+      *in = 1;
+      return 168;
+    case 0x4c03: /* LOOP_GET_STATUS */
+      *out = 1;
+      return 168;
+    case 0x4c04: /* LOOP_SET_STATUS64: struct loop_info64 */
+      *in = 1;
+      return 232;
+    case 0x4c05: /* LOOP_GET_STATUS64 */
+      *out = 1;
+      return 232;
+    case 0x4c0a: /* LOOP_CONFIGURE: struct loop_config */
+      *in = 1;
+      return 304;
     case 0xb704: /* NS_GET_OWNER_UID: _IO(0xb7, 4), the kernel writes a uid_t */
       *out = 1;
       return 4;

@@ -1,6 +1,6 @@
-// ioctl requests of the GPIO, file system (FIEMAP, flags, fsxattr), counter, nsfs and inotify
-// groups, with their edge cases: NULL, a struct that runs into an unmapped page, counts past the
-// arrays' end, nonzero padding, unknown flags and constants, unknown requests of each _IOC
+// ioctl requests of the GPIO, file system (FIEMAP, flags, fsxattr), counter, nsfs, inotify and
+// loop groups, with their edge cases: NULL, a struct that runs into an unmapped page, counts past
+// the arrays' end, nonzero padding, unknown flags and constants, unknown requests of each _IOC
 // direction. The GPIO and counter ones are made on fd -1 (no such device here): strace prints what
 // the caller passes. The file system ones are made on -1 and on a file in the directory given
 // (argv[1]): FIEMAP on an empty file and on one with a delayed-allocation extent (physical 0), so
@@ -10,6 +10,7 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/gpio.h>
+#include <linux/loop.h>
 #include <linux/nsfs.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -185,6 +186,45 @@ static void Counter(void) {
   ioctl(-1, COUNTER_DISABLE_EVENTS_IOCTL);
 }
 
+static void Loop(void) {
+  ioctl(-1, LOOP_SET_FD, 0xdeadbeefbadc0dedul);
+  ioctl(-1, LOOP_CLR_FD);
+  ioctl(-1, LOOP_SET_DIRECT_IO, 0xdeadbeefbadc0dedul);
+  ioctl(-1, LOOP_CTL_GET_FREE);
+  struct loop_info* li = Tail(sizeof *li);
+  li->lo_number = -3;
+  li->lo_device = 0x0801;
+  li->lo_rdevice = 0x123456789abcdef0ull;
+  li->lo_offset = 512;
+  li->lo_encrypt_type = LO_CRYPT_XOR;
+  li->lo_encrypt_key_size = 3;
+  memcpy(li->lo_encrypt_key, "k\0y", 3);
+  li->lo_flags = LO_FLAGS_AUTOCLEAR | 0x100;
+  strcpy((char*)li->lo_name, "name");
+  li->lo_init[1] = 7;
+  li->reserved[2] = 1;
+  ioctl(-1, LOOP_SET_STATUS, li);
+  li->lo_encrypt_type = LO_CRYPT_NONE;
+  ioctl(-1, LOOP_SET_STATUS, li);
+  ioctl(-1, LOOP_SET_STATUS, (char*)li + 1);
+  ioctl(-1, LOOP_GET_STATUS, li);
+  ioctl(-1, LOOP_GET_STATUS64, 0);
+  struct loop_config* lc = Tail(sizeof *lc);
+  lc->fd = 5;
+  lc->block_size = 4096;
+  lc->info.lo_offset = 1 << 20;
+  lc->info.lo_sizelimit = 1 << 30;
+  lc->info.lo_encrypt_type = 77;
+  lc->info.lo_encrypt_key_size = 100;
+  memset(lc->info.lo_encrypt_key, 'K', sizeof lc->info.lo_encrypt_key);
+  memset(lc->info.lo_file_name, 'F', sizeof lc->info.lo_file_name);
+  strcpy((char*)lc->info.lo_crypt_name, "crypt");
+  ioctl(-1, LOOP_SET_STATUS64, &lc->info);
+  ioctl(-1, LOOP_CONFIGURE, lc);
+  lc->__reserved[7] = 1;
+  ioctl(-1, LOOP_CONFIGURE, lc);
+}
+
 static void Namespaces(void) {
   ioctl(-1, NS_GET_USERNS);
   ioctl(-1, NS_GET_OWNER_UID, 0);
@@ -209,5 +249,6 @@ int main(int argc, char** argv) {
   Fs(argc > 1 ? argv[1] : "/tmp");
   Counter();
   Namespaces();
+  Loop();
   return 0;
 }

@@ -9,11 +9,17 @@
 namespace strec::replay::detail {
 
 // Searched in order, for the request's name and then for its argument's decoder.
+// clang-format off
 static const IoctlGroup kIoctlGroups[] = {
-    {"ioctl_cmd", DecodeTtyIoctl},       {"ioctl_gpio_cmd", DecodeGpioIoctl},
-    {"ioctl_fs_cmd", DecodeFsIoctl},     {"ioctl_counter_cmd", DecodeCounterIoctl},
-    {"ioctl_nsfs_cmd", DecodeNsfsIoctl}, {"ioctl_inotify_cmd", DecodeNsfsIoctl},
+    {"ioctl_cmd", DecodeTtyIoctl},
+    {"ioctl_gpio_cmd", DecodeGpioIoctl},
+    {"ioctl_fs_cmd", DecodeFsIoctl},
+    {"ioctl_counter_cmd", DecodeCounterIoctl},
+    {"ioctl_nsfs_cmd", DecodeNsfsIoctl},
+    {"ioctl_inotify_cmd", DecodeNsfsIoctl},
+    {"ioctl_loop_cmd", DecodeLoopIoctl},
 };
+// clang-format on
 
 static std::string RequestText(uint32_t req) {
   for (const IoctlGroup& f : kIoctlGroups)

@@ -34,6 +34,14 @@ class Fields {
   std::string s_;
 };
 
+// "[v]": a value the argument points to.
+inline std::string Bracketed(const std::string& v) {
+  std::string s = "[";
+  s += v;
+  s += ']';
+  return s;
+}
+
 // The number of elements an array prints before "...": all with -v, else -s's.
 inline uint64_t ArrayLimit(const Ctx& c) {
   return c.opt.verbose ? UINT64_MAX : c.opt.max_strlen;
@@ -77,13 +85,15 @@ inline bool AllZero(const std::string& d, size_t off, size_t bytes) {
 }
 
 // A char[size] field at d[off]: quoted up to its NUL; with none, its first size - 1 bytes and
-// "..." (the last byte is where the NUL should have been).
+// "..." (the last byte is where the NUL should have been). -s does not cut it.
 inline std::string CharArray(const Ctx& c, const std::string& d, size_t off, size_t size) {
   std::string_view v(d.data() + off, off + size <= d.size() ? size : 0);
   size_t nul = v.find('\0');
   bool cut = nul == std::string_view::npos;
+  QuoteOptions q = c.q;
+  q.max_strlen = static_cast<uint32_t>(size);
   std::string s;
-  AppendQuotedCString(&s, v.substr(0, cut ? (size ? size - 1 : 0) : nul), cut, c.q);
+  AppendQuotedCString(&s, v.substr(0, cut ? (size ? size - 1 : 0) : nul), cut, q);
   return s;
 }
 

@@ -23,7 +23,7 @@ std::string Fsxattr(const std::string& d, bool nextents) {
 }
 
 std::string InodeFlags(const std::string& d) {
-  return "[" + FlagsDflt("fs_inode_flags", At<uint32_t>(d, 0)) + "]";
+  return Bracketed(FlagsDflt("fs_inode_flags", At<uint32_t>(d, 0)));
 }
 
 // The extents after struct fiemap (kBufferAux 0, struct fiemap_extent of 56 bytes each).

@@ -16,7 +16,7 @@ bool DecodeNsfsIoctl(Ctx& c, uint32_t req) {
       NoArg(c);
       return true;
     case 0xb704:  // NS_GET_OWNER_UID: _IO, yet the kernel writes a uid_t
-      OutArg(c, 4, [](const std::string& d) { return "[" + UDec(At<uint32_t>(d, 0)) + "]"; });
+      OutArg(c, 4, [](const std::string& d) { return Bracketed(UDec(At<uint32_t>(d, 0))); });
       return true;
     case 0x40044900:  // INOTIFY_IOC_SETNEXTWD: the wd is the argument itself
       c.Put(Dec(c.I(2)));
