@@ -1,16 +1,17 @@
-// ioctl requests of the GPIO, file system (FIEMAP, flags, fsxattr), counter, nsfs, inotify and
-// loop groups, with their edge cases: NULL, a struct that runs into an unmapped page, counts past
-// the arrays' end, nonzero padding, unknown flags and constants, unknown requests of each _IOC
-// direction. The GPIO and counter ones are made on fd -1 (no such device here): strace prints what
-// the caller passes. The file system ones are made on -1 and on a file in the directory given
-// (argv[1]): FIEMAP on an empty file and on one with a delayed-allocation extent (physical 0), so
-// the kernel's answers are the same on every run.
+// ioctl requests of the GPIO, file system (FIEMAP, flags, fsxattr), counter, nsfs, inotify,
+// loop and nbd groups, with their edge cases: NULL, a struct that runs into an unmapped page,
+// counts past the arrays' end, nonzero padding, unknown flags and constants, unknown requests of
+// each _IOC direction. The GPIO and counter ones are made on fd -1 (no such device here): strace
+// prints what the caller passes. The file system ones are made on -1 and on a file in the directory
+// given (argv[1]): FIEMAP on an empty file and on one with a delayed-allocation extent (physical
+// 0), so the kernel's answers are the same on every run.
 #include <fcntl.h>
 #include <linux/counter.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/gpio.h>
 #include <linux/loop.h>
+#include <linux/nbd.h>
 #include <linux/nsfs.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -225,6 +226,17 @@ static void Loop(void) {
   ioctl(-1, LOOP_CONFIGURE, lc);
 }
 
+static void Nbd(void) {
+  ioctl(-1, NBD_DISCONNECT, 0);
+  ioctl(-1, NBD_SET_SOCK, 0);
+  ioctl(-1, NBD_SET_SIZE, 0xcafef00ddeadbeeful);
+  ioctl(-1, NBD_SET_FLAGS, 0);
+  ioctl(-1, NBD_SET_FLAGS, NBD_FLAG_READ_ONLY | 0x10 | 0x80000000ul);
+  ioctl(-1, NBD_SET_FLAGS, 0x8000);
+  ioctl(-1, NBD_SET_FLAGS, 0x7ff);
+  ioctl(-1, _IOC(_IOC_NONE, 0xab, 0xb, 0), 0);
+}
+
 static void Namespaces(void) {
   ioctl(-1, NS_GET_USERNS);
   ioctl(-1, NS_GET_OWNER_UID, 0);
@@ -250,5 +262,6 @@ int main(int argc, char** argv) {
   Counter();
   Namespaces();
   Loop();
+  Nbd();
   return 0;
 }

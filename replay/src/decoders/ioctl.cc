@@ -18,6 +18,7 @@ static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_nsfs_cmd", DecodeNsfsIoctl},
     {"ioctl_inotify_cmd", DecodeNsfsIoctl},
     {"ioctl_loop_cmd", DecodeLoopIoctl},
+    {"ioctl_nbd_cmd", DecodeNbdIoctl},
 };
 // clang-format on
 
