@@ -1,7 +1,9 @@
-/* The tty ioctls that predate the _IOC encoding: the size of the object their third argument
- * points to, and which way it goes. Shared by the ptrace capture (capture.cc) and the BPF
+/* What ioctl's third argument points to: its size and which way it goes. The _IOC encoding says
+ * it for most requests; the tty ioctls that predate it and the requests whose encoded size is
+ * not what the kernel copies are listed. Shared by the ptrace capture (capture.cc) and the BPF
  * program (strec.bpf.c), so it is C. Values from <asm-generic/ioctls.h> and termbits.h
- * (struct termios is 36 bytes in the kernel's layout, struct termio 18), and linux/hdreg.h. */
+ * (struct termios is 36 bytes in the kernel's layout, struct termio 18), linux/hdreg.h, linux/fs.h
+ * and linux/loop.h. */
 #ifndef STREC_RECORD_BPF_IOCTL_SIZES_H_
 #define STREC_RECORD_BPF_IOCTL_SIZES_H_
 
@@ -75,9 +77,56 @@ static inline unsigned int strec_legacy_ioctl_size(unsigned long req, int* in, i
     case 0x031f: /* HDIO_DRIVE_CMD: struct hd_drive_cmd_hdr, then its data (capture.cc) */
       *in = *out = 1;
       return 4;
+    case 0x40187013: /* RTC_PARAM_GET: _IOW, but the kernel writes the value back */
+      *in = *out = 1;
+      return 24;
+    case 0x4c02: /* LOOP_SET_STATUS: struct loop_info */
+      *in = 1;
+      return 168;
+    case 0x4c03: /* LOOP_GET_STATUS */
+      *out = 1;
+      return 168;
+    case 0x4c04: /* LOOP_SET_STATUS64: struct loop_info64 */
+      *in = 1;
+      return 232;
+    case 0x4c05: /* LOOP_GET_STATUS64 */
+      *out = 1;
+      return 232;
+    case 0x4c0a: /* LOOP_CONFIGURE: struct loop_config */
+      *in = 1;
+      return 304;
+    case 0xb704: /* NS_GET_OWNER_UID: _IO(0xb7, 4), the kernel writes a uid_t */
+      *out = 1;
+      return 4;
+    /* FS_IOC_GETFLAGS, FS_IOC_GETVERSION: _IOR(.., long), the kernel writes an int. */
+    case 0x80086601:
+    case 0x80087601:
+      *out = 1;
+      return 4;
+    case 0x40086602: /* FS_IOC_SETFLAGS, FS_IOC_SETVERSION: _IOW(.., long), an int is read */
+    case 0x40087602:
+      *in = 1;
+      return 4;
     default:
       return 0;
   }
 }
+
+/* Any request: the size (0: nothing to copy); *in: read at entry, *out: read at exit. */
+static inline unsigned int strec_ioctl_size(unsigned long req, int* in, int* out) {
+  unsigned int size;
+  req &= 0xffffffff;
+  size = strec_legacy_ioctl_size(req, in, out);
+  if (size || !(req >> 30))
+    return size;
+  *in = (req >> 30) & 1;  /* _IOC_WRITE: user to kernel */
+  *out = (req >> 31) & 1; /* _IOC_READ: kernel to user */
+  return (req >> 16) & 0x3fff;
+}
+
+/* FS_IOC_FIEMAP's struct fiemap is followed by fm_mapped_extents struct fiemap_extent (56
+ * bytes each) the kernel writes: the first ones of them are copied at exit (kBufferAux 0). */
+#define STREC_FS_IOC_FIEMAP 0xc020660bu
+#define STREC_FIEMAP_EXTENTS_MAX 128
 
 #endif /* STREC_RECORD_BPF_IOCTL_SIZES_H_ */

@@ -519,15 +519,8 @@ static __always_inline void argv(struct work* w, __u8 arg, __u64 addr) {
 
 /* ioctl's argument (arg 2): returns its size for this direction (0: none). */
 static __always_inline __u32 ioctl_size(__u64 req, int exit) {
-  __u32 dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
   int in = 0, out = 0;
-  req &= 0xffffffff;
-  if (dir) {
-    in = dir & 1;                         /* _IOC_WRITE: user to kernel */
-    out = (dir & 2) || req == 0x40187013; /* _IOC_READ: kernel to user; RTC_PARAM_GET too */
-  } else {
-    size = strec_legacy_ioctl_size(req, &in, &out);
-  }
+  __u32 size = strec_ioctl_size(req, &in, &out);
   return (exit ? out : in) ? size : 0;
 }
 
@@ -974,7 +967,7 @@ __noinline int exit_arg_body(__u32 i) {
         iov(w, i, 1, v, w->args[a->len & 7], w->ret, 0);
       break;
     case STREC_CAP_IOCTL: {
-      __u32 n = ioctl_size(w->args[1], 1);
+      __u32 n = ioctl_size(w->args[1], 1), mapped = 0;
       if (n)
         add(c, v, n, META(i, 1, 0, 0, 0), n);
       /* HDIO_DRIVE_CMD: sector_count * 512 bytes of data after the header */
@@ -986,6 +979,11 @@ __noinline int exit_arg_body(__u32 i) {
       }
       if (n && i == 2 && strec_v4l2_format_offset(w->args[1]) >= 0)
         v4l2_arrays(w, v, 1);
+      if ((w->args[1] & 0xffffffff) == STREC_FS_IOC_FIEMAP &&
+          bpf_probe_read_user(&mapped, 4, (const void*)(v + 20)) == 0 && mapped) {
+        __u64 k = mapped < STREC_FIEMAP_EXTENTS_MAX ? mapped : STREC_FIEMAP_EXTENTS_MAX;
+        add(c, v + 32, k * 56, META(i, 1, 5 /* kBufferAux */, 0, 0), (__u64)mapped * 56);
+      }
       break;
     }
     case STREC_CAP_ADDR_OUT: {

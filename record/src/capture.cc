@@ -697,12 +697,8 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
       if (!args[2])
         break;
       uint64_t req = args[1] & 0xffffffff;
-      uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
       int in = 0, out = 0;
-      if (dir != 0)
-        in = dir & 1;  // _IOC_WRITE: user to kernel
-      else
-        size = strec_legacy_ioctl_size(req, &in, &out);
+      uint32_t size = strec_ioctl_size(req, &in, &out);
       if (in && size)
         Plan(2, false, args[2], size, size);
       if (req == 0x40085203) {  // RNDADDENTROPY: rand_pool_info's buf_size bytes after it
@@ -906,12 +902,8 @@ void Capture::SpecialExit(pid_t tid,
       if (failed || !args[2])
         break;
       uint64_t req = args[1] & 0xffffffff;
-      uint32_t dir = (req >> 30) & 3, size = (req >> 16) & 0x3fff;
       int in = 0, out = 0;
-      if (dir != 0)
-        out = (dir & 2) || req == 0x40187013;  // _IOC_READ: kernel to user; RTC_PARAM_GET too
-      else
-        size = strec_legacy_ioctl_size(req, &in, &out);
+      uint32_t size = strec_ioctl_size(req, &in, &out);
       if (out && size)
         Plan(2, true, args[2], size, size);
       if (req == 0x031f) {  // HDIO_DRIVE_CMD: sector_count * 512 bytes after the header
@@ -925,6 +917,15 @@ void Capture::SpecialExit(pid_t tid,
       if (out && size && strec_v4l2_format_offset(req) >= 0) {
         Execute(tid, dst);
         V4l2Arrays(tid, req, true, dst);
+      }
+      if (req == STREC_FS_IOC_FIEMAP) {
+        Execute(tid, dst);
+        size_t off;
+        const BufferRecord* f = dst->Find(2, true, format::kBufferPlain, &off);
+        uint64_t n = f && !f->read_errno ? U32(dst->bytes(off) + 20) : 0;  // fm_mapped_extents
+        if (n)
+          Plan(2, true, args[2] + 32, std::min<uint64_t>(n, STREC_FIEMAP_EXTENTS_MAX) * 56, n * 56,
+               format::kBufferAux);
       }
       break;
     }

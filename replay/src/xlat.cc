@@ -65,14 +65,8 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-// "SEEK_" from "SEEK_SET": what strace puts before "???" for an unknown value (or the
-// table's XLAT_UNKNOWN text without its "???").
+// "SEEK_" from "SEEK_SET": what strace puts before "???" for an unknown value.
 std::string Prefix(const Xlat& xlat) {
-  for (const UnknownText& u : kUnknownTexts)
-    if (u.table == xlat.name) {
-      std::string text = u.text;
-      return text.substr(0, text.size() - 3);
-    }
   if (xlat.entries.empty())
     return "";
   std::string first = xlat.entries[0].name;
@@ -83,6 +77,10 @@ std::string Prefix(const Xlat& xlat) {
 }  // namespace
 
 std::string UnknownName(const Xlat& xlat) {
+  // The table's XLAT_UNKNOWN text ("FS_???_FL" too), else the prefix of its first name.
+  for (const UnknownText& u : kUnknownTexts)
+    if (u.table == xlat.name)
+      return u.text;
   return Prefix(xlat) + "???";
 }
 
@@ -172,7 +170,7 @@ void AppendEnum(std::string* out, const Xlat& xlat, uint64_t value) {
   if (g_style != XlatStyle::kAbbrev) {
     const char* n = xlat.Name(value);
     if (!n && g_style == XlatStyle::kVerbose) {
-      *out += Hex(value) + " /* " + Prefix(xlat) + "??? */";
+      *out += Hex(value) + " /* " + UnknownName(xlat) + " */";
       return;
     }
     *out += Styled(Hex(value), n ? n : "");
@@ -183,14 +181,14 @@ void AppendEnum(std::string* out, const Xlat& xlat, uint64_t value) {
     return;
   }
   *out += Hex(value);
-  *out += " /* " + Prefix(xlat) + "??? */";
+  *out += " /* " + UnknownName(xlat) + " */";
 }
 
 void AppendEnumDec(std::string* out, const Xlat& xlat, int64_t value) {
   if (g_style != XlatStyle::kAbbrev) {
     const char* n = xlat.Name(static_cast<uint64_t>(value));
     if (!n && g_style == XlatStyle::kVerbose) {
-      *out += std::to_string(value) + " /* " + Prefix(xlat) + "??? */";
+      *out += std::to_string(value) + " /* " + UnknownName(xlat) + " */";
       return;
     }
     *out += Styled(std::to_string(value), n ? n : "");
@@ -201,7 +199,7 @@ void AppendEnumDec(std::string* out, const Xlat& xlat, int64_t value) {
     return;
   }
   *out += std::to_string(value);
-  *out += " /* " + Prefix(xlat) + "??? */";
+  *out += " /* " + UnknownName(xlat) + " */";
 }
 
 const char* ErrnoName(int err) {

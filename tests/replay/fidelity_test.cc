@@ -350,15 +350,17 @@ std::vector<std::string> DecoderFixtures() {
       "ioctl_drivers",
       "netlink",
       "ioctl_v4l2",
+      "ioctl_fs_gpio",
   };
   // clang-format on
 }
 // Those whose structs print more under -v.
 std::vector<std::string> VerboseDecoderFixtures() {
   return {
-      "sockopt",     // the BPF programs
-      "quota",       // quotactl's structs
-      "ioctl_v4l2",  // Video4Linux2 structs whole
+      "sockopt",        // the BPF programs
+      "quota",          // quotactl's structs
+      "ioctl_v4l2",     // Video4Linux2 structs whole
+      "ioctl_fs_gpio",  // whole arrays, FIEMAP's extents
   };
 }
 
@@ -399,7 +401,7 @@ std::vector<Case> Cases() {
       {"uname", {"/usr/bin/uname", "-a"}},
   };
   for (const std::string& name : DecoderFixtures())
-    cases.push_back({name, {prog(name)}});
+    cases.push_back({name, {prog(name), "{dir}"}});  // a directory for the files they make
   return cases;
 }
 

@@ -333,6 +333,14 @@ bool DecodeLircIoctl(Ctx& c, uint32_t req);      // ioctl_lirc.cc
 bool DecodeRtcIoctl(Ctx& c, uint32_t req);       // ioctl_rtc.cc
 bool DecodeV4l2Ioctl(Ctx& c, uint32_t req);      // ioctl_v4l2.cc
 std::string V4l2IoctlReturn(const Syscall& sc, const DecodeEnv& env);
+bool DecodeGpioIoctl(Ctx& c, uint32_t req);     // ioctl_gpio.cc
+bool DecodeFsIoctl(Ctx& c, uint32_t req);       // ioctl_fs.cc
+bool DecodeCounterIoctl(Ctx& c, uint32_t req);  // ioctl_counter.cc
+bool DecodeNsfsIoctl(Ctx& c, uint32_t req);     // ioctl_nsfs.cc: nsfs and inotify
+std::string NsfsIoctlReturn(const Syscall& sc, const DecodeEnv& env);  // NS_GET_NSTYPE
+bool DecodeLoopIoctl(Ctx& c, uint32_t req);                            // ioctl_loop.cc
+std::string Makedev(uint64_t dev);          // files.cc: "makedev(0x8, 0x1)", as -X says
+bool DecodeNbdIoctl(Ctx& c, uint32_t req);  // ioctl_nbd.cc
 
 // Lookups over all families (registry.cc); nullptr when there is none.
 Decoder FindDecoder(int nr);

@@ -100,8 +100,9 @@ static std::string StatMode(uint32_t mode) {
 std::string Makedev(uint64_t dev) {
   if (CurrentXlatStyle() != XlatStyle::kAbbrev)
     return Whole(HexString(dev), [dev] { return Makedev(dev); });
-  uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull);
-  uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~0xffull);
+  // glibc's major() and minor(): unsigned int.
+  uint32_t major = static_cast<uint32_t>(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull));
+  uint32_t minor = static_cast<uint32_t>((dev & 0xff) | ((dev >> 12) & ~0xffull));
   return "makedev(" + HexString(major) + ", " + HexString(minor) + ")";
 }
 

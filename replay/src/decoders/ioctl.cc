@@ -9,6 +9,7 @@
 namespace strec::replay::detail {
 
 // Searched in order, for the request's name and then for its argument's decoder.
+// clang-format off
 static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_cmd", DecodeTtyIoctl},
     {"ioctl_hdio", DecodeHdioIoctl},
@@ -17,7 +18,15 @@ static const IoctlGroup kIoctlGroups[] = {
     {"ioctl_lirc", DecodeLircIoctl},
     {"ioctl_rtc", DecodeRtcIoctl},
     {"v4l2_ioctl_cmds", DecodeV4l2Ioctl, V4l2IoctlReturn},
+    {"ioctl_gpio_cmd", DecodeGpioIoctl},
+    {"ioctl_fs_cmd", DecodeFsIoctl},
+    {"ioctl_counter_cmd", DecodeCounterIoctl},
+    {"ioctl_nsfs_cmd", DecodeNsfsIoctl, NsfsIoctlReturn},
+    {"ioctl_inotify_cmd", DecodeNsfsIoctl},
+    {"ioctl_loop_cmd", DecodeLoopIoctl},
+    {"ioctl_nbd_cmd", DecodeNbdIoctl},
 };
+// clang-format on
 
 static std::string RequestText(uint32_t req) {
   for (const IoctlGroup& f : kIoctlGroups)
