@@ -158,7 +158,7 @@ static std::string WrittenInt(const Ctx& c, uint32_t index, uint64_t ptr, bool p
   const Buffer* b = ptr ? c.Out(0, format::kBufferAux, index) : nullptr;
   if (b && b->data.size() >= 4) {
     int32_t v = At<int32_t>(b->data, 0);
-    return "[" + (pid ? PidText(v, c.opt, c.env.state) : Dec(v)) + "]";
+    return "[" + (pid ? PidText(v, c.opt, c.env.state, c.sc.tid) : Dec(v)) + "]";
   }
   return PtrString(ptr);
 }
