@@ -250,7 +250,10 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
   }
   if ((env.opt->decode_pids || env.opt->pidns) && ReturnsPid(nr))
     return PidText(static_cast<int32_t>(r), *env.opt, env.state,
-                   nr == __NR_setsid ? 0 : sc.tid);  // strace translates no setsid's
+                   nr == __NR_setsid ? 0 : sc.tid,  // strace translates no setsid's
+                   nr == __NR_getpgid || nr == __NR_getpgrp ? 2
+                   : nr == __NR_getsid                      ? 3
+                                                            : -1);
   switch (ReturnStyle(nr)) {
     case RetStyle::kHex:
       return HexString(static_cast<uint64_t>(r));

@@ -418,7 +418,7 @@ void State::ApplyPidNs(int32_t tid, const fb::PidNs& x) {
   }
 }
 
-int32_t State::RecorderPid(int32_t tid, int32_t id) const {
+int32_t State::RecorderPid(int32_t tid, int32_t id, int kind) const {
   auto me = pid_ns_.find(tid);
   if (me == pid_ns_.end() || id <= 0)
     return 0;
@@ -430,9 +430,9 @@ int32_t State::RecorderPid(int32_t tid, int32_t id) const {
     if (level == t.ns.end())
       continue;
     size_t k = static_cast<size_t>(level - t.ns.begin());
-    for (const auto& v : t.ids)
-      if (v[k] == id && v[0] > 0)
-        return v[0];
+    for (int i = 0; i < 4; i++)
+      if ((kind < 0 || kind == i) && t.ids[i][k] == id && t.ids[i][0] > 0)
+        return t.ids[i][0];
   }
   return 0;
 }

@@ -346,6 +346,7 @@ std::vector<Case> Cases() {
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
       {"sockopt", {prog("sockopt")}},
+      {"pidns", {prog("pidns")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -537,8 +538,17 @@ TEST_F(FidelityTest, InjectedFaults) {
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
-           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
+           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "pidns"});
   RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
+}
+
+// --pidns-translation: the ids a task in a pid namespace of its own sees, with the recorder's
+// number for them, in each spelling of the option (-Y with it: the last one wins).
+TEST_F(FidelityTest, PidNamespaces) {
+  RunSet({"--decode-pids=pidns"}, 100.0, {"pidns"});
+  RunSet({"--pidns-translation", "-e", "trace=getpid,getsid,kill,fcntl,wait4,clone"}, 100.0,
+         {"pidns"});
+  RunSet({"--decode-pids=comm,pidns", "-e", "trace=getpid,getppid,tgkill"}, 100.0, {"pidns"});
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.
@@ -594,7 +604,8 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
+  RunSet({}, 100.0,
+         {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "pidns"},
          {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }

@@ -388,16 +388,40 @@ static std::string Comm(Ctx& c, int, const std::string& d) {
   return s;
 }
 
+// getpriority / setpriority (which, who[, prio]): who is a pid or a process group for
+// PRIO_PROCESS and PRIO_PGRP (--pidns-translation follows it), a uid for PRIO_USER.
+static void DecodePriority(Ctx& c) {
+  c.Arg(0);
+  c.Sep();
+  if (c.I(0) == 0 || c.I(0) == 1)
+    c.Put(PidText(c.I(1), c.opt, c.env.state, c.sc.tid, c.I(0) == 1 ? 2 : -1));
+  else
+    c.Arg(1);
+  if (c.sc.nr == __NR_setpriority) {
+    c.Sep();
+    c.Arg(2);
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
+// sched_getscheduler's policy: "0 (SCHED_OTHER)".
+static std::string SchedPolicyReturn(const Syscall& sc, const DecodeEnv&) {
+  ScopedXlatStyle names(XlatStyle::kAbbrev);  // the name whatever -X says, as strace
+  return Dec(sc.ret) + " (" + Enum("sched_policy", static_cast<uint64_t>(sc.ret)) + ")";
+}
+
 static std::string SchedParam(Ctx&, int, const std::string& d) {
-  return "[{sched_priority=" + Dec(At<int32_t>(d, 0)) + "}]";
+  return "[" + Dec(At<int32_t>(d, 0)) + "]";  // strace 6.1 prints the priority alone
 }
 
 Family ProcessFamily() {
   static const DecoderEntry kDecoders[] = {
-      {__NR_execve, DecodeExecve},       {__NR_execveat, DecodeExecve},
-      {__NR_clone, DecodeClone},         {__NR_clone3, DecodeClone3},
-      {__NR_wait4, DecodeWait4},         {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
-      {__NR_getrandom, DecodeGetrandom},
+      {__NR_execve, DecodeExecve},        {__NR_execveat, DecodeExecve},
+      {__NR_clone, DecodeClone},          {__NR_clone3, DecodeClone3},
+      {__NR_wait4, DecodeWait4},          {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
+      {__NR_getrandom, DecodeGetrandom},  {__NR_sched_getscheduler, nullptr, SchedPolicyReturn},
+      {__NR_getpriority, DecodePriority}, {__NR_setpriority, DecodePriority},
   };
   static const StructEntry kStructs[] = {
       {"rlimit", RlimitStruct},

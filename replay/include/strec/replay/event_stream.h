@@ -163,7 +163,8 @@ class State {
   // The id `id` (a tid, tgid, pgid or sid) that task `tid` sees, as the recorder's pid namespace
   // numbers it: 0 when tid is in the recorder's namespace, or no task alive has that id (strace
   // --pidns-translation, which asks /proc when it prints, translates only ids of the living).
-  int32_t RecorderPid(int32_t tid, int32_t id) const;
+  // `kind`: 0 tid, 1 tgid, 2 pgid, 3 sid: only that id of the tasks counts (-1: any).
+  int32_t RecorderPid(int32_t tid, int32_t id, int kind = -1) const;
 
  private:
   ThreadInfo& Touch(int32_t tid, int32_t pid);
