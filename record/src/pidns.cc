@@ -33,38 +33,6 @@ std::string ReadSmallFile(const std::string& path) {
   return s;
 }
 
-// The numbers after "Key:" in /proc/PID/status.
-std::vector<int32_t> StatusField(std::string_view status, std::string_view key) {
-  std::vector<int32_t> v;
-  size_t at = 0;
-  while (at < status.size()) {
-    size_t end = status.find('\n', at);
-    if (end == std::string_view::npos)
-      end = status.size();
-    std::string_view line = status.substr(at, end - at);
-    at = end + 1;
-    if (line.size() <= key.size() || line.substr(0, key.size()) != key || line[key.size()] != ':')
-      continue;
-    std::string rest(line.substr(key.size() + 1));
-    char* p = rest.data();
-    for (;;) {
-      char* e;
-      long n = strtol(p, &e, 10);
-      if (e == p)
-        break;
-      v.push_back(static_cast<int32_t>(n));
-      p = e;
-    }
-    break;
-  }
-  return v;
-}
-
-uint64_t InodeOf(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
-}
-
 std::vector<pid_t> Numbers(const std::string& text) {
   std::vector<pid_t> v;
   const char* p = text.c_str();
@@ -77,6 +45,26 @@ std::vector<pid_t> Numbers(const std::string& text) {
     p = e;
   }
   return v;
+}
+
+// The numbers after "Key:" in /proc/PID/status.
+std::vector<int32_t> StatusField(std::string_view status, std::string_view key) {
+  size_t at = 0;
+  while (at < status.size()) {
+    size_t end = status.find('\n', at);
+    if (end == std::string_view::npos)
+      end = status.size();
+    std::string_view line = status.substr(at, end - at);
+    at = end + 1;
+    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == ':')
+      return Numbers(std::string(line.substr(key.size() + 1)));
+  }
+  return {};
+}
+
+uint64_t InodeOf(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
 }
 
 std::vector<pid_t> ListDir(const std::string& path) {
