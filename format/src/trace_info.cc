@@ -146,6 +146,8 @@ Status PrintTraceInfo(const std::string& path, std::ostream& out) {
   out << "  signals:   " << counts[static_cast<int>(fb::Body::Signal)] << "\n";
   out << "  detaches:  " << counts[static_cast<int>(fb::Body::Detach)] << "\n";
   out << "  fd snapshots: " << counts[static_cast<int>(fb::Body::FdSnapshot)] << "\n";
+  if (uint64_t n = counts[static_cast<int>(fb::Body::PidNs)])
+    out << "  pid namespace ids: " << n << "\n";
   out << "lost events: " << lost << "\n";
   if (!chunks.empty()) {
     char buf[64];

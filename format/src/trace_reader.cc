@@ -56,6 +56,8 @@ uint64_t EventTime(const fb::Event& e) {
       return e.body_as_FdSnapshot()->time_ns();
     case fb::Body::Loss:
       return e.body_as_Loss()->time_ns();
+    case fb::Body::PidNs:
+      return e.body_as_PidNs()->time_ns();
     default:
       return 0;
   }
@@ -579,6 +581,9 @@ void TraceReader::RestoreTimes(uint64_t first_ns, DecodedChunk* chunk) {
         break;
       case fb::Body::Loss:
         RestoreStop<fb::Loss>(e, &times);
+        break;
+      case fb::Body::PidNs:
+        RestoreStop<fb::PidNs>(e, &times);
         break;
       default:
         break;

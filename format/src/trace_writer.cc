@@ -88,6 +88,7 @@ HeaderInfo HeaderInfo::FromTrace(const fb::Header& in) {
     h.rotation = Str(s->rotation());
     h.selection = Str(s->selection());
     h.origin = Str(s->origin());
+    h.pidns = s->pidns();
   }
   h.page_size = in.page_size();
   h.recorder_pid = in.recorder_pid();
@@ -500,7 +501,7 @@ std::vector<uint8_t> EncodeFileHeader(const HeaderInfo& h) {
       h.redact_key.empty() ? 0 : fbb.CreateString(h.redact_key),
       h.rotation.empty() ? 0 : fbb.CreateString(h.rotation),
       h.selection.empty() ? 0 : fbb.CreateString(h.selection),
-      h.origin.empty() ? 0 : fbb.CreateString(h.origin));
+      h.origin.empty() ? 0 : fbb.CreateString(h.origin), h.pidns);
   std::vector<flatbuffers::Offset<fb::Recording>> recordings;
   for (const RecordingInfo& r : h.recordings) {
     std::vector<flatbuffers::Offset<flatbuffers::String>> rcmd;
@@ -767,6 +768,19 @@ void TraceWriter::Add(const LossRecord& r) {
   Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::Loss, body.Union()), false);
 }
 
+void TraceWriter::Add(const PidNsRecord& r) {
+  auto& fbb = impl_->builder();
+  auto ns = fbb.CreateVector(r.ns.data(), r.ns.size());
+  auto tids = fbb.CreateVector(r.tids.data(), r.tids.size());
+  auto tgids = fbb.CreateVector(r.tgids.data(), r.tgids.size());
+  auto pgids = fbb.CreateVector(r.pgids.data(), r.pgids.size());
+  auto sids = fbb.CreateVector(r.sids.data(), r.sids.size());
+  auto body = fb::CreatePidNs(fbb, ns, tids, tgids, pgids, sids,
+                              impl_->Times(r.time_ns).EncodeStop(r.time_ns));
+  events_++;
+  Added(r.time_ns, FinishEvent(fbb, r.tid, r.pid, fb::Body::PidNs, body.Union()), false);
+}
+
 bool TraceWriter::Add(const fb::Event& e, const EventMap& map) {
   auto id = [&map](int32_t v) { return v ? v + map.pid_base : 0; };
   auto at = [&map](uint64_t t) {
@@ -864,6 +878,23 @@ bool TraceWriter::Add(const fb::Event& e, const EventMap& map) {
     case fb::Body::Loss: {
       const fb::Loss* l = e.body_as_Loss();
       Add(LossRecord{tid, pid, l->events(), l->bytes(), View(l->reason()), at(l->time_ns())});
+      return true;
+    }
+    case fb::Body::PidNs: {
+      // Ids inside other namespaces are not the recording's own: only level 0 moves.
+      const fb::PidNs* x = e.body_as_PidNs();
+      auto ints = [](const flatbuffers::Vector<int32_t>* v) {
+        return v ? std::vector<int32_t>(v->begin(), v->end()) : std::vector<int32_t>();
+      };
+      std::vector<int32_t> ids[4] = {ints(x->tid()), ints(x->tgid()), ints(x->pgid()),
+                                     ints(x->sid())};
+      for (auto& v : ids)
+        if (!v.empty())
+          v[0] = id(v[0]);
+      std::vector<uint64_t> ns;
+      if (x->ns())
+        ns.assign(x->ns()->begin(), x->ns()->end());
+      Add(PidNsRecord{tid, pid, ns, ids[0], ids[1], ids[2], ids[3], at(x->time_ns())});
       return true;
     }
     default:

@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "pidns.h"
 #include "process_util.h"
 #include "strec/format/trace_writer.h"
 #include "strec/record/bpf_recorder.h"
@@ -152,6 +153,7 @@ class Recorder {
   void Remove(Tracee* t) {
     if (held_ == t)
       held_ = nullptr;
+    pidns_.Forget(t->tid);
     tracees_.erase(t->tid);
   }
 
@@ -250,6 +252,8 @@ class Recorder {
                     const CapturedBuffers* exit_bufs);
   void WriteExec(Tracee* t, pid_t former);
   void WriteFdSnapshot(pid_t pid);
+  // The task's ids in the pid namespaces below the recorder's, when it is in one (PidNs).
+  void WritePidNs(Tracee* t, pid_t parent);
   // Rotation or the flight recorder's dump, when due (or asked for with SIGUSR1): ends the
   // trace file, or dumps the ring, with an fd snapshot of each traced process.
   void NewFile();
@@ -282,6 +286,7 @@ class Recorder {
     int sig;
   };
   std::vector<Delayed> delayed_;
+  PidNsReader pidns_;
 };
 
 RecordResult Recorder::Run() {
@@ -303,11 +308,16 @@ RecordResult Recorder::Run() {
     format::SyscallSet stopped = set_;
     if (!injector_.empty())
       stopped |= injector_.Syscalls();  // tampered with even where not recorded
+    // New process groups and sessions: their ids are recorded for pid namespaces (PidNs).
+    std::string unused;
+    if (auto ids = format::SyscallSet::Parse(table_, "setsid,setpgid", &unused))
+      stopped |= *ids;
     filter_ = BuildSeccompFilter(table_, stopped);
   }
 
   format::HeaderInfo h = RecordHeader(opt_);
   h.seccomp_filter = seccomp_active_;
+  h.pidns = true;
   last_ns_ = h.monotonic_ns;
 
   std::string path;
@@ -456,7 +466,7 @@ Status Recorder::Attach(pid_t pid) {
                           std::to_string(tid) + "): " + why);
       }
       Pt(PTRACE_INTERRUPT, tid, 0, 0);
-      Add(tid, pid);
+      WritePidNs(Add(tid, pid), 0);
       added = any = true;
     }
     if (!added)
@@ -480,6 +490,14 @@ void Recorder::NewFile() {
                               std::max(writer_->last_time_ns(), Now()));
   if (!st.ok() && result_.status.ok())
     result_.status = st;
+}
+
+void Recorder::WritePidNs(Tracee* t, pid_t parent) {
+  PidNsIds ids;
+  if (!t->recording || !pidns_.Read(t->tid, t->tgid, parent, &ids))
+    return;
+  FlushHeld();
+  writer_->Add(ids.Record(t->tid, t->tgid, Now()));
 }
 
 void Recorder::WriteFdSnapshot(pid_t pid) {
@@ -708,6 +726,15 @@ void Recorder::OnExitStop(Tracee* t, int64_t rval) {
     }
     t->record_this = false;
   }
+  // A new session or process group (the seccomp filter stops these calls too): the ids of the
+  // caller and of setpgid's target.
+  if ((t->nr == __NR_setsid || t->nr == __NR_setpgid) && rval >= 0) {
+    WritePidNs(t, 0);
+    int32_t target = static_cast<int32_t>(t->args[0]);
+    if (t->nr == __NR_setpgid && target > 0)
+      if (Tracee* o = Find(pidns_.Resolve(t->tid, target)); o && o != t)
+        WritePidNs(o, 0);
+  }
   uint64_t delay = t->delay_exit_ns;
   t->delay_exit_ns = 0;
   ResumeAfter(t, delay);
@@ -789,6 +816,7 @@ void Recorder::OnSpawn(Tracee* t, int event) {
                         : event == PTRACE_EVENT_VFORK ? fb::ForkKind::Vfork
                                                       : fb::ForkKind::Clone;
     writer_->Add(format::SpawnRecord{t->tid, t->tgid, kind, child, c->tgid, flags, Now()});
+    WritePidNs(c, t->tid);
   }
   (void)already_running;
   Resume(t);

@@ -113,8 +113,12 @@ int ReplayMain(int argc, char** argv) {
       ->default_str("all")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_flag("-Y", decode_pids, "command names after pids: 1234<comm> (--decode-pids=comm)");
+  bool pidns_translation = false;
+  app.add_flag("--pidns-translation", pidns_translation,
+               "ids seen in other pid namespaces with the recorder's number for them "
+               "(--decode-pids=pidns)");
   app.add_option("--decode-pids", decode_pids_what,
-                 "comm (-Y); pidns is refused: pids are shown as recorded, untranslated")
+                 "comm (-Y), pidns (--pidns-translation), all; the last of these options wins")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--decode-fds", decode_fds,
                  "none, path (-y), all (-yy); socket, dev and pidfd details are not recorded")
@@ -146,7 +150,6 @@ int ReplayMain(int argc, char** argv) {
       {"-E,--env", "the environment is the command's, set when it was recorded (strec-record)",
        true},
       {"-u,--user", "the user is chosen when recording (strec-record runs the command)", true},
-      {"--pidns-translation", "pids are shown as recorded: no pid namespace translation", false},
       {"--seccomp-bpf", "this decides how strace runs (strec-record uses seccomp-bpf itself)",
        false},
       {"-d,--debug", "strec-replay has no debug output", false},
@@ -309,24 +312,33 @@ int ReplayMain(int argc, char** argv) {
               << ": expected none, path, socket, dev, pidfd or all\n";
     return 2;
   }
-  if (app.count("--decode-pids")) {
-    std::stringstream words(decode_pids_what);
-    for (std::string w; std::getline(words, w, ',');) {
-      if (w == "comm") {
-        decode_pids = true;
-      } else if (w == "none") {
-        decode_pids = false;
-      } else if (w == "pidns" || w == "all") {
-        std::cerr << "strec-replay: --decode-pids=" << decode_pids_what
-                  << ": pid namespace translation is not recorded: pids are shown as recorded\n";
-        return 2;
-      } else {
-        std::cerr << "strec-replay: --decode-pids=" << decode_pids_what
-                  << ": expected comm or none\n";
-        return 2;
+  // -Y, --pidns-translation and --decode-pids each set what is decoded: the last one given wins,
+  // as in strace.
+  bool pidns = false;
+  for (const CLI::Option* o : app.parse_order()) {
+    if (o->check_name("-Y")) {
+      decode_pids = true;
+      pidns = false;
+    } else if (o->check_name("--pidns-translation")) {
+      decode_pids = false;
+      pidns = true;
+    } else if (o->check_name("--decode-pids")) {
+      decode_pids = pidns = false;
+      std::stringstream words(decode_pids_what);
+      for (std::string w; std::getline(words, w, ',');) {
+        if (w == "comm" || w == "all")
+          decode_pids = true;
+        if (w == "pidns" || w == "all")
+          pidns = true;
+        if (w != "comm" && w != "pidns" && w != "all" && w != "none") {
+          std::cerr << "strec-replay: --decode-pids=" << decode_pids_what
+                    << ": expected comm, pidns, all or none\n";
+          return 2;
+        }
       }
     }
   }
+  config.render.pidns = pidns;
   config.render.decode_pids = decode_pids;
   if (z || Z) {
     // -z and -Z together: strace shows both kinds.

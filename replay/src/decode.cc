@@ -264,8 +264,12 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
     if (!text.empty())
       return text;
   }
-  if (env.opt->decode_pids && ReturnsPid(nr))
-    return PidText(static_cast<int32_t>(r), *env.opt, env.state);
+  if ((env.opt->decode_pids || env.opt->pidns) && ReturnsPid(nr))
+    return PidText(static_cast<int32_t>(r), *env.opt, env.state,
+                   nr == __NR_setsid ? 0 : sc.tid,  // strace translates no setsid's
+                   nr == __NR_getpgid || nr == __NR_getpgrp ? 2
+                   : nr == __NR_getsid                      ? 3
+                                                            : -1);
   switch (ReturnStyle(nr)) {
     case RetStyle::kHex:
       return HexString(static_cast<uint64_t>(r));
@@ -295,7 +299,7 @@ std::string UnknownSyscallName(int nr) {
 std::string SignalLine(const Event& e, const RenderOptions& opt, const State* state) {
   if (e.group_stop)
     return "--- stopped by " + SignalName(e.signo) + " ---";
-  return "--- " + SignalName(e.signo) + " " + FormatSiginfo(e.siginfo, opt, state) + " ---";
+  return "--- " + SignalName(e.signo) + " " + FormatSiginfo(e.siginfo, opt, state, e.tid) + " ---";
 }
 
 std::string ExitLine(const Event& e) {

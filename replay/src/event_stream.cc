@@ -430,6 +430,39 @@ void State::ApplySyscall(const Syscall& sc) {
   }
 }
 
+void State::ApplyPidNs(int32_t tid, const fb::PidNs& x) {
+  const auto* ns = x.ns();
+  if (!ns || ns->size() < 2)
+    return;
+  PidNsIds& t = pid_ns_[tid];
+  t.ns.assign(ns->begin(), ns->end());
+  const flatbuffers::Vector<int32_t>* ids[4] = {x.tid(), x.tgid(), x.pgid(), x.sid()};
+  for (int k = 0; k < 4; k++) {
+    t.ids[k].assign(ns->size(), 0);
+    if (ids[k] && ids[k]->size() == ns->size())
+      t.ids[k].assign(ids[k]->begin(), ids[k]->end());
+  }
+}
+
+int32_t State::RecorderPid(int32_t tid, int32_t id, int kind) const {
+  auto me = pid_ns_.find(tid);
+  if (me == pid_ns_.end() || id <= 0)
+    return 0;
+  uint64_t own = me->second.ns.back();
+  // A task alive whose id, group or session has that number in the observer's namespace (the
+  // four kinds share the numbers: a group's or session's id is its leader's pid).
+  for (const auto& [other, t] : pid_ns_) {
+    auto level = std::find(t.ns.begin() + 1, t.ns.end(), own);
+    if (level == t.ns.end())
+      continue;
+    size_t k = static_cast<size_t>(level - t.ns.begin());
+    for (int i = 0; i < 4; i++)
+      if ((kind < 0 || kind == i) && t.ids[i][k] == id && t.ids[i][0] > 0)
+        return t.ids[i][0];
+  }
+  return 0;
+}
+
 void State::Apply(const Event& e) {
   switch (e.type) {
     case EventType::kSyscall:
@@ -478,6 +511,7 @@ void State::Apply(const Event& e) {
       // trace of many short processes keeps nothing of the ended ones. Its id coming back is a
       // new thread.
       threads_.erase(e.tid);
+      pid_ns_.erase(e.tid);
       break;
     case EventType::kFdSnapshot: {
       // The complete table at that moment (after the started command's exec, or at attach):
@@ -840,6 +874,11 @@ StatusOr<const Event*> EventStream::Next() {
     if (!*n) {
       eof_ = true;
       break;
+    }
+    if ((*n)->body_type() == Body::PidNs) {
+      if (const fb::PidNs* ids = (*n)->body_as_PidNs())
+        state_.ApplyPidNs((*n)->tid(), *ids);
+      continue;
     }
     size_++;
     Convert(**n, &Slot(size_ - 1));

@@ -83,6 +83,11 @@ Status Replay(const ReplayConfig& config, FILE* out, std::vector<std::string>* w
   auto stream = EventStream::Open(config.traces, {.skip_damaged = true});
   if (!stream.ok())
     return stream.status();
+  const fb::CaptureSettings* settings = (*stream)->header().settings();
+  if (config.render.pidns && warnings && !(settings && settings->pidns()))
+    warnings->push_back(
+        "no pid namespace data in this trace (recorded with --backend bpf, or by an older "
+        "strec-record): --pidns-translation shows the ids as the tasks saw them, untranslated");
   uint64_t lost = 0;
   if (config.per_thread) {
     if (config.output.empty())

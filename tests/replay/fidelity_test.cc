@@ -351,6 +351,7 @@ std::vector<std::string> DecoderFixtures() {
       "netlink",
       "ioctl_v4l2",
       "ioctl_fs_gpio",
+      "pidns",
   };
   // clang-format on
 }
@@ -598,6 +599,16 @@ TEST_F(FidelityTest, DecoderFixturesInjected) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0, {"ioctl_v4l2"});
   RunSet({"-v"}, 100.0, {"ioctl_v4l2"});
+}
+}
+
+// --pidns-translation: the ids a task in a pid namespace of its own sees, with the recorder's
+// number for them, in each spelling of the option (-Y with it: the last one wins).
+TEST_F(FidelityTest, PidNamespaces) {
+  RunSet({"--decode-pids=pidns"}, 100.0, {"pidns"});
+  RunSet({"--pidns-translation", "-e", "trace=getpid,getsid,kill,fcntl,wait4,clone"}, 100.0,
+         {"pidns"});
+  RunSet({"--decode-pids=comm,pidns", "-e", "trace=getpid,getppid,tgkill"}, 100.0, {"pidns"});
 }
 
 // -Y: names of processes after their pids, followed through fork, execve and prctl.

@@ -118,7 +118,18 @@ def main():
     os.close(fd)
     try:
         # The program inherits every descriptor the test gave strace (tests pass fds 3..9).
-        rec = subprocess.run(record + ["--force", "-o", trace, "--"] + command, close_fds=False)
+        rec = subprocess.Popen(record + ["--force", "-o", trace, "--"] + command, close_fds=False)
+        if os.getpid() == 1:
+            # The first process of a new pid namespace (the suite runs "unshare -Urpf $STRACE"
+            # to test --pidns-translation), as strace would be: the orphans of the namespace
+            # come to it, and a namespace's init that exits waits until they are reaped.
+            while True:
+                pid, status = os.wait()
+                if pid == rec.pid:
+                    rec.returncode = os.waitstatus_to_exitcode(status)
+                    break
+        else:
+            rec.wait()
         replay += ["-o", output if output else "/dev/stderr", trace]
         rep = subprocess.run(replay)
         if rep.returncode != 0:

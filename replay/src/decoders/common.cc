@@ -47,11 +47,23 @@ std::string Enum(const char* table, uint64_t v) {
   return s;
 }
 
-std::string PidText(int32_t pid, const RenderOptions& opt, const State* state) {
+std::string PidText(int32_t pid,
+                    const RenderOptions& opt,
+                    const State* state,
+                    int32_t observer,
+                    int kind) {
   std::string s = Dec(pid);
+  // -Y names the process the id stands for, translated too. -1 (every process) and INT_MIN
+  // have no translation.
+  int32_t outer = 0;
+  if ((opt.pidns || opt.decode_pids) && state && observer && pid != -1 && pid != INT32_MIN)
+    outer =
+        pid < 0 ? state->RecorderPid(observer, -pid, 2) : state->RecorderPid(observer, pid, kind);
   if (opt.decode_pids && state && pid > 0)
-    if (const std::string* comm = state->Comm(pid))
+    if (const std::string* comm = state->Comm(outer ? outer : pid))
       s += FdPathText(*comm, opt.xflag);
+  if (opt.pidns && outer && outer != (pid < 0 ? -pid : pid))
+    s += " /* " + Dec(outer) + " in strace's PID NS */";
   return s;
 }
 

@@ -66,8 +66,15 @@ std::string Whole(const std::string& number, F make) {
 }
 
 std::string SignalArg(int64_t sig);
-// A pid as -Y prints it: "1234<comm>" when the state knows the process's name, else "1234".
-std::string PidText(int32_t pid, const RenderOptions& opt, const State* state);
+// A pid as -Y prints it: "1234<comm>" when the state knows the process's name, else "1234";
+// with --pidns-translation, an id task `observer` sees in its pid namespace is followed by the
+// recorder's number for it, "1 /* 1234 in strace's PID NS */" (a negative one, -pgid, too).
+// `kind` (State::RecorderPid's): what the id is, when it is not any task's (a process group).
+std::string PidText(int32_t pid,
+                    const RenderOptions& opt,
+                    const State* state,
+                    int32_t observer = 0,
+                    int kind = -1);
 // Flags with strace's default for a value none of whose bits has a name:
 // "0xbadc0ded00000000 /* SECBIT_??? */" (the table's XLAT_UNKNOWN text); else as Flags().
 std::string FlagsOr(const char* table, uint64_t v);
@@ -160,7 +167,7 @@ struct Ctx {
     return saved;
   }
   // A pid, with its command name under -Y ("1234<sleep>").
-  void Pid(int64_t pid) { Put(PidText(static_cast<int32_t>(pid), opt, env.state)); }
+  void Pid(int64_t pid) { Put(PidText(static_cast<int32_t>(pid), opt, env.state, sc.tid)); }
   void Fd(int64_t fd) {
     Put(Dec(static_cast<int32_t>(fd)));
     if (opt.decode_fds && env.state) {

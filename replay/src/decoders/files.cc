@@ -220,6 +220,28 @@ static void DecodeFcntl(Ctx& c) {
   uint32_t cmd = static_cast<uint32_t>(c.A(1));
   c.Put(Enum("fcntl_cmd", cmd));
   switch (cmd) {
+    case 8:  // F_SETOWN: a pid, or a process group as -pgid
+      c.Sep();
+      c.Pid(c.I(2));
+      break;
+    case 15:    // F_SETOWN_EX
+    case 16: {  // F_GETOWN_EX
+      c.Sep();
+      if (cmd == 16)
+        c.ToExit();
+      const Buffer* b = cmd == 16 ? c.Out(2) : c.In(2);
+      if (!b || b->data.size() < 8) {
+        c.Ptr(c.A(2));
+        break;
+      }
+      uint32_t type = At<uint32_t>(b->data, 0);
+      int32_t pid = At<int32_t>(b->data, 4);
+      c.Put("{type=" + Enum("f_owner_type", type) + ", pid=");
+      c.Put(type <= 2 ? PidText(pid, c.opt, c.env.state, c.sc.tid, type == 2 ? 2 : -1)
+                      : Dec(pid));  // no owner: no id
+      c.Put("}");
+      break;
+    }
     case 1:   // F_GETFD
     case 3:   // F_GETFL
     case 9:   // F_GETOWN
@@ -469,6 +491,8 @@ static std::string FcntlReturn(const Syscall& sc, const DecodeEnv& env) {
         s += FdPathText(*p, env.opt->xflag);
     return s;
   }
+  if (cmd == 9)  // F_GETOWN: the owner's pid, or -pgid
+    return PidText(static_cast<int32_t>(r), *env.opt, env.state, sc.tid);
   return "";
 }
 

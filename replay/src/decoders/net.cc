@@ -695,7 +695,9 @@ static std::string SockoptValue(Ctx& c,
       size_t have = std::min<uint64_t>(ulen, 12);
       if (d.size() < have)
         return "";
-      return Partial(d, have, {"pid", "uid", "gid"}, [](size_t i, uint32_t v) {
+      return Partial(d, have, {"pid", "uid", "gid"}, [&c](size_t i, uint32_t v) {
+        if (i == 0 && c.opt.pidns)  // the peer's pid, in the caller's pid namespace
+          return PidText(static_cast<int32_t>(v), c.opt, c.env.state, c.sc.tid);
         return i == 0 || v == 0xffffffffu ? Dec(static_cast<int32_t>(v)) : UDec(v);
       });
     }

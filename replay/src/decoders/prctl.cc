@@ -332,7 +332,8 @@ void Decode(Ctx& c) {
       break;
     case kSetPtracer:
       c.Sep();
-      c.Put(c.I(1) == -1 ? Styled("-1", "PR_SET_PTRACER_ANY") : Dec(c.I(1)));
+      c.Put(c.I(1) == -1 ? Styled("-1", "PR_SET_PTRACER_ANY")
+                         : PidText(c.I(1), c.opt, c.env.state, c.sc.tid));
       break;
     default:  // unknown options, and the ones strace prints in hex
       RestHex(c, 1);

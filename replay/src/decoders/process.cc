@@ -158,7 +158,7 @@ static std::string WrittenInt(const Ctx& c, uint32_t index, uint64_t ptr, bool p
   const Buffer* b = ptr ? c.Out(0, format::kBufferAux, index) : nullptr;
   if (b && b->data.size() >= 4) {
     int32_t v = At<int32_t>(b->data, 0);
-    return "[" + (pid ? PidText(v, c.opt, c.env.state) : Dec(v)) + "]";
+    return "[" + (pid ? PidText(v, c.opt, c.env.state, c.sc.tid) : Dec(v)) + "]";
   }
   return PtrString(ptr);
 }
@@ -388,6 +388,23 @@ static std::string Comm(Ctx& c, int, const std::string& d) {
   return s;
 }
 
+// getpriority / setpriority (which, who[, prio]): who is a pid or a process group for
+// PRIO_PROCESS and PRIO_PGRP (--pidns-translation follows it), a uid for PRIO_USER.
+static void DecodePriority(Ctx& c) {
+  c.Arg(0);
+  c.Sep();
+  if (c.I(0) == 0 || c.I(0) == 1)
+    c.Put(PidText(c.I(1), c.opt, c.env.state, c.sc.tid, c.I(0) == 1 ? 2 : -1));
+  else
+    c.Arg(1);
+  if (c.sc.nr == __NR_setpriority) {
+    c.Sep();
+    c.Arg(2);
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
 static std::string SchedParam(Ctx&, int, const std::string& d) {
   std::string s = "[";  // strace 6.1 prints the priority alone
   s += Dec(At<int32_t>(d, 0));
@@ -397,10 +414,11 @@ static std::string SchedParam(Ctx&, int, const std::string& d) {
 
 Family ProcessFamily() {
   static const DecoderEntry kDecoders[] = {
-      {__NR_execve, DecodeExecve},       {__NR_execveat, DecodeExecve},
-      {__NR_clone, DecodeClone},         {__NR_clone3, DecodeClone3},
-      {__NR_wait4, DecodeWait4},         {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
-      {__NR_getrandom, DecodeGetrandom},
+      {__NR_execve, DecodeExecve},        {__NR_execveat, DecodeExecve},
+      {__NR_clone, DecodeClone},          {__NR_clone3, DecodeClone3},
+      {__NR_wait4, DecodeWait4},          {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
+      {__NR_getrandom, DecodeGetrandom},  {__NR_getpriority, DecodePriority},
+      {__NR_setpriority, DecodePriority},
   };
   static const StructEntry kStructs[] = {
       {"rlimit", RlimitStruct},

@@ -108,7 +108,7 @@ static void DecodeRtSigpending(Ctx& c) {
 }
 
 static std::string SiginfoStruct(Ctx& c, int, const std::string& d) {
-  return FormatSiginfo(d, c.opt, c.env.state);
+  return FormatSiginfo(d, c.opt, c.env.state, c.sc.tid);
 }
 
 static std::string StackStruct(Ctx&, int, const std::string& d) {
@@ -175,7 +175,10 @@ std::string FormatSigset(uint64_t mask) {
   return s + "]";
 }
 
-std::string FormatSiginfo(const std::string& d, const RenderOptions& opt, const State* state) {
+std::string FormatSiginfo(const std::string& d,
+                          const RenderOptions& opt,
+                          const State* state,
+                          int32_t observer) {
   int32_t signo = At<int32_t>(d, 0), err = At<int32_t>(d, 4), code = At<int32_t>(d, 8);
   ScopedXlatStyle style(opt.xlat_style);
   std::string s = "{si_signo=" + Styled(Dec(signo), SignalName(signo));
@@ -203,7 +206,7 @@ std::string FormatSiginfo(const std::string& d, const RenderOptions& opt, const 
   if (err)
     s += ", si_errno=" + std::string(ErrnoName(err) ? ErrnoName(err) : Dec(err).c_str());
   auto pid_uid = [&]() {
-    s += ", si_pid=" + PidText(At<int32_t>(d, 16), opt, state) +
+    s += ", si_pid=" + PidText(At<int32_t>(d, 16), opt, state, observer) +
          ", si_uid=" + UDec(At<uint32_t>(d, 20));
   };
   auto value = [&]() {

@@ -140,6 +140,15 @@ struct LossRecord {
   uint64_t time_ns = 0;
 };
 
+// A task in another pid namespace than the recorder's (fb::PidNs): per level, from the
+// recorder's namespace (0) to the task's own, the namespace and the task's ids there.
+struct PidNsRecord {
+  int32_t tid = 0, pid = 0;
+  std::span<const uint64_t> ns;
+  std::span<const int32_t> tids, tgids, pgids, sids;
+  uint64_t time_ns = 0;
+};
+
 // The time that orders an event in the file (its stop time).
 uint64_t EventTime(const fb::Event& event);
 

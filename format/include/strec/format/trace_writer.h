@@ -56,6 +56,7 @@ struct HeaderInfo {
   std::string rotation;   // set by the writer: its rotation settings (RotationText)
   std::string selection;  // which processes the recorder took up: "all", "cgroup=/x comm=y"
   std::string origin;     // what a trace made from others (slice, cat) was made from
+  bool pidns = false;     // PidNs records follow tasks in other pid namespaces (ptrace backend)
   std::vector<RecordingInfo> recordings;  // a joined trace's (empty: one recording)
 
   // Fills host facts (uname, clocks, page size, pid, version) and leaves the rest.
@@ -126,6 +127,7 @@ class TraceWriter {
   void Add(const DetachRecord& r);
   void Add(const FdSnapshotRecord& r);
   void Add(const LossRecord& r);
+  void Add(const PidNsRecord& r);
   // A recorded event as it was read (times absolute: TraceReader restores them), e.g. to copy a
   // trace; `map` moves it into a joined trace. Returns false, adding nothing, for an event
   // without a body.

@@ -70,10 +70,12 @@ std::string ArgumentsText(const SyscallText& text);
 std::string RedactedText(const Buffer& b);
 
 // Pieces the renderer shares for signal and exit lines.
-// With a state and -Y, the sender's pid carries its command name.
+// With a state and -Y, the sender's pid carries its command name; with --pidns-translation,
+// its number in the recorder's namespace (`observer`: the task the siginfo is for).
 std::string FormatSiginfo(const std::string& siginfo,
                           const RenderOptions& opt,
-                          const State* state = nullptr);
+                          const State* state = nullptr,
+                          int32_t observer = 0);
 std::string FormatSigset(uint64_t mask);
 
 // The name strace gives a syscall number it has no name for: "syscall_0x1c8".

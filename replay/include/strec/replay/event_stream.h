@@ -165,6 +165,14 @@ class State {
   // Every thread alive: one that ended is forgotten (memory follows the live threads, not the
   // trace's history).
   const std::unordered_map<int32_t, ThreadInfo>& threads() const { return threads_; }
+  // A task's ids in the pid namespaces below the recorder's (a PidNs record; EventStream applies
+  // those as it reads them, they are no events of their own).
+  void ApplyPidNs(int32_t tid, const fb::PidNs& ids);
+  // The id `id` (a tid, tgid, pgid or sid) that task `tid` sees, as the recorder's pid namespace
+  // numbers it: 0 when tid is in the recorder's namespace, or no task alive has that id (strace
+  // --pidns-translation, which asks /proc when it prints, translates only ids of the living).
+  // `kind`: 0 tid, 1 tgid, 2 pgid, 3 sid: only that id of the tasks counts (-1: any).
+  int32_t RecorderPid(int32_t tid, int32_t id, int kind = -1) const;
 
  private:
   ThreadInfo& Touch(int32_t tid, int32_t pid);
@@ -175,6 +183,13 @@ class State {
 
   const format::SyscallTable* table_;
   std::unordered_map<int32_t, ThreadInfo> threads_;
+  // The live tasks in other pid namespaces than the recorder's: per level (0: the recorder's),
+  // the namespace and the task's tid, tgid, pgid and sid there.
+  struct PidNsIds {
+    std::vector<uint64_t> ns;
+    std::vector<int32_t> ids[4];
+  };
+  std::unordered_map<int32_t, PidNsIds> pid_ns_;
 };
 
 // Reads a trace and yields its events in file order, pairing each syscall's Exit with its Entry

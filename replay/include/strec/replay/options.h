@@ -50,7 +50,10 @@ struct RenderOptions {
   // --decode-fds=SET without "all": the kinds of fd whose paths are shown (bits: path 1,
   // socket 2, dev 4, pidfd 8); 0: every fd, as -y and -yy do.
   int fd_kinds = 0;
-  bool decode_pids = false;      // -Y, --decode-pids=comm: "1234<comm>"
+  bool decode_pids = false;  // -Y, --decode-pids=comm: "1234<comm>"
+  // --pidns-translation, --decode-pids=pidns: an id a task in another pid namespace sees is
+  // followed by "/* 1234 in strace's PID NS */", the recorder's number for it.
+  bool pidns = false;
   format::SyscallSet trace;      // -e trace=
   uint32_t status = kStatusAll;  // -e status=
   std::set<int32_t> pids;        // -p: only these processes (and their descendants)
