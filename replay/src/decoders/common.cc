@@ -104,9 +104,10 @@ std::string FlagsDflt(const char* table, uint64_t v, const char* zero) {
 // "0x2 /* FSOPEN_??? */".
 static bool U32WithDefault(std::string_view p) {
   static constexpr std::string_view kTables[] = {
-      "fsopen_flags",    "fsmount_flags",    "mount_attr_flags", "fspick_flags",
-      "open_tree_flags", "move_mount_flags", "pidfd_open_flags", "inotify_init_flags",
-      "inotify_mask",    "faccessat_flags"};
+      "fsopen_flags",       "fsmount_flags",    "mount_attr_flags",  "fspick_flags",
+      "open_tree_flags",    "move_mount_flags", "pidfd_open_flags",  "inotify_init_flags",
+      "inotify_mask",       "faccessat_flags",  "close_range_flags", "delete_module_flags",
+      "finit_module_flags", "setns_types"};
   return std::find(std::begin(kTables), std::end(kTables), p) != std::end(kTables);
 }
 
@@ -118,6 +119,8 @@ std::string FlagArg(const char* param, uint64_t v) {
     return Flags(param, v & 0xffffffff);
   if (p == "dup3_flags")  // strace names every open flag (dup3 refuses all but O_CLOEXEC)
     return FlagsDflt("open_flags", v & 0xffffffff);
+  if (p == "unshare_flags" || p == "pkey_access")  // unsigned long, with strace's default
+    return FlagsDflt(param, v);
   if (p == "mmap_prot64")  // unsigned long prot (pkey_mprotect, remap_file_pages)
     return FlagsDflt("mmap_prot", v, "PROT_NONE");
   if (p == "open_flags")
@@ -139,7 +142,8 @@ std::string FlagArg(const char* param, uint64_t v) {
     return HexString(m) + " /* ?_OK */";
   }
   if (p == "at_flags" || p == "wait_options" || p == "msg_flags" || p == "getrandom_flags" ||
-      p == "pipe2_flags")
+      p == "pipe2_flags" || p == "mlock_flags" || p == "userfaultfd_flags" ||
+      p == "sync_file_range_flags")
     return Flags(param, v & 0xffffffff);
   if (FindXlat(p))
     return Flags(param, v);

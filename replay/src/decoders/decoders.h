@@ -202,6 +202,12 @@ struct Ctx {
       return;
     }
     const Buffer* b = In(i, format::kBufferString);
+    // Unreadable past more bytes than -s shows: strace read what it prints and stopped there.
+    if (const Buffer* part = sc.Find(i, false, format::kBufferString);
+        !b && part && part->data.size() > q.max_strlen && !part->redacted) {
+      AppendQuotedCString(cur, part->data, true, q);
+      return;
+    }
     if (!b) {
       Ptr(A(i));
       return;
@@ -280,7 +286,8 @@ Family MemoryFamily();
 Family TimeFamily();
 Family EventsFamily();
 Family IoctlFamily();
-Family MiscFamily();  // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family MiscFamily();      // misc.cc: mount, ioprio_get/ioprio_set, personality
+Family SysadminFamily();  // sysadmin.cc: reboot, swapon, ustat, sethostname, preadv2
 
 // ---- ioctl groups ----
 

@@ -205,7 +205,7 @@ static void DecodeOpen(Ctx& c) {
   c.Sep();
   uint64_t flags = c.A(p + 1);
   c.Put(OpenFlags(flags));
-  if (flags & 0100 || (flags & 020200000) == 020200000) {
+  if (flags & (0100 | 020000000)) {  // O_CREAT, __O_TMPFILE
     c.Sep();
     c.Arg(p + 2);
   }
@@ -368,6 +368,25 @@ static void DecodeSendfile(Ctx& c) {
   c.Put(", " + UDec(c.A(3)) + ")");
 }
 
+// mknod(path, mode, dev), mknodat(dirfd, path, mode, dev): the device only for a character or
+// block special file; a mode of no known file type prints in octal.
+static void DecodeMknod(Ctx& c) {
+  int p = c.sc.nr == __NR_mknod ? 0 : 1;
+  if (p) {
+    c.DirFd(c.A(0));
+    c.Sep();
+  }
+  c.Path(p);
+  c.Sep();
+  uint32_t mode = c.A(p + 1) & 0xffff;  // umode_t
+  uint32_t type = mode & 0170000;
+  c.Put(type && ModeType(mode).empty() ? Octal(mode) : StatMode(mode));
+  if (type == 0020000 || type == 0060000)  // S_IFCHR, S_IFBLK
+    c.Put(", " + Makedev(static_cast<uint32_t>(c.A(p + 2))));
+  c.ToExit();
+  c.Put(")");
+}
+
 static void DecodeStatx(Ctx& c) {
   c.Arg(0);
   c.Sep();
@@ -477,6 +496,7 @@ Family FilesFamily() {
       {__NR_openat2, DecodeOpenat2},   {__NR_fcntl, DecodeFcntl, FcntlReturn},
       {__NR_getdents, DecodeGetdents}, {__NR_getdents64, DecodeGetdents},
       {__NR_sendfile, DecodeSendfile}, {__NR_statx, DecodeStatx},
+      {__NR_mknod, DecodeMknod},       {__NR_mknodat, DecodeMknod},
   };
   static const StructEntry kStructs[] = {
       {"stat", StatStruct},

@@ -17,9 +17,9 @@ struct Registry {
   std::unordered_map<std::string_view, StructPrinter> structs;
 
   Registry() {
-    for (const Family& f :
-         {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(), SignalsFamily(),
-          MemoryFamily(), TimeFamily(), EventsFamily(), IoctlFamily(), MiscFamily()}) {
+    for (const Family& f : {FilesFamily(), NetFamily(), ProcessFamily(), PrctlFamily(),
+                            SignalsFamily(), MemoryFamily(), TimeFamily(), EventsFamily(),
+                            IoctlFamily(), MiscFamily(), SysadminFamily()}) {
       for (const DecoderEntry& e : f.decoders) {
         if (e.nr < 0 || e.nr >= kFlat)
           continue;
