@@ -156,7 +156,7 @@ std::string EnumArg(const char* param, uint64_t v) {
     return FutexOp(v);
   if (p == "rlimit_resource" || p == "itimer_which" || p == "whence" || p == "sigprocmask_how" ||
       p == "shutdown_how" || p == "madvise_advice" || p == "socket_family" || p == "fcntl_cmd" ||
-      p == "epoll_ctl_op" || p == "priority_which" || p == "sched_policy")
+      p == "epoll_ctl_op" || p == "priority_which" || p == "sched_policy" || p == "fadvise_advice")
     return Enum(param, v & 0xffffffff);
   if (p == "rusage_who" || p == "waitid_idtype") {
     std::string s;
@@ -209,16 +209,32 @@ void Ctx::Struct(int i, bool out, const char* name) {
     Put(s);
 }
 
+// The readable elements of an array whose end could not be read (the capture kept them), as
+// strace prints them before "... /* 0xADDR */": nullptr when not even one element was read.
+static const Buffer* PartialArray(const Ctx& c, int i, bool out, uint8_t kind, uint32_t size) {
+  if (out && !c.ok())
+    return nullptr;
+  const Buffer* b = c.sc.Find(i, out, kind, 0);
+  return b && b->read_errno && !b->redacted && size && b->data.size() >= size ? b : nullptr;
+}
+
 void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
   const Buffer* b = out ? Out(i) : In(i);
   std::string_view n = name ? name : "";
+  uint32_t size = format::StructSize(n);
+  const Buffer* partial = b ? nullptr : PartialArray(*this, i, out, format::kBufferPlain, size);
+  if (!b && count == 0 && A(i) && (!out || ok())) {
+    Put("[]");
+    return;
+  }
+  if (partial)
+    b = partial;
   if (!b) {
     Ptr(A(i));
     return;
   }
   if (Redacted(b))
     return;
-  uint32_t size = format::StructSize(name ? name : "");
   if (!size) {
     Ptr(A(i));
     return;
@@ -240,7 +256,8 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
       s += "{events=" + Flags("epoll_events", At<uint32_t>(elem, 0)) +
            ", data=" + FormatEpollData(At<uint64_t>(elem, 4)) + "}";
     } else if (n == "gid_t" || n == "uid_t") {
-      s += UDec(At<uint32_t>(elem, 0));
+      uint32_t id = At<uint32_t>(elem, 0);
+      s += id == 0xffffffff ? "-1" : UDec(id);
     } else if (n == "int") {
       s += Dec(At<int32_t>(elem, 0));
     } else if (n == "iovec") {
@@ -251,7 +268,9 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
       return;
     }
   }
-  if (count > have && have < opt.max_strlen)
+  if (partial && have < count && have <= opt.max_strlen)
+    s += ", ... /* " + PtrString(A(i) + have * size) + " */";
+  else if (count > have && have < opt.max_strlen)
     s += have ? ", ..." : "...";
   Put(s + "]");
 }
@@ -260,6 +279,14 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
 void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_base) {
   const Buffer* arr = out ? Out(i, format::kBufferIovecArray, index_base)
                           : In(i, format::kBufferIovecArray, index_base);
+  const Buffer* partial =
+      arr || index_base ? nullptr : PartialArray(*this, i, out, format::kBufferIovecArray, 16);
+  if (!arr && !index_base && count == 0 && A(i) && (!out || ok())) {
+    Put("[]");
+    return;
+  }
+  if (partial)
+    arr = partial;
   if (!arr) {
     Ptr(index_base ? 0 : A(i));
     return;
@@ -289,6 +316,8 @@ void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_b
     }
     s += ", iov_len=" + UDec(len) + "}";
   }
+  if (partial && have < count && have <= opt.max_strlen)
+    s += ", ... /* " + PtrString(A(i) + have * 16) + " */";
   Put(s + "]");
 }
 

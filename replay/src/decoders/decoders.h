@@ -219,12 +219,12 @@ struct Ctx {
   // A data buffer of `len` bytes: input (entry) or output (exit).
   void Data(int i, bool out, uint64_t len, bool force_hex = false) {
     const Buffer* b = out ? Out(i) : In(i);
-    if (!b && len == 0 && (!out || ok())) {
-      Put("\"\"");  // nothing to read: strace prints the empty string
-      return;
-    }
     if (!A(i) && !b) {
       Put("NULL");
+      return;
+    }
+    if (!b && len == 0 && (!out || ok())) {
+      Put("\"\"");  // nothing to read: strace prints the empty string
       return;
     }
     if (!b) {

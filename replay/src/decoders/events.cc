@@ -258,6 +258,21 @@ static std::string SelectReturn(const Syscall& sc, const DecodeEnv&) {
   return parts.empty() ? Dec(r) : Dec(r) + " (" + parts + ")";
 }
 
+// epoll_ctl(epfd, op, fd, event): EPOLL_CTL_DEL ignores the event (its address is printed).
+static void DecodeEpollCtl(Ctx& c) {
+  constexpr uint32_t kEpollCtlDel = 2;
+  for (int i = 0; i < 3; i++) {
+    c.Arg(i);
+    c.Sep();
+  }
+  if (static_cast<uint32_t>(c.A(1)) == kEpollCtlDel)
+    c.Ptr(c.A(3));
+  else
+    c.Arg(3);
+  c.ToExit();
+  c.Put(")");
+}
+
 Family EventsFamily() {
   static const DecoderEntry kDecoders[] = {
       {__NR_futex, DecodeFutex},
@@ -265,6 +280,7 @@ Family EventsFamily() {
       {__NR_ppoll, DecodePoll, PollReturn},
       {__NR_select, DecodeSelect, SelectReturn},
       {__NR_pselect6, DecodeSelect, SelectReturn},
+      {__NR_epoll_ctl, DecodeEpollCtl},
   };
   static const StructEntry kStructs[] = {{"epoll_event", EpollEvent}};
   return {"events", kDecoders, kStructs};

@@ -358,13 +358,13 @@ static void DecodeSendfile(Ctx& c) {
   if (!c.A(2))
     c.Put("NULL");
   else if (in && in->data.size() >= 8)
-    c.Put("[" + Dec(At<int64_t>(in->data, 0)) + "]");
+    c.Put("[" + UDec(At<uint64_t>(in->data, 0)) + "]");
   else
     c.Ptr(c.A(2));
   c.ToExit();
   const Buffer* out = c.A(2) && c.sc.ret ? c.Out(2) : nullptr;
   if (out && out->data.size() >= 8)
-    c.Put(" => [" + Dec(At<int64_t>(out->data, 0)) + "]");
+    c.Put(" => [" + UDec(At<uint64_t>(out->data, 0)) + "]");
   c.Put(", " + UDec(c.A(3)) + ")");
 }
 

@@ -131,6 +131,11 @@ static std::string StackStruct(Ctx&, int, const std::string& d) {
          ", ss_size=" + UDec(At<uint64_t>(d, 16)) + "}";
 }
 
+// The signal a successful rt_sigtimedwait took: "14 (SIGALRM)".
+static std::string SignalReturn(const Syscall& sc, const DecodeEnv&) {
+  return Dec(sc.ret) + " (" + SignalName(static_cast<int>(sc.ret)) + ")";
+}
+
 Family SignalsFamily() {
   static const DecoderEntry kDecoders[] = {
       {__NR_rt_sigaction, DecodeRtSigaction},
@@ -140,6 +145,7 @@ Family SignalsFamily() {
       {__NR_kill, DecodeKill},
       {__NR_tkill, DecodeKill},
       {__NR_tgkill, DecodeKill},
+      {__NR_rt_sigtimedwait, nullptr, SignalReturn},
   };
   static const StructEntry kStructs[] = {
       {"sigaction", SigactionStruct},
