@@ -346,6 +346,7 @@ std::vector<Case> Cases() {
       {"arch_prctl", {prog("arch_prctl")}},
       {"quickwins", {prog("quickwins")}},
       {"sockopt", {prog("sockopt")}},
+      {"sysadmin", {prog("sysadmin")}},
       {"true", {"/bin/true"}},
       {"cat", {"/bin/cat", "{dir}/input.txt"}},
       {"ls", {"/bin/ls", "{dir}"}},
@@ -537,7 +538,7 @@ TEST_F(FidelityTest, InjectedFaults) {
 TEST_F(FidelityTest, DecoderFixtures) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0,
-           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"});
+           {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysadmin"});
   RunSet({"-v"}, 100.0, {"sockopt"});  // the BPF programs
 }
 
@@ -594,7 +595,8 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt"},
+  RunSet({}, 100.0,
+         {"prctl", "openat2", "clone3", "arch_prctl", "quickwins", "sockopt", "sysadmin"},
          {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, {"sockopt"}, {"--backend", "bpf"});
 }

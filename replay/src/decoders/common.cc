@@ -107,7 +107,7 @@ static bool U32WithDefault(std::string_view p) {
       "fsopen_flags",       "fsmount_flags",    "mount_attr_flags",  "fspick_flags",
       "open_tree_flags",    "move_mount_flags", "pidfd_open_flags",  "inotify_init_flags",
       "inotify_mask",       "faccessat_flags",  "close_range_flags", "delete_module_flags",
-      "finit_module_flags", "setns_types"};
+      "finit_module_flags", "setns_types",      "userfaultfd_flags"};
   return std::find(std::begin(kTables), std::end(kTables), p) != std::end(kTables);
 }
 
@@ -142,8 +142,7 @@ std::string FlagArg(const char* param, uint64_t v) {
     return HexString(m) + " /* ?_OK */";
   }
   if (p == "at_flags" || p == "wait_options" || p == "msg_flags" || p == "getrandom_flags" ||
-      p == "pipe2_flags" || p == "mlock_flags" || p == "userfaultfd_flags" ||
-      p == "sync_file_range_flags")
+      p == "pipe2_flags" || p == "mlock_flags" || p == "sync_file_range_flags")
     return Flags(param, v & 0xffffffff);
   if (FindXlat(p))
     return Flags(param, v);

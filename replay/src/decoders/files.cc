@@ -380,7 +380,12 @@ static void DecodeMknod(Ctx& c) {
   c.Sep();
   uint32_t mode = c.A(p + 1) & 0xffff;  // umode_t
   uint32_t type = mode & 0170000;
-  c.Put(type && ModeType(mode).empty() ? Octal(mode) : StatMode(mode));
+  if (type && ModeType(mode).empty())
+    c.Put(Octal(mode));
+  else if (!mode && CurrentXlatStyle() == XlatStyle::kVerbose)
+    c.Put("000 /* 000 */");  // as strace 6.1 prints it
+  else
+    c.Put(StatMode(mode));
   if (type == 0020000 || type == 0060000)  // S_IFCHR, S_IFBLK
     c.Put(", " + Makedev(static_cast<uint32_t>(c.A(p + 2))));
   c.ToExit();

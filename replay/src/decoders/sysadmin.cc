@@ -6,6 +6,8 @@
 // tables are in format/xlat/sysadmin.def.
 #include <asm/unistd.h>
 
+#include <algorithm>
+
 #include "decoders/decoders.h"
 
 namespace strec::replay::detail {
@@ -27,26 +29,27 @@ void DecodeReboot(Ctx& c) {
   c.Put(Enum("reboot_cmd", cmd));
   if (cmd == kRebootCmdRestart2) {
     c.Sep();
+    // strace reads as many bytes as it may show and one more, at most 255 in all.
     const Buffer* b = c.sc.Find(3, false, format::kBufferString);
+    uint64_t read = std::min<uint64_t>(uint64_t{c.q.max_strlen} + 1, kRebootArgShown);
     if (!c.A(3)) {
       c.Put("NULL");
-    } else if (!b || b->redacted || (b->read_errno && b->data.size() < kRebootArgShown)) {
+    } else if (!b || b->redacted || (b->read_errno && b->data.size() < read)) {
       if (!c.Redacted(b))
         c.Ptr(c.A(3));
     } else {
       QuoteOptions q = c.q;
-      q.max_strlen = kRebootArgShown;
-      std::string shown = b->data.substr(0, kRebootArgShown);
-      AppendQuotedCString(c.cur, shown, b->data.size() >= kRebootArgShown, q);
+      q.max_strlen = std::min<uint32_t>(q.max_strlen, kRebootArgShown);
+      bool cut = b->data.size() >= read;
+      AppendQuotedCString(c.cur, b->data.substr(0, cut ? q.max_strlen : b->data.size()), cut, q);
     }
   }
   c.ToExit();
   c.Put(")");
 }
 
+// The flags in the -X style, the priority in decimal after them.
 std::string SwapFlags(uint32_t v) {
-  if (CurrentXlatStyle() != XlatStyle::kAbbrev)
-    return Whole(HexString(v), [v] { return SwapFlags(v); });
   std::string s;
   if (v & ~kSwapPrioMask)
     s = Flags("swap_flags", v & ~kSwapPrioMask) + "|";
@@ -103,7 +106,7 @@ void DecodePreadv2(Ctx& c) {
   else
     c.Iovec(1, false, c.A(2), -1);
   c.Put(", " + UDec(c.A(2)) + ", " + Dec(static_cast<int64_t>(c.A(3))) + ", " +
-        FlagArg("rwf_flags", c.A(5) & 0xffffffff));
+        FlagsDflt("rwf_flags", c.A(5) & 0xffffffff));
   c.ToExit();
   c.Put(")");
 }
