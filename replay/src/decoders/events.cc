@@ -241,11 +241,13 @@ static std::string SelectReturn(const Syscall& sc, const DecodeEnv&) {
     return "0 (Timeout)";
   int32_t nfds = static_cast<int32_t>(sc.args[0]);
   std::string parts;
+  bool read = false;  // a set was read: strace prints "()" when all are empty
   const char* names[] = {"in", "out", "except"};
   for (int i = 1; i <= 3 && nfds >= 0; i++) {
     const Buffer* b = sc.args[i] ? sc.Find(i, true) : nullptr;
     if (!b || b->read_errno)
       continue;
+    read = true;
     std::string set = FormatFdSet(b->data, static_cast<uint64_t>(nfds),
                                   [](int fd) { return std::to_string(fd); });
     if (set != "[]")
@@ -255,7 +257,7 @@ static std::string SelectReturn(const Syscall& sc, const DecodeEnv&) {
   if (left && left->data.size() >= 16)
     parts += (parts.empty() ? "" : ", ") + std::string("left ") +
              (sc.nr == __NR_pselect6 ? Timespec(left->data, 0) : Timeval(left->data, 0));
-  return parts.empty() ? Dec(r) : Dec(r) + " (" + parts + ")";
+  return parts.empty() && !read ? Dec(r) : Dec(r) + " (" + parts + ")";
 }
 
 // epoll_ctl(epfd, op, fd, event): EPOLL_CTL_DEL ignores the event (its address is printed).

@@ -318,14 +318,16 @@ static void DecodeGetdents(Ctx& c) {
       static const char* kTypes[] = {"DT_UNKNOWN", "DT_FIFO", "DT_CHR", "?", "DT_DIR", "?",
                                      "DT_BLK",     "?",       "DT_REG", "?", "DT_LNK", "?",
                                      "DT_SOCK",    "?",       "DT_WHT", "?"};
-      std::string item =
-          "{d_ino=" + UDec(ino) + ", d_off=" + Dec(doff) + ", d_reclen=" + UDec(reclen) +
-          ", d_type=" + (type < 16 && kTypes[type][0] != '?' ? kTypes[type] : UDec(type)) +
-          ", d_name=";
+      std::string type_text =
+          ", d_type=" +
+          std::string(type < 16 && kTypes[type][0] != '?' ? kTypes[type] : UDec(type));
+      std::string item = "{d_ino=" + UDec(ino) + ", d_off=" + Dec(doff) +
+                         ", d_reclen=" + UDec(reclen) + (is64 ? type_text : "") + ", d_name=";
       QuoteOptions qq = c.q;
       qq.max_strlen = 4096;
       AppendQuotedCString(&item, name, false, qq);
-      items.push_back(item + "}");
+      // struct linux_dirent keeps d_type after the name: strace prints it last.
+      items.push_back(item + (is64 ? "" : type_text) + "}");
       off += reclen;
     }
     // Recorded only in part (the eBPF backend keeps 8 KiB of a buffer): what is known is a

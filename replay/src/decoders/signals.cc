@@ -108,6 +108,8 @@ static void DecodeRtSigpending(Ctx& c) {
 }
 
 static std::string SiginfoStruct(Ctx& c, int, const std::string& d) {
+  if (At<int32_t>(d, 0) == 0)  // no signal (waitid with WNOHANG and nothing to report)
+    return "{}";
   return FormatSiginfo(d, c.opt, c.env.state);
 }
 
