@@ -5,12 +5,14 @@
 // offset's high half left out, RWF_* flags), close_range, mlock2, userfaultfd, sync_file_range,
 // pkey_alloc, unshare and setns flags, __O_SYNC, fadvise64's advice, epoll_ctl's
 // EPOLL_CTL_DEL, rt_sigtimedwait's signal, getrandom(NULL, 0), arrays and iovecs whose end is
-// unreadable, strings unreadable past the -s limit.
+// unreadable, strings unreadable past the -s limit; struct sigevent (timer_create), select
+// whose sets all come back empty.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -130,5 +132,28 @@ int main(void) {
   syscall(SYS_getrandom, NULL, 0, 0);
   long long off = -1;
   syscall(SYS_sendfile, -1, -1, &off, 1);
+
+  // struct sigevent: the value only when set, the union member the notification uses.
+  struct sigevent sev;
+  memset(&sev, 0, sizeof sev);
+  sev.sigev_notify = SIGEV_NONE;
+  int timer;
+  syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &timer);
+  sev.sigev_value.sival_ptr = (void*)0xdeadbeefbadc0dedul;
+  sev.sigev_signo = SIGALRM;
+  sev.sigev_notify = SIGEV_THREAD;
+  syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, NULL);
+  sev.sigev_notify = 0xdefaced;
+  sev.sigev_signo = 0xfacefeed;
+  syscall(SYS_timer_create, CLOCK_REALTIME, &sev, NULL);
+
+  // select with one set for all three: the last one the kernel writes (except) is empty.
+  int fds[2];
+  if (pipe(fds) == 0) {
+    fd_set set;
+    FD_ZERO(&set);
+    FD_SET(fds[1], &set);
+    syscall(SYS_select, fds[1] + 1, &set, &set, &set, NULL);
+  }
   return 0;
 }
