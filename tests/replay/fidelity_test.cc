@@ -352,6 +352,7 @@ std::vector<std::string> DecoderFixtures() {
       "ioctl_v4l2",
       "ioctl_fs_gpio",
       "pidns",
+      "sysadmin",
   };
   // clang-format on
 }
@@ -600,7 +601,6 @@ TEST_F(FidelityTest, DecoderFixturesInjected) {
     RunSet({"-X", style}, 100.0, {"ioctl_v4l2"});
   RunSet({"-v"}, 100.0, {"ioctl_v4l2"});
 }
-}
 
 // --pidns-translation: the ids a task in a pid namespace of its own sees, with the recorder's
 // number for them, in each spelling of the option (-Y with it: the last one wins).
@@ -664,7 +664,11 @@ TEST_F(BpfFidelityTest, DefaultView) {
 
 // The eBPF backend captures what the decoders with a fixture need (variants.def) as ptrace does.
 TEST_F(BpfFidelityTest, DecoderFixtures) {
-  RunSet({}, 100.0, DecoderFixtures(), {"--backend", "bpf"});
+  // Not yet "sysadmin": the eBPF backend drops a string that runs into unmapped memory (reboot's
+  // LINUX_REBOOT_CMD_RESTART2 argument) where ptrace keeps its readable start.
+  std::vector<std::string> fixtures = DecoderFixtures();
+  std::erase(fixtures, "sysadmin");
+  RunSet({}, 100.0, fixtures, {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, VerboseDecoderFixtures(), {"--backend", "bpf"});
 }
 

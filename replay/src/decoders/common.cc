@@ -116,9 +116,10 @@ std::string FlagsDflt(const char* table, uint64_t v, const char* zero) {
 // "0x2 /* FSOPEN_??? */".
 static bool U32WithDefault(std::string_view p) {
   static constexpr std::string_view kTables[] = {
-      "fsopen_flags",    "fsmount_flags",    "mount_attr_flags", "fspick_flags",
-      "open_tree_flags", "move_mount_flags", "pidfd_open_flags", "inotify_init_flags",
-      "inotify_mask",    "faccessat_flags"};
+      "fsopen_flags",       "fsmount_flags",    "mount_attr_flags",  "fspick_flags",
+      "open_tree_flags",    "move_mount_flags", "pidfd_open_flags",  "inotify_init_flags",
+      "inotify_mask",       "faccessat_flags",  "close_range_flags", "delete_module_flags",
+      "finit_module_flags", "setns_types",      "userfaultfd_flags"};
   return std::find(std::begin(kTables), std::end(kTables), p) != std::end(kTables);
 }
 
@@ -130,6 +131,8 @@ std::string FlagArg(const char* param, uint64_t v) {
     return Flags(param, v & 0xffffffff);
   if (p == "dup3_flags")  // strace names every open flag (dup3 refuses all but O_CLOEXEC)
     return FlagsDflt("open_flags", v & 0xffffffff);
+  if (p == "unshare_flags" || p == "pkey_access")  // unsigned long, with strace's default
+    return FlagsDflt(param, v);
   if (p == "mmap_prot64")  // unsigned long prot (pkey_mprotect, remap_file_pages)
     return FlagsDflt("mmap_prot", v, "PROT_NONE");
   if (p == "open_flags")
@@ -151,7 +154,7 @@ std::string FlagArg(const char* param, uint64_t v) {
     return HexString(m) + " /* ?_OK */";
   }
   if (p == "at_flags" || p == "wait_options" || p == "msg_flags" || p == "getrandom_flags" ||
-      p == "pipe2_flags")
+      p == "pipe2_flags" || p == "mlock_flags" || p == "sync_file_range_flags")
     return Flags(param, v & 0xffffffff);
   if (p == "perf_event_open_flags")  // unsigned long, with strace's default for unknown bits
     return FlagsDflt(param, v);
@@ -166,7 +169,7 @@ std::string EnumArg(const char* param, uint64_t v) {
     return FutexOp(v);
   if (p == "rlimit_resource" || p == "itimer_which" || p == "whence" || p == "sigprocmask_how" ||
       p == "shutdown_how" || p == "madvise_advice" || p == "socket_family" || p == "fcntl_cmd" ||
-      p == "epoll_ctl_op" || p == "priority_which" || p == "sched_policy")
+      p == "epoll_ctl_op" || p == "priority_which" || p == "sched_policy" || p == "fadvise_advice")
     return Enum(param, v & 0xffffffff);
   if (p == "rusage_who" || p == "waitid_idtype") {
     std::string s;
@@ -224,16 +227,32 @@ void Ctx::Struct(int i, bool out, const char* name) {
     Put(s);
 }
 
+// The readable elements of an array whose end could not be read (the capture kept them), as
+// strace prints them before "... /* 0xADDR */": nullptr when not even one element was read.
+static const Buffer* PartialArray(const Ctx& c, int i, bool out, uint8_t kind, uint32_t size) {
+  if (out && !c.ok())
+    return nullptr;
+  const Buffer* b = c.sc.Find(i, out, kind, 0);
+  return b && b->read_errno && !b->redacted && size && b->data.size() >= size ? b : nullptr;
+}
+
 void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
   const Buffer* b = out ? Out(i) : In(i);
   std::string_view n = name ? name : "";
+  uint32_t size = format::StructSize(n);
+  const Buffer* partial = b ? nullptr : PartialArray(*this, i, out, format::kBufferPlain, size);
+  if (!b && count == 0 && A(i) && (!out || ok())) {
+    Put("[]");
+    return;
+  }
+  if (partial)
+    b = partial;
   if (!b) {
     Ptr(A(i));
     return;
   }
   if (Redacted(b))
     return;
-  uint32_t size = format::StructSize(name ? name : "");
   if (!size) {
     Ptr(A(i));
     return;
@@ -255,7 +274,8 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
       s += "{events=" + Flags("epoll_events", At<uint32_t>(elem, 0)) +
            ", data=" + FormatEpollData(At<uint64_t>(elem, 4)) + "}";
     } else if (n == "gid_t" || n == "uid_t") {
-      s += UDec(At<uint32_t>(elem, 0));
+      uint32_t id = At<uint32_t>(elem, 0);
+      s += id == 0xffffffff ? "-1" : UDec(id);
     } else if (n == "int") {
       s += Dec(At<int32_t>(elem, 0));
     } else if (n == "iovec") {
@@ -266,7 +286,9 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
       return;
     }
   }
-  if (count > have && have < opt.max_strlen)
+  if (partial && have < count && have <= opt.max_strlen)
+    s += ", ... /* " + PtrString(A(i) + have * size) + " */";
+  else if (count > have && have < opt.max_strlen)
     s += have ? ", ..." : "...";
   Put(s + "]");
 }
@@ -275,6 +297,14 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
 void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_base) {
   const Buffer* arr = out ? Out(i, format::kBufferIovecArray, index_base)
                           : In(i, format::kBufferIovecArray, index_base);
+  const Buffer* partial =
+      arr || index_base ? nullptr : PartialArray(*this, i, out, format::kBufferIovecArray, 16);
+  if (!arr && !index_base && count == 0 && A(i) && (!out || ok())) {
+    Put("[]");
+    return;
+  }
+  if (partial)
+    arr = partial;
   if (!arr) {
     Ptr(index_base ? 0 : A(i));
     return;
@@ -304,6 +334,8 @@ void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_b
     }
     s += ", iov_len=" + UDec(len) + "}";
   }
+  if (partial && have < count && have <= opt.max_strlen)
+    s += ", ... /* " + PtrString(A(i) + have * 16) + " */";
   Put(s + "]");
 }
 

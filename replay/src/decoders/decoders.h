@@ -211,6 +211,12 @@ struct Ctx {
       return;
     }
     const Buffer* b = In(i, format::kBufferString);
+    // Unreadable past more bytes than -s shows: strace read what it prints and stopped there.
+    if (const Buffer* part = sc.Find(i, false, format::kBufferString);
+        !b && part && part->data.size() > q.max_strlen && !part->redacted) {
+      AppendQuotedCString(cur, part->data, true, q);
+      return;
+    }
     if (!b) {
       Ptr(A(i));
       return;
@@ -228,12 +234,12 @@ struct Ctx {
       if (part && part->read_errno && part->data.size() >= std::min<uint64_t>(len, q.max_strlen))
         b = part;
     }
-    if (!b && len == 0 && A(i) && (!out || ok())) {
-      Put("\"\"");  // nothing to read: strace prints the empty string
-      return;
-    }
     if (!A(i) && !b) {
       Put("NULL");
+      return;
+    }
+    if (!b && len == 0 && (!out || ok())) {
+      Put("\"\"");  // nothing to read: strace prints the empty string
       return;
     }
     if (!b) {
@@ -306,6 +312,7 @@ Family SchedFamily();      // sched.cc: sched_setattr/getattr, sched_getschedule
 Family IoUringFamily();    // io_uring.cc: io_uring_setup, io_uring_enter
 Family PtraceFamily();     // ptrace.cc: ptrace's requests and their arguments
 Family MqFamily();         // mq.cc: mq_open, mq_timedsend, struct mq_attr and sigevent
+Family SysadminFamily();   // sysadmin.cc: reboot, swapon, ustat, sethostname, preadv2
 
 // An array of `count` elements of `elem` bytes at argument `arg` (its kBufferPlain buffer, as
 // captured: at exit when `out`, of a successful call), each printed by `print(data, offset)`:

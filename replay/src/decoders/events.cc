@@ -241,11 +241,13 @@ static std::string SelectReturn(const Syscall& sc, const DecodeEnv&) {
     return "0 (Timeout)";
   int32_t nfds = static_cast<int32_t>(sc.args[0]);
   std::string parts;
+  bool read = false;  // a set was read: strace prints "()" when all are empty
   const char* names[] = {"in", "out", "except"};
   for (int i = 1; i <= 3 && nfds >= 0; i++) {
     const Buffer* b = sc.args[i] ? sc.Find(i, true) : nullptr;
     if (!b || b->read_errno)
       continue;
+    read = true;
     std::string set = FormatFdSet(b->data, static_cast<uint64_t>(nfds),
                                   [](int fd) { return std::to_string(fd); });
     if (set != "[]")
@@ -255,7 +257,22 @@ static std::string SelectReturn(const Syscall& sc, const DecodeEnv&) {
   if (left && left->data.size() >= 16)
     parts += (parts.empty() ? "" : ", ") + std::string("left ") +
              (sc.nr == __NR_pselect6 ? Timespec(left->data, 0) : Timeval(left->data, 0));
-  return parts.empty() ? Dec(r) : Dec(r) + " (" + parts + ")";
+  return parts.empty() && !read ? Dec(r) : Dec(r) + " (" + parts + ")";
+}
+
+// epoll_ctl(epfd, op, fd, event): EPOLL_CTL_DEL ignores the event (its address is printed).
+static void DecodeEpollCtl(Ctx& c) {
+  constexpr uint32_t kEpollCtlDel = 2;
+  for (int i = 0; i < 3; i++) {
+    c.Arg(i);
+    c.Sep();
+  }
+  if (static_cast<uint32_t>(c.A(1)) == kEpollCtlDel)
+    c.Ptr(c.A(3));
+  else
+    c.Arg(3);
+  c.ToExit();
+  c.Put(")");
 }
 
 Family EventsFamily() {
@@ -265,6 +282,7 @@ Family EventsFamily() {
       {__NR_ppoll, DecodePoll, PollReturn},
       {__NR_select, DecodeSelect, SelectReturn},
       {__NR_pselect6, DecodeSelect, SelectReturn},
+      {__NR_epoll_ctl, DecodeEpollCtl},
   };
   static const StructEntry kStructs[] = {{"epoll_event", EpollEvent}};
   return {"events", kDecoders, kStructs};

@@ -206,7 +206,7 @@ static void DecodeOpen(Ctx& c) {
   c.Sep();
   uint64_t flags = c.A(p + 1);
   c.Put(OpenFlags(flags));
-  if (flags & 0100 || (flags & 020200000) == 020200000) {
+  if (flags & (0100 | 020000000)) {  // O_CREAT, __O_TMPFILE
     c.Sep();
     c.Arg(p + 2);
   }
@@ -341,14 +341,16 @@ static void DecodeGetdents(Ctx& c) {
       static const char* kTypes[] = {"DT_UNKNOWN", "DT_FIFO", "DT_CHR", "?", "DT_DIR", "?",
                                      "DT_BLK",     "?",       "DT_REG", "?", "DT_LNK", "?",
                                      "DT_SOCK",    "?",       "DT_WHT", "?"};
-      std::string item =
-          "{d_ino=" + UDec(ino) + ", d_off=" + Dec(doff) + ", d_reclen=" + UDec(reclen) +
-          ", d_type=" + (type < 16 && kTypes[type][0] != '?' ? kTypes[type] : UDec(type)) +
-          ", d_name=";
+      std::string type_text =
+          ", d_type=" +
+          std::string(type < 16 && kTypes[type][0] != '?' ? kTypes[type] : UDec(type));
+      std::string item = "{d_ino=" + UDec(ino) + ", d_off=" + Dec(doff) +
+                         ", d_reclen=" + UDec(reclen) + (is64 ? type_text : "") + ", d_name=";
       QuoteOptions qq = c.q;
       qq.max_strlen = 4096;
       AppendQuotedCString(&item, name, false, qq);
-      items.push_back(item + "}");
+      // struct linux_dirent keeps d_type after the name: strace prints it last.
+      items.push_back(item + (is64 ? "" : type_text) + "}");
       off += reclen;
     }
     // Recorded only in part (the eBPF backend keeps 8 KiB of a buffer): what is known is a
@@ -381,14 +383,38 @@ static void DecodeSendfile(Ctx& c) {
   if (!c.A(2))
     c.Put("NULL");
   else if (in && in->data.size() >= 8)
-    c.Put("[" + Dec(At<int64_t>(in->data, 0)) + "]");
+    c.Put("[" + UDec(At<uint64_t>(in->data, 0)) + "]");
   else
     c.Ptr(c.A(2));
   c.ToExit();
   const Buffer* out = c.A(2) && c.sc.ret ? c.Out(2) : nullptr;
   if (out && out->data.size() >= 8)
-    c.Put(" => [" + Dec(At<int64_t>(out->data, 0)) + "]");
+    c.Put(" => [" + UDec(At<uint64_t>(out->data, 0)) + "]");
   c.Put(", " + UDec(c.A(3)) + ")");
+}
+
+// mknod(path, mode, dev), mknodat(dirfd, path, mode, dev): the device only for a character or
+// block special file; a mode of no known file type prints in octal.
+static void DecodeMknod(Ctx& c) {
+  int p = c.sc.nr == __NR_mknod ? 0 : 1;
+  if (p) {
+    c.DirFd(c.A(0));
+    c.Sep();
+  }
+  c.Path(p);
+  c.Sep();
+  uint32_t mode = c.A(p + 1) & 0xffff;  // umode_t
+  uint32_t type = mode & 0170000;
+  if (type && ModeType(mode).empty())
+    c.Put(Octal(mode));
+  else if (!mode && CurrentXlatStyle() == XlatStyle::kVerbose)
+    c.Put("000 /* 000 */");  // as strace 6.1 prints it
+  else
+    c.Put(StatMode(mode));
+  if (type == 0020000 || type == 0060000)  // S_IFCHR, S_IFBLK
+    c.Put(", " + Makedev(static_cast<uint32_t>(c.A(p + 2))));
+  c.ToExit();
+  c.Put(")");
 }
 
 static void DecodeStatx(Ctx& c) {
@@ -502,6 +528,7 @@ Family FilesFamily() {
       {__NR_openat2, DecodeOpenat2},   {__NR_fcntl, DecodeFcntl, FcntlReturn},
       {__NR_getdents, DecodeGetdents}, {__NR_getdents64, DecodeGetdents},
       {__NR_sendfile, DecodeSendfile}, {__NR_statx, DecodeStatx},
+      {__NR_mknod, DecodeMknod},       {__NR_mknodat, DecodeMknod},
   };
   static const StructEntry kStructs[] = {
       {"stat", StatStruct},

@@ -257,7 +257,9 @@ static void DecodeWait4(Ctx& c) {
   if (!c.A(3)) {
     c.Put("NULL");
   } else {
-    const Buffer* ru = c.Out(3);
+    // With WNOHANG and no child to report (0), the kernel fills no rusage: strace prints
+    // its address.
+    const Buffer* ru = c.sc.ret ? c.Out(3) : nullptr;
     if (ru && ru->data.size() >= 144)
       c.Put(Rusage(ru->data, c.opt.verbose));
     else

@@ -21,7 +21,8 @@ struct Registry {
          {FilesFamily(),    NetFamily(),       ProcessFamily(), PrctlFamily(),  SignalsFamily(),
           MemoryFamily(),   TimeFamily(),      EventsFamily(),  IoctlFamily(),  MiscFamily(),
           IpcFamily(),      MempolicyFamily(), QuotaFamily(),   KernelFamily(), FanotifyFamily(),
-          LandlockFamily(), SchedFamily(),     IoUringFamily(), MqFamily(),     PtraceFamily()}) {
+          LandlockFamily(), SchedFamily(),     IoUringFamily(), MqFamily(),     PtraceFamily(),
+          SysadminFamily()}) {
       for (const DecoderEntry& e : f.decoders) {
         if (e.nr < 0 || e.nr >= kFlat)
           continue;

@@ -108,6 +108,8 @@ static void DecodeRtSigpending(Ctx& c) {
 }
 
 static std::string SiginfoStruct(Ctx& c, int, const std::string& d) {
+  if (At<int32_t>(d, 0) == 0)  // no signal (waitid with WNOHANG and nothing to report)
+    return "{}";
   return FormatSiginfo(d, c.opt, c.env.state, c.sc.tid);
 }
 
@@ -131,6 +133,11 @@ static std::string StackStruct(Ctx&, int, const std::string& d) {
          ", ss_size=" + UDec(At<uint64_t>(d, 16)) + "}";
 }
 
+// The signal a successful rt_sigtimedwait took: "14 (SIGALRM)".
+static std::string SignalReturn(const Syscall& sc, const DecodeEnv&) {
+  return Dec(sc.ret) + " (" + SignalName(static_cast<int>(sc.ret)) + ")";
+}
+
 Family SignalsFamily() {
   static const DecoderEntry kDecoders[] = {
       {__NR_rt_sigaction, DecodeRtSigaction},
@@ -140,6 +147,7 @@ Family SignalsFamily() {
       {__NR_kill, DecodeKill},
       {__NR_tkill, DecodeKill},
       {__NR_tgkill, DecodeKill},
+      {__NR_rt_sigtimedwait, nullptr, SignalReturn},
   };
   static const StructEntry kStructs[] = {
       {"sigaction", SigactionStruct},
