@@ -22,9 +22,9 @@ std::string MqAttr(Ctx&, int, const std::string& d) {
          ", mq_curmsgs=" + Dec(At<int64_t>(d, 24)) + "}";
 }
 
-// struct sigevent: sigev_value (union sigval), sigev_signo, sigev_notify, then the union of
-// the thread id (SIGEV_THREAD_ID) and the function and attributes (SIGEV_THREAD).
-std::string Sigevent(Ctx&, int, const std::string& d) {
+// struct sigevent (mq_notify, timer_create): sigev_value (union sigval), sigev_signo, sigev_notify,
+// then the union of the thread id (SIGEV_THREAD_ID) and the function and attributes (SIGEV_THREAD).
+std::string Sigevent(Ctx& c, int, const std::string& d) {
   uint32_t signo = At<uint32_t>(d, 8), notify = At<uint32_t>(d, 12);
   uint64_t value = At<uint64_t>(d, 0);
   std::string s = "{";
@@ -39,7 +39,7 @@ std::string Sigevent(Ctx&, int, const std::string& d) {
     s += ", sigev_notify_function=" + PtrString(At<uint64_t>(d, 16)) +
          ", sigev_notify_attributes=" + PtrString(At<uint64_t>(d, 24));
   else if (notify == kSigevThreadId)
-    s += ", sigev_notify_thread_id=" + Dec(At<int32_t>(d, 16));
+    s += ", sigev_notify_thread_id=" + PidText(At<int32_t>(d, 16), c.opt, c.env.state, c.sc.tid);
   return s + "}";
 }
 

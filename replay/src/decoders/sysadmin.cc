@@ -121,27 +121,6 @@ std::string PrintUstat(Ctx&, int, const std::string& d) {
   return "{f_tfree=" + UDec(At<uint32_t>(d, 0)) + ", f_tinode=" + UDec(At<uint64_t>(d, 8)) + "}";
 }
 
-// struct sigevent (timer_create, mq_notify): the value when it is set, the signal, how to
-// notify, and the union's member that notification uses (asm-generic/siginfo.h).
-std::string PrintSigevent(Ctx& c, int, const std::string& d) {
-  constexpr int32_t kSigevThread = 2, kSigevThreadId = 4;
-  std::string s = "{";
-  uint64_t value = At<uint64_t>(d, 0);
-  if (value)
-    s += "sigev_value={sival_int=" + Dec(At<int32_t>(d, 0)) + ", sival_ptr=" + HexString(value) +
-         "}, ";
-  uint32_t signo = At<uint32_t>(d, 8);
-  s += "sigev_signo=" + (signo && signo <= 64 ? SignalArg(signo) : UDec(signo));
-  int32_t notify = At<int32_t>(d, 12);
-  s += ", sigev_notify=" + Enum("sigev_notify", static_cast<uint32_t>(notify));
-  if (notify == kSigevThread)
-    s += ", sigev_notify_function=" + PtrString(At<uint64_t>(d, 16)) +
-         ", sigev_notify_attributes=" + PtrString(At<uint64_t>(d, 24));
-  else if (notify == kSigevThreadId)
-    s += ", sigev_notify_thread_id=" + PidText(At<int32_t>(d, 16), c.opt, c.env.state);
-  return s + "}";
-}
-
 }  // namespace
 
 Family SysadminFamily() {
@@ -153,7 +132,6 @@ Family SysadminFamily() {
   static const StructEntry kStructs[] = {
       {"utimbuf", PrintUtimbuf},
       {"ustat", PrintUstat},
-      {"sigevent", PrintSigevent},
   };
   return {"sysadmin", kDecoders, kStructs};
 }
