@@ -18,8 +18,8 @@
 #include <bpf/bpf_tracing.h>
 
 #include "ioctl_sizes.h"
-#include "v4l2_arrays.h"
 #include "strec_bpf.h"
+#include "v4l2_arrays.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -555,8 +555,12 @@ static long v4l2_string_step(__u32 i, void* data) {
   return 0;
 }
 
-static __always_inline void v4l2_array(struct work* w, __u64 addr, __u64 count, __u32 size,
-                                       __u64 max, __u8 out) {
+static __always_inline void v4l2_array(struct work* w,
+                                       __u64 addr,
+                                       __u64 count,
+                                       __u32 size,
+                                       __u64 max,
+                                       __u8 out) {
   w->v4l2.addr = addr;
   w->v4l2.n = count < max ? count : max;
   w->v4l2.size = size;
