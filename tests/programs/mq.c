@@ -30,6 +30,9 @@ int main(void) {
   syscall(SYS_mq_unlink, name);                // ENOENT, most likely
   syscall(SYS_mq_open, NULL, O_RDONLY, 0, 0);  // EFAULT: no mode, no attr
   syscall(SYS_mq_open, end, O_RDONLY, 0, 0);   // EFAULT, the address
+  // A name longer than -s that runs into the hole: read as a path, so its address.
+  memset(end - 64, 'q', 64);
+  syscall(SYS_mq_open, end - 64, O_RDONLY, 0, 0);
   long fd = syscall(SYS_mq_open, name, O_RDWR | O_CREAT | O_NONBLOCK, 0600, &attr);
   syscall(SYS_mq_open, name, O_RDWR | O_CREAT, 0600, end - 8);  // EFAULT: the attr's address
   syscall(SYS_mq_getsetattr, fd, NULL, &old);

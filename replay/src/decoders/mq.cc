@@ -45,7 +45,7 @@ std::string Sigevent(Ctx& c, int, const std::string& d) {
 
 // mq_open(name, oflag, mode, attr): mode and attr only with O_CREAT.
 void DecodeMqOpen(Ctx& c) {
-  c.String(0);
+  c.Path(0);  // read as a path: up to PATH_MAX, its address when that faults
   c.Sep();
   c.Arg(1);
   if (c.A(1) & O_CREAT) {
