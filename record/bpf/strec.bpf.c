@@ -18,6 +18,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "ioctl_sizes.h"
+#include "quota_sizes.h"
 #include "strec_bpf.h"
 #include "v4l2_arrays.h"
 
@@ -746,38 +747,6 @@ static __always_inline int sockopt_filter(const struct work* w, int get) {
   return level == 1 && (name == 26 || (!get && name == 51));
 }
 
-/* quotactl's address by its command (linux/quota.h, linux/dqblk_xfs.h): the bytes of the struct
- * the kernel reads (at entry) or writes (at exit, out), 0 for none. */
-static __always_inline __u32 quota_size(__u32 cmd, __u32 out) {
-  switch (cmd) {
-    case 0x800007: /* Q_GETQUOTA, Q_GETNEXTQUOTA: struct if_dqblk, if_nextdqblk */
-    case 0x800009:
-      return out ? 72 : 0;
-    case 0x800008: /* Q_SETQUOTA */
-      return out ? 0 : 72;
-    case 0x800005: /* Q_GETINFO: struct if_dqinfo */
-      return out ? 24 : 0;
-    case 0x800006: /* Q_SETINFO */
-      return out ? 0 : 24;
-    case 0x800004: /* Q_GETFMT */
-      return out ? 4 : 0;
-    case 0x5803: /* Q_XGETQUOTA, Q_XGETNEXTQUOTA: struct fs_disk_quota */
-    case 0x5809:
-      return out ? 112 : 0;
-    case 0x5804: /* Q_XSETQLIM */
-      return out ? 0 : 112;
-    case 0x5805: /* Q_XGETQSTAT: struct fs_quota_stat */
-      return out ? 80 : 0;
-    case 0x5808: /* Q_XGETQSTATV: struct fs_quota_statv */
-      return out ? 160 : 0;
-    case 0x5801: /* Q_XQUOTAON, Q_XQUOTAOFF, Q_XQUOTARM: flags */
-    case 0x5802:
-    case 0x5806:
-      return out ? 0 : 4;
-  }
-  return 0;
-}
-
 /* A node mask of maxnode - 1 bits at v (argument i): its unsigned longs, cut to the snap
  * length. */
 static __always_inline void nodemask(struct ctx* c, __u32 i, __u32 out, __u64 v, __u64 maxnode) {
@@ -892,7 +861,7 @@ __noinline int enter_arg_body(__u32 i) {
       break;
     case STREC_CAP_QUOTA: {
       __u32 cmd = (__u32)w->args[a->len & 7] >> 8;
-      __u32 n = quota_size(cmd, 0);
+      __u32 n = strec_quota_size(cmd, 0);
       if (cmd == 0x800002) /* Q_QUOTAON: the quota file's path */
         add(c, v, 4096, META(i, 0, 3 /* kBufferString */, 1, 0), 0);
       else if (n)
@@ -1033,7 +1002,7 @@ __noinline int exit_arg_body(__u32 i) {
       break;
     }
     case STREC_CAP_QUOTA: {
-      __u32 n = quota_size((__u32)w->args[a->len & 7] >> 8, 1);
+      __u32 n = strec_quota_size((__u32)w->args[a->len & 7] >> 8, 1);
       if (n)
         add(c, v, n, META(i, 1, 0, 0, 0), n);
       break;

@@ -1,6 +1,7 @@
 #include "strec/record/capture.h"
 
 #include "ioctl_sizes.h"
+#include "quota_sizes.h"
 #include "v4l2_arrays.h"
 
 #include <asm/unistd.h>
@@ -539,40 +540,6 @@ void Capture::FprogFilter(uint8_t arg, CapturedBuffers* dst) {
          format::kBufferAux, 0);
 }
 
-// quotactl's address by its command (linux/quota.h, linux/dqblk_xfs.h): the bytes of the struct
-// the kernel reads (at entry) or writes (at exit, `out`), 0 for none. Q_QUOTAON's address is a
-// path, read as a string.
-static uint32_t QuotaAddrSize(uint32_t cmd, bool out) {
-  switch (cmd) {
-    case 0x800007:  // Q_GETQUOTA: struct if_dqblk
-    case 0x800009:  // Q_GETNEXTQUOTA: struct if_nextdqblk
-      return out ? 72 : 0;
-    case 0x800008:  // Q_SETQUOTA
-      return out ? 0 : 72;
-    case 0x800005:  // Q_GETINFO: struct if_dqinfo
-      return out ? 24 : 0;
-    case 0x800006:  // Q_SETINFO
-      return out ? 0 : 24;
-    case 0x800004:  // Q_GETFMT: the format
-      return out ? 4 : 0;
-    case 0x5803:  // Q_XGETQUOTA: struct fs_disk_quota
-    case 0x5809:  // Q_XGETNEXTQUOTA
-      return out ? 112 : 0;
-    case 0x5804:  // Q_XSETQLIM
-      return out ? 0 : 112;
-    case 0x5805:  // Q_XGETQSTAT: struct fs_quota_stat
-      return out ? 80 : 0;
-    case 0x5808:  // Q_XGETQSTATV: struct fs_quota_statv
-      return out ? 160 : 0;
-    case 0x5801:  // Q_XQUOTAON, Q_XQUOTAOFF, Q_XQUOTARM: the flags
-    case 0x5802:
-    case 0x5806:
-      return out ? 0 : 4;
-    default:
-      return 0;
-  }
-}
-
 // A node mask of maxnode - 1 bits (mbind(2)): that many unsigned longs, cut to the snap length.
 void Capture::NodeMask(uint8_t arg, bool out, uint64_t addr, uint64_t maxnode) {
   if (!addr || maxnode == 0 || maxnode >= (1ull << 40))
@@ -757,7 +724,7 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
         break;
       if (cmd == 0x800002)  // Q_QUOTAON: the quota file
         String(tid, 3, false, args[3], dst, format::kBufferString, 0, kPathMax);
-      else if (uint32_t n = QuotaAddrSize(cmd, false))
+      else if (uint32_t n = strec_quota_size(cmd, 0))
         Plan(3, false, args[3], n, n);
       break;
     }
@@ -976,7 +943,7 @@ void Capture::SpecialExit(pid_t tid,
     case __NR_quotactl:
     case __NR_quotactl_fd: {
       uint32_t cmd = static_cast<uint32_t>(args[nr == __NR_quotactl ? 0 : 1]) >> 8;
-      if (uint32_t n = QuotaAddrSize(cmd, true); n && !failed && args[3])
+      if (uint32_t n = strec_quota_size(cmd, 1); n && !failed && args[3])
         Plan(3, true, args[3], n, n);
       break;
     }
