@@ -49,7 +49,8 @@ class FileTraceFixture : public testing::SyntheticTrace {
   FileTraceFixture()
       : SyntheticTrace("strec-analyze-bench", [](format::TraceWriter& w, uint64_t t) {
           for (int p = 0; p < 4; p++) {
-            format::FdEntryRecord fds[] = {{0, "/dev/null"}, {1, "pipe:[4242]"}, {2, "/dev/null"}};
+            format::FdEntryRecord fds[] = {
+                {0, "/dev/null", {}}, {1, "pipe:[4242]", {}}, {2, "/dev/null", {}}};
             format::FdSnapshotRecord snap;
             snap.tid = snap.pid = 1000 + p;
             snap.fds = fds;

@@ -55,6 +55,7 @@ std::string List(const std::vector<T>& v) {
 // An fd snapshot of what the state knows of a process: fds with a known path, and its cwd.
 struct Snapshot {
   std::vector<std::pair<int, std::string>> fds;
+  std::vector<std::string> details;  // fds[i]'s format::FdDetail bytes, "" for none
   std::string cwd;
   std::vector<std::string> argv;  // its command line, when the trace said it (snapshot, exec)
   std::string cgroup;
@@ -113,8 +114,16 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
         return;
       Snapshot s;
       for (const auto& [fd, info] : t->fds->fds)
-        if (!info.path.empty())
+        if (!info.path.empty()) {
           s.fds.emplace_back(fd, info.path);
+          // A socket's endpoints as the state kept them (the first found), else what the fd had.
+          const replay::SocketEndpoints* found =
+              info.detail ? stream->state().Socket(info.detail->inode) : nullptr;
+          s.details.push_back(found && info.detail->kind == format::kFdDetailSocket
+                                  ? format::EncodeFdDetail(found->detail, found->name)
+                              : info.detail ? format::EncodeFdDetail(*info.detail)
+                                            : std::string());
+        }
       if (t->cwd)
         s.cwd = *t->cwd;
       if (auto known = named.find(pid); known != named.end()) {
@@ -184,8 +193,8 @@ StatusOr<EditResult> SliceTrace(const std::vector<std::string>& inputs,
          next_snapshot++) {
       const Placed& p = snapshots[next_snapshot];
       std::vector<format::FdEntryRecord> fds;
-      for (const auto& [fd, path] : p.snapshot.fds)
-        fds.push_back({fd, path});
+      for (size_t i = 0; i < p.snapshot.fds.size(); i++)
+        fds.push_back({p.snapshot.fds[i].first, p.snapshot.fds[i].second, p.snapshot.details[i]});
       std::vector<std::string_view> argv(p.snapshot.argv.begin(), p.snapshot.argv.end());
       writer->Add(
           format::FdSnapshotRecord{p.pid, p.pid, fds, t, p.snapshot.cwd, argv, p.snapshot.cgroup});

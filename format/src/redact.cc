@@ -10,6 +10,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "strec/format/fd_detail.h"
 #include "strec/format/syscall_table.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
@@ -139,6 +140,18 @@ std::string RedactListText(uint32_t what) {
   return s;
 }
 
+// A socket's endpoints are addresses, a unix socket's name a path; the rest (protocol, device
+// numbers, a pidfd's pid) is structure.
+RedactCategory ClassifyFdDetail(std::string_view bytes) {
+  std::string name;
+  std::optional<FdDetail> d = DecodeFdDetail(bytes, &name);
+  if (!d || d->kind != kFdDetailSocket || !d->found)
+    return RedactCategory::kNone;
+  if (d->family == 1 /* AF_UNIX */)
+    return name.empty() ? RedactCategory::kNone : RedactCategory::kPaths;
+  return d->family == 16 /* AF_NETLINK */ ? RedactCategory::kNone : RedactCategory::kAddrs;
+}
+
 RedactCategory ClassifyBuffer(uint32_t arch,
                               int nr,
                               const uint64_t args[6],
@@ -156,6 +169,8 @@ RedactCategory ClassifyBuffer(uint32_t arch,
     case kBufferFdPath:
     case kBufferCwd:
       return RedactCategory::kPaths;
+    case kBufferFdDetail:
+      return ClassifyFdDetail({reinterpret_cast<const char*>(b.data.data()), b.data.size()});
     case kBufferAux:
       // msg_name of message i is index i << 16; its control data (i << 16) | 1 is structure
       // (SCM_RIGHTS fds, credentials).
@@ -336,7 +351,7 @@ std::span<const BufferRecord> Redactor::RedactBuffers(const SyscallRecord& r,
       // A path keeps its token; directory entries (many names in one buffer) only their digest.
       if (b.kind == kBufferFdPath || b.kind == kBufferCwd)
         kept = FdPathToken(bytes);
-      else if (r.nr != __NR_getdents && r.nr != __NR_getdents64)
+      else if (r.nr != __NR_getdents && r.nr != __NR_getdents64 && b.kind != kBufferFdDetail)
         kept = PathToken(bytes.substr(0, bytes.find('\0')));
     }
     b.data = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(kept.data()), kept.size());

@@ -729,10 +729,15 @@ void TraceWriter::Add(const FdSnapshotRecord& r) {
   const Redactor* redact = options_.redactor.get();
   bool paths = redact && redact->Removes(RedactCategory::kPaths);
   std::vector<flatbuffers::Offset<fb::FdEntry>> fds;
-  for (const auto& e : r.fds)
-    fds.push_back(fb::CreateFdEntry(fbb, e.fd,
-                                    paths ? fbb.CreateString(redact->FdPathToken(e.path))
-                                          : fbb.CreateString(e.path.data(), e.path.size())));
+  for (const auto& e : r.fds) {
+    auto path = paths ? fbb.CreateString(redact->FdPathToken(e.path))
+                      : fbb.CreateString(e.path.data(), e.path.size());
+    flatbuffers::Offset<flatbuffers::Vector<uint8_t>> detail;
+    RedactCategory c = e.detail.empty() ? RedactCategory::kNone : ClassifyFdDetail(e.detail);
+    if (!e.detail.empty() && !(redact && c != RedactCategory::kNone && redact->Removes(c)))
+      detail = fbb.CreateVector(reinterpret_cast<const uint8_t*>(e.detail.data()), e.detail.size());
+    fds.push_back(fb::CreateFdEntry(fbb, e.fd, path, detail));
+  }
   flatbuffers::Offset<flatbuffers::String> cwd;
   if (!r.cwd.empty())
     cwd = paths ? fbb.CreateString(redact->FdPathToken(r.cwd))
@@ -866,7 +871,11 @@ bool TraceWriter::Add(const fb::Event& e, const EventMap& map) {
       std::vector<FdEntryRecord> fds;
       if (f->fds())
         for (const fb::FdEntry* fd : *f->fds())
-          fds.push_back(FdEntryRecord{fd->fd(), View(fd->path())});
+          fds.push_back(FdEntryRecord{
+              fd->fd(), View(fd->path()),
+              fd->detail() ? std::string_view(reinterpret_cast<const char*>(fd->detail()->data()),
+                                              fd->detail()->size())
+                           : std::string_view()});
       std::vector<std::string_view> argv;
       if (f->argv())
         for (const flatbuffers::String* a : *f->argv())

@@ -14,6 +14,7 @@
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
@@ -1211,6 +1212,9 @@ __noinline __u32 put_path(__u32 off, __u64 dentry, __u64 mnt, __u64 meta, __u64 
   } else if (magic == 0x09041934) { /* ANON_INODE_FS_MAGIC: the name is the dentry's */
     arg[0] = (__u64)BPF_CORE_READ(d, d_name.name);
     n = bpf_snprintf(pb->buf, 128, fmt_anon, arg, 8);
+  } else if (magic == 0x50494446) { /* PID_FS_MAGIC: pidfds (Linux 6.9+) keep their old name */
+    arg[0] = (__u64) "[pidfd]";
+    n = bpf_snprintf(pb->buf, 128, fmt_anon, arg, 8);
   }
   struct dentry* parent = BPF_CORE_READ(d, d_parent);
   if (n <= 0 && parent == d && d != BPF_CORE_READ((struct vfsmount*)mnt, mnt_root) &&
@@ -1257,20 +1261,154 @@ __noinline __u32 put_path(__u32 off, __u64 dentry, __u64 mnt, __u64 meta, __u64 
   return next;
 }
 
-/* The path of the current thread's fd (kBufferFdPath). */
-__noinline __u32 put_fd_path(__u32 off, __s64 fd, __u64 meta) {
+/* The current thread's open file `fd`, or NULL. */
+static __always_inline struct file* fd_file(__s64 fd) {
   if (fd < 0 || fd > 0x7fffffff)
-    return off;
+    return 0;
   struct task_struct* task = bpf_get_current_task_btf();
   struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
   if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-    return off;
+    return 0;
   struct file** arr = BPF_CORE_READ(fdt, fd);
   struct file* f = 0;
-  if (bpf_probe_read_kernel(&f, sizeof f, &arr[fd]) != 0 || !f)
+  if (bpf_probe_read_kernel(&f, sizeof f, &arr[fd]) != 0)
+    return 0;
+  return f;
+}
+
+/* The path of the current thread's fd (kBufferFdPath). */
+__noinline __u32 put_fd_path(__u32 off, __s64 fd, __u64 meta) {
+  struct file* f = fd_file(fd);
+  if (!f)
     return off;
   return put_path(off, (__u64)BPF_CORE_READ(f, f_path.dentry), (__u64)BPF_CORE_READ(f, f_path.mnt),
                   meta, fd);
+}
+
+/* ---- What strace -yy shows of a socket, a device or a pidfd (kBufferFdDetail) ----
+ * Read from the kernel's own structures at the call's exit, as the ptrace recorder asks the
+ * socket diagnostics then: "found" is what those would answer (an inet socket with a local
+ * port, a netlink socket with a port id, a unix socket with a name or a peer). */
+#define DETAIL_ONLY_NEW (1ull << 10) /* only a socket found for the first time */
+#define DETAIL_PEER (1ull << 11)     /* the fd's unix socket's peer rather than the socket */
+
+/* Sockets described as found already (the ptrace recorder keeps the same, 1024 by inode). */
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u64);
+  __type(value, __u8);
+} found_sockets SEC(".maps");
+
+static __always_inline __u64 socket_inode(struct socket* sock) {
+  struct socket_alloc* a = container_of(sock, struct socket_alloc, socket);
+  return BPF_CORE_READ(a, vfs_inode.i_ino);
+}
+
+__noinline __u32 put_fd_detail(__u32 off, __s64 fd, __u64 meta) {
+  __u32 zero = 0;
+  struct pathbuf* pb = bpf_map_lookup_elem(&pathbufs, &zero);
+  struct file* f = fd_file(fd);
+  if (!pb || !f)
+    return off;
+  struct strec_fd_detail* d = (struct strec_fd_detail*)pb->buf;
+  __builtin_memset(d, 0, sizeof *d);
+  struct dentry* dentry = BPF_CORE_READ(f, f_path.dentry);
+  __u64 magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+  __u32 size = sizeof *d;
+  if (magic == 0x50494446 || magic == 0x09041934) { /* PID_FS_MAGIC, ANON_INODE_FS_MAGIC */
+    char name[8] = {};
+    if (magic == 0x09041934 &&
+        (bpf_probe_read_kernel(name, 8, BPF_CORE_READ(dentry, d_name.name)) != 0 ||
+         __builtin_memcmp(name, "[pidfd]", 8) != 0))
+      return off;
+    if (meta & (DETAIL_ONLY_NEW | DETAIL_PEER))
+      return off;
+    /* the struct pid: the pidfs inode's (6.9+), or the anonymous file's */
+    struct pid* pid =
+        magic == 0x50494446 ? BPF_CORE_READ(f, f_inode, i_private) : BPF_CORE_READ(f, private_data);
+    d->kind = 3;
+    d->pid = BPF_CORE_READ(pid, numbers[0].nr);
+    if (d->pid <= 0)
+      return off;
+  } else if (magic == 0x534F434B) { /* SOCKFS_MAGIC */
+    struct socket* sock = BPF_CORE_READ(f, private_data);
+    struct sock* sk = BPF_CORE_READ(sock, sk);
+    __u64 ino = BPF_CORE_READ(dentry, d_inode, i_ino);
+    if (meta & DETAIL_PEER) { /* an accept makes its client's socket findable */
+      if (!sk || BPF_CORE_READ(sk, __sk_common.skc_family) != 1 /* AF_UNIX */)
+        return off;
+      sk = BPF_CORE_READ((struct unix_sock*)sk, peer);
+      sock = sk ? BPF_CORE_READ(sk, sk_socket) : 0;
+      if (!sock)
+        return off;
+      ino = socket_inode(sock);
+    }
+    if (!sk)
+      return off;
+    d->kind = 1;
+    d->inode = ino;
+    struct proto* prot = BPF_CORE_READ(sk, __sk_common.skc_prot);
+    bpf_probe_read_kernel_str(d->proto, sizeof d->proto, &prot->name);
+    __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    d->family = family;
+    if (family == 2 || family == 10) { /* AF_INET, AF_INET6 */
+      __u16 port = BPF_CORE_READ(sk, __sk_common.skc_num);
+      d->found = port != 0;
+      d->sport = port;
+      d->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+      if (family == 2) {
+        __u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+        __u32 b = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+        __builtin_memcpy(d->src, &a, 4);
+        __builtin_memcpy(d->dst, &b, 4);
+      } else {
+        BPF_CORE_READ_INTO(&d->src, sk, __sk_common.skc_v6_rcv_saddr);
+        BPF_CORE_READ_INTO(&d->dst, sk, __sk_common.skc_v6_daddr);
+      }
+    } else if (family == 16) { /* AF_NETLINK */
+      d->portid = BPF_CORE_READ((struct netlink_sock*)sk, portid);
+      d->protocol = BPF_CORE_READ(sk, sk_protocol);
+      d->found = d->portid != 0;
+    } else if (family == 1) { /* AF_UNIX */
+      struct unix_sock* u = (struct unix_sock*)sk;
+      struct sock* peer = BPF_CORE_READ(u, peer);
+      struct socket* ps = peer ? BPF_CORE_READ(peer, sk_socket) : 0;
+      if (ps)
+        d->peer_inode = socket_inode(ps);
+      struct unix_address* addr = BPF_CORE_READ(u, addr);
+      int len = addr ? BPF_CORE_READ(addr, len) : 0;
+      __u64 n = len > 2 && len <= 110 ? len - 2 : 0; /* the name, after sun_family */
+      asm volatile("%0 &= 127" : "+r"(n));           /* for the verifier */
+      if (n) {
+        void* name = (void*)addr + bpf_core_field_offset(struct unix_address, name) + 2;
+        if (bpf_probe_read_kernel(&pb->buf[sizeof *d], n, name) != 0)
+          n = 0;
+      }
+      size += n;
+      d->found = d->peer_inode || n;
+    }
+    if (d->found) {
+      __u8 one = 1;
+      if ((meta & DETAIL_ONLY_NEW) && bpf_map_lookup_elem(&found_sockets, &ino))
+        return off;
+      bpf_map_update_elem(&found_sockets, &ino, &one, BPF_ANY);
+    } else if (meta & DETAIL_ONLY_NEW) {
+      return off;
+    }
+  } else {
+    /* A device node: its numbers (strace stats the path; this is the node the path named) */
+    struct inode* inode = BPF_CORE_READ(f, f_inode);
+    __u16 mode = BPF_CORE_READ(inode, i_mode) & 0170000;
+    if ((mode != 0020000 && mode != 0060000) || (meta & (DETAIL_ONLY_NEW | DETAIL_PEER)))
+      return off;
+    __u32 rdev = BPF_CORE_READ(inode, i_rdev); /* the kernel's dev_t: major << 20 | minor */
+    d->kind = 2;
+    d->is_block = mode == 0060000;
+    d->major = rdev >> 20;
+    d->minor = rdev & 0xfffff;
+  }
+  return put_buf(off, 0, size, meta | (1ull << 9), size);
 }
 
 static __always_inline void counted(struct ctx* c, __u32 next) {
@@ -1282,6 +1420,10 @@ static __always_inline void counted(struct ctx* c, __u32 next) {
 
 static __always_inline void add_fd_path(struct ctx* c, __s64 fd, __u8 arg, __u32 index) {
   counted(c, put_fd_path(c->off, fd, META(arg, 1, 6 /* kBufferFdPath */, 0, index)));
+  counted(c, put_fd_detail(c->off, fd, META(arg, 1, 8 /* kBufferFdDetail */, 0, index)));
+  counted(c, put_fd_detail(c->off, fd,
+                           META(arg, 1, 8, 0, index | 0x80000000u /* kFdDetailPeerIndex */) |
+                               DETAIL_ONLY_NEW | DETAIL_PEER));
 }
 
 /* The fds a recvmsg received with SCM_RIGHTS, named like a new fd (kBufferFdPath of argument
@@ -1442,6 +1584,10 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
     if (fl & STREC_SPEC_SCM_RIGHTS)
       add_received_fds(w, w->args[1]);
   }
+  /* A bind, connect, listen or send (also one that failed: a connect in progress) may have made
+   * its socket findable. */
+  if (nr == 49 || nr == 42 || nr == 50 || nr == 44 || nr == 46 || nr == 307)
+    counted(&w->c, put_fd_detail(w->c.off, w->args[0], META(0, 1, 8, 0, 0) | DETAIL_ONLY_NEW));
   finish(s, r, w);
   return 0;
 }

@@ -211,4 +211,23 @@ struct strec_spec {
   struct strec_arg_cap args[8]; /* 6 used: 8 lets the BPF program bound an index by a mask */
 };
 
+/* What strace -yy shows of a socket or pidfd: format::FdDetail's layout (fd_detail.h, checked
+ * against it in bpf_recorder.cc), followed by a unix socket's name. */
+struct strec_fd_detail {
+  __u8 kind; /* 1 socket, 2 device, 3 pidfd */
+  __u8 found;
+  __u8 family;
+  __u8 is_block;
+  __u32 protocol;
+  __u64 inode;
+  __u64 peer_inode;
+  __u32 portid;
+  __u16 sport, dport;
+  __u8 src[16], dst[16];
+  char proto[16];
+  __u32 major, minor;
+  __s32 pid;
+  __u32 reserved;
+};
+
 #endif /* STREC_RECORD_BPF_STREC_BPF_H_ */

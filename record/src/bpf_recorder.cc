@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdarg>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "process_util.h"
+#include "strec/format/fd_detail.h"
 #include "strec/record/bpf_recorder.h"
 #include "strec/record/capture.h"
 #include "strec_bpf.h"
@@ -1054,6 +1056,12 @@ void BpfRecorder::OnExit(const ParsedSyscall& p) {
   }
   pending_.erase(it);
 }
+
+// The BPF program writes format::FdDetail as struct strec_fd_detail.
+static_assert(sizeof(strec_fd_detail) == sizeof(format::FdDetail));
+static_assert(offsetof(strec_fd_detail, peer_inode) == offsetof(format::FdDetail, peer_inode));
+static_assert(offsetof(strec_fd_detail, proto) == offsetof(format::FdDetail, proto));
+static_assert(offsetof(strec_fd_detail, pid) == offsetof(format::FdDetail, pid));
 
 void BpfRecorder::OnSpawn(const strec_spawn& r) {
   FlushHeld();

@@ -1,5 +1,6 @@
 #include "strec/record/capture.h"
 
+#include "fd_details.h"
 #include "ioctl_sizes.h"
 #include "quota_sizes.h"
 #include "v4l2_arrays.h"
@@ -377,6 +378,18 @@ void Capture::AtExit(pid_t tid,
   if (special)
     SpecialExit(tid, info.nr, args, ret, entry, out);
   Execute(tid, out);
+  switch (info.nr) {
+    case __NR_bind:  // (also when they failed: a connect in progress has its peer)
+    case __NR_connect:
+    case __NR_listen:
+    case __NR_sendto:
+    case __NR_sendmsg:
+    case __NR_sendmmsg:
+      SocketChanged(tid, static_cast<int32_t>(args[0]), out);
+      break;
+    default:
+      break;
+  }
   if (!failed) {
     FdPaths(tid, info, args, ret, out);
     if (info.classes & format::kChangesCwd)
@@ -384,12 +397,55 @@ void Capture::AtExit(pid_t tid,
   }
 }
 
-void Capture::FdPath(pid_t tid, uint8_t arg, uint32_t index, int64_t fd, CapturedBuffers* dst) {
+Capture::Capture(uint32_t snaplen, bool capture_env)
+    : snaplen_(snaplen), capture_env_(capture_env), fd_details_(new FdDetailReader) {}
+
+Capture::~Capture() = default;
+
+void Capture::FdPath(pid_t tid,
+                     uint8_t arg,
+                     uint32_t index,
+                     int64_t fd,
+                     CapturedBuffers* dst,
+                     bool query) {
   if (fd < 0 || fd > INT32_MAX)
     return;
   char name[32];
   snprintf(name, sizeof name, "fd/%d", static_cast<int>(fd));
   Link(tid, name, format::kBufferFdPath, arg, index, static_cast<uint64_t>(fd), dst);
+  const CapturedBuffers::Item& it = dst->items_.back();
+  if (it.rec.read_errno)
+    return;
+  std::string link(reinterpret_cast<const char*>(dst->bytes(it.off)), it.len);
+  if (auto detail = fd_details_->Read(tid, static_cast<int>(fd), link, query)) {
+    Blob(format::kBufferFdDetail, arg, index, *detail, dst);
+    if (auto peer = fd_details_->Peer(*detail))
+      Blob(format::kBufferFdDetail, arg, index | format::kFdDetailPeerIndex, *peer, dst);
+  }
+}
+
+void Capture::SocketChanged(pid_t tid, int64_t fd, CapturedBuffers* dst) {
+  if (fd < 0 || fd > INT32_MAX)
+    return;
+  if (auto detail = fd_details_->Refresh(tid, static_cast<int>(fd)))
+    Blob(format::kBufferFdDetail, 0, 0, *detail, dst);
+}
+
+void Capture::Blob(uint8_t kind,
+                   uint8_t arg,
+                   uint32_t index,
+                   std::string_view bytes,
+                   CapturedBuffers* dst) {
+  CapturedBuffers::Item it;
+  it.rec.arg = arg;
+  it.rec.out = true;
+  it.rec.kind = kind;
+  it.rec.index = index;
+  it.off = dst->data_.size();
+  it.len = bytes.size();
+  it.rec.full_len = it.len;
+  dst->data_.insert(dst->data_.end(), bytes.begin(), bytes.end());
+  dst->items_.push_back(it);
 }
 
 // The paths of the fds a recvmsg received with SCM_RIGHTS (kBufferFdPath of argument 1, index =
@@ -404,16 +460,8 @@ void Capture::ReceivedFdPaths(pid_t tid, CapturedBuffers* dst) {
   // Copied: FdPath() appends to dst's arena, which may move it.
   std::vector<uint8_t> control(dst->bytes(c->off), dst->bytes(c->off) + c->len);
   uint32_t index = 0;
-  for (size_t at = 0; at + 16 <= control.size();) {
-    uint64_t cmsg_len = U64(&control[at]);
-    uint32_t level = U32(&control[at + 8]), type = U32(&control[at + 12]);
-    if (cmsg_len < 16 || cmsg_len > control.size() - at)
-      break;
-    if (level == 1 && type == 1)  // SOL_SOCKET, SCM_RIGHTS
-      for (size_t i = 16; i + 4 <= cmsg_len; i += 4)
-        FdPath(tid, 1, index++, static_cast<int32_t>(U32(&control[at + i])), dst);
-    at += (cmsg_len + 7) & ~size_t{7};
-  }
+  for (int32_t fd : ReceivedFds(control))
+    FdPath(tid, 1, index++, fd, dst);
 }
 
 // The struct mmsghdr array of a successful sendmmsg/recvmmsg (the `count` messages the call
@@ -483,7 +531,7 @@ void Capture::FdPaths(pid_t tid,
   uint64_t fcntl_cmd = args[1] & 0xffffffff;
   if ((info.classes & format::kReturnsFd) ||
       (info.nr == __NR_fcntl && (fcntl_cmd == 0 || fcntl_cmd == 1030)))  // F_DUPFD(_CLOEXEC)
-    FdPath(tid, format::kArgReturn, 0, ret, dst);
+    FdPath(tid, format::kArgReturn, 0, ret, dst, info.nr != __NR_socket);
   // Arrays of two new fds (pipe, pipe2, socketpair).
   for (uint8_t i = 0; i < info.nargs && i < 6; i++) {
     const format::ArgSpec& a = info.args[i];

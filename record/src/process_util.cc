@@ -1,5 +1,7 @@
 #include "process_util.h"
 
+#include "fd_details.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -429,8 +431,17 @@ ProcessFds ReadFds(pid_t pid, bool inherited) {
     closedir(d);
   }
   std::sort(out.fds.begin(), out.fds.end());
-  for (const auto& [fd, path] : out.fds)
-    out.entries.push_back({fd, path});
+  // strace -yy's details: sockets looked up together (a server may hold thousands).
+  FdDetailReader reader;
+  std::vector<FdDetailReader::Entry> details(out.fds.size());
+  for (size_t i = 0; i < out.fds.size(); i++)
+    if (auto d = reader.Read(pid, out.fds[i].first, out.fds[i].second, false))
+      details[i].bytes = std::move(*d);
+  reader.Resolve(details);
+  for (FdDetailReader::Entry& d : details)
+    out.details.push_back(std::move(d.bytes));
+  for (size_t i = 0; i < out.fds.size(); i++)
+    out.entries.push_back({out.fds[i].first, out.fds[i].second, out.details[i]});
   out.cwd = ReadLink(proc + "/cwd");
   if (!inherited) {
     std::ifstream cmdline(proc + "/cmdline", std::ios::binary);

@@ -137,7 +137,8 @@ void AbandonCommand(const ForkedCommand& c);
 struct ProcessFds {
   bool read = false;  // /proc/PID/fd could be read (the process exists)
   std::vector<std::pair<int, std::string>> fds;
-  std::vector<format::FdEntryRecord> entries;  // views of fds
+  std::vector<std::string> details;            // what strace -yy shows of fds[i] (FdDetail)
+  std::vector<format::FdEntryRecord> entries;  // views of fds and details
   std::string cwd;
   std::vector<std::string> argv;  // /proc/PID/cmdline (empty for InheritedFds)
   std::vector<std::string_view> argv_views;

@@ -56,8 +56,8 @@ int ReplayMain(int argc, char** argv) {
   app.add_flag("-r", r, "prefix each line with the time since the previous one");
   app.add_flag("-T", T, "show the time spent in each syscall");
   app.add_flag("-y", y,
-               "print the paths of file descriptors (-yy: the same; socket and device details "
-               "are not in the trace)");
+               "print the paths of file descriptors (-yy: also sockets' protocols and endpoints, "
+               "devices' numbers, pidfds' pids, as the recorder found them)");
   app.add_flag("-v,--no-abbrev", v, "print structures unabbreviated");
   app.add_flag("-q", q, "-qq: no \"+++ exited with N +++\" lines (-q alone changes nothing here)");
   std::string xstyle;
@@ -121,7 +121,7 @@ int ReplayMain(int argc, char** argv) {
                  "comm (-Y), pidns (--pidns-translation), all; the last of these options wins")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--decode-fds", decode_fds,
-                 "none, path (-y), all (-yy); socket, dev and pidfd details are not recorded")
+                 "none, or a set of path (-y), socket, dev, pidfd; all (-yy)")
       ->expected(0, 1)
       ->default_str("path")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);

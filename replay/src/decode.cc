@@ -11,6 +11,7 @@
 
 #include "decoders/decoders.h"
 #include "strec/format/redact.h"
+#include "strec/replay/fd_text.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
 
@@ -276,11 +277,7 @@ std::string DecodeReturn(const Syscall& sc, const format::SyscallInfo* info, con
     case RetStyle::kOct:
       return Octal(static_cast<uint64_t>(r));
     case RetStyle::kFd: {
-      std::string s = Dec(r);
-      if (env.opt->decode_fds && env.state)
-        if (const std::string* p = env.state->FdPath(sc.tid, r); p && FdPathShown(*env.opt, *p))
-          s += FdPathText(*p, env.opt->xflag);
-      return s;
+      return Dec(r) + FdText(*env.opt, env.state, sc.tid, r);
     }
     case RetStyle::kUDec:
       return UDec(static_cast<uint64_t>(r));

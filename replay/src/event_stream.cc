@@ -217,8 +217,18 @@ void State::ApplySyscall(const Syscall& sc) {
   ThreadInfo& t = Touch(sc.tid, sc.pid);
   if (sc.returned() && (sc.nr == __NR_sendto || sc.nr == __NR_sendmsg || sc.nr == __NR_sendmmsg))
     MarkBound(t, Fd(sc, 0));
-  if (!sc.returned() || sc.error())
+  if (!sc.returned())
     return;
+  if (sc.error()) {
+    // A failed bind, connect or send may still have made its socket findable (a connect in
+    // progress, a netlink socket autobound before the send failed).
+    for (const Buffer& b : sc.buffers)
+      if (b.kind == format::kBufferFdDetail && b.out && b.arg == 0 && Fd(sc, 0) >= 0)
+        ApplyFdDetail(b.data, b.index & format::kFdDetailPeerIndex
+                                  ? nullptr
+                                  : &t.fds->fds[static_cast<int>(Fd(sc, 0))]);
+    return;
+  }
   if (sc.nr == __NR_prctl && static_cast<uint32_t>(sc.args[0]) == PR_SET_NAME) {
     const Buffer* name = sc.Find(1, false, format::kBufferString);
     if (name && !name->read_errno && !name->redacted)
@@ -408,11 +418,11 @@ void State::ApplySyscall(const Syscall& sc) {
       continue;
     if (b.kind == format::kBufferCwd && b.arg == format::kArgReturn) {
       *t.cwd = b.data;
-    } else if (b.kind == format::kBufferFdPath) {
+    } else if (b.kind == format::kBufferFdPath || b.kind == format::kBufferFdDetail) {
       int64_t fd = -1;
       if (b.arg == format::kArgReturn) {
         fd = ret;
-      } else if (sc.nr == __NR_recvmsg) {
+      } else if (sc.nr == __NR_recvmsg && b.arg == 1) {
         if (b.index < received.size())
           fd = received[b.index];
       } else if (b.arg < 6) {
@@ -421,13 +431,35 @@ void State::ApplySyscall(const Syscall& sc) {
         if (array && b.index < 1024 && array->data.size() >= (b.index + 1) * 4ull) {
           std::memcpy(&v, array->data.data() + b.index * 4, 4);
           fd = v;
+        } else if (!array && b.arg == 0 && b.kind == format::kBufferFdDetail) {
+          fd = Fd(sc, 0);  // the socket a bind, connect or send changed
         }
+      }
+      if (b.kind == format::kBufferFdDetail) {
+        bool peer = b.index & format::kFdDetailPeerIndex;  // another socket: by inode only
+        ApplyFdDetail(
+            b.data, fd >= 0 && fd <= INT32_MAX && !peer ? &fds.fds[static_cast<int>(fd)] : nullptr);
+        continue;
       }
       if (fd < 0 || fd > INT32_MAX)
         continue;
-      fds.fds[static_cast<int>(fd)].path = b.data;
+      FdInfo& info = fds.fds[static_cast<int>(fd)];
+      info.path = b.data;
+      info.detail.reset();  // a new fd: its detail, if any, follows
     }
   }
+}
+
+void State::ApplyFdDetail(const std::string& bytes, FdInfo* info) {
+  std::string name;
+  std::optional<format::FdDetail> d = format::DecodeFdDetail(bytes, &name);
+  if (!d)
+    return;
+  // strace keeps its first answer for a socket (until another takes its slot).
+  if (d->kind == format::kFdDetailSocket && d->found && d->inode && !Socket(d->inode))
+    sockets_[d->inode % sockets_.size()] = {*d, std::move(name)};
+  if (info)
+    info->detail = *d;
 }
 
 void State::ApplyPidNs(int32_t tid, const fb::PidNs& x) {
@@ -518,8 +550,12 @@ void State::Apply(const Event& e) {
       // it replaces what was inferred. "pipe:[N]" and friends are kept, strace -y prints them.
       ThreadInfo& t = Touch(e.tid, e.pid);
       t.fds->fds.clear();
-      for (const auto& [fd, path] : e.fds)
-        t.fds->fds[fd] = FdInfo{path, false};
+      for (size_t i = 0; i < e.fds.size(); i++) {
+        FdInfo& info = t.fds->fds[e.fds[i].first];
+        info = FdInfo{e.fds[i].second, false};
+        if (i < e.fd_details.size())
+          ApplyFdDetail(e.fd_details[i], &info);
+      }
       if (!e.cwd.empty())
         *t.cwd = e.cwd;
       if (t.comm.empty() && !e.argv.empty())
@@ -821,8 +857,13 @@ void EventStream::Convert(const fb::Event& in, Event* out) {
       const fb::FdSnapshot& x = *in.body_as_FdSnapshot();
       e.type = EventType::kFdSnapshot;
       if (x.fds())
-        for (const auto* f : *x.fds())
+        for (const auto* f : *x.fds()) {
           e.fds.emplace_back(f->fd(), f->path() ? f->path()->str() : "");
+          e.fd_details.emplace_back(
+              f->detail() ? std::string(reinterpret_cast<const char*>(f->detail()->data()),
+                                        f->detail()->size())
+                          : std::string());
+        }
       e.cwd = x.cwd() ? x.cwd()->str() : "";
       if (x.argv())
         for (const auto* a : *x.argv())

@@ -85,7 +85,7 @@ class Trace {
   void Snapshot(int pid, std::vector<std::pair<int, std::string>> fds) {
     std::vector<format::FdEntryRecord> recs;
     for (const auto& [fd, path] : fds)
-      recs.push_back({fd, path});
+      recs.push_back({fd, path, {}});
     format::FdSnapshotRecord s;
     s.tid = s.pid = pid;
     s.fds = recs;

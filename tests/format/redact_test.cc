@@ -4,9 +4,11 @@
 #include <asm/unistd.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "support/trace_builder.h"
+#include "strec/format/fd_detail.h"
 #include "strec/format/redact.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
@@ -161,7 +163,16 @@ void WritePlanted(const std::string& path, std::shared_ptr<const Redactor> redac
   (*w)->Add(write);
   std::string_view argv[] = {"curl", "SECRET-argv"};
   (*w)->Add(ExecRecord{7, 7, 0, "/home/SECRET-path/bin", argv, 3, 14});
-  FdEntryRecord fds[] = {{0, "/home/SECRET-path/in"}, {1, "pipe:[99]"}};
+  // A unix socket bound to a name (strace -yy's detail): the name is a path.
+  FdDetail sock;
+  sock.kind = kFdDetailSocket;
+  sock.found = 1;
+  sock.family = 1;  // AF_UNIX
+  sock.inode = 77;
+  std::memcpy(sock.proto, "UNIX-STREAM", 11);
+  std::string detail = EncodeFdDetail(sock, "/run/SECRET-path.sock");
+  FdEntryRecord fds[] = {
+      {0, "/home/SECRET-path/in", {}}, {1, "pipe:[99]", {}}, {3, "socket:[77]", detail}};
   std::string_view cmdline[] = {"curl", "SECRET-argv"};
   (*w)->Add(FdSnapshotRecord{7, 7, fds, 15, "/home/SECRET-path", cmdline, "/SECRET-path.slice"});
   (*w)->Add(ExitRecord{7, 7, 0, 0, false, false, 16});

@@ -171,7 +171,7 @@ TEST(FlightRecorderTest, DumpsHoldTheNewestEventsAndSayWhatWasDropped) {
   EXPECT_FALSE((*w)->DumpDue());
   (*w)->Add(ExitRecord{44, 44, 1, 0, false, false, t + 1});  // exit 1: the trigger
   EXPECT_TRUE((*w)->DumpDue());
-  FdEntryRecord fds[] = {{3, "/var/log/app.log"}};
+  FdEntryRecord fds[] = {{3, "/var/log/app.log", {}}};
   FdSnapshotRecord live[] = {{42, 42, fds, t + 2, "/srv", {}, {}}};
   ASSERT_TRUE((*w)->Dump(live).ok());
   EXPECT_FALSE((*w)->DumpDue());

@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstring>
 #include <sstream>
 
 #include "support/trace_builder.h"
 #include "strec/format/container.h"
+#include "strec/format/fd_detail.h"
 #include "strec/format/io.h"
 #include "strec/format/trace_info.h"
 #include "strec/format/trace_reader.h"
@@ -102,7 +104,15 @@ TEST(TraceRoundTripTest, EveryEventKindSurvives) {
   for (int i = 0; i < 128; i++)
     si[i] = static_cast<uint8_t>(i);
   (*w)->Add(SignalRecord{11, 10, 19, 0, si, true, 13});
-  FdEntryRecord fds[] = {{0, "/dev/pts/0"}, {255, "socket:[99]"}};
+  FdDetail tcp;
+  tcp.kind = kFdDetailSocket;
+  tcp.found = 1;
+  tcp.family = 2;  // AF_INET
+  tcp.inode = 99;
+  tcp.sport = 443;
+  std::memcpy(tcp.proto, "TCP", 3);
+  std::string detail = EncodeFdDetail(tcp);
+  FdEntryRecord fds[] = {{0, "/dev/pts/0", {}}, {255, "socket:[99]", detail}};
   std::string_view cmdline[] = {"nginx:", "worker"};
   (*w)->Add(FdSnapshotRecord{10, 10, fds, 14, "/home/user", cmdline, "/system.slice/x.service"});
   (*w)->Add(LossRecord{10, 10, 3, 300, "queue full", 15});
@@ -182,6 +192,14 @@ TEST(TraceRoundTripTest, EveryEventKindSurvives) {
   ASSERT_EQ(snap->fds()->size(), 2u);
   EXPECT_EQ(snap->fds()->Get(1)->fd(), 255);
   EXPECT_EQ(snap->fds()->Get(1)->path()->str(), "socket:[99]");
+  EXPECT_EQ(snap->fds()->Get(0)->detail(), nullptr);
+  ASSERT_NE(snap->fds()->Get(1)->detail(), nullptr);
+  const auto* kept = snap->fds()->Get(1)->detail();
+  std::optional<FdDetail> back =
+      DecodeFdDetail({reinterpret_cast<const char*>(kept->data()), kept->size()}, nullptr);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->sport, 443);
+  EXPECT_EQ(back->ProtoName(), "TCP");
   EXPECT_EQ(snap->cwd()->str(), "/home/user");
   ASSERT_EQ(snap->argv()->size(), 2u);
   EXPECT_EQ(snap->argv()->Get(1)->str(), "worker");

@@ -100,6 +100,11 @@ Normalized Normalize(const std::string& text) {
       {std::regex(R"((f_bfree|f_bavail|f_ffree)=\d+)"), "$1=N"},
       {std::regex(R"(left \{tv_sec=\d+, (tv_nsec|tv_usec)=\d+\})"), "left {TIME}"},
       {std::regex(R"(\b(pipe|socket):\[\d+\])"), "$1:[INO]"},
+      // -yy: sockets' inodes (a unix socket's peer's too) and ephemeral ports.
+      {std::regex(R"(\b(UNIX(?:-STREAM)?):\[\d+(->\d+)?)"), "$1:[INO$2"},
+      {std::regex(R"(\b(UNIX(?:-STREAM)?:\[INO)->\d+)"), "$1->INO"},
+      {std::regex(R"(\b((?:TCP|UDP|UDPLITE|RAW|PING)(?:v6)?|NETLINK):\[\d+\])"), "$1:[INO]"},
+      {std::regex(R"((\b\d+\.\d+\.\d+\.\d+|\[[0-9a-f:.]*\]):\d+\b)"), "$1:PORT"},
       {std::regex(R"((st_[amc]time|stx_[abcm]time)=\d+ /\* [^*]* \*/)"), "$1=T"},
       {std::regex(R"((st_[amc]time_nsec)=\d+)"), "$1=N"},
       {std::regex(R"((stx_[abcm]time)=\{tv_sec=\d+, tv_nsec=\d+\} /\* [^*]* \*/)"), "$1=T"},
@@ -353,6 +358,7 @@ std::vector<std::string> DecoderFixtures() {
       "ioctl_fs_gpio",
       "pidns",
       "sysadmin",
+      "fd_details",
   };
   // clang-format on
 }
@@ -632,6 +638,14 @@ TEST_F(FidelityTest, ReadWriteDumps) {
          {"-s", "65536"});
 }
 
+// -yy: sockets' protocols and endpoints, devices' numbers and pidfds' pids, from what the
+// recorder asked the kernel when the fd was made and when a call bound or connected a socket.
+TEST_F(FidelityTest, FdDetails) {
+  RunSet({"-yy"}, 100.0, {"fd_details", "sockets", "pipes", "netlink"});
+  RunSet({"--decode-fds=socket"}, 100.0, {"fd_details"});
+  RunSet({"--decode-fds=path,dev,pidfd", "-x"}, 100.0, {"fd_details"});
+}
+
 // fd paths come from the recorder's readlink of each new fd, its fd snapshot and its cwd.
 TEST_F(FidelityTest, FdPaths) {
   RunSet({"-y"}, kThreshold,
@@ -670,6 +684,10 @@ TEST_F(BpfFidelityTest, DecoderFixtures) {
   std::erase(fixtures, "sysadmin");
   RunSet({}, 100.0, fixtures, {"--backend", "bpf"});
   RunSet({"-v"}, 100.0, VerboseDecoderFixtures(), {"--backend", "bpf"});
+}
+
+TEST_F(BpfFidelityTest, FdDetails) {
+  RunSet({"-yy"}, 100.0, {"fd_details", "sockets", "netlink"}, {"--backend", "bpf"});
 }
 
 TEST_F(BpfFidelityTest, FdPaths) {

@@ -141,7 +141,7 @@ void ReplayTraceBuilder::FdSnapshot(int pid,
                                     const std::string& cwd) {
   std::vector<format::FdEntryRecord> recs;
   for (const auto& [fd, path] : fds)
-    recs.push_back({fd, path});
+    recs.push_back({fd, path, {}});
   t_ += 1000;
   w_->Add(format::FdSnapshotRecord{pid, pid, recs, t_, cwd, {}, {}});
 }

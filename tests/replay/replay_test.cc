@@ -28,6 +28,7 @@
 #include "strec/format/trace_reader.h"
 #include "strec/replay/decode.h"
 #include "strec/replay/event_stream.h"
+#include "strec/replay/fd_text.h"
 #include "strec/replay/json_renderer.h"
 #include "strec/replay/replay.h"
 #include "strec/replay/strings.h"
@@ -1150,6 +1151,77 @@ TEST(FormatCompatibilityTest, Format2TraceRendersAsItsOwnStrecDid) {
     ASSERT_FALSE(want.empty()) << expected;
     EXPECT_EQ(*got, want) << expected;
   }
+}
+
+}  // namespace
+}  // namespace strec::replay
+
+namespace strec::replay {
+namespace {
+
+format::FdDetail Socket(const char* proto, uint8_t family, uint64_t inode, bool found) {
+  format::FdDetail d;
+  d.kind = format::kFdDetailSocket;
+  d.family = family;
+  d.inode = inode;
+  d.found = found;
+  std::memcpy(d.proto, proto, std::strlen(proto));
+  return d;
+}
+
+// What -yy prints of the recorder's answers, in strace's forms.
+TEST(FdTextTest, SocketsDevicesAndPidfdsAsStracePrintsThem) {
+  format::FdDetail v6 = Socket("UDPv6", AF_INET6, 5, true);
+  v6.sport = 53;
+  v6.src[15] = 1;  // ::1
+  EXPECT_EQ(SocketText(v6, "", 0), "UDPv6:[[::1]:53]");
+  format::FdDetail v4 = Socket("TCP", AF_INET, 6, true);
+  const uint8_t lo[4] = {127, 0, 0, 1};
+  std::memcpy(v4.src, lo, 4);
+  std::memcpy(v4.dst, lo, 4);
+  v4.sport = 80;
+  v4.dport = 41234;
+  EXPECT_EQ(SocketText(v4, "", 0), "TCP:[127.0.0.1:80->127.0.0.1:41234]");
+  format::FdDetail u = Socket("UNIX", AF_UNIX, 7, true);
+  EXPECT_EQ(SocketText(u, std::string("\0abs\0", 5), 0), "UNIX:[7,@\"abs\"]");
+  u.peer_inode = 8;
+  // -x: a name with a non-printable byte all in hex, as strace's strings.
+  EXPECT_EQ(SocketText(u, "/r\x01", 1), "UNIX:[7->8,\"\\x2f\\x72\\x01\"]");
+  EXPECT_EQ(SocketText(u, "/r", 0), "UNIX:[7->8,\"/r\"]");
+  format::FdDetail nl = Socket("NETLINK", AF_NETLINK, 9, true);
+  nl.portid = 1234;
+  EXPECT_EQ(SocketText(nl, "", 0), "NETLINK:[ROUTE:1234]");
+  nl.protocol = 200;  // no name: the number
+  EXPECT_EQ(SocketText(nl, "", 0), "NETLINK:[200]");
+
+  RenderOptions yy;
+  yy.decode_fds = 2;
+  // Not found: the protocol strace knows with the inode; another protocol as -y prints it.
+  format::FdDetail tcp = Socket("TCP", AF_INET, 10, false);
+  EXPECT_EQ(FdTextOf(yy, nullptr, "socket:[10]", &tcp), "<TCP:[10]>");
+  format::FdDetail packet = Socket("PACKET", 17, 11, false);
+  EXPECT_EQ(FdTextOf(yy, nullptr, "socket:[11]", &packet), "<socket:[11]>");
+  EXPECT_EQ(FdTextOf(yy, nullptr, "socket:[12]", nullptr), "<socket:[12]>");
+  format::FdDetail dev;
+  dev.kind = format::kFdDetailDevice;
+  dev.major = 1;
+  dev.minor = 3;
+  EXPECT_EQ(FdTextOf(yy, nullptr, "/dev/null", &dev), "</dev/null<char 1:3>>");
+  format::FdDetail pidfd;
+  pidfd.kind = format::kFdDetailPidfd;
+  pidfd.pid = 42;
+  EXPECT_EQ(FdTextOf(yy, nullptr, "anon_inode:[pidfd]", &pidfd), "<pid:42>");
+  EXPECT_EQ(FdTextOf(yy, nullptr, "/etc/passwd", nullptr), "</etc/passwd>");
+
+  // --decode-fds=: only the kinds asked for; -y: paths only.
+  RenderOptions sockets = yy;
+  sockets.fd_kinds = 2;
+  EXPECT_EQ(FdTextOf(sockets, nullptr, "/dev/null", &dev), "");
+  EXPECT_EQ(FdTextOf(sockets, nullptr, "socket:[10]", &tcp), "<TCP:[10]>");
+  RenderOptions y;
+  y.decode_fds = 1;
+  EXPECT_EQ(FdTextOf(y, nullptr, "socket:[10]", &tcp), "<socket:[10]>");
+  EXPECT_EQ(FdTextOf(y, nullptr, "/dev/null", &dev), "</dev/null>");
 }
 
 }  // namespace

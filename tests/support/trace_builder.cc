@@ -93,7 +93,7 @@ void WriteSampleTrace(const std::string& path, int syscalls, size_t chunk_bytes)
   }
   uint8_t siginfo[128] = {10};
   (*w)->Add(SignalRecord{100, 100, 10, 0, siginfo, false, t++});
-  FdEntryRecord fds[] = {{0, "/dev/null"}, {3, "pipe:[1234]"}};
+  FdEntryRecord fds[] = {{0, "/dev/null", {}}, {3, "pipe:[1234]", {}}};
   (*w)->Add(FdSnapshotRecord{100, 100, fds, t++, "/", {}, {}});
   (*w)->Add(LossRecord{100, 100, 5, 500, "test loss", t++});
   (*w)->Add(DetachRecord{101, 100, "test", t++});

@@ -10,12 +10,14 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "strec/format/syscall_table.h"
 #include "strec/replay/decode.h"
+#include "strec/replay/fd_text.h"
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
 
@@ -170,11 +172,31 @@ struct Ctx {
   void Pid(int64_t pid) { Put(PidText(static_cast<int32_t>(pid), opt, env.state, sc.tid)); }
   void Fd(int64_t fd) {
     Put(Dec(static_cast<int32_t>(fd)));
-    if (opt.decode_fds && env.state) {
-      const std::string* p = env.state->FdPath(sc.tid, static_cast<int32_t>(fd));
-      if (p && FdPathShown(opt, *p))
-        Put(FdPathText(*p, opt.xflag));
+    Put(replay::FdText(opt, env.state, sc.tid, fd));
+  }
+  // The text after an fd this call made or received, whose path (and -yy detail) came with the
+  // call: kBufferFdPath and kBufferFdDetail of `arg`, `index` ("" when not recorded).
+  std::string NewFdText(int arg, uint32_t index) {
+    const Buffer* p = opt.decode_fds ? Out(arg, format::kBufferFdPath, index) : nullptr;
+    if (!p)
+      return "";
+    const Buffer* d = Out(arg, format::kBufferFdDetail, index);
+    std::string name;
+    std::optional<format::FdDetail> detail =
+        d ? format::DecodeFdDetail(d->data, &name) : std::nullopt;
+    // Not found for itself: perhaps as the peer of another fd of the call (socketpair).
+    for (const Buffer& b : sc.buffers) {
+      if (!detail || detail->found || b.kind != format::kBufferFdDetail ||
+          !(b.index & format::kFdDetailPeerIndex))
+        continue;
+      std::string peer_name;
+      std::optional<format::FdDetail> peer = format::DecodeFdDetail(b.data, &peer_name);
+      if (peer && peer->found && peer->inode == detail->inode) {
+        detail = peer;
+        name = std::move(peer_name);
+      }
     }
+    return FdTextOf(opt, env.state, p->data, detail ? &*detail : nullptr, name);
   }
   void DirFd(int64_t fd) {
     if (static_cast<int32_t>(fd) == -100) {

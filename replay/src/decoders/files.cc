@@ -496,9 +496,7 @@ static std::string FdPair(Ctx& c, int arg, const std::string& d) {
     if (k)
       s += ", ";
     s += Dec(At<int32_t>(d, k * 4));
-    const Buffer* p = c.opt.decode_fds ? c.Out(arg, format::kBufferFdPath, k) : nullptr;
-    if (p)
-      s += FdPathText(p->data, c.opt.xflag);
+    s += c.NewFdText(arg, k);
   }
   return s + "]";
 }
@@ -511,11 +509,7 @@ static std::string FcntlReturn(const Syscall& sc, const DecodeEnv& env) {
   if (cmd == 3)  // F_GETFL
     return HexString(static_cast<uint64_t>(r)) + " (flags " + OpenFlags(r) + ")";
   if (cmd == 0 || cmd == 1030) {  // F_DUPFD, F_DUPFD_CLOEXEC: a new fd
-    std::string s = Dec(r);
-    if (env.opt->decode_fds && env.state)
-      if (const std::string* p = env.state->FdPath(sc.tid, r); p && FdPathShown(*env.opt, *p))
-        s += FdPathText(*p, env.opt->xflag);
-    return s;
+    return Dec(r) + FdText(*env.opt, env.state, sc.tid, r);
   }
   if (cmd == 9)  // F_GETOWN: the owner's pid, or -pgid
     return PidText(static_cast<int32_t>(r), *env.opt, env.state, sc.tid);

@@ -169,6 +169,8 @@ static std::string SocketProtocol(uint64_t family, uint64_t proto) {
     return Enum("inet_protocol", proto & 0xffffffff);
   if (family == AF_NETLINK)
     return Enum("netlink_protocol", proto & 0xffffffff);
+  if (family == AF_PACKET)  // an Ethernet protocol number, in network byte order
+    return "htons(" + Enum("ethernet_protocol", ntohs(static_cast<uint16_t>(proto))) + ")";
   return Dec(static_cast<int32_t>(proto));
 }
 
@@ -345,15 +347,14 @@ static void MsghdrAt(Ctx& c,
       // Received fds are new: their paths come with the call (kBufferFdPath, arg 1, index =
       // the fd's position among the SCM_RIGHTS fds), not from the state.
       uint32_t k = 0;
-      cm = FormatCmsgs(
-          cb->data, std::min<uint64_t>(controllen, cb->data.size()), [&c, out, &k, base](int fd) {
-            if (!out)
-              return c.FdText(fd);
-            const Buffer* p =
-                c.opt.decode_fds && !base ? c.Out(1, format::kBufferFdPath, k) : nullptr;
-            k++;
-            return std::to_string(fd) + (p ? FdPathText(p->data, c.opt.xflag) : "");
-          });
+      cm = FormatCmsgs(cb->data, std::min<uint64_t>(controllen, cb->data.size()),
+                       [&c, out, &k, base](int fd) {
+                         if (!out)
+                           return c.FdText(fd);
+                         std::string text = base ? "" : c.NewFdText(1, k);
+                         k++;
+                         return std::to_string(fd) + text;
+                       });
     }
     s += ", msg_control=" + (cm.empty() ? PtrString(control) : cm);
   }

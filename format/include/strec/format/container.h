@@ -11,7 +11,7 @@ namespace strec::format {
 
 inline constexpr uint16_t kFormatMajor = 3;  // what this strec writes
 inline constexpr uint16_t kOldestMajor = 2;  // the oldest it reads (2: absolute times)
-inline constexpr uint16_t kFormatMinor = 4;  // additions old readers can ignore
+inline constexpr uint16_t kFormatMinor = 5;  // additions old readers can ignore
 
 inline constexpr char kFileMagic[8] = {'S', 'T', 'R', 'E', 'C', 'T', 'R', 'C'};
 inline constexpr char kTrailerMagic[8] = {'S', 'T', 'R', 'E', 'C', 'E', 'N', 'D'};

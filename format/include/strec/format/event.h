@@ -41,6 +41,9 @@ enum BufferKind : uint8_t {
                       // array, index = the element
   kBufferCwd,         // the thread's working directory after a successful chdir/fchdir
                       // (readlink of /proc/TID/cwd): arg kArgReturn
+  kBufferFdDetail,    // what strace -yy shows of an fd (format::FdDetail, fd_detail.h): beside
+                      // each kBufferFdPath (same arg and index), and of argument 0 after a call
+                      // that bound or connected a socket not described before
 };
 
 // The `arg` of a buffer that belongs to the return value rather than an argument.
@@ -121,6 +124,7 @@ struct DetachRecord {
 struct FdEntryRecord {
   int32_t fd = 0;
   std::string_view path;
+  std::string_view detail;  // format::FdDetail bytes (fd_detail.h), or empty
 };
 
 struct FdSnapshotRecord {

@@ -53,6 +53,10 @@ StatusOr<uint32_t> ParseRedactList(std::string_view list);
 // The bits as a list in the order above ("" for none).
 std::string RedactListText(uint32_t what);
 
+// The category of a kBufferFdDetail's bytes (format::FdDetail): kAddrs for an inet socket's
+// endpoints, kPaths for a unix socket's name, else kNone.
+RedactCategory ClassifyFdDetail(std::string_view bytes);
+
 // The category of buffer b of syscall nr (x86_64 numbers; anything else is kData).
 RedactCategory ClassifyBuffer(uint32_t arch, int nr, const uint64_t args[6], const BufferRecord& b);
 

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
+#include <string_view>
 #include <vector>
 
 #include "strec/format/event.h"
@@ -15,6 +17,8 @@
 #include "strec/record/tracee_memory.h"
 
 namespace strec::record {
+
+class FdDetailReader;  // fd_details.h
 
 // Buffers captured at one stop: their bytes in one arena, records pointing into it by offset
 // (so the arena can grow) until Materialize() makes spans.
@@ -57,7 +61,8 @@ class Capture {
  public:
   // capture_env: keep execve's environment strings (they often hold secrets), not only their
   // count.
-  Capture(uint32_t snaplen, bool capture_env) : snaplen_(snaplen), capture_env_(capture_env) {}
+  Capture(uint32_t snaplen, bool capture_env);
+  ~Capture();
 
   void AtEntry(pid_t tid,
                const format::SyscallInfo& info,
@@ -120,7 +125,17 @@ class Capture {
                const uint64_t args[6],
                int64_t ret,
                CapturedBuffers* dst);
-  void FdPath(pid_t tid, uint8_t arg, uint32_t index, int64_t fd, CapturedBuffers* dst);
+  // Also what strace -yy shows of it (kBufferFdDetail, same arg and index); `query`: ask for a
+  // socket's endpoints.
+  void FdPath(pid_t tid,
+              uint8_t arg,
+              uint32_t index,
+              int64_t fd,
+              CapturedBuffers* dst,
+              bool query = true);
+  // After a call that may have bound or connected the socket in argument 0.
+  void SocketChanged(pid_t tid, int64_t fd, CapturedBuffers* dst);
+  void Blob(uint8_t kind, uint8_t arg, uint32_t index, std::string_view bytes, CapturedBuffers* dst);
   void Link(pid_t tid,
             const char* name,
             uint8_t kind,
@@ -148,6 +163,7 @@ class Capture {
   std::vector<ReadRequest> reads_;
   std::vector<uint8_t> scratch_;
   CaptureStats stats_;
+  std::unique_ptr<FdDetailReader> fd_details_;
 };
 
 }  // namespace strec::record

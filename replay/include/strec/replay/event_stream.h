@@ -5,14 +5,17 @@
 #ifndef STREC_REPLAY_EVENT_STREAM_H_
 #define STREC_REPLAY_EVENT_STREAM_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "strec/format/event.h"
+#include "strec/format/fd_detail.h"
 #include "strec/format/status.h"
 #include "strec/format/syscall_table.h"
 #include "strec/format/trace_reader.h"
@@ -108,7 +111,8 @@ struct Event {
   std::string reason;
   // kFdSnapshot.
   std::vector<std::pair<int, std::string>> fds;
-  std::string cwd;     // "" = unknown
+  std::vector<std::string> fd_details;  // fds[i]'s format::FdDetail bytes ("" = none)
+  std::string cwd;                      // "" = unknown
   std::string cgroup;  // its cgroup v2 path ("" = unknown); argv: its command line, if recorded
   // kLoss.
   uint64_t lost_events = 0, lost_bytes = 0;
@@ -124,6 +128,15 @@ struct FdInfo {
   // Bound to an address (bind, or the kernel's autobind at the first send): strace finds a
   // netlink socket's protocol only then.
   bool socket_bound = false;
+  // What strace -yy shows beyond the path, as the recorder found it when the fd was made
+  // (kBufferFdDetail): the socket's protocol name, the device's numbers, the pidfd's pid.
+  std::optional<format::FdDetail> detail;
+};
+
+// A socket the recorder found in the kernel's socket diagnostics (strace -yy's endpoints).
+struct SocketEndpoints {
+  format::FdDetail detail;
+  std::string name;  // a unix socket's name
 };
 
 // A file descriptor table; threads (and CLONE_FILES children) share one.
@@ -173,11 +186,19 @@ class State {
   // --pidns-translation, which asks /proc when it prints, translates only ids of the living).
   // `kind`: 0 tid, 1 tgid, 2 pgid, 3 sid: only that id of the tasks counts (-1: any).
   int32_t RecorderPid(int32_t tid, int32_t id, int kind = -1) const;
+  // The endpoints of the socket with this inode, once the recorder found them (strace keeps its
+  // first answer per inode, in 1024 slots: so does this), or nullptr.
+  const SocketEndpoints* Socket(uint64_t inode) const {
+    const SocketEndpoints& s = sockets_[inode % sockets_.size()];
+    return s.detail.inode == inode && inode ? &s : nullptr;
+  }
 
  private:
   ThreadInfo& Touch(int32_t tid, int32_t pid);
   void ApplySyscall(const Syscall& sc);
   void MarkDeleted(const std::string& path);
+  // A kBufferFdDetail's bytes: kept for the fd (info, if known) and, for a socket found, by inode.
+  void ApplyFdDetail(const std::string& bytes, FdInfo* info);
   void Renamed(const std::string& from, const std::string& to);
   std::string Resolve(const ThreadInfo& t, int64_t dirfd, const std::string& path) const;
 
@@ -190,6 +211,7 @@ class State {
     std::vector<int32_t> ids[4];
   };
   std::unordered_map<int32_t, PidNsIds> pid_ns_;
+  std::array<SocketEndpoints, 1024> sockets_;
 };
 
 // Reads a trace and yields its events in file order, pairing each syscall's Exit with its Entry

@@ -46,7 +46,7 @@ struct RenderOptions {
   // -e abbrev=SET (those not in it print like -v) and -e raw=SET (arguments and return value in
   // hex, undecoded); unset: -v alone decides, and nothing is raw.
   std::optional<format::SyscallSet> abbrev, raw;
-  int decode_fds = 0;  // -y (1)
+  int decode_fds = 0;  // -y (1), -yy (2): what fd_text.h prints after an fd
   // --decode-fds=SET without "all": the kinds of fd whose paths are shown (bits: path 1,
   // socket 2, dev 4, pidfd 8); 0: every fd, as -y and -yy do.
   int fd_kinds = 0;
@@ -69,20 +69,6 @@ struct RenderOptions {
 
   bool SignalShown(int sig) const { return sig < 1 || sig > 64 || (signals >> (sig - 1)) & 1; }
 };
-
-// Whether the fd whose path is `path` gets it shown (with -y or --decode-fds=): the kinds
-// --decode-fds= chose, told apart by the path the trace has for them.
-inline bool FdPathShown(const RenderOptions& o, const std::string& path) {
-  if (!o.decode_fds)
-    return false;
-  if (o.fd_kinds == 0 || (o.fd_kinds & 1))
-    return true;
-  if ((o.fd_kinds & 2) && path.rfind("socket:", 0) == 0)
-    return true;
-  if ((o.fd_kinds & 4) && path.rfind("/dev/", 0) == 0)
-    return true;
-  return (o.fd_kinds & 8) && path == "anon_inode:[pidfd]";
-}
 
 }  // namespace strec::replay
 
