@@ -590,6 +590,19 @@ TEST_F(FidelityTest, DecoderFixtures) {
   RunSet({"-v"}, 100.0, VerboseDecoderFixtures());
 }
 
+// -e verbose=SET: the calls not in SET print what strace reads with umove_or_printaddr (structs,
+// arrays, iovecs, ints by pointer) as its address, and the decoders that ask strace's
+// verbose(tcp) print less; strings, data and socket addresses as always.
+TEST_F(FidelityTest, NonVerbose) {
+  RunSet({"-e", "verbose=none"}, 100.0, DecoderFixtures());
+  RunSet({"-e", "verbose=none"}, kThreshold,
+         {"files", "pipes", "sockets", "mmap", "signals", "forkexec", "threads", "morecalls",
+          "fdcalls", "cat", "ls-l", "sh-pipe"});
+  // A partial set, in its long form: execve and the network calls decoded, the others not.
+  RunSet({"--verbose=execve,%network"}, kThreshold,
+         {"files", "sockets", "forkexec", "morecalls", "fdcalls", "sockopt", "netlink"});
+}
+
 // What the kernel would have written: the fixtures' ioctls succeed (injected), and strace
 // prints their output arguments from what the program put there.
 TEST_F(FidelityTest, DecoderFixturesInjected) {
