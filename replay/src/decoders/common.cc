@@ -209,14 +209,16 @@ static std::string OneValue(std::string_view n, const std::string& d) {
 }
 
 void Ctx::Struct(int i, bool out, const char* name) {
-  const Buffer* b = out ? Out(i) : In(i);
-  if (!Verbose()) {  // strace's umove_or_printaddr reads nothing for a call not in verbose=
+  std::string_view n = name ? name : "";
+  // strace's umove_or_printaddr reads nothing for a call not in verbose=; a task's name is a
+  // string, printed whatever verbose= says.
+  if (!Verbose() && n != "comm") {
     Ptr(A(i));
     return;
   }
+  const Buffer* b = out ? RawOut(i) : RawIn(i);
   if (Redacted(b))
     return;
-  std::string_view n = name ? name : "";
   if (!b || b->data.size() < format::StructSize(n)) {
     Ptr(A(i));
     return;

@@ -193,8 +193,7 @@ static void SockaddrArg(Ctx& c, int i, bool out, uint64_t len) {
     c.Put("NULL");
     return;
   }
-  // strace reads a socket address whatever -e verbose= says.
-  const Buffer* b = out ? c.RawOut(i) : c.RawIn(i);
+  const Buffer* b = out ? c.Out(i) : c.In(i);
   if (!b) {
     c.Ptr(c.A(i));
     return;
