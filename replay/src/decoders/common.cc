@@ -481,8 +481,12 @@ void Ctx::Arg(int i) {
     case ArgKind::kOutIovec:
       Iovec(i, true, Len(a.len), sc.ret);
       break;
-    case ArgKind::kStrArray:
     case ArgKind::kSpecial:
+      // A struct no printer decodes here (its name is the param): its address, as strace's
+      // printaddr (NULL for 0).
+      Put(a.param ? PtrString(v) : HexString(v));
+      break;
+    case ArgKind::kStrArray:
       Put(HexString(v));
       break;
   }
@@ -513,7 +517,8 @@ void Ctx::Generic() {
   Put(")");
 }
 
-// A NULL-terminated string array (argv, or envp with -v): at most -s elements, each quoted.
+// A NULL-terminated string array (argv, or envp with -v): at most -s elements (all of them
+// with -v), each quoted.
 void Ctx::StrArray(int av) {
   const Buffer* raw = sc.Find(av, false, format::kBufferStringPtrs);
   if (!A(av)) {
@@ -529,7 +534,7 @@ void Ctx::StrArray(int av) {
   for (uint64_t k = 0; k < count; k++) {
     if (k)
       s += ", ";
-    if (k >= opt.max_strlen) {
+    if (!opt.verbose && k >= opt.max_strlen) {
       s += "...";
       break;
     }
@@ -541,7 +546,7 @@ void Ctx::StrArray(int av) {
       s += PtrString(At<uint64_t>(raw->data, k * 8));
     }
   }
-  if (raw->read_errno && count < opt.max_strlen)
+  if (raw->read_errno && (opt.verbose || count < opt.max_strlen))
     s += count ? ", ..." : "...";
   Put(s + "]");
 }

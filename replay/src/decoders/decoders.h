@@ -146,7 +146,7 @@ struct Ctx {
   // An output buffer, only when the call succeeded and it was read. For a call not in
   // -e verbose=, none of the memory strace would read with umove_or_printaddr (the argument's
   // own memory and what is reached through it): the decoders then print the address, as strace
-  // does. Strings, data (Data()) and socket addresses are read whatever verbose= says: their
+  // does. Strings and data (Data(), a task's comm) are read whatever verbose= says: their
   // printers use RawIn/RawOut.
   const Buffer* Out(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
     return Gated(kind) ? nullptr : RawOut(arg, kind, index);
