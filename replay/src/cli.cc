@@ -23,8 +23,9 @@ int ReplayMain(int argc, char** argv) {
       "usage: strec-replay [-o FILE [-ff]] [-s N] [-x|-xx] [-t|-tt|-ttt] [-r] [-T] [-y] [-v]\n"
       "                    [-X raw|abbrev|verbose] [-a N] [-qq] [-e trace=SET]\n"
       "                    [-e status=SET] [-e signal=SET] [-e read=FDS] [-e write=FDS]\n"
-      "                    [-e quiet=SET] [-e abbrev=SET] [-e raw=SET] [-z|-Z] [-n] [-i]\n"
-      "                    [-p PID]... [--no-follow] [--json] TRACE [MORE PARTS...]\n"
+      "                    [-e quiet=SET] [-e abbrev=SET] [-e raw=SET] [-e verbose=SET]\n"
+      "                    [-z|-Z] [-n] [-i] [-p PID]... [--no-follow] [--json]\n"
+      "                    TRACE [MORE PARTS...]\n"
       "strace's long options (--absolute-timestamps=, --syscall-times=, --decode-fds=, ...)\n"
       "are taken too; those that mean nothing for a recorded run are refused with the reason.",
       "strec-replay"};
@@ -70,7 +71,9 @@ int ReplayMain(int argc, char** argv) {
   app.add_option("-e", exprs,
                  "trace=SET (names, %classes, /regex, !negation), status=SET (successful, "
                  "failed, unfinished, unavailable, detached), signal=SET, read=FDS, write=FDS "
-                 "(hex dumps of the captured data), quiet=exit,thread-execve");
+                 "(hex dumps of the captured data), quiet=exit,thread-execve, abbrev=SET (those "
+                 "not in it as with -v), raw=SET (undecoded), verbose=SET (those not in it print "
+                 "most structures as their addresses, as strace does)");
   // strace's long forms of -e KEY=VALUE: --trace=SET, --status=SET, ...
   for (const char* key :
        {"trace", "status", "signal", "signals", "read", "write", "quiet", "silent", "silence",
@@ -226,13 +229,16 @@ int ReplayMain(int argc, char** argv) {
         std::cerr << "strec-replay: -e quiet=" << value << ": " << error << "\n";
         return 2;
       }
-    } else if (key == "abbrev" || key == "a" || key == "raw" || key == "x") {
+    } else if (key == "abbrev" || key == "a" || key == "raw" || key == "x" || key == "verbose" ||
+               key == "v") {
       auto set = format::SyscallSet::Parse(*table, value, &error);
       if (!set) {
         std::cerr << "strec-replay: -e " << key << "=" << value << ": " << error << "\n";
         return 2;
       }
-      (key[0] == 'a' ? config.render.abbrev : config.render.raw) = *set;
+      (key[0] == 'a'   ? config.render.abbrev
+       : key[0] == 'v' ? config.render.verbose_set
+                       : config.render.raw) = *set;
     } else if (key == "decode-fds" || key == "decode-fd") {
       if (!ParseDecodeFds(value, &y, &config.render.fd_kinds)) {
         std::cerr << "strec-replay: -e decode-fds=" << value
@@ -243,10 +249,6 @@ int ReplayMain(int argc, char** argv) {
       std::cerr << "strec-replay: -e " << key
                 << "=: tampering happens while the program runs: strec-record -e " << key
                 << "=...\n";
-      return 2;
-    } else if (key == "verbose" || key == "v") {
-      std::cerr << "strec-replay: -e verbose=: structures are always decoded from what was "
-                   "recorded (use -e abbrev= or -v for how much of them is shown)\n";
       return 2;
     } else {
       std::cerr << "strec-replay: -e " << key << "= is not supported\n";

@@ -49,6 +49,11 @@ check 2 "stack traces" "$bin/strec-replay" -k "$trace"
 check 2 "--strings-in-hex" "$bin/strec-replay" --strings-in-hex=some "$trace"
 check 2 "--absolute-timestamps" "$bin/strec-replay" --absolute-timestamps=precision:fs "$trace"
 check 2 "--no-follow" "$bin/strec-replay" --no-follow -f "$trace"
+# -e verbose= takes a syscall set as -e trace= does; an unknown name is named.
+check 2 "verbose=bogus: .*bogus" "$bin/strec-replay" -e verbose=bogus "$trace"
+check 2 "verbose=%nosuchclass" "$bin/strec-replay" --verbose=%nosuchclass "$trace"
+check 0 "" "$bin/strec-replay" -e verbose=none -o /dev/null "$trace"
+check 0 "" "$bin/strec-replay" --verbose='!execve,%network' -o /dev/null "$trace"
 # -e inject= at record time: bad specs name the part, eBPF is refused.
 check 2 "error=EWHAT" "$bin/strec-record" -e inject=openat:error=EWHAT -- true
 check 2 "when=0" "$bin/strec-record" -e inject=openat:error=ENOENT:when=0 -- true

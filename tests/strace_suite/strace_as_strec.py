@@ -102,6 +102,11 @@ def main():
             replay.append(name + "=" + value)
         else:
             replay += [name, value]
+    # -v and -e abbrev= print execve's environment strings: the recorder keeps them only when
+    # asked.
+    if any(n in ("-v", "--no-abbrev", "--abbrev") or
+           (n == "-e" and (v or "").partition("=")[0] in ("abbrev", "a")) for n, v in opts):
+        record.append("--capture-env")
     if follow >= 2:
         replay.append("-ff")
     elif follow == 0:

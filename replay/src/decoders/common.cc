@@ -209,10 +209,16 @@ static std::string OneValue(std::string_view n, const std::string& d) {
 }
 
 void Ctx::Struct(int i, bool out, const char* name) {
-  const Buffer* b = out ? Out(i) : In(i);
+  std::string_view n = name ? name : "";
+  // strace's umove_or_printaddr reads nothing for a call not in verbose=; a task's name is a
+  // string, printed whatever verbose= says.
+  if (!Verbose() && n != "comm") {
+    Ptr(A(i));
+    return;
+  }
+  const Buffer* b = out ? RawOut(i) : RawIn(i);
   if (Redacted(b))
     return;
-  std::string_view n = name ? name : "";
   if (!b || b->data.size() < format::StructSize(n)) {
     Ptr(A(i));
     return;
@@ -243,6 +249,10 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
   const Buffer* partial = b ? nullptr : PartialArray(*this, i, out, format::kBufferPlain, size);
   if (!b && count == 0 && A(i) && (!out || ok())) {
     Put("[]");
+    return;
+  }
+  if (!Verbose()) {  // print_array's elements are read only for a call in verbose=
+    Put(count == 0 && A(i) && (!out || ok()) ? "[]" : PtrString(A(i)));
     return;
   }
   if (partial)
@@ -301,6 +311,11 @@ void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_b
       arr || index_base ? nullptr : PartialArray(*this, i, out, format::kBufferIovecArray, 16);
   if (!arr && !index_base && count == 0 && A(i) && (!out || ok())) {
     Put("[]");
+    return;
+  }
+  if (!Verbose()) {
+    Put(count == 0 && A(i) && !index_base && (!out || ok()) ? "[]"
+                                                            : PtrString(index_base ? 0 : A(i)));
     return;
   }
   if (partial)
@@ -409,10 +424,12 @@ void Ctx::Arg(int i) {
       Data(i, false, Len(a.len));
       break;
     case ArgKind::kOutData:
-      if (Redacted(Out(i))) {
+      if (Redacted(RawOut(i))) {
         // nothing more to print
-      } else if (a.param && std::string_view(a.param) == "path" && Out(i)) {
-        const Buffer* b = Out(i);
+      } else if (a.param && std::string_view(a.param) == "cpu_set" && !Verbose()) {
+        Ptr(v);  // strace reads a cpu set only for a call in verbose=
+      } else if (a.param && std::string_view(a.param) == "path" && RawOut(i)) {
+        const Buffer* b = RawOut(i);
         QuoteOptions qq = q;
         qq.max_strlen = kPathShown;
         std::string str = b->data.substr(0, std::min<size_t>(b->data.size(), Len(a.len)));
@@ -464,8 +481,12 @@ void Ctx::Arg(int i) {
     case ArgKind::kOutIovec:
       Iovec(i, true, Len(a.len), sc.ret);
       break;
-    case ArgKind::kStrArray:
     case ArgKind::kSpecial:
+      // A struct no printer decodes here (its name is the param): its address, as strace's
+      // printaddr (NULL for 0).
+      Put(a.param ? PtrString(v) : HexString(v));
+      break;
+    case ArgKind::kStrArray:
       Put(HexString(v));
       break;
   }
@@ -496,14 +517,15 @@ void Ctx::Generic() {
   Put(")");
 }
 
-// A NULL-terminated string array (argv, or envp with -v): at most -s elements, each quoted.
+// A NULL-terminated string array (argv, or envp with -v): at most -s elements (all of them
+// with -v), each quoted.
 void Ctx::StrArray(int av) {
   const Buffer* raw = sc.Find(av, false, format::kBufferStringPtrs);
   if (!A(av)) {
     Put("NULL");
     return;
   }
-  if (!raw) {
+  if (!raw || !Verbose()) {
     Ptr(A(av));
     return;
   }
@@ -512,7 +534,7 @@ void Ctx::StrArray(int av) {
   for (uint64_t k = 0; k < count; k++) {
     if (k)
       s += ", ";
-    if (k >= opt.max_strlen) {
+    if (!opt.verbose && k >= opt.max_strlen) {
       s += "...";
       break;
     }
@@ -524,7 +546,7 @@ void Ctx::StrArray(int av) {
       s += PtrString(At<uint64_t>(raw->data, k * 8));
     }
   }
-  if (raw->read_errno && count < opt.max_strlen)
+  if (raw->read_errno && (opt.verbose || count < opt.max_strlen))
     s += count ? ", ..." : "...";
   Put(s + "]");
 }
@@ -537,7 +559,7 @@ std::string PartialArray(Ctx& c,
                          std::string (*print)(const std::string& d, size_t off)) {
   uint64_t addr = c.A(arg);
   const Buffer* b = out && !c.ok() ? nullptr : c.sc.Find(arg, out, format::kBufferPlain);
-  if (!b || elem == 0 || b->data.size() < elem)
+  if (!b || elem == 0 || b->data.size() < elem || !c.Verbose())
     return PtrString(addr);
   std::string s;
   if (c.Redacted(b, &s))

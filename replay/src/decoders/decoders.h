@@ -140,17 +140,36 @@ struct Ctx {
   void Sep() { *cur += ", "; }
   void ToExit() { cur = &exit; }
   bool ok() const { return sc.returned() && !sc.error(); }
+  // Whether the call is in -e verbose= (strace's verbose(tcp)): when it is not, what strace
+  // reads with umove_or_printaddr (structs, arrays, iovecs, ints by pointer) prints as its
+  // address, and a few decoders print less (each says how).
+  bool Verbose() const { return CallVerbose(opt, sc.nr); }
 
-  // An output buffer, only when the call succeeded and it was read.
+  // An output buffer, only when the call succeeded and it was read. For a call not in
+  // -e verbose=, none of the memory strace would read with umove_or_printaddr (the argument's
+  // own memory and what is reached through it): the decoders then print the address, as strace
+  // does. Strings and data (Data(), a task's comm) are read whatever verbose= says: their
+  // printers use RawIn/RawOut.
   const Buffer* Out(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
+    return Gated(kind) ? nullptr : RawOut(arg, kind, index);
+  }
+  const Buffer* In(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
+    return Gated(kind) ? nullptr : RawIn(arg, kind, index);
+  }
+  const Buffer* RawOut(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
     if (!ok())
       return nullptr;
     const Buffer* b = sc.Find(arg, true, kind, index);
     return b && !b->read_errno ? b : nullptr;
   }
-  const Buffer* In(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
+  const Buffer* RawIn(int arg, uint8_t kind = format::kBufferPlain, uint32_t index = 0) const {
     const Buffer* b = sc.Find(arg, false, kind, index);
     return b && !b->read_errno ? b : nullptr;
+  }
+  bool Gated(uint8_t kind) const {
+    return (kind == format::kBufferPlain || kind == format::kBufferAux ||
+            kind == format::kBufferIovecArray) &&
+           !Verbose();
   }
 
   // A redacted buffer's marker, appended to *to (the current part by default): true if b was
@@ -249,7 +268,7 @@ struct Ctx {
   }
   // A data buffer of `len` bytes: input (entry) or output (exit).
   void Data(int i, bool out, uint64_t len, bool force_hex = false) {
-    const Buffer* b = out ? Out(i) : In(i);
+    const Buffer* b = out ? RawOut(i) : RawIn(i);
     if (!b && (!out || ok())) {
       // A read that failed past the part strace prints (it reads no more than -s bytes).
       const Buffer* part = sc.Find(i, out, format::kBufferPlain, 0);

@@ -210,10 +210,12 @@ static std::string EpollEvent(Ctx&, int, const std::string& d) {
 }
 
 // poll, ppoll: the ready fds with their revents, and ppoll's time left.
-static std::string PollReturn(const Syscall& sc, const DecodeEnv&) {
+static std::string PollReturn(const Syscall& sc, const DecodeEnv& env) {
   int64_t r = sc.ret;
   if (r == 0)
     return "0 (Timeout)";
+  if (!CallVerbose(*env.opt, sc.nr))
+    return "";  // not in -e verbose=: neither the ready fds nor the time left
   const Buffer* b = sc.Find(0, true);
   if (!b || b->data.size() < 8)
     return "";
@@ -235,7 +237,7 @@ static std::string PollReturn(const Syscall& sc, const DecodeEnv&) {
 }
 
 // select, pselect6: the ready sets and the time left.
-static std::string SelectReturn(const Syscall& sc, const DecodeEnv&) {
+static std::string SelectReturn(const Syscall& sc, const DecodeEnv& env) {
   int64_t r = sc.ret;
   if (r == 0)
     return "0 (Timeout)";
@@ -254,7 +256,9 @@ static std::string SelectReturn(const Syscall& sc, const DecodeEnv&) {
       parts += (parts.empty() ? "" : ", ") + std::string(names[i - 1]) + " " + set;
   }
   const Buffer* left = sc.args[4] ? sc.Find(4, true) : nullptr;
-  if (left && left->data.size() >= 16)
+  if (sc.args[4] && !CallVerbose(*env.opt, sc.nr))  // the time left is not read: its address
+    parts += (parts.empty() ? "" : ", ") + std::string("left ") + HexString(sc.args[4]);
+  else if (left && left->data.size() >= 16)
     parts += (parts.empty() ? "" : ", ") + std::string("left ") +
              (sc.nr == __NR_pselect6 ? Timespec(left->data, 0) : Timeval(left->data, 0));
   return parts.empty() && !read ? Dec(r) : Dec(r) + " (" + parts + ")";

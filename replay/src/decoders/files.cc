@@ -299,7 +299,9 @@ static void DecodeGetdents(Ctx& c) {
   c.Sep();
   c.ToExit();
   const Buffer* b = c.Out(1);
-  if (c.Redacted(b)) {
+  if (!c.Verbose()) {
+    c.Ptr(c.A(1));  // not in -e verbose=: no entries, not even their number
+  } else if (c.Redacted(b)) {
     // its marker is out
   } else if (!b && c.ok() && c.sc.ret == 0) {
     c.Put(c.opt.verbose ? std::string("[]") : PtrString(c.A(1)) + " /* 0 entries */");

@@ -65,7 +65,7 @@ void IoctlIntArray(Ctx& c, size_t n, F text) {
     c.Put("NULL");
     return;
   }
-  const Buffer* b = c.sc.Find(2, false, format::kBufferPlain, 0);
+  const Buffer* b = c.Verbose() ? c.sc.Find(2, false, format::kBufferPlain, 0) : nullptr;
   if (c.Redacted(b))
     return;
   size_t got = b ? std::min(b->data.size() / 4, n) : 0;

@@ -535,7 +535,8 @@ std::string ReadOnlyResult(const Ctx& c, uint32_t req, const std::string& o) {
 }  // namespace
 
 bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
-  if (((req >> 8) & 0xff) != 'V' || !Table("v4l2_ioctl_cmds").Name(req))
+  // Not in -e verbose=: strace decodes no Video4Linux2 argument (the number is printed).
+  if (((req >> 8) & 0xff) != 'V' || !Table("v4l2_ioctl_cmds").Name(req) || !c.Verbose())
     return false;
   bool read_only = req == kQueryCap || req == kGFbuf || req == kGStd || req == kGInput;
   if (!read_only && !HasResult(req)) {
@@ -676,12 +677,12 @@ bool DecodeV4l2Ioctl(Ctx& c, uint32_t req) {
 
 // VIDIOC_CREATE_BUFS returns the index and count of the buffers it made: "0 ({index=0, count=2})".
 std::string V4l2IoctlReturn(const Syscall& sc, const DecodeEnv& env) {
-  if (static_cast<uint32_t>(sc.args[1]) != kCreateBufs || !sc.returned() || sc.error())
+  if (static_cast<uint32_t>(sc.args[1]) != kCreateBufs || !sc.returned() || sc.error() ||
+      !CallVerbose(*env.opt, sc.nr))
     return "";
   const Buffer* b = sc.Find(2, true, format::kBufferPlain, 0);
   if (!b || b->read_errno || b->redacted || b->data.size() < 8)
     return "";
-  (void)env;
   return Dec(sc.ret) + " ({index=" + U(b->data, 0) + ", count=" + U(b->data, 4) + "})";
 }
 

@@ -250,10 +250,17 @@ static void DecodeConnect(Ctx& c) {
 static void DecodeAccept(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
-  c.ToExit();
-  SockaddrArg(c, 1, true, SockaddrLenOut(c, 2));
-  c.Sep();
-  SocklenArg(c, 2);
+  if (c.Verbose()) {
+    c.ToExit();
+    SockaddrArg(c, 1, true, SockaddrLenOut(c, 2));
+    c.Sep();
+    SocklenArg(c, 2);
+  } else {
+    // Not in -e verbose=: strace reads no length, and prints both addresses at entry.
+    c.Ptr(c.A(1));
+    c.Sep();
+    c.Ptr(c.A(2));
+  }
   if (c.sc.nr == __NR_accept4) {
     c.Sep();
     c.Put(Flags("accept4_flags", c.A(3) & 0xffffffff));
@@ -266,7 +273,7 @@ static void DecodeAccept(Ctx& c) {
 static void SockBuf(Ctx& c, int i, bool out, uint64_t len) {
   int proto;
   const Buffer* b = c.sc.Find(i, out, format::kBufferPlain, 0);
-  if (NetlinkSocket(c, c.A(0), &proto) && (!out || c.ok()) && !(b && b->redacted)) {
+  if (c.Verbose() && NetlinkSocket(c, c.A(0), &proto) && (!out || c.ok()) && !(b && b->redacted)) {
     NlMem m;
     m.base = c.A(i);
     if (b)
@@ -306,9 +313,15 @@ static void DecodeRecvfrom(Ctx& c) {
   c.Sep();
   c.Put(Flags("msg_flags", c.A(3) & 0xffffffff));
   c.Sep();
-  SockaddrArg(c, 4, true, SockaddrLenOut(c, 5));
-  c.Sep();
-  SocklenArg(c, 5);
+  if (c.Verbose()) {
+    SockaddrArg(c, 4, true, SockaddrLenOut(c, 5));
+    c.Sep();
+    SocklenArg(c, 5);
+  } else {  // the lengths are not read, nor the address
+    c.Ptr(c.A(4));
+    c.Sep();
+    c.Ptr(c.A(5));
+  }
   c.Put(")");
 }
 
@@ -375,6 +388,21 @@ static void Msghdr(Ctx& c, bool out) {
 static void DecodeMmsg(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
+  if (!c.Verbose()) {
+    // Not in -e verbose=: all at entry, the messages (and recvmmsg's timeout) as addresses.
+    c.Ptr(c.A(1));
+    c.Sep();
+    c.Put(UDec(c.A(2) & 0xffffffff));
+    c.Sep();
+    c.Put(Flags("msg_flags", c.A(3) & 0xffffffff));
+    if (c.sc.nr == __NR_recvmmsg) {
+      c.Sep();
+      c.Ptr(c.A(4));
+    }
+    c.ToExit();
+    c.Put(")");
+    return;
+  }
   c.ToExit();
   const Buffer* m = c.Out(1);
   if (!m || c.sc.error() || !c.sc.returned()) {
@@ -841,13 +869,22 @@ static void DecodeSockopt(Ctx& c) {
     c.Put(UDec(name));
   }
   c.Sep();
+  if (get && !c.Verbose()) {
+    // Not in -e verbose=: the length is not read, both addresses print at entry.
+    c.Ptr(c.A(3));
+    c.Sep();
+    c.Ptr(c.A(4));
+    c.ToExit();
+    c.Put(")");
+    return;
+  }
   if (get)
     c.ToExit();
   OptKind kind = SockoptKind(level, name, get);
   const Buffer* b = c.sc.Find(3, get, format::kBufferPlain, 0);
   std::string value;
   int32_t len = static_cast<int32_t>(c.A(4)), in_len = len;
-  bool decode = true;
+  bool decode = c.Verbose();  // setsockopt's value: its address when not in -e verbose=
   if (get) {
     const Buffer* in = c.A(4) ? c.In(4) : nullptr;
     const Buffer* out = c.A(4) ? c.Out(4) : nullptr;

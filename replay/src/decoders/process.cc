@@ -116,7 +116,7 @@ static void DecodeExecve(Ctx& c) {
     c.Put("NULL");
   } else {
     c.Ptr(c.A(ev));
-    if (env && !env->read_errno)
+    if (env && !env->read_errno && c.Verbose())
       c.Put(" /* " + UDec(env->full_len) + (env->full_len == 1 ? " var" : " vars") + " */");
   }
   if (at) {

@@ -110,6 +110,11 @@ void DecodePtrace(Ctx& c) {
       return;
     case kGetSyscallInfo: {
       c.Put(UDec(c.A(2)) + ", ");
+      if (!c.Verbose()) {  // not in -e verbose=: the address, at entry
+        c.Ptr(c.A(3));
+        c.Put(")");
+        return;
+      }
       c.ToExit();
       const Buffer* b = c.Out(3);
       size_t len = std::min<uint64_t>(c.A(2), c.sc.ret > 0 ? static_cast<uint64_t>(c.sc.ret) : 0);

@@ -93,8 +93,8 @@ void DecodeSchedSetaffinity(Ctx& c) {
   c.Put(", " + UDec(c.A(1) & 0xffffffff) + ", ");
   const Buffer* b = c.In(2);
   uint64_t len = c.A(1) & 0xffffffff;
-  if (!c.A(2) && len) {
-    c.Put("NULL");
+  if (!c.Verbose() || (!c.A(2) && len)) {
+    c.Ptr(c.A(2));  // not in -e verbose=: the address, even of an empty set
   } else if (len && !b) {
     c.Ptr(c.A(2));
   } else if (!c.Redacted(b)) {

@@ -92,7 +92,7 @@ static void DecodeNanosleep(Ctx& c) {
   c.ToExit();
   if (!c.A(req + 1)) {
     c.Put("NULL");
-  } else if (NanosleepRemShown(c)) {
+  } else if (c.Verbose() && NanosleepRemShown(c)) {
     const Buffer* b = c.sc.Find(req + 1, true);
     c.Put(b && b->data.size() >= 16 ? Timespec(b->data, 0) : PtrString(c.A(req + 1)));
   } else {

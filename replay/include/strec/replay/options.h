@@ -46,6 +46,10 @@ struct RenderOptions {
   // -e abbrev=SET (those not in it print like -v) and -e raw=SET (arguments and return value in
   // hex, undecoded); unset: -v alone decides, and nothing is raw.
   std::optional<format::SyscallSet> abbrev, raw;
+  // -e verbose=SET: the calls whose structures are decoded; the others print most of them as
+  // their addresses, as strace does for a call not in the set. Unset: every call (strace's
+  // default). Not -v, which is abbrev=none.
+  std::optional<format::SyscallSet> verbose_set;
   int decode_fds = 0;  // -y (1), -yy (2): what fd_text.h prints after an fd
   // --decode-fds=SET without "all": the kinds of fd whose paths are shown (bits: path 1,
   // socket 2, dev 4, pidfd 8); 0: every fd, as -y and -yy do.
@@ -69,6 +73,11 @@ struct RenderOptions {
 
   bool SignalShown(int sig) const { return sig < 1 || sig > 64 || (signals >> (sig - 1)) & 1; }
 };
+
+// Whether syscall `nr` is in -e verbose= (strace's verbose(tcp)).
+inline bool CallVerbose(const RenderOptions& o, int nr) {
+  return !o.verbose_set || o.verbose_set->Contains(nr);
+}
 
 }  // namespace strec::replay
 
