@@ -7,11 +7,11 @@
 #include <cstring>
 #include <fstream>
 
-#include "support/trace_builder.h"
 #include "strec/format/fd_detail.h"
 #include "strec/format/redact.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
+#include "support/trace_builder.h"
 
 namespace strec::format {
 namespace {

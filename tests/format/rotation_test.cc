@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "support/trace_builder.h"
 #include "strec/format/trace_reader.h"
 #include "strec/format/trace_writer.h"
+#include "support/trace_builder.h"
 
 namespace strec::format {
 namespace {

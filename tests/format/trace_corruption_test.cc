@@ -8,9 +8,9 @@
 #include <functional>
 #include <random>
 
-#include "support/trace_builder.h"
 #include "strec/format/container.h"
 #include "strec/format/trace_reader.h"
+#include "support/trace_builder.h"
 
 namespace strec::format {
 namespace {

@@ -5,12 +5,12 @@
 #include <cstring>
 #include <sstream>
 
-#include "support/trace_builder.h"
 #include "strec/format/container.h"
 #include "strec/format/fd_detail.h"
 #include "strec/format/io.h"
 #include "strec/format/trace_info.h"
 #include "strec/format/trace_reader.h"
+#include "support/trace_builder.h"
 
 namespace strec::format {
 namespace {
