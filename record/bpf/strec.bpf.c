@@ -1376,6 +1376,8 @@ __noinline __u32 put_fd_detail(__u32 off, __s64 fd, __u64 meta) {
       struct socket* ps = peer ? BPF_CORE_READ(peer, sk_socket) : 0;
       if (ps)
         d->peer_inode = socket_inode(ps);
+      /* a client not accepted yet: its peer has no inode; left for the accept (fd_details.cc) */
+      __u8 embryo = peer && !ps;
       struct unix_address* addr = BPF_CORE_READ(u, addr);
       int len = addr ? BPF_CORE_READ(addr, len) : 0;
       __u64 n = len > 2 && len <= 110 ? len - 2 : 0; /* the name, after sun_family */
@@ -1386,7 +1388,7 @@ __noinline __u32 put_fd_detail(__u32 off, __s64 fd, __u64 meta) {
           n = 0;
       }
       size += n;
-      d->found = d->peer_inode || n;
+      d->found = (d->peer_inode || n) && !embryo;
     }
     if (d->found) {
       __u8 one = 1;

@@ -57,6 +57,21 @@ int32_t PidfdPid(pid_t tid, int fd) {
   return pid;
 }
 
+// A NETLINK_SOCK_DIAG request: the header and a family's request struct.
+template <typename Req>
+struct Request {
+  nlmsghdr nlh;
+  Req req;
+};
+template <typename Req>
+Request<Req> DiagRequest(uint16_t flags) {
+  Request<Req> q = {};
+  q.nlh.nlmsg_len = sizeof q;
+  q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  q.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
+  return q;
+}
+
 }  // namespace
 
 std::vector<int32_t> ReceivedFds(std::span<const uint8_t> control) {
@@ -208,13 +223,7 @@ bool FdDetailReader::Ask(const format::SocketProtocol& p,
   for (auto& [inode, t] : *want)
     t.detail->family = p.family;
   if (p.family == AF_UNIX) {
-    struct {
-      nlmsghdr nlh;
-      unix_diag_req req;
-    } q = {};
-    q.nlh.nlmsg_len = sizeof q;
-    q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    q.nlh.nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
+    auto q = DiagRequest<unix_diag_req>(dump ? NLM_F_DUMP : 0);
     q.req.sdiag_family = AF_UNIX;
     q.req.udiag_states = ~0u;
     q.req.udiag_ino = dump ? 0 : static_cast<uint32_t>(want->begin()->first);
@@ -223,25 +232,13 @@ bool FdDetailReader::Ask(const format::SocketProtocol& p,
     return Exchange(&q, sizeof q, p.family, dump, want);
   }
   if (p.family == AF_NETLINK) {
-    struct {
-      nlmsghdr nlh;
-      netlink_diag_req req;
-    } q = {};
-    q.nlh.nlmsg_len = sizeof q;
-    q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    auto q = DiagRequest<netlink_diag_req>(NLM_F_DUMP);
     q.req.sdiag_family = AF_NETLINK;
     q.req.sdiag_protocol = NDIAG_PROTO_ALL;
     q.req.ndiag_cookie[0] = q.req.ndiag_cookie[1] = ~0u;
     return Exchange(&q, sizeof q, p.family, true, want);
   }
-  struct {
-    nlmsghdr nlh;
-    inet_diag_req_v2 req;
-  } q = {};
-  q.nlh.nlmsg_len = sizeof q;
-  q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto q = DiagRequest<inet_diag_req_v2>(NLM_F_DUMP);
   q.req.sdiag_family = p.family;
   q.req.sdiag_protocol = p.protocol;
   q.req.idiag_states = ~0u;
@@ -291,15 +288,19 @@ void FdDetailReader::Answer(uint8_t family,
     format::FdDetail* d = it->second.detail;
     std::string* name = it->second.name;
     int rest = static_cast<int>(len - sizeof *m);
+    bool embryo = false;
     for (auto* a = reinterpret_cast<const rtattr*>(m + 1); RTA_OK(a, rest); a = RTA_NEXT(a, rest)) {
-      if (a->rta_type == UNIX_DIAG_NAME && name->empty())
+      if (a->rta_type == UNIX_DIAG_NAME && name->empty()) {
         name->assign(static_cast<const char*>(RTA_DATA(a)), std::min<size_t>(RTA_PAYLOAD(a), 108));
-      else if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= 4)
+      } else if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= 4) {
         std::memcpy(&d->peer_inode, RTA_DATA(a), 4);
+        embryo = d->peer_inode == 0;
+      }
     }
     // A unix socket without a name or a peer has nothing to show: strace counts it as not
-    // found.
-    d->found = d->peer_inode || !name->empty();
+    // found. A client whose connection the server has not accepted yet (its peer has no inode)
+    // is left for the accept to describe whole (Peer()): strace rarely prints it in between.
+    d->found = (d->peer_inode || !name->empty()) && !embryo;
   } else if (family == AF_NETLINK && len >= sizeof(netlink_diag_msg)) {
     const auto* m = static_cast<const netlink_diag_msg*>(body);
     auto it = want->find(m->ndiag_ino);

@@ -193,6 +193,15 @@ struct Ctx {
     Put(Dec(static_cast<int32_t>(fd)));
     Put(replay::FdText(opt, env.state, sc.tid, fd));
   }
+  // An fd in the table of process `pid` as the calling thread numbers it (kcmp): its path when
+  // that process is in the trace.
+  void FdOf(int32_t pid, int64_t fd) {
+    Put(Dec(static_cast<int32_t>(fd)));
+    if (pid <= 0 || !env.state)
+      return;
+    int32_t outer = env.state->RecorderPid(sc.tid, pid, 1);  // from another pid namespace
+    Put(replay::FdText(opt, env.state, outer ? outer : pid, fd));
+  }
   // The text after an fd this call made or received, whose path (and -yy detail) came with the
   // call: kBufferFdPath and kBufferFdDetail of `arg`, `index` ("" when not recorded).
   std::string NewFdText(int arg, uint32_t index) {

@@ -22,10 +22,10 @@ void DecodeKcmp(Ctx& c) {
   c.Put(", " + Enum("kcmp_type", type));
   if (type == kKcmpFile || type == kKcmpEpollTfd) {
     c.Put(", ");
-    c.Fd(c.A(3));
+    c.FdOf(static_cast<int32_t>(c.A(0)), c.A(3));
     c.Put(", ");
     if (type == kKcmpFile) {
-      c.Fd(c.A(4));
+      c.FdOf(static_cast<int32_t>(c.A(1)), c.A(4));
     } else {
       // struct kcmp_epoll_slot: efd, tfd, toff (u32 each).
       const Buffer* b = c.In(4);

@@ -388,23 +388,11 @@ static void Msghdr(Ctx& c, bool out) {
 static void DecodeMmsg(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
-  if (!c.Verbose()) {
-    // Not in -e verbose=: all at entry, the messages (and recvmmsg's timeout) as addresses.
-    c.Ptr(c.A(1));
-    c.Sep();
-    c.Put(UDec(c.A(2) & 0xffffffff));
-    c.Sep();
-    c.Put(Flags("msg_flags", c.A(3) & 0xffffffff));
-    if (c.sc.nr == __NR_recvmmsg) {
-      c.Sep();
-      c.Ptr(c.A(4));
-    }
+  // Not in -e verbose=: all at entry, the messages (and recvmmsg's timeout) as addresses.
+  bool verbose = c.Verbose();
+  if (verbose)
     c.ToExit();
-    c.Put(")");
-    return;
-  }
-  c.ToExit();
-  const Buffer* m = c.Out(1);
+  const Buffer* m = verbose ? c.Out(1) : nullptr;
   if (!m || c.sc.error() || !c.sc.returned()) {
     c.Ptr(c.A(1));
   } else {
@@ -430,8 +418,13 @@ static void DecodeMmsg(Ctx& c) {
   c.Put(Flags("msg_flags", c.A(3) & 0xffffffff));
   if (c.sc.nr == __NR_recvmmsg) {
     c.Sep();
-    c.Arg(4);
+    if (verbose)
+      c.Arg(4);
+    else
+      c.Ptr(c.A(4));
   }
+  if (!verbose)
+    c.ToExit();
   c.Put(")");
 }
 

@@ -414,13 +414,27 @@ static std::string SchedParam(Ctx&, int, const std::string& d) {
   return s;
 }
 
+// pidfd_getfd(2): the target fd is one of the pidfd's process's; a successful call's new fd
+// is a copy of it, whose path (recorded) names both. The flags in hex.
+void DecodePidfdGetfd(Ctx& c) {
+  c.Fd(c.A(0));
+  c.Sep();
+  c.Put(Dec(c.I(1)));
+  if (c.ok())
+    c.Put(c.NewFdText(format::kArgReturn, 0));
+  c.Sep();
+  c.Put(HexString(c.A(2) & 0xffffffff));
+  c.ToExit();
+  c.Put(")");
+}
+
 Family ProcessFamily() {
   static const DecoderEntry kDecoders[] = {
       {__NR_execve, DecodeExecve},        {__NR_execveat, DecodeExecve},
       {__NR_clone, DecodeClone},          {__NR_clone3, DecodeClone3},
       {__NR_wait4, DecodeWait4},          {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
       {__NR_getrandom, DecodeGetrandom},  {__NR_getpriority, DecodePriority},
-      {__NR_setpriority, DecodePriority},
+      {__NR_setpriority, DecodePriority}, {__NR_pidfd_getfd, DecodePidfdGetfd},
   };
   static const StructEntry kStructs[] = {
       {"rlimit", RlimitStruct},

@@ -232,10 +232,12 @@ std::string FormatSiginfo(const std::string& d,
   s += ", si_code=" +
        (cname.empty() ? Dec(code) : Styled(HexString(static_cast<uint32_t>(code)), cname));
   if (err)
-    s += ", si_errno=" + std::string(ErrnoName(err) ? ErrnoName(err) : Dec(err).c_str());
+    s += ", si_errno=" +  // an unknown one unsigned, as strace prints it
+         std::string(ErrnoName(err) ? ErrnoName(err) : UDec(static_cast<uint32_t>(err)).c_str());
   auto pid_uid = [&]() {
+    uint32_t uid = At<uint32_t>(d, 20);
     s += ", si_pid=" + PidText(At<int32_t>(d, 16), opt, state, observer) +
-         ", si_uid=" + UDec(At<uint32_t>(d, 20));
+         ", si_uid=" + (uid == UINT32_MAX ? std::string("-1") : UDec(uid));
   };
   auto value = [&]() {
     s += ", si_int=" + Dec(At<int32_t>(d, 24)) + ", si_ptr=" + PtrString(At<uint64_t>(d, 24));
