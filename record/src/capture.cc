@@ -270,7 +270,8 @@ void Capture::AtEntry(pid_t tid,
         break;
       case ArgKind::kInData:
         if (v && a.len < 6)
-          Plan(i, false, v, Cap(args[a.len]), args[a.len]);
+          Plan(i, false, v, Cap(format::LengthArg(info, args, a.len)),
+               format::LengthArg(info, args, a.len));
         break;
       case ArgKind::kInStruct:
       case ArgKind::kInOutStruct:
@@ -284,7 +285,7 @@ void Capture::AtEntry(pid_t tid,
       case ArgKind::kInOutArray:
         if (v && a.len < 6) {
           uint32_t size = format::StructSize(a.param ? a.param : "");
-          uint64_t count = args[a.len];
+          uint64_t count = format::LengthArg(info, args, a.len);
           uint64_t n = std::min<uint64_t>(count, std::max<uint64_t>(snaplen_, 1));
           if (size && count < (1ull << 32))
             Plan(i, false, v, n * size, count * size);
@@ -293,7 +294,7 @@ void Capture::AtEntry(pid_t tid,
       case ArgKind::kInIovec:
         if (v && a.len < 6) {
           Execute(tid, out);
-          Iovec(tid, i, false, v, args[a.len], -1, out);
+          Iovec(tid, i, false, v, format::LengthArg(info, args, a.len), -1, out);
         }
         break;
       case ArgKind::kStrArray:
@@ -342,7 +343,8 @@ void Capture::AtExit(pid_t tid,
       continue;
     switch (a.kind) {
       case ArgKind::kOutData: {
-        uint64_t len = a.len == kLenRet ? static_cast<uint64_t>(ret) : a.len < 6 ? args[a.len] : 0;
+        uint64_t len =
+            a.len == kLenRet ? static_cast<uint64_t>(ret) : format::LengthArg(info, args, a.len);
         Plan(i, true, v, Cap(len), len);
         break;
       }
@@ -357,7 +359,7 @@ void Capture::AtExit(pid_t tid,
       case ArgKind::kInOutArray: {
         uint32_t size = format::StructSize(a.param ? a.param : "");
         uint64_t count = a.len == kLenRet ? static_cast<uint64_t>(ret)
-                         : a.len < 6      ? args[a.len]
+                         : a.len < 6      ? format::LengthArg(info, args, a.len)
                                           : 0;
         uint64_t n = std::min<uint64_t>(count, std::max<uint64_t>(snaplen_, 1));
         if (size && count < (1ull << 32))
@@ -367,7 +369,7 @@ void Capture::AtExit(pid_t tid,
       case ArgKind::kOutIovec:
         if (a.len < 6) {
           Execute(tid, out);
-          Iovec(tid, i, true, v, args[a.len], ret, out);
+          Iovec(tid, i, true, v, format::LengthArg(info, args, a.len), ret, out);
         }
         break;
       default:

@@ -278,8 +278,9 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
     }
     std::string elem = b->data.substr(k * size, size);
     if (n == "pollfd") {
-      s += "{fd=" + FdText(At<int32_t>(elem, 0)) +
-           ", events=" + Flags("poll_events", At<uint16_t>(elem, 4)) + "}";
+      int32_t fd = At<int32_t>(elem, 0);  // a negative one is ignored: strace omits its events
+      s += "{fd=" + FdText(fd) +
+           (fd < 0 ? "" : ", events=" + Flags("poll_events", At<uint16_t>(elem, 4))) + "}";
     } else if (n == "epoll_event") {
       s += "{events=" + Flags("epoll_events", At<uint32_t>(elem, 0)) +
            ", data=" + FormatEpollData(At<uint64_t>(elem, 4)) + "}";

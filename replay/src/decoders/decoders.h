@@ -305,7 +305,7 @@ struct Ctx {
   uint64_t Len(uint8_t len) const {
     if (len == kLenRet)
       return sc.ret > 0 ? static_cast<uint64_t>(sc.ret) : 0;
-    return len < 6 ? sc.args[len] : 0;
+    return info ? format::LengthArg(*info, sc.args, len) : len < 6 ? sc.args[len] : 0;
   }
 
   void Struct(int i, bool out, const char* name);

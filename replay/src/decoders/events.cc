@@ -188,7 +188,11 @@ static void DecodePoll(Ctx& c) {
   c.Put(UDec(c.A(1) & 0xffffffff));
   c.Sep();
   if (ppoll) {
-    c.Arg(2);
+    // The timeout as given (the kernel writes the time left over it: the return shows that).
+    if (c.A(2))
+      c.Struct(2, false, "timespec");
+    else
+      c.Put("NULL");
     c.Sep();
     c.Arg(3);
     c.Sep();

@@ -254,6 +254,18 @@ static void DecodeFcntl(Ctx& c) {
       c.Sep();
       c.Put(Flags("fd_flags", c.A(2)));
       break;
+    case 10:  // F_SETSIG
+      c.Sep();
+      c.Put(SignalName(c.I(2)));
+      break;
+    case 1024:  // F_SETLEASE
+      c.Sep();
+      c.Put(Enum("lease_type", c.A(2) & 0xffffffff));
+      break;
+    case 1026:  // F_NOTIFY
+      c.Sep();
+      c.Put(Flags("dnotify_flags", c.A(2) & 0xffffffff));
+      break;
     case 4:  // F_SETFL
       c.Sep();
       c.Put(OpenFlags(c.A(2)));
@@ -515,6 +527,10 @@ static std::string FcntlReturn(const Syscall& sc, const DecodeEnv& env) {
   }
   if (cmd == 9)  // F_GETOWN: the owner's pid, or -pgid
     return PidText(static_cast<int32_t>(r), *env.opt, env.state, sc.tid);
+  if (cmd == 1025)  // F_GETLEASE
+    return HexString(static_cast<uint64_t>(r)) + " (" + Enum("lease_type", r) + ")";
+  if (cmd == 11 && r > 0)  // F_GETSIG
+    return Dec(r) + " (" + SignalName(static_cast<int>(r)) + ")";
   return "";
 }
 

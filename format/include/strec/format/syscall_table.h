@@ -123,6 +123,15 @@ inline const SyscallInfo& ResolveVariant(const SyscallInfo& info, const uint64_t
 // Size in bytes of a struct named in the table (x86_64 layout), or 0 if unknown.
 uint32_t StructSize(std::string_view name);
 
+// The value of argument `len` used as another's length (ArgSpec::len < 6): an int-sized one
+// (kInt, kUInt) is its low 32 bits, what the kernel reads (a program may leave garbage above).
+inline uint64_t LengthArg(const SyscallInfo& info, const uint64_t args[6], uint8_t len) {
+  if (len >= 6)
+    return 0;
+  ArgKind k = len < info.nargs ? info.args[len].kind : ArgKind::kHex;
+  return k == ArgKind::kUInt || k == ArgKind::kInt ? args[len] & 0xffffffffu : args[len];
+}
+
 class SyscallTable {
  public:
   // The table for an AUDIT_ARCH_* value, or nullptr for an architecture strec has no table for.
