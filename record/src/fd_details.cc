@@ -104,6 +104,10 @@ int FdDetailReader::DiagSocket() {
   if (diag_fd_ < 0 && !diag_failed_) {
     diag_fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     diag_failed_ = diag_fd_ < 0;
+    // The tracee waits while the recorder asks: never more than a second per answer.
+    timeval limit = {1, 0};
+    if (diag_fd_ >= 0)
+      setsockopt(diag_fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   }
   return diag_fd_;
 }
@@ -260,9 +264,7 @@ bool FdDetailReader::Exchange(const void* request,
   alignas(nlmsghdr) static thread_local char buf[32768];
   for (;;) {
     ssize_t n = recv(diag_fd_, buf, sizeof buf, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
+    if (n <= 0)  // also EINTR (a signal for the recorder: it stops) and the time limit
       return false;
     int len = static_cast<int>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
