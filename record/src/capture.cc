@@ -437,12 +437,16 @@ void Capture::Blob(uint8_t kind,
                    uint8_t arg,
                    uint32_t index,
                    std::string_view bytes,
-                   CapturedBuffers* dst) {
+                   CapturedBuffers* dst,
+                   uint64_t addr,
+                   int32_t read_errno) {
   CapturedBuffers::Item it;
   it.rec.arg = arg;
   it.rec.out = true;
   it.rec.kind = kind;
   it.rec.index = index;
+  it.rec.addr = addr;
+  it.rec.read_errno = read_errno;
   it.off = dst->data_.size();
   it.len = bytes.size();
   it.rec.full_len = it.len;
@@ -511,18 +515,8 @@ void Capture::Link(pid_t tid,
   snprintf(link, sizeof link, "/proc/%d/%s", tid, name);
   char target[kPathMax];
   ssize_t n = readlink(link, target, sizeof target);
-  CapturedBuffers::Item it;
-  it.rec.arg = arg;
-  it.rec.out = true;
-  it.rec.kind = kind;
-  it.rec.index = index;
-  it.rec.addr = addr;
-  it.rec.read_errno = n < 0 ? errno : 0;
-  it.off = dst->data_.size();
-  it.len = n < 0 ? 0 : static_cast<size_t>(n);
-  it.rec.full_len = it.len;
-  dst->data_.insert(dst->data_.end(), target, target + it.len);
-  dst->items_.push_back(it);
+  Blob(kind, arg, index, {target, n < 0 ? 0 : static_cast<size_t>(n)}, dst, addr,
+       n < 0 ? errno : 0);
 }
 
 void Capture::FdPaths(pid_t tid,

@@ -135,7 +135,14 @@ class Capture {
               bool query = true);
   // After a call that may have bound or connected the socket in argument 0.
   void SocketChanged(pid_t tid, int64_t fd, CapturedBuffers* dst);
-  void Blob(uint8_t kind, uint8_t arg, uint32_t index, std::string_view bytes, CapturedBuffers* dst);
+  // Appends `bytes` as an out buffer (a readlink's answer, a detail read here).
+  void Blob(uint8_t kind,
+            uint8_t arg,
+            uint32_t index,
+            std::string_view bytes,
+            CapturedBuffers* dst,
+            uint64_t addr = 0,
+            int32_t read_errno = 0);
   void Link(pid_t tid,
             const char* name,
             uint8_t kind,
