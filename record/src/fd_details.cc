@@ -24,18 +24,6 @@
 namespace strec::record {
 namespace {
 
-// The inode of a "socket:[N]" link, 0 when it is not one.
-uint64_t SocketInode(std::string_view link) {
-  constexpr std::string_view kPrefix = "socket:[";
-  if (!link.starts_with(kPrefix) || !link.ends_with(']'))
-    return 0;
-  uint64_t inode = 0;
-  const char* first = link.data() + kPrefix.size();
-  const char* last = link.data() + link.size() - 1;
-  auto [end, ec] = std::from_chars(first, last, inode);
-  return ec == std::errc() && end == last ? inode : 0;
-}
-
 std::string ProcFd(pid_t tid, int fd, const char* dir = "fd") {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/%s/%d", tid, dir, fd);
@@ -117,7 +105,7 @@ std::optional<std::string> FdDetailReader::Read(pid_t tid,
                                                 std::string_view link,
                                                 bool query) {
   format::FdDetail d;
-  if (uint64_t inode = SocketInode(link)) {
+  if (uint64_t inode = format::SocketInode(link)) {
     std::string proc = ProcFd(tid, fd);
     struct stat st;
     if (stat(proc.c_str(), &st) != 0 || st.st_ino != inode)
@@ -180,7 +168,7 @@ std::optional<std::string> FdDetailReader::Refresh(pid_t tid, int fd) {
   ssize_t n = readlink(proc.c_str(), link, sizeof link);
   if (n <= 0 || n >= static_cast<ssize_t>(sizeof link))
     return std::nullopt;
-  uint64_t inode = SocketInode({link, static_cast<size_t>(n)});
+  uint64_t inode = format::SocketInode({link, static_cast<size_t>(n)});
   if (!inode || Known(inode))
     return std::nullopt;
   std::optional<std::string> detail = Read(tid, fd, {link, static_cast<size_t>(n)}, true);

@@ -22,16 +22,6 @@ int Kinds(const RenderOptions& opt) {
   return opt.decode_fds >= 2 ? kPath | kSocket | kDev | kPidfd : kPath;
 }
 
-uint64_t SocketInode(std::string_view path) {
-  constexpr std::string_view kPrefix = "socket:[";
-  if (!path.starts_with(kPrefix) || !path.ends_with(']'))
-    return 0;
-  uint64_t inode = 0;
-  const char* last = path.data() + path.size() - 1;
-  auto [end, ec] = std::from_chars(path.data() + kPrefix.size(), last, inode);
-  return ec == std::errc() && end == last ? inode : 0;
-}
-
 std::string Address(const format::FdDetail& d, const uint8_t* addr) {
   char text[INET6_ADDRSTRLEN] = "";
   inet_ntop(d.family, addr, text, sizeof text);
@@ -90,7 +80,7 @@ std::string FdTextOf(const RenderOptions& opt,
   if (!kinds || path.empty())
     return "";
   if (kinds & kSocket) {
-    if (uint64_t inode = SocketInode(path)) {
+    if (uint64_t inode = format::SocketInode(path)) {
       // strace asks the kernel when it prints and keeps the first answer: the recorder's
       // answer in this call, else the one the state kept, else the protocol alone.
       if (detail && detail->kind == format::kFdDetailSocket && detail->found &&

@@ -3,6 +3,7 @@
 // these when it prints; a trace keeps the recorder's answers so that replay can print them later.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -62,6 +63,17 @@ inline const SocketProtocol* FindSocketProtocol(std::string_view name) {
     if (name == p.name)
       return &p;
   return nullptr;
+}
+
+// The inode of a socket's fd path ("socket:[N]", as readlink names it), 0 for another path.
+inline uint64_t SocketInode(std::string_view path) {
+  constexpr std::string_view kPrefix = "socket:[";
+  if (!path.starts_with(kPrefix) || !path.ends_with(']'))
+    return 0;
+  uint64_t inode = 0;
+  const char* last = path.data() + path.size() - 1;
+  auto [end, ec] = std::from_chars(path.data() + kPrefix.size(), last, inode);
+  return ec == std::errc() && end == last ? inode : 0;
 }
 
 // The index bit of a kBufferFdDetail about another socket than the call's fd: the unix peer an
