@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include <charconv>
 
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
