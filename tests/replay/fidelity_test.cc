@@ -49,9 +49,12 @@ struct Normalized {
   // Names given by first appearance, not by the first line or by the parent's clone/fork return
   // value: which process prints first is scheduling, so these are matched by content (Compare).
   std::set<std::string> by_appearance;
+  std::set<std::string> pids;  // the numbers named P1, P2, ...
 };
 
-Normalized Normalize(const std::string& text) {
+// `literal`: pids left as numbers after a line's prefix (see Compare: a pid of one run that is
+// also a constant the program prints, 8192 as a pid and as mmap's length).
+Normalized Normalize(const std::string& text, const std::set<std::string>& literal = {}) {
   std::vector<std::string> lines = Lines(text);
   // Pids: the first line's is P1; then children in the order their parents created them (the
   // return values of clone/fork/vfork, stable from run to run where the order in which children
@@ -85,6 +88,8 @@ Normalized Normalize(const std::string& text) {
       if (std::regex_search(l, m, *re))
         name(m[1]);
   }
+  for (const auto& [pid, _] : names)
+    out.pids.insert(pid);
   static const std::vector<std::pair<std::regex, std::string>> kRules = {
       {std::regex(R"(getrandom\("[^"]*")"), "getrandom(\"RANDOM\""},
       {std::regex(R"(^(P\d+\s+)(\d\d:\d\d:\d\d(\.\d+)?|\d{9,}\.\d+|\s*\d+\.\d{6}) )"), "$1TIME "},
@@ -152,7 +157,10 @@ Normalized Normalize(const std::string& text) {
       auto begin = std::sregex_iterator(l.begin(), l.end(), pid_words);
       size_t last = 0;
       for (auto it = begin; it != std::sregex_iterator(); ++it) {
-        r += l.substr(last, it->position() - last) + names[(*it)[1]];
+        bool prefix = it == begin && it->position() == 0;
+        std::string pid = (*it)[1];
+        r += l.substr(last, it->position() - last) +
+             (!prefix && literal.count(pid) ? pid : names[pid]);
         last = it->position() + it->length();
       }
       l = r + l.substr(last);
@@ -293,8 +301,38 @@ void MatchByContent(const Normalized& a, Normalized* b) {
   b->per_process = std::move(renamed);
 }
 
+// A pid of one run can be a number the other run prints as it is: a process 8192 and mmap's length
+// 8192. A line of `n` (normalised from `text`) that the other run does not have, and that it does
+// have with such pids left as numbers, is taken in that form.
+void KeepLiteralPids(const std::string& text, const Normalized& other, Normalized* n) {
+  std::set<std::string> other_lines, collisions;
+  for (const auto& [_, v] : other.per_process)
+    other_lines.insert(v.begin(), v.end());
+  for (const auto& pid : n->pids) {
+    const std::regex word("\\b" + pid + "\\b");
+    for (const auto& l : other_lines)
+      if (std::regex_search(l, word)) {
+        collisions.insert(pid);
+        break;
+      }
+  }
+  if (collisions.empty())
+    return;
+  Normalized alt = Normalize(text, collisions);
+  for (auto& [p, v] : n->per_process) {
+    const auto& w = alt.per_process[p];
+    if (w.size() != v.size())
+      continue;
+    for (size_t i = 0; i < v.size(); i++)
+      if (!other_lines.count(v[i]) && other_lines.count(w[i]))
+        v[i] = w[i];
+  }
+}
+
 Score Compare(const std::string& strace_text, const std::string& replay_text, std::string* report) {
   Normalized a = Normalize(strace_text), b = Normalize(replay_text);
+  KeepLiteralPids(replay_text, a, &b);
+  KeepLiteralPids(strace_text, b, &a);
   MatchByContent(a, &b);
   std::vector<std::string> pids;
   for (const auto& [p, _] : a.per_process)
@@ -340,6 +378,30 @@ TEST(FidelityCompareTest, IpcIdsAreTheOnesGetReturned) {
   EXPECT_EQ(s.same, 3u) << report;
   s = Compare(a, std::regex_replace(b, std::regex("msgctl\\(7"), "msgctl(8"), &report);
   EXPECT_EQ(s.same, 2u) << report;
+}
+
+// A pid of one run that equals a constant the program prints (CI once gave a process the pid 8192,
+// mmap's length in the fixture) stays a number where that is what the other run printed, and is
+// a process name where it is one.
+TEST(FidelityCompareTest, APidEqualToAConstantIsNotRenamedInTheConstant) {
+  const std::string a =
+      "100 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, -1, 0) = 0x1000\n"
+      "100 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+      "101 getpid() = 101\n"
+      "100 wait4(101, NULL, 0, NULL) = 101\n";
+  const std::string b =
+      "300 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, -1, 0) = 0x1000\n"
+      "300 clone(child_stack=NULL, flags=SIGCHLD) = 8192\n"
+      "8192 getpid() = 8192\n"
+      "300 wait4(8192, NULL, 0, NULL) = 8192\n";
+  std::string report;
+  Score s = Compare(a, b, &report);
+  EXPECT_EQ(s.same, 4u) << report;
+  EXPECT_EQ(s.total, 4u) << report;
+  // A wrong constant is still a difference.
+  s = Compare(a, std::regex_replace(b, std::regex("NULL, 8192, PROT"), "NULL, 4096, PROT"),
+              &report);
+  EXPECT_EQ(s.same, 3u) << report;
 }
 
 TEST(FidelityCompareTest, ChildrenWithoutCreationLinesAreMatchedByContent) {
