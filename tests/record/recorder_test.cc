@@ -24,11 +24,11 @@
 #include <thread>
 #include <vector>
 
-#include "support/trace_builder.h"
 #include "strec/format/trace_reader.h"
 #include "strec/record/bpf_recorder.h"
 #include "strec/record/bpf_stack.h"
 #include "support/process.h"
+#include "support/trace_builder.h"
 
 namespace strec::record {
 namespace {
@@ -841,7 +841,16 @@ TEST_P(BackendTest, TheCommandInheritsTheIgnoredSignalsTheRecorderGot) {
 // SIGINT ignored: one sent as soon as the recorder catches it (before it has attached or loaded
 // anything) stops the recording, every time, and the attached process lives on.
 TEST_P(BackendTest, AStopSignalAtStartUpIsNeverLost) {
-  pid_t sleeper = testing::Start({Program("sleeper"), "30"});
+  // It sleeps far longer than the test waits: a recorder that lost the signal would otherwise
+  // end when its tracee does.
+  pid_t sleeper = testing::Start({Program("sleeper"), "3600"});
+  struct Reaper {  // also when an assertion ends the test early
+    pid_t pid;
+    ~Reaper() {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } reaper{sleeper};
   for (int round = 0; round < 5; round++) {
     std::vector<std::string> argv = {"/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh"};
     for (const std::string& a : Recorder({"-q", "-o", dir_.File("early" + std::to_string(round)),
@@ -865,25 +874,34 @@ TEST_P(BackendTest, AStopSignalAtStartUpIsNeverLost) {
     kill(rec, SIGINT);
     int status = 0;
     bool ended = false;
-    for (int i = 0; i < 500 && !ended; i++) {  // 10 s
+    // A lost signal leaves the recorder waiting for ever; a minute is only a bound for a slow
+    // (sanitized, loaded) machine, not a speed requirement.
+    for (int i = 0; i < 3000 && !ended; i++) {
       ended = waitpid(rec, &status, WNOHANG) == rec;
       if (!ended)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    std::string where;  // what each of its threads was doing, to tell where it hung
     if (!ended) {
+      std::error_code ec;
+      for (const auto& e :
+           std::filesystem::directory_iterator("/proc/" + std::to_string(rec) + "/task", ec)) {
+        std::string t = e.path().string();
+        where += " thread " + e.path().filename().string() + ": " +
+                 ReadFile(t + "/stat").substr(0, 60) + " wchan " + ReadFile(t + "/wchan") +
+                 " stack " + ReadFile(t + "/stack") + ";";
+      }
       kill(rec, SIGKILL);
       waitpid(rec, &status, 0);
     }
-    ASSERT_TRUE(ended) << "round " << round << ": the recorder went on after SIGINT: "
-                       << ReadFile(dir_.File("early.err"));
+    ASSERT_TRUE(ended) << "round " << round << ": the recorder went on after SIGINT:" << where
+                       << " stderr: " << ReadFile(dir_.File("early.err"));
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT)
         << "round " << round << ": status " << status << ": " << ReadFile(dir_.File("early.err"));
     EXPECT_EQ(kill(sleeper, 0), 0);
   }
   std::string st = ReadFile("/proc/" + std::to_string(sleeper) + "/status");
   EXPECT_NE(st.find("TracerPid:\t0\n"), std::string::npos) << st;
-  kill(sleeper, SIGKILL);
-  waitpid(sleeper, nullptr, 0);
 }
 
 TEST_P(BackendTest, SigkillInsideABlockingSyscall) {
