@@ -63,6 +63,7 @@ struct task {
   __u32 flags;
   __u32 retry; /* arguments whose read at entry failed: read again at exit */
   __s32 nr;
+  __u32 saved; /* a value read at entry for the exit (recvmsg: the room given for the name) */
 };
 
 struct {
@@ -210,7 +211,7 @@ static __noinline int selected(__u32 skip_parent) {
 /* Takes up the current thread (tid of tgid) as recorded, with `flags` besides, and tells the
  * recorder before its first record. 0 when the table is full (counted as unfollowed). */
 static __noinline int admit(__u32 tid, __u32 tgid, __u32 flags) {
-  struct task nt = {tgid, T_RECORDING | flags, 0, -1};
+  struct task nt = {tgid, T_RECORDING | flags, 0, -1, 0xffffffff};
   if (bpf_map_update_elem(&tasks, &tid, &nt, BPF_NOEXIST) != 0) {
     __u32 k = 2;
     __u64* n = bpf_map_lookup_elem(&drops, &k);
@@ -340,6 +341,7 @@ struct work {
   struct ctx c; /* the record's fill */
   __u32 nr;
   __u32 retry;   /* at entry: the reads that failed; at exit: the reads to do again */
+  __u32 saved;   /* struct task's saved: set at entry, given back at exit */
   __s64 ret;     /* at exit */
   __u64 args[8]; /* 6 used: 8 lets an index be bounded by a mask */
   __u64 regs[10];
@@ -360,6 +362,7 @@ struct work {
   struct {
     __u64 addr, n;
     __u64 m[8]; /* the struct mmsghdr being read */
+    __u8 out;   /* 0: a failed sendmmsg's, read as inputs */
   } mmsg;
   struct {
     __u64 control, end; /* the control data and its length */
@@ -608,9 +611,10 @@ static __always_inline void msghdr(struct work* w, __u64 addr, __u8 out, __s64 t
   if (bpf_probe_read_user(m, 56, (const void*)addr) != 0)
     return;
   __u64 namelen = m[1] & 0xffffffff, controllen = m[5];
+  /* A received name is no longer than the room given at entry, whatever length is reported. */
+  __u64 room = out && w->saved < namelen ? w->saved : namelen;
   if (m[0])
-    add(&w->c, m[0], namelen < 128 ? namelen : 128, META(1, out, 5 /* kBufferAux */, 0, 0),
-        namelen);
+    add(&w->c, m[0], room < 128 ? room : 128, META(1, out, 5 /* kBufferAux */, 0, 0), namelen);
   if (m[4])
     add(&w->c, m[4], controllen < 4096 ? controllen : 4096, META(1, out, 5, 0, 1), controllen);
   if (m[2])
@@ -619,22 +623,26 @@ static __always_inline void msghdr(struct work* w, __u64 addr, __u8 out, __s64 t
 
 /* The messages of a sendmmsg/recvmmsg, at exit: struct mmsghdr is the msghdr (56 bytes) and
  * msg_len (4), padded to 64. Message i's name is kBufferAux index i << 16, its control data
- * (i << 16) | 1, its iovecs indexes from i << 16, their data cut at its msg_len. */
+ * (i << 16) | 1, its iovecs indexes from i << 16, their data cut at its msg_len. Those of a
+ * failed sendmmsg are inputs (out = 0), their data whole. */
 __noinline int mmsg_step_body(__u32 i) {
   struct work* w = get_work();
   if (!w || i >= w->mmsg.n ||
       bpf_probe_read_user(w->mmsg.m, sizeof w->mmsg.m, (const void*)(w->mmsg.addr + 64 * i)) != 0)
     return 1;
   __u64* m = w->mmsg.m;
-  __u64 namelen = m[1] & 0xffffffff, controllen = m[5], len = m[7] & 0xffffffff;
+  __u8 out = w->mmsg.out;
+  __u64 namelen = m[1] & 0xffffffff, controllen = m[5];
+  __s64 len = out ? (__s64)(m[7] & 0xffffffff) : -1;
   __u32 base = i << 16;
   if (m[0])
-    add(&w->c, m[0], namelen < 128 ? namelen : 128, META(1, 1, 5 /* kBufferAux */, 0, base),
+    add(&w->c, m[0], namelen < 128 ? namelen : 128, META(1, out, 5 /* kBufferAux */, 0, base),
         namelen);
   if (m[4])
-    add(&w->c, m[4], controllen < 4096 ? controllen : 4096, META(1, 1, 5, 0, base | 1), controllen);
+    add(&w->c, m[4], controllen < 4096 ? controllen : 4096, META(1, out, 5, 0, base | 1),
+        controllen);
   if (m[2])
-    iov(w, 1, 1, m[2], m[3], len, base);
+    iov(w, 1, out, m[2], m[3], len, base);
   return 0;
 }
 
@@ -820,9 +828,12 @@ __noinline int enter_arg_body(__u32 i) {
     case STREC_CAP_MSGHDR_IN:
       msghdr(w, v, 0, -1);
       break;
-    case STREC_CAP_MSGHDR_OUT:
+    case STREC_CAP_MSGHDR_OUT: {
+      __u32 room;
       add(c, v, 56, META(i, 0, 0, 0, 0), 56);
+      w->saved = bpf_probe_read_user(&room, 4, (const void*)(v + 8)) == 0 ? room : 0xffffffff;
       break;
+    }
     case STREC_CAP_FUTEX_TIMEOUT: {
       __u64 op = w->args[1] & 127; /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
       if (op == 0 || op == 9 || op == 6 || op == 11 || op == 13) /* WAIT, WAIT_BITSET, LOCK_PI,
@@ -922,6 +933,14 @@ __noinline int exit_arg_body(__u32 i) {
   if (a->cap == STREC_CAP_IOCTL && i == 2 && strec_v4l2_is_ext_ctrls(w->args[1])) {
     add(c, v, STREC_V4L2_EXT_CONTROLS, META(i, 1, 0, 0, 0), STREC_V4L2_EXT_CONTROLS);
     v4l2_arrays(w, v, 1);
+    return 0;
+  }
+  /* a failed sendmmsg: its messages as it was given them (strace shows them), from here rather
+     than at entry, where a successful call's would be read twice */
+  if (a->cap == STREC_CAP_MMSG && w->nr == 307 && w->ret < 0 && w->ret >= -4095) {
+    w->mmsg.addr = v;
+    w->mmsg.n = mmsg_count(w->args[2] & 0xffffffff);
+    w->mmsg.out = 0;
     return 0;
   }
   /* a failed call writes nothing, but an interrupted nanosleep/clock_nanosleep (EINTR,
@@ -1024,6 +1043,7 @@ __noinline int exit_arg_body(__u32 i) {
         add(c, v, n * 64, META(i, 1, 0, 0, 0), (__u64)w->ret * 64);
         w->mmsg.addr = v; /* its messages: on_exit, after the arguments */
         w->mmsg.n = n;
+        w->mmsg.out = 1;
       }
       break;
   }
@@ -1080,13 +1100,18 @@ static __always_inline void read_regs(struct pt_regs* regs,
 }
 
 /* The work state of a new syscall record. */
-static __always_inline void begin_work(struct work* w, __u32 nr, __s64 ret, __u32 retry) {
+static __always_inline void begin_work(struct work* w,
+                                       __u32 nr,
+                                       __s64 ret,
+                                       __u32 retry,
+                                       __u32 saved) {
   w->c.off = sizeof(struct strec_syscall);
   w->c.nbufs = 0;
   w->c.truncated = 0;
   w->nr = nr;
   w->ret = ret;
   w->retry = retry;
+  w->saved = saved;
   w->mmsg.n = 0;
 }
 
@@ -1137,10 +1162,11 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
   t->retry = 0;
   struct strec_syscall* r = start(s, STREC_REC_ENTER, tid, t->tgid, nr);
   read_regs(regs, w, r);
-  begin_work(w, nr, 0, 0);
+  begin_work(w, nr, 0, 0, 0xffffffff);
   if (sp->enter_args)
     bpf_loop(sp->enter_args, enter_arg, NULL, 0);
   t->retry = w->retry;
+  t->saved = w->saved;
   finish(s, r, w);
   return 0;
 }
@@ -1559,7 +1585,7 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   r->ret = ret;
   r->flags = flags;
   read_regs(regs, w, r);
-  begin_work(w, nr, ret, t->retry);
+  begin_work(w, nr, ret, t->retry, t->saved);
   __u32 n = w->retry ? 6 : sp->exit_args;
   t->retry = 0;
   if (n)
@@ -1601,7 +1627,7 @@ int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
   if (!t || !follow)
     return 0;
   __u32 ctid = BPF_CORE_READ(child, pid), ctgid = BPF_CORE_READ(child, tgid);
-  struct task nt = {ctgid, t->flags & (T_RECORDING | T_WAIT_EXEC), 0, -1};
+  struct task nt = {ctgid, t->flags & (T_RECORDING | T_WAIT_EXEC), 0, -1, 0xffffffff};
   if (bpf_map_update_elem(&tasks, &ctid, &nt, BPF_ANY) != 0) {
     __u32 k = 2;
     __u64* n = bpf_map_lookup_elem(&drops, &k);

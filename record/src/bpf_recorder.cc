@@ -55,9 +55,10 @@ namespace {
 
 constexpr uint32_t kTaskRecording = 2, kTaskWaitExec = 4, kTaskAttached = 8,  // strec.bpf.c
     kTaskSelectAtExec = 16;
-struct BpfTask {
+struct BpfTask {  // struct task of strec.bpf.c
   uint32_t tgid, flags, retry;
   int32_t nr;
+  uint32_t saved;
 };
 
 // The capture of the irregular (kSpecial) arguments that a length or a fixed size describes.
@@ -619,6 +620,10 @@ Status BpfRecorder::Load() {
   skel_->rodata->follow = opt_.follow ? 1 : 0;
   bpf_map__set_max_entries(skel_->maps.events, opt_.bpf_ring_mib << 20);
   bpf_map__set_max_entries(skel_->maps.tasks, opt_.bpf_max_threads);
+  if (bpf_map__value_size(skel_->maps.tasks) != sizeof(BpfTask))
+    return InternalError("the eBPF program's struct task is " +
+                         std::to_string(bpf_map__value_size(skel_->maps.tasks)) +
+                         " bytes, BpfTask " + std::to_string(sizeof(BpfTask)));
   skel_->rodata->wake_bytes = (uint64_t{opt_.bpf_ring_mib} << 20) / 8;
   static_assert(RecordOptions::kMaxSelectors == STREC_COMM_MAX &&
                 RecordOptions::kMaxSelectors == STREC_CGROUP_MAX);
@@ -729,7 +734,8 @@ Status BpfRecorder::StartCommand(const std::string& resolved) {
   // it does.
   bool select = opt_.Selects() && !CommandSelected(opt_, resolved);
   command_traced_ = !select;
-  BpfTask t = {static_cast<uint32_t>(c.pid), select ? kTaskSelectAtExec : kTaskWaitExec, 0, -1};
+  BpfTask t = {static_cast<uint32_t>(c.pid), select ? kTaskSelectAtExec : kTaskWaitExec, 0, -1,
+               0xffffffff};
   uint32_t key = static_cast<uint32_t>(c.pid);
   if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tasks), &key, &t, BPF_ANY) != 0) {
     int err = errno;
@@ -753,7 +759,7 @@ Status BpfRecorder::Attach(pid_t pid) {
   if (tids.empty())
     return NotFound("cannot attach to pid " + std::to_string(pid) + ": no such process");
   for (pid_t tid : tids) {
-    BpfTask t = {static_cast<uint32_t>(pid), kTaskRecording | kTaskAttached, 0, -1};
+    BpfTask t = {static_cast<uint32_t>(pid), kTaskRecording | kTaskAttached, 0, -1, 0xffffffff};
     uint32_t key = static_cast<uint32_t>(tid);
     if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tasks), &key, &t, BPF_ANY) != 0)
       return ErrnoStatus("bpf_map_update_elem(tasks)", errno);
@@ -980,18 +986,29 @@ void BpfRecorder::WriteSyscall(const Pending& e,
                                const std::vector<BufferRecord>& exit_bufs,
                                bool with_entry) {
   records_.clear();
-  if (with_entry) {
-    e.bufs.AppendTo(&records_);
-    // An input the entry could not read and the exit read again replaces the failed copy.
-    for (const BufferRecord& b : exit_bufs)
-      if (!b.out)
-        for (BufferRecord& r : records_)
-          if (!r.out && r.arg == b.arg && r.kind == b.kind && r.index == b.index && r.read_errno)
-            r = b;
-  }
-  for (const BufferRecord& b : exit_bufs)
-    if (b.out)
+  std::vector<BufferRecord> entry;
+  e.bufs.AppendTo(&entry);
+  if (with_entry)
+    records_ = entry;
+  // Inputs read at exit: one the entry could not read, read again, replaces the failed copy
+  // (when the entry goes with this record; else that copy is written already); the others (a
+  // failed sendmmsg's messages) are new.
+  for (const BufferRecord& b : exit_bufs) {
+    if (b.out) {
       records_.push_back(b);
+      continue;
+    }
+    auto same = [&b](const BufferRecord& r) {
+      return !r.out && r.arg == b.arg && r.kind == b.kind && r.index == b.index;
+    };
+    if (std::none_of(entry.begin(), entry.end(), same)) {
+      records_.push_back(b);
+    } else if (with_entry) {
+      for (BufferRecord& r : records_)
+        if (same(r) && r.read_errno)
+          r = b;
+    }
+  }
   format::SyscallRecord r;
   r.tid = e.tid;
   r.pid = e.tgid;

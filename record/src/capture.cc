@@ -470,12 +470,27 @@ void Capture::ReceivedFdPaths(pid_t tid, CapturedBuffers* dst) {
     FdPath(tid, 1, index++, fd, dst);
 }
 
+// The room a receive gave for a message's name: msg_namelen of the struct msghdr at `off` in
+// argument 1 as read at entry (all of the name if that was not read). The kernel writes no more
+// than that, however long the name it reports.
+uint64_t Capture::NamelenGiven(const CapturedBuffers& entry, uint64_t off) {
+  for (const auto& it : entry.items_)
+    if (it.rec.arg == 1 && !it.rec.out && it.rec.kind == format::kBufferPlain)
+      return !it.rec.read_errno && it.len >= off + 12 ? U32(entry.bytes(it.off) + off + 8)
+                                                      : UINT64_MAX;
+  return UINT64_MAX;
+}
+
 // The struct mmsghdr array of a successful sendmmsg/recvmmsg (the `count` messages the call
 // processed, at most snaplen of them), and for each message i what recvmsg/sendmsg would keep:
 // msg_name (kBufferAux, index i << 16), msg_control (kBufferAux, (i << 16) | 1) and the iovecs
 // (index base i << 16), their data cut at the message's msg_len. Read at exit for both calls:
 // the data sent is still in place.
-void Capture::Mmsgs(pid_t tid, uint64_t addr, int64_t count, CapturedBuffers* dst) {
+void Capture::Mmsgs(pid_t tid,
+                    uint64_t addr,
+                    int64_t count,
+                    const CapturedBuffers& entry,
+                    CapturedBuffers* dst) {
   constexpr uint64_t kMmsghdr = 64;  // struct msghdr (56) + msg_len (4) + padding
   uint64_t n = std::min<uint64_t>(static_cast<uint64_t>(count), std::max<uint32_t>(snaplen_, 1));
   n = std::min<uint64_t>(n, 0xffff);
@@ -487,19 +502,32 @@ void Capture::Mmsgs(pid_t tid, uint64_t addr, int64_t count, CapturedBuffers* ds
   // Copied: the reads below append to dst's arena.
   const auto& arr = dst->items_.back();
   std::vector<uint8_t> msgs(dst->bytes(arr.off), dst->bytes(arr.off) + arr.len);
+  MmsgParts(tid, msgs, true, entry, dst);
+}
+
+// What each struct mmsghdr of `msgs` points at (see Mmsgs): outputs cut at the message's
+// msg_len (a received name at the room given at entry), or inputs whole.
+void Capture::MmsgParts(pid_t tid,
+                        const std::vector<uint8_t>& msgs,
+                        bool out,
+                        const CapturedBuffers& entry,
+                        CapturedBuffers* dst) {
+  constexpr uint64_t kMmsghdr = 64;
   for (uint64_t i = 0; i < msgs.size() / kMmsghdr; i++) {
     const uint8_t* p = msgs.data() + i * kMmsghdr;
     uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
              control = U64(p + 32), controllen = U64(p + 40), len = U32(p + 56);
     uint32_t base = static_cast<uint32_t>(i) << 16;
+    uint64_t room = out ? NamelenGiven(entry, i * kMmsghdr) : namelen;
     if (name)
-      Plan(1, true, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, base);
+      Plan(1, out, name, std::min({namelen, room, kSockaddrMax}), namelen, format::kBufferAux,
+           base);
     if (control)
-      Plan(1, true, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
+      Plan(1, out, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
            base | 1);
     Execute(tid, dst);
     if (iov)
-      Iovec(tid, 1, true, iov, iovlen, static_cast<int64_t>(len), dst, base);
+      Iovec(tid, 1, out, iov, iovlen, out ? static_cast<int64_t>(len) : -1, dst, base);
   }
 }
 
@@ -874,7 +902,8 @@ void Capture::SpecialExit(pid_t tid,
       uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
                control = U64(p + 32), controllen = U64(p + 40);
       if (name)
-        Plan(1, true, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
+        Plan(1, true, name, std::min({namelen, NamelenGiven(entry, 0), kSockaddrMax}), namelen,
+             format::kBufferAux, 0);
       if (control)
         Plan(1, true, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
              1);
@@ -887,8 +916,18 @@ void Capture::SpecialExit(pid_t tid,
     }
     case __NR_sendmmsg:
     case __NR_recvmmsg:
-      if (!failed && args[1] && ret > 0)
-        Mmsgs(tid, args[1], ret, dst);
+      if (!failed && args[1] && ret > 0) {
+        Mmsgs(tid, args[1], ret, entry, dst);
+      } else if (failed && nr == __NR_sendmmsg && args[1]) {
+        // strace shows a failed sendmmsg's messages as given: their parts are read now (at
+        // entry, a successful call's would be read twice), from the array read at entry.
+        for (const auto& it : entry.items_)
+          if (it.rec.arg == 1 && !it.rec.out && it.rec.kind == format::kBufferPlain) {
+            std::vector<uint8_t> msgs(entry.bytes(it.off), entry.bytes(it.off) + it.len);
+            MmsgParts(tid, msgs, false, entry, dst);
+            break;
+          }
+      }
       break;
     case __NR_select:
     case __NR_pselect6: {

@@ -459,6 +459,7 @@ std::vector<std::string> DecoderFixtures() {
       "pidns",
       "sysadmin",
       "fd_details",
+      "msghdr",
   };
   // clang-format on
 }

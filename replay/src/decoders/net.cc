@@ -325,30 +325,46 @@ static void DecodeRecvfrom(Ctx& c) {
   c.Put(")");
 }
 
+// msg_namelen of the struct msghdr at d[off] as the call was given it (a received message's
+// entry copy, argument 1's input), or -1 when that was not read.
+static int64_t NamelenIn(const Ctx& c, size_t off) {
+  const Buffer* in = c.In(1);
+  if (!in || in->data.size() < off + 12)
+    return -1;
+  return At<uint32_t>(in->data, off + 8);
+}
+
 // A struct msghdr (56 bytes at d[off]) of argument 1, with its buffers: msg_name (aux index
 // base), msg_control (aux index base + 1), the iovecs (index base); iovec data shown up to
-// `total` bytes (-1: all).
+// `total` bytes (-1: all). A received message's name is what the kernel wrote: no more than the
+// room it was given (`namelen_in`, -1 if unknown), and its length prints as "given => written"
+// when the two differ.
 static void MsghdrAt(Ctx& c,
                      bool out,
                      const std::string& msghdr,
                      size_t off,
                      uint32_t base,
-                     int64_t total) {
+                     int64_t total,
+                     int64_t namelen_in = -1) {
   const std::string d = msghdr.substr(off, 56);
   uint64_t name = At<uint64_t>(d, 0), iovlen = At<uint64_t>(d, 24), control = At<uint64_t>(d, 32),
            controllen = At<uint64_t>(d, 40);
   uint32_t namelen = At<uint32_t>(d, 8), flags = At<uint32_t>(d, 48);
+  uint64_t written = namelen_in >= 0 ? std::min<uint64_t>(namelen, namelen_in) : namelen;
   std::string s = "{msg_name=";
   const Buffer* nb = c.sc.Find(1, out, format::kBufferAux, base);
   if (!name)
     s += "NULL";
   else if (nb && !nb->read_errno && nb->redacted)
     s += RedactedText(*nb);
-  else if (nb && !nb->read_errno)
-    s += Sockaddr(nb->data, std::min<uint64_t>(namelen, nb->data.size()), c.q);
+  else if (nb && !nb->read_errno && written >= 2)  // (shorter than sa_family: an address)
+    s += Sockaddr(nb->data, std::min<uint64_t>(written, nb->data.size()), c.q);
   else
     s += PtrString(name);
-  s += ", msg_namelen=" + UDec(namelen) + ", msg_iov=";
+  s += ", msg_namelen=";
+  if (namelen_in >= 0 && namelen_in != namelen)
+    s += UDec(namelen_in) + " => ";
+  s += UDec(namelen) + ", msg_iov=";
   c.Put(s);
   c.Iovec(1, out, iovlen, total, base);
   s = ", msg_iovlen=" + UDec(iovlen);
@@ -376,12 +392,27 @@ static void MsghdrAt(Ctx& c,
 }
 
 static void Msghdr(Ctx& c, bool out) {
+  if (out && c.sc.error()) {
+    // A failed receive wrote nothing: strace shows the one field it read at entry.
+    int64_t namelen = NamelenIn(c, 0);
+    if (namelen >= 0)
+      c.Put("{msg_namelen=" + Dec(static_cast<int32_t>(namelen)) + "}");
+    else
+      c.Ptr(c.A(1));
+    return;
+  }
   const Buffer* m = out ? c.Out(1) : c.In(1);
   if (!m || m->data.size() < 56) {
     c.Ptr(c.A(1));
     return;
   }
-  MsghdrAt(c, out, m->data, 0, 0, out ? c.sc.ret : -1);
+  MsghdrAt(c, out, m->data, 0, 0, out ? c.sc.ret : -1, out ? NamelenIn(c, 0) : -1);
+}
+
+// How many messages of an mmsghdr vector are shown: -s of them (all under -v), and no more
+// than the kernel takes in one call (UIO_MAXIOV).
+static uint64_t MmsgShown(const Ctx& c) {
+  return c.opt.verbose ? 1024 : std::min<uint64_t>(c.opt.max_strlen, 1024);
 }
 
 // sendmmsg/recvmmsg: the messages the call processed, each with its msg_len, all read at exit.
@@ -393,7 +424,30 @@ static void DecodeMmsg(Ctx& c) {
   if (verbose)
     c.ToExit();
   const Buffer* m = verbose ? c.Out(1) : nullptr;
-  if (!m || c.sc.error() || !c.sc.returned()) {
+  // A failed sendmmsg: the messages as given (read at entry, with what they point at read at
+  // exit), all of them but no more than -s, then "... /* ADDR */" where the array stopped being
+  // readable.
+  const Buffer* given = verbose && c.sc.nr == __NR_sendmmsg && c.sc.error()
+                            ? c.sc.Find(1, false, format::kBufferPlain, 0)
+                            : nullptr;
+  if (given && !given->redacted && given->data.size() >= 64) {
+    uint64_t have = given->data.size() / 64, count = c.A(2) & 0xffffffff;
+    c.Put("[");
+    for (uint64_t i = 0; i < have; i++) {
+      if (i)
+        c.Put(", ");
+      if (i >= MmsgShown(c)) {
+        c.Put("...");
+        break;
+      }
+      c.Put("{msg_hdr=");
+      MsghdrAt(c, false, given->data, i * 64, static_cast<uint32_t>(i) << 16, -1);
+      c.Put("}");
+    }
+    if (have < count && have < MmsgShown(c))
+      c.Put(given->read_errno ? ", ... /* " + PtrString(c.A(1) + have * 64) + " */" : ", ...");
+    c.Put("]");
+  } else if (!m || c.sc.error() || !c.sc.returned()) {
     c.Ptr(c.A(1));
   } else {
     uint64_t have = m->data.size() / 64;
@@ -401,16 +455,17 @@ static void DecodeMmsg(Ctx& c) {
     for (uint64_t i = 0; i < have; i++) {
       if (i)
         c.Put(", ");
-      if (i >= c.opt.max_strlen) {
+      if (i >= MmsgShown(c)) {
         c.Put("...");
         break;
       }
       c.Put("{msg_hdr=");
       uint32_t len = At<uint32_t>(m->data, i * 64 + 56);
-      MsghdrAt(c, true, m->data, i * 64, static_cast<uint32_t>(i) << 16, len);
+      MsghdrAt(c, true, m->data, i * 64, static_cast<uint32_t>(i) << 16, len,
+               c.sc.nr == __NR_recvmmsg ? NamelenIn(c, i * 64) : -1);
       c.Put(", msg_len=" + UDec(len) + "}");
     }
-    c.Put(have < m->full_len / 64 && have < c.opt.max_strlen ? ", ...]" : "]");
+    c.Put(have < m->full_len / 64 && have < MmsgShown(c) ? ", ...]" : "]");
   }
   c.Sep();
   c.Put(UDec(c.A(2) & 0xffffffff));

@@ -116,7 +116,17 @@ class Capture {
              CapturedBuffers* dst,
              uint32_t index_base = 0);
   // The messages of sendmmsg/recvmmsg (see the function).
-  void Mmsgs(pid_t tid, uint64_t addr, int64_t count, CapturedBuffers* dst);
+  void Mmsgs(pid_t tid,
+             uint64_t addr,
+             int64_t count,
+             const CapturedBuffers& entry,
+             CapturedBuffers* dst);
+  void MmsgParts(pid_t tid,
+                 const std::vector<uint8_t>& msgs,
+                 bool out,
+                 const CapturedBuffers& entry,
+                 CapturedBuffers* dst);
+  static uint64_t NamelenGiven(const CapturedBuffers& entry, uint64_t off);
   void StrArray(pid_t tid, uint8_t arg, uint64_t addr, CapturedBuffers* dst, bool strings);
   void ReceivedFdPaths(pid_t tid, CapturedBuffers* dst);
   // Records the paths of the fds a successful call created (strace -y shows them).
