@@ -7,10 +7,11 @@
 // an absolute timeout already past), recvmmsg's timeout (at entry, and what is left after a
 // zero one), recvfrom with MSG_TRUNC returning more than the buffer holds.
 #define _GNU_SOURCE
+#include <stddef.h>  // size_t, which linux/sysctl.h uses
+
 #include <asm/ldt.h>
 #include <linux/futex.h>
 #include <linux/sysctl.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
