@@ -69,12 +69,12 @@ static void DecodeMincore(Ctx& c) {
   const Buffer* b = c.sc.Find(2, true);
   if (!c.A(2)) {
     c.Put("NULL");
+  } else if (pages == 0 && c.sc.returned()) {
+    c.Put("[]");  // nothing to read, whatever -e verbose= says
   } else if (!c.Verbose() || !b || !c.sc.returned()) {
     c.Ptr(c.A(2));
   } else if (!c.Redacted(b)) {
-    if (pages == 0) {
-      c.Put("[]");
-    } else if (b->data.empty()) {
+    if (b->data.empty()) {
       c.Ptr(c.A(2));
     } else {
       std::string s = "[";
