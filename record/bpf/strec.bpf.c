@@ -943,6 +943,14 @@ __noinline int exit_arg_body(__u32 i) {
     w->mmsg.out = 0;
     return 0;
   }
+  /* mincore's vector: a byte per page of arg[len], shown whatever the call returned */
+  if (a->cap == STREC_CAP_PAGES) {
+    __u64 pages = (w->args[a->len & 7] + 4095) >> 12;
+    if (w->args[a->len & 7] > ~0ull - 4095)
+      pages = 1ull << 52;
+    add(c, v, pages < snaplen ? pages : snaplen, META(i, 1, 0, 0, 0), pages);
+    return 0;
+  }
   /* a failed call writes nothing, but an interrupted nanosleep/clock_nanosleep (EINTR,
      ERESTART_RESTARTBLOCK) its remaining time */
   if (w->ret < 0 && w->ret >= -4095 &&

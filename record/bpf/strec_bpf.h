@@ -162,6 +162,8 @@ enum strec_cap {
   STREC_CAP_NODEMASK,      /* a node mask of arg[len] - 1 bits (unsigned longs), cut to the
                               snap length: at entry (elem 0), or at the exit of a successful
                               call (elem 1) */
+  STREC_CAP_PAGES,         /* at exit, whatever the call returned: a byte per page of arg[len]
+                              bytes (mincore's vector), cut to the snap length */
 };
 #define STREC_EXT_MAX 4096
 #define STREC_EXT_CLONE3 1

@@ -217,6 +217,10 @@ bool SpecialCap(int nr, int arg, bool capture_env, strec_arg_cap* c) {
         return true;
       }
       break;
+    case __NR_mincore:
+      if (arg == 2)
+        return set(STREC_CAP_PAGES, 1, 0);  // a byte per page of arg 1
+      break;
     case __NR_select:
     case __NR_pselect6:
       if (arg >= 1 && arg <= 3)
@@ -326,6 +330,7 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
       case STREC_CAP_OUT:
       case STREC_CAP_OUT_IOV:
       case STREC_CAP_ADDR_OUT:
+      case STREC_CAP_PAGES:
       case STREC_CAP_SOCKOPT_OUT:
         s.exit_args = static_cast<uint8_t>(i + 1);
         break;

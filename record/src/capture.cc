@@ -345,6 +345,10 @@ void Capture::AtExit(pid_t tid,
       case ArgKind::kOutData: {
         uint64_t len =
             a.len == kLenRet ? static_cast<uint64_t>(ret) : format::LengthArg(info, args, a.len);
+        // recvfrom's MSG_TRUNC returns a datagram's whole length: no more than the buffer's size
+        // (the next argument) was written.
+        if (a.len == kLenRet && i + 1 < info.nargs && info.args[i + 1].kind == ArgKind::kSize)
+          len = std::min(len, args[i + 1]);
         Plan(i, true, v, Cap(len), len);
         break;
       }
@@ -845,6 +849,12 @@ void Capture::SpecialExit(pid_t tid,
                           CapturedBuffers* dst) {
   bool failed = ret < 0 && ret >= -4095;
   switch (nr) {
+    case __NR_mincore:  // a byte per page of arg 1 (strace reads them whatever the result)
+      if (args[2] && IsSpecial(nr, 2)) {
+        uint64_t pages = args[1] / 4096 + (args[1] % 4096 ? 1 : 0);
+        Plan(2, true, args[2], std::min<uint64_t>(pages, std::max<uint64_t>(snaplen_, 1)), pages);
+      }
+      break;
     case __NR_sched_setattr:  // E2BIG: the kernel wrote its struct's size in the size field
       if (ret == -E2BIG && IsSpecial(nr, 1) && args[1])
         Plan(1, true, args[1], 4, 4);

@@ -429,6 +429,7 @@ TEST(FidelityCompareTest, ChildrenWithoutCreationLinesAreMatchedByContent) {
 struct Case {
   std::string name;
   std::vector<std::string> command;  // argv; "{dir}" is replaced by a fresh directory
+  bool named_only = false;  // run only by a set that names it (its output needs -e inject=)
 };
 
 // The fixture programs of the decoders (tests/programs), each checked at 100% against strace;
@@ -460,6 +461,7 @@ std::vector<std::string> DecoderFixtures() {
       "sysadmin",
       "fd_details",
       "msghdr",
+      "kstructs",
   };
   // clang-format on
 }
@@ -508,6 +510,7 @@ std::vector<Case> Cases() {
       {"id", {"/usr/bin/id"}},
       {"find", {"/usr/bin/find", "{dir}"}},
       {"uname", {"/usr/bin/uname", "-a"}},
+      {"timex", {prog("timex")}, true},  // with injected results (DecoderFixturesInjected)
   };
   for (const std::string& name : DecoderFixtures())
     cases.push_back({name, {prog(name), "{dir}"}});  // a directory for the files they make
@@ -605,7 +608,7 @@ class FidelityTest : public ::testing::Test {
     Score all;
     std::string report;
     for (const Case& c : Cases()) {
-      if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end())
+      if (only.empty() ? c.named_only : std::find(only.begin(), only.end(), c.name) == only.end())
         continue;
       if (access(c.command[0].c_str(), X_OK) != 0) {
         report += "  " + c.name + ": skipped, " + c.command[0] + " is not installed\n";
@@ -724,6 +727,11 @@ TEST_F(FidelityTest, DecoderFixturesInjected) {
   for (const char* style : {"abbrev", "raw", "verbose"})
     RunSet({"-X", style}, 100.0, {"ioctl_v4l2"});
   RunSet({"-v"}, 100.0, {"ioctl_v4l2"});
+  // adjtimex and clock_adjtime print the struct timex the kernel filled, which changes with
+  // the clock: injected, the calls leave the program's struct as it was.
+  tamper_ = {"-e", "inject=adjtimex:retval=5", "-e", "inject=clock_adjtime:retval=1"};
+  for (const char* style : {"abbrev", "raw", "verbose"})
+    RunSet({"-X", style}, 100.0, {"timex"});
 }
 
 // --pidns-translation: the ids a task in a pid namespace of its own sees, with the recorder's

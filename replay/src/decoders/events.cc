@@ -1,5 +1,5 @@
-// Waiting for events: futex, poll/ppoll, select/pselect6 (and their return values); fd_set,
-// epoll_event.
+// Waiting for events: futex, futex_waitv, poll/ppoll, select/pselect6 (and their return values);
+// fd_set, epoll_event.
 #include <arpa/inet.h>
 #include <asm/unistd.h>
 #include <linux/sched.h>
@@ -283,9 +283,43 @@ static void DecodeEpollCtl(Ctx& c) {
   c.Put(")");
 }
 
+// struct futex_waitv (linux/futex.h) at d[off]; __reserved only when it is not zero.
+static std::string FutexWaitv(const std::string& d, size_t off) {
+  uint32_t reserved = At<uint32_t>(d, off + 20);
+  return "{val=" + HexString(At<uint64_t>(d, off)) +
+         ", uaddr=" + PtrString(At<uint64_t>(d, off + 8)) +
+         ", flags=" + Flags("futex_waitv_flags", At<uint32_t>(d, off + 16)) +
+         (reserved ? ", __reserved=" + HexString(reserved) : "") + "}";
+}
+
+// futex_waitv(waiters, nr_futexes, flags, timeout, clockid): at most FUTEX_WAITV_MAX waiters
+// are shown, "..." after them when there are more.
+static void DecodeFutexWaitv(Ctx& c) {
+  constexpr uint64_t kWaitvMax = 128;
+  uint64_t nr = c.A(1) & 0xffffffff;
+  if (!c.A(0)) {
+    c.Put("NULL");
+  } else if (nr == 0) {
+    c.Put("[]");
+  } else {
+    std::string s = PartialArray(c, 0, false, std::min(nr, kWaitvMax),
+                                 format::StructSize("futex_waitv"), FutexWaitv);
+    if (nr > kWaitvMax && s.ends_with("}]"))
+      s.insert(s.size() - 1, ", ...");
+    c.Put(s);
+  }
+  for (int i = 1; i < 5; i++) {
+    c.Sep();
+    c.Arg(i);
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
 Family EventsFamily() {
   static const DecoderEntry kDecoders[] = {
       {__NR_futex, DecodeFutex},
+      {__NR_futex_waitv, DecodeFutexWaitv},
       {__NR_poll, DecodePoll, PollReturn},
       {__NR_ppoll, DecodePoll, PollReturn},
       {__NR_select, DecodeSelect, SelectReturn},

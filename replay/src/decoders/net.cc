@@ -307,7 +307,8 @@ static void DecodeRecvfrom(Ctx& c) {
   c.Fd(c.A(0));
   c.Sep();
   c.ToExit();
-  SockBuf(c, 1, true, c.Len(kLenRet));
+  // With MSG_TRUNC a datagram's whole length is returned: the buffer holds at most its size.
+  SockBuf(c, 1, true, std::min(c.Len(kLenRet), c.A(2)));
   c.Sep();
   c.Put(UDec(c.A(2)));
   c.Sep();
@@ -473,14 +474,29 @@ static void DecodeMmsg(Ctx& c) {
   c.Put(Flags("msg_flags", c.A(3) & 0xffffffff));
   if (c.sc.nr == __NR_recvmmsg) {
     c.Sep();
-    if (verbose)
-      c.Arg(4);
+    if (!c.A(4))
+      c.Put("NULL");
+    else if (verbose)
+      c.Struct(4, false, "timespec");  // the timeout as it was at entry
     else
       c.Ptr(c.A(4));
   }
   if (!verbose)
     c.ToExit();
   c.Put(")");
+}
+
+// recvmmsg: "0 (Timeout)", or the time left of the timeout, "1 (left {tv_sec=0, tv_nsec=9})".
+static std::string RecvmmsgReturn(const Syscall& sc, const DecodeEnv& env) {
+  if (sc.ret == 0)
+    return "0 (Timeout)";
+  if (!sc.args[4] || !CallVerbose(*env.opt, sc.nr))
+    return "";
+  const Buffer* b = sc.Find(4, true);
+  std::string left = b && !b->read_errno && !b->redacted && b->data.size() >= 16
+                         ? Timespec(b->data, 0)
+                         : PtrString(sc.args[4]);
+  return Dec(sc.ret) + " (left " + left + ")";
 }
 
 static void DecodeSendmsg(Ctx& c) {
@@ -966,7 +982,7 @@ Family NetFamily() {
       {__NR_getsockname, DecodeAccept}, {__NR_getpeername, DecodeAccept},
       {__NR_sendto, DecodeSendto},      {__NR_recvfrom, DecodeRecvfrom},
       {__NR_sendmsg, DecodeSendmsg},    {__NR_recvmsg, DecodeSendmsg},
-      {__NR_sendmmsg, DecodeMmsg},      {__NR_recvmmsg, DecodeMmsg},
+      {__NR_sendmmsg, DecodeMmsg},      {__NR_recvmmsg, DecodeMmsg, RecvmmsgReturn},
       {__NR_setsockopt, DecodeSockopt}, {__NR_getsockopt, DecodeSockopt},
   };
   return {"net", kDecoders, {}};

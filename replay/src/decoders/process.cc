@@ -1,5 +1,6 @@
 // Processes: execve, clone, clone3, wait4, prctl, arch_prctl, getrandom (prctl has its own file);
-// struct rusage, utsname, rlimit, sysinfo, tms, sched_param.
+// struct rusage, utsname, rlimit, sysinfo, tms, sched_param; modify_ldt, set_thread_area and
+// get_thread_area's struct user_desc, _sysctl's struct __sysctl_args.
 #include <arpa/inet.h>
 #include <asm/unistd.h>
 #include <linux/sched.h>
@@ -428,13 +429,114 @@ void DecodePidfdGetfd(Ctx& c) {
   c.Put(")");
 }
 
+// ---- struct user_desc (asm/ldt.h): modify_ldt, set_thread_area, get_thread_area ----
+
+static std::string EntryNumber(uint32_t v) {
+  return static_cast<int32_t>(v) == -1 ? "-1" : UDec(v);
+}
+
+// "%#08x": 0 as "00000000", else 0x and at least 6 digits.
+static std::string Hex08(uint32_t v) {
+  char buf[16];
+  snprintf(buf, sizeof buf, "%#08x", v);
+  return buf;
+}
+
+// The fields after entry_number, each bit field by its name.
+static std::string UserDescRest(const std::string& d) {
+  uint32_t bits = At<uint32_t>(d, 12);
+  auto bit = [bits](int shift, uint32_t mask = 1) { return UDec((bits >> shift) & mask); };
+  return ", base_addr=" + Hex08(At<uint32_t>(d, 4)) + ", limit=" + Hex08(At<uint32_t>(d, 8)) +
+         ", seg_32bit=" + bit(0) + ", contents=" + bit(1, 3) + ", read_exec_only=" + bit(3) +
+         ", limit_in_pages=" + bit(4) + ", seg_not_present=" + bit(5) + ", useable=" + bit(6) +
+         ", lm=" + bit(7) + "}";
+}
+
+static std::string UserDesc(Ctx&, int, const std::string& d) {
+  return "{entry_number=" + EntryNumber(At<uint32_t>(d, 0)) + UserDescRest(d);
+}
+
+// modify_ldt(func, ptr, bytecount): a struct user_desc when bytecount is its size, else the
+// address (variants.def captures it for that bytecount).
+static void DecodeModifyLdt(Ctx& c) {
+  c.Put(Dec(c.I(0)));
+  c.Sep();
+  if (c.A(2) == format::StructSize("user_desc"))
+    c.Struct(1, false, "user_desc");
+  else
+    c.Ptr(c.A(1));
+  c.Sep();
+  c.Put(UDec(c.A(2)));
+  c.ToExit();
+  c.Put(")");
+}
+
+// set_thread_area(u_info): the struct the kernel reads, at entry.
+static void DecodeSetThreadArea(Ctx& c) {
+  if (!c.A(0))
+    c.Put("NULL");
+  else
+    c.Struct(0, false, "user_desc");
+  c.ToExit();
+  c.Put(")");
+}
+
+// The entry number the kernel chose: "0 (entry_number=12)".
+static std::string SetThreadAreaReturn(const Syscall& sc, const DecodeEnv& env) {
+  const Buffer* b = sc.Find(0, true);
+  if (!sc.args[0] || !CallVerbose(*env.opt, sc.nr) || !b || b->read_errno || b->redacted ||
+      b->data.size() < format::StructSize("user_desc"))
+    return "";
+  return Dec(sc.ret) + " (entry_number=" + UDec(At<uint32_t>(b->data, 0)) + ")";
+}
+
+// get_thread_area(u_info): the entry number asked for at entry (only it need be readable), the
+// rest of the struct as the kernel filled it at exit, ", ...}" when it did not.
+static void DecodeGetThreadArea(Ctx& c) {
+  const Buffer* in = c.sc.Find(0, false);
+  if (!c.A(0)) {
+    c.Put("NULL");
+  } else if (in && in->redacted) {
+    c.Redacted(in);
+  } else if (!c.Verbose() || !in || in->data.size() < 4) {
+    c.Ptr(c.A(0));
+  } else {
+    c.Put("{entry_number=" + EntryNumber(At<uint32_t>(in->data, 0)));
+    c.ToExit();
+    const Buffer* out = c.Out(0);
+    if (out && out->data.size() >= format::StructSize("user_desc"))
+      c.Put(UserDescRest(out->data));
+    else
+      c.Put(", ...}");
+  }
+  c.ToExit();
+  c.Put(")");
+}
+
+// struct __sysctl_args (linux/sysctl.h): the name array as its address.
+static std::string SysctlArgs(Ctx&, int, const std::string& d) {
+  return "{name=" + PtrString(At<uint64_t>(d, 0)) + ", nlen=" + Dec(At<int32_t>(d, 8)) +
+         ", oldval=" + PtrString(At<uint64_t>(d, 16)) +
+         ", oldlenp=" + PtrString(At<uint64_t>(d, 24)) +
+         ", newval=" + PtrString(At<uint64_t>(d, 32)) + ", newlen=" + UDec(At<uint64_t>(d, 40)) +
+         "}";
+}
+
 Family ProcessFamily() {
   static const DecoderEntry kDecoders[] = {
-      {__NR_execve, DecodeExecve},        {__NR_execveat, DecodeExecve},
-      {__NR_clone, DecodeClone},          {__NR_clone3, DecodeClone3},
-      {__NR_wait4, DecodeWait4},          {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
-      {__NR_getrandom, DecodeGetrandom},  {__NR_getpriority, DecodePriority},
-      {__NR_setpriority, DecodePriority}, {__NR_pidfd_getfd, DecodePidfdGetfd},
+      {__NR_execve, DecodeExecve},
+      {__NR_execveat, DecodeExecve},
+      {__NR_clone, DecodeClone},
+      {__NR_clone3, DecodeClone3},
+      {__NR_wait4, DecodeWait4},
+      {__NR_arch_prctl, DecodeArchPrctl, ArchPrctlReturn},
+      {__NR_getrandom, DecodeGetrandom},
+      {__NR_getpriority, DecodePriority},
+      {__NR_setpriority, DecodePriority},
+      {__NR_pidfd_getfd, DecodePidfdGetfd},
+      {__NR_modify_ldt, DecodeModifyLdt},
+      {__NR_set_thread_area, DecodeSetThreadArea, SetThreadAreaReturn},
+      {__NR_get_thread_area, DecodeGetThreadArea},
   };
   static const StructEntry kStructs[] = {
       {"rlimit", RlimitStruct},
@@ -444,6 +546,8 @@ Family ProcessFamily() {
       {"tms", TmsStruct},
       {"sched_param", SchedParam},
       {"comm", Comm},
+      {"user_desc", UserDesc},
+      {"sysctl_args", SysctlArgs},
   };
   return {"process", kDecoders, kStructs};
 }

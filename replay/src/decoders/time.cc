@@ -1,4 +1,5 @@
-// Time: nanosleep and clock_nanosleep; timespec, timeval, timezone, itimerval, itimerspec.
+// Time: nanosleep and clock_nanosleep; timespec, timeval, timezone, itimerval, itimerspec;
+// adjtimex and clock_adjtime's struct timex and return value.
 #include <arpa/inet.h>
 #include <asm/unistd.h>
 #include <linux/sched.h>
@@ -150,6 +151,31 @@ static std::string TimevalPair(Ctx&, int, const std::string& d) {
   return "[" + one(0) + ", " + one(16) + "]";
 }
 
+// struct timex (linux/timex.h, x86_64 layout: longs, ints padded to 8), as the kernel left it.
+static std::string Timex(Ctx&, int, const std::string& d) {
+  auto l = [&d](size_t off) { return Dec(At<int64_t>(d, off)); };
+  return "{modes=" + FlagsDflt("adjtimex_modes", At<uint32_t>(d, 0)) + ", offset=" + l(8) +
+         ", freq=" + l(16) + ", maxerror=" + l(24) + ", esterror=" + l(32) +
+         ", status=" + FlagsDflt("adjtimex_status", At<uint32_t>(d, 40)) + ", constant=" + l(48) +
+         ", precision=" + l(56) + ", tolerance=" + l(64) + ", time=" + Timeval(d, 72) +
+         ", tick=" + l(88) + ", ppsfreq=" + l(96) + ", jitter=" + l(104) +
+         ", shift=" + Dec(At<int32_t>(d, 112)) + ", stabil=" + l(120) + ", jitcnt=" + l(128) +
+         ", calcnt=" + l(136) + ", errcnt=" + l(144) + ", stbcnt=" + l(152) +
+         ", tai=" + Dec(At<int32_t>(d, 160)) + "}";
+}
+
+// adjtimex, clock_adjtime: the clock's state by name ("5 (TIME_ERROR)"), when the struct timex
+// was printed (strace names it only then).
+static std::string AdjtimexReturn(const Syscall& sc, const DecodeEnv& env) {
+  int arg = sc.nr == __NR_adjtimex ? 0 : 1;
+  const Buffer* b = sc.Find(arg, true);
+  if (!sc.args[arg] || !CallVerbose(*env.opt, sc.nr) || !b || b->read_errno || b->redacted ||
+      b->data.size() < format::StructSize("timex"))
+    return "";
+  const char* name = Table("adjtimex_state").Name(static_cast<uint64_t>(sc.ret));
+  return name ? Dec(sc.ret) + " (" + name + ")" : "";  // the name whatever -X says
+}
+
 // time(): the seconds and their date.
 static std::string TimeReturn(const Syscall& sc, const DecodeEnv&) {
   std::string d = DateText(sc.ret, 0, 9);
@@ -161,11 +187,13 @@ Family TimeFamily() {
       {__NR_nanosleep, DecodeNanosleep},
       {__NR_clock_nanosleep, DecodeNanosleep},
       {__NR_time, nullptr, TimeReturn},
+      {__NR_adjtimex, nullptr, AdjtimexReturn},
+      {__NR_clock_adjtime, nullptr, AdjtimexReturn},
   };
   static const StructEntry kStructs[] = {
       {"timespec", TimespecStruct},  {"timeval", TimevalStruct}, {"timezone", Timezone},
       {"itimerval", Itimerval},      {"itimerspec", Itimerspec}, {"timespec_pair", TimespecPair},
-      {"timeval_pair", TimevalPair},
+      {"timeval_pair", TimevalPair}, {"timex", Timex},
   };
   return {"time", kDecoders, kStructs};
 }
