@@ -2,7 +2,7 @@
 #include <string>
 
 #include "decoders/decoders.h"
-#include "decoders/ioctl_fields.h"
+#include "decoders/ioctl_common.h"
 
 namespace strec::replay::detail {
 
@@ -25,7 +25,7 @@ bool DecodeCounterIoctl(Ctx& c, uint32_t req) {
       return true;
     case 0x3e01:  // COUNTER_ENABLE_EVENTS_IOCTL
     case 0x3e02:  // COUNTER_DISABLE_EVENTS_IOCTL
-      NoArg(c);
+      IoctlNoArg(c);
       return true;
     default:
       return false;

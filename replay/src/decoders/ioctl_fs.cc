@@ -4,7 +4,7 @@
 #include <string>
 
 #include "decoders/decoders.h"
-#include "decoders/ioctl_fields.h"
+#include "decoders/ioctl_common.h"
 
 namespace strec::replay::detail {
 
@@ -54,7 +54,7 @@ bool DecodeFsIoctl(Ctx& c, uint32_t req) {
   switch (req) {
     case 0xc0045877:  // FIFREEZE
     case 0xc0045878:  // FITHAW
-      NoArg(c);
+      IoctlNoArg(c);
       return true;
     case 0xc0185879:  // FITRIM: struct fstrim_range
       InArg(c, 24, [](const std::string& d) {

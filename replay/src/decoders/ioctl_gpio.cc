@@ -4,7 +4,7 @@
 #include <string>
 
 #include "decoders/decoders.h"
-#include "decoders/ioctl_fields.h"
+#include "decoders/ioctl_common.h"
 
 namespace strec::replay::detail {
 

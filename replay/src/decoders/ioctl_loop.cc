@@ -4,7 +4,7 @@
 #include <string>
 
 #include "decoders/decoders.h"
-#include "decoders/ioctl_fields.h"
+#include "decoders/ioctl_common.h"
 
 namespace strec::replay::detail {
 
@@ -100,7 +100,7 @@ bool DecodeLoopIoctl(Ctx& c, uint32_t req) {
     case 0x4c01:  // LOOP_CLR_FD
     case 0x4c07:  // LOOP_SET_CAPACITY
     case 0x4c82:  // LOOP_CTL_GET_FREE
-      NoArg(c);
+      IoctlNoArg(c);
       return true;
     case 0x4c02:  // LOOP_SET_STATUS
       InArg(c, 168, [&](const std::string& d) { return LoopInfo(c, d); });

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "decoders/decoders.h"
-#include "decoders/ioctl_fields.h"
+#include "decoders/ioctl_common.h"
 
 namespace strec::replay::detail {
 
@@ -25,7 +25,7 @@ bool DecodeNbdIoctl(Ctx& c, uint32_t req) {
     case 0xab05:  // NBD_CLEAR_QUE
     case 0xab06:  // NBD_PRINT_DEBUG
     case 0xab08:  // NBD_DISCONNECT
-      NoArg(c);
+      IoctlNoArg(c);
       return true;
     default:
       return false;

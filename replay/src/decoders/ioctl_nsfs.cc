@@ -4,7 +4,7 @@
 #include <string>
 
 #include "decoders/decoders.h"
-#include "decoders/ioctl_fields.h"
+#include "decoders/ioctl_common.h"
 
 namespace strec::replay::detail {
 
@@ -13,7 +13,7 @@ bool DecodeNsfsIoctl(Ctx& c, uint32_t req) {
     case 0xb701:  // NS_GET_USERNS
     case 0xb702:  // NS_GET_PARENT
     case 0xb703:  // NS_GET_NSTYPE
-      NoArg(c);
+      IoctlNoArg(c);
       return true;
     case 0xb704:  // NS_GET_OWNER_UID: _IO, yet the kernel writes a uid_t
       OutArg(c, 4, [](const std::string& d) { return Bracketed(UDec(At<uint32_t>(d, 0))); });
