@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -158,6 +161,18 @@ TEST(XlatTest, ValuesMatchHeaders) {
       {"seccomp_ret_action", "SECCOMP_RET_KILL_PROCESS", SECCOMP_RET_KILL_PROCESS},
       {"seccomp_filter_flags", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
        SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+      {"lease_type", "F_WRLCK", F_WRLCK},
+      {"dnotify_flags", "DN_MULTISHOT", DN_MULTISHOT},
+      {"dnotify_flags", "DN_ATTRIB", DN_ATTRIB},
+      {"adjtimex_modes", "ADJ_TAI", ADJ_TAI},
+      {"adjtimex_modes", "ADJ_OFFSET_SS_READ", ADJ_OFFSET_SS_READ},
+      {"adjtimex_status", "STA_UNSYNC", STA_UNSYNC},
+      {"adjtimex_status", "STA_CLK", STA_CLK},
+      {"adjtimex_state", "TIME_ERROR", TIME_ERROR},
+      {"futex_waitv_flags", "FUTEX_32", FUTEX_32},
+      {"ethernet_protocol", "ETH_P_ALL", ETH_P_ALL},
+      {"ethernet_protocol", "ETH_P_IPV6", ETH_P_IPV6},
+      {"futex_waitv_flags", "FUTEX_PRIVATE_FLAG", FUTEX_PRIVATE_FLAG},
   };
   for (const auto& c : checks) {
     const Xlat* x = FindXlat(c.table);
