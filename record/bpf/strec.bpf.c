@@ -1107,6 +1107,15 @@ static __always_inline void read_regs(struct pt_regs* regs,
     r->args[i] = w->args[i];
 }
 
+/* The arguments as the kernel takes them: an int's low 32 bits (the record keeps the registers
+ * whole). */
+static __always_inline void narrow_int_args(struct work* w, const volatile struct strec_spec* sp) {
+  __u8 m = sp->int_args;
+  for (int i = 0; i < 6; i++)
+    if (m & (1u << i))
+      w->args[i] &= 0xffffffff;
+}
+
 /* The work state of a new syscall record. */
 static __always_inline void begin_work(struct work* w,
                                        __u32 nr,
@@ -1170,6 +1179,7 @@ int BPF_PROG(on_enter, struct pt_regs* regs, long id) {
   t->retry = 0;
   struct strec_syscall* r = start(s, STREC_REC_ENTER, tid, t->tgid, nr);
   read_regs(regs, w, r);
+  narrow_int_args(w, sp);
   begin_work(w, nr, 0, 0, 0xffffffff);
   if (sp->enter_args)
     bpf_loop(sp->enter_args, enter_arg, NULL, 0);
@@ -1593,6 +1603,7 @@ int BPF_PROG(on_exit, struct pt_regs* regs, long ret) {
   r->ret = ret;
   r->flags = flags;
   read_regs(regs, w, r);
+  narrow_int_args(w, sp);
   begin_work(w, nr, ret, t->retry, t->saved);
   __u32 n = w->retry ? 6 : sp->exit_args;
   t->retry = 0;

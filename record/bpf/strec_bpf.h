@@ -208,8 +208,9 @@ struct strec_spec {
   __u8 traced;     /* record this syscall (the -e trace= set) */
   __u8 enter_args; /* the arguments from 0 to enter_args - 1 hold all that is read at entry */
   __u8 exit_args;  /* and at exit (an input read again at exit makes it all six) */
-  __u8 pad;
-  __u32 flags;                  /* STREC_SPEC_* */
+  __u8 int_args;   /* bit i: argument i is a C int, of which the kernel reads the low 32 bits
+                      (what the program reads by it, a length or a count, is read so too) */
+  __u32 flags;     /* STREC_SPEC_* */
   struct strec_arg_cap args[8]; /* 6 used: 8 lets the BPF program bound an index by a mask */
 };
 

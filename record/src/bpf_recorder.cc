@@ -253,6 +253,8 @@ strec_spec BpfSpecFor(const format::SyscallInfo* info, bool traced, bool capture
     const format::ArgSpec& a = info->args[i];
     if (a.kind == ArgKind::kOutStruct && a.param && std::strcmp(a.param, "fd_pair") == 0)
       s.flags |= STREC_SPEC_FD_PAIR | (static_cast<uint32_t>(i) << 8);
+    if (a.kind == ArgKind::kInt || a.kind == ArgKind::kUInt)  // as format::LengthArg
+      s.int_args |= 1u << i;
     strec_arg_cap& c = s.args[i];
     c.len = a.len < 7 ? a.len : STREC_LEN_NONE;
     uint32_t size = format::StructSize(a.param ? a.param : "");

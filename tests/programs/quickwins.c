@@ -4,9 +4,10 @@
 // remap_file_pages, mmap's MAP_FILE, mode_t cut to 16 bits, ioprio_get/ioprio_set,
 // personality(2), pidfd_open, faccessat/faccessat2 modes and flags, dup3 flags, inotify_init1,
 // memfd_secret, utimes/utimensat dates and UTIME_NOW/UTIME_OMIT, sigset sizes
-// (rt_sigprocmask, rt_sigpending) and epoll_pwait2 failing.
+// (rt_sigprocmask, rt_sigpending), epoll_pwait2 failing, and int counts with garbage above.
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -130,5 +131,13 @@ int main(void) {
   struct timespec timeout = {0, 0};
   syscall(SYS_epoll_pwait2, -1, map, 1, &timeout, &set, 8);
   syscall(SYS_epoll_pwait, -1, map, 1, 0, &set, 256);
+
+  // Counts of C type int with garbage above: the kernel takes their low 32 bits, and so does
+  // what the recorder reads by them.
+  struct pollfd pfd = {.fd = -1, .events = POLLIN};
+  syscall(SYS_poll, &pfd, FILL | 1, 0);
+  syscall(SYS_ppoll, &pfd, FILL | 1, &timeout, NULL, 8);
+  gid_t groups[2] = {0, 0};
+  syscall(SYS_setgroups, FILL | 2, groups);  // EPERM in the fixture's user namespace, or done
   return 0;
 }
