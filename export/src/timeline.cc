@@ -123,8 +123,11 @@ void Walker::Syscall(const Event& e) {
   s.tid = e.tid;
   s.start_ns = sc.has_entry ? sc.entry_ns : sc.exit_ns;
   FlowEnd(e.pid, e.tid, s.start_ns);
-  s.timed = sc.returned() && sc.has_entry && sc.exit_ns >= sc.entry_ns;
-  s.dur_ns = s.timed ? sc.exit_ns - sc.entry_ns : 0;
+  // A call that never returned (exit, a thread killed in it) lasts until its thread was seen
+  // to end: the time the selection took it by.
+  bool spans = sc.has_entry && sc.exit_ns >= sc.entry_ns;
+  s.timed = sc.returned() && spans;
+  s.dur_ns = spans ? sc.exit_ns - sc.entry_ns : 0;
   s.name = text_.name;
   s.category = SyscallCategory(info);
   line_ = replay::SyscallLine(text_, sc.returned() ? replay::DecodeReturn(sc, info, env) : "?");

@@ -29,7 +29,7 @@ const char* SyscallCategory(const format::SyscallInfo* info);
 struct TimelineSlice {
   int32_t pid = 0, tid = 0;
   uint64_t start_ns = 0;  // monotonic, as recorded
-  uint64_t dur_ns = 0;
+  uint64_t dur_ns = 0;    // to its return, or for one that never returned to its thread's end
   bool timed = false;  // dur_ns is entry to exit (both were recorded; not for an unfinished call)
   std::string_view name;      // the syscall's name
   const char* category = "";  // SyscallCategory, or "unfinished"
