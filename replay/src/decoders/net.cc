@@ -416,6 +416,30 @@ static uint64_t MmsgShown(const Ctx& c) {
   return c.opt.verbose ? 1024 : std::min<uint64_t>(c.opt.max_strlen, 1024);
 }
 
+// The struct mmsghdr vector of `count` messages in b: each message's header, with its msg_len
+// for those the call processed (out), then "..." where -s stops it, or "... /* ADDR */" where it
+// stopped being readable.
+static void MmsgArray(Ctx& c, const Buffer& b, bool out, uint64_t count) {
+  uint64_t have = b.data.size() / 64;
+  c.Put("[");
+  for (uint64_t i = 0; i < have; i++) {
+    if (i)
+      c.Put(", ");
+    if (i >= MmsgShown(c)) {
+      c.Put("...");
+      break;
+    }
+    c.Put("{msg_hdr=");
+    uint32_t len = At<uint32_t>(b.data, i * 64 + 56);
+    MsghdrAt(c, out, b.data, i * 64, static_cast<uint32_t>(i) << 16, out ? int64_t{len} : -1,
+             out && c.sc.nr == __NR_recvmmsg ? NamelenIn(c, i * 64) : -1);
+    c.Put(out ? ", msg_len=" + UDec(len) + "}" : "}");
+  }
+  if (have < count && have < MmsgShown(c))
+    c.Put(b.read_errno ? ", ... /* " + PtrString(c.A(1) + have * 64) + " */" : ", ...");
+  c.Put("]");
+}
+
 // sendmmsg/recvmmsg: the messages the call processed, each with its msg_len, all read at exit.
 static void DecodeMmsg(Ctx& c) {
   c.Fd(c.A(0));
@@ -431,43 +455,12 @@ static void DecodeMmsg(Ctx& c) {
   const Buffer* given = verbose && c.sc.nr == __NR_sendmmsg && c.sc.error()
                             ? c.sc.Find(1, false, format::kBufferPlain, 0)
                             : nullptr;
-  if (given && !given->redacted && given->data.size() >= 64) {
-    uint64_t have = given->data.size() / 64, count = c.A(2) & 0xffffffff;
-    c.Put("[");
-    for (uint64_t i = 0; i < have; i++) {
-      if (i)
-        c.Put(", ");
-      if (i >= MmsgShown(c)) {
-        c.Put("...");
-        break;
-      }
-      c.Put("{msg_hdr=");
-      MsghdrAt(c, false, given->data, i * 64, static_cast<uint32_t>(i) << 16, -1);
-      c.Put("}");
-    }
-    if (have < count && have < MmsgShown(c))
-      c.Put(given->read_errno ? ", ... /* " + PtrString(c.A(1) + have * 64) + " */" : ", ...");
-    c.Put("]");
-  } else if (!m || c.sc.error() || !c.sc.returned()) {
+  if (given && !given->redacted && given->data.size() >= 64)
+    MmsgArray(c, *given, false, c.A(2) & 0xffffffff);
+  else if (!m || c.sc.error() || !c.sc.returned())
     c.Ptr(c.A(1));
-  } else {
-    uint64_t have = m->data.size() / 64;
-    c.Put("[");
-    for (uint64_t i = 0; i < have; i++) {
-      if (i)
-        c.Put(", ");
-      if (i >= MmsgShown(c)) {
-        c.Put("...");
-        break;
-      }
-      c.Put("{msg_hdr=");
-      uint32_t len = At<uint32_t>(m->data, i * 64 + 56);
-      MsghdrAt(c, true, m->data, i * 64, static_cast<uint32_t>(i) << 16, len,
-               c.sc.nr == __NR_recvmmsg ? NamelenIn(c, i * 64) : -1);
-      c.Put(", msg_len=" + UDec(len) + "}");
-    }
-    c.Put(have < m->full_len / 64 && have < MmsgShown(c) ? ", ...]" : "]");
-  }
+  else
+    MmsgArray(c, *m, true, m->full_len / 64);
   c.Sep();
   c.Put(UDec(c.A(2) & 0xffffffff));
   c.Sep();
