@@ -2,8 +2,10 @@
 // ("110 => 36"), a name cut to the room given (a family alone, part of a path, one that ends
 // at an unmapped page), a failed recvmsg (the length it was given, or the address when the
 // header cannot be read), recvmmsg's lengths per message (shorter than a family: an address),
-// and a failed sendmmsg's messages as given, up to the one that cannot be read.
+// a failed sendmmsg's messages as given, up to the one that cannot be read, and the SOL_IP
+// control messages of a UDP datagram received on the loopback.
 #define _GNU_SOURCE
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -82,5 +84,35 @@ int main(void) {
     mm[i].msg_hdr.msg_namelen = self_len;
   }
   sendmmsg(-1, mm, 3, 0);
+
+  // A datagram to itself on the loopback, received with every SOL_IP control message.
+  int u = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in lo = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t lo_len = sizeof lo;
+  if (u < 0 || bind(u, (struct sockaddr*)&lo, sizeof lo) ||
+      getsockname(u, (struct sockaddr*)&lo, &lo_len))
+    return 1;
+  int one = 1;
+  int opts[] = {IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVOPTS, IP_RETOPTS, IP_RECVORIGDSTADDR};
+  for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+    setsockopt(u, IPPROTO_IP, opts[i], &one, sizeof one);
+  static const unsigned char ip_options[4] = {1 /* IPOPT_NOOP */, 0, 0, 0};
+  setsockopt(u, IPPROTO_IP, IP_OPTIONS, ip_options, sizeof ip_options);
+  sendto(u, "data", 4, 0, (struct sockaddr*)&lo, sizeof lo);
+  char data[4];
+  struct iovec div = {data, sizeof data};
+  union {
+    struct cmsghdr align;
+    char bytes[256];
+  } control;
+  struct sockaddr_in peer;
+  struct msghdr dm = {.msg_name = &peer,
+                      .msg_namelen = sizeof peer,
+                      .msg_iov = &div,
+                      .msg_iovlen = 1,
+                      .msg_control = &control,
+                      .msg_controllen = sizeof control};
+  recvmsg(u, &dm, 0);
+  close(u);
   return 0;
 }

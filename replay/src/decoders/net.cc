@@ -20,6 +20,51 @@
 
 namespace strec::replay::detail {
 
+static std::string Sockaddr(const std::string& d, uint64_t len, const QuoteOptions& q);
+static std::string InetAddrField(const char* field, const std::string& d, size_t off);
+
+// A SOL_IP control message's type and data (<linux/in.h>), as "cmsg_level=SOL_IP, cmsg_type=...,
+// cmsg_data=..."; "" for a type or a size not decoded here (the control data then prints as its
+// address).
+static std::string IpCmsg(int32_t type, const std::string& data) {
+  const char* name = Table("getsockopt_sol_ip").Name(static_cast<uint32_t>(type));
+  if (!name)
+    return "";
+  auto hex = [](uint8_t v) { return v ? HexString(v) : std::string("0"); };  // C's %#x
+  std::string s = Styled("0", "SOL_IP") + ", cmsg_type=" + Styled(HexString(type), name);
+  switch (type) {
+    case 8:  // IP_PKTINFO: struct in_pktinfo
+      if (data.size() != 12)
+        return "";
+      return s + ", cmsg_data={ipi_ifindex=" + Ifindex(At<uint32_t>(data, 0)) + ", " +
+             InetAddrField("ipi_spec_dst", data, 4) + ", " + InetAddrField("ipi_addr", data, 8) +
+             "}";
+    case 2:  // IP_TTL: an int
+      if (data.size() != 4)
+        return "";
+      return s + ", cmsg_data=[" + UDec(At<uint32_t>(data, 0)) + "]";
+    case 1:  // IP_TOS: a byte
+      if (data.size() != 1)
+        return "";
+      return s + ", cmsg_data=[" + hex(static_cast<uint8_t>(data[0])) + "]";
+    case 6:  // IP_RECVOPTS, IP_RETOPTS: the IP options, bytes
+    case 7: {
+      if (data.empty())
+        return s;
+      std::string bytes;
+      for (size_t i = 0; i < data.size(); i++)
+        bytes += (i ? ", " : "") + hex(static_cast<uint8_t>(data[i]));
+      return s + ", cmsg_data=[" + bytes + "]";
+    }
+    case 0x14:  // IP_ORIGDSTADDR: a struct sockaddr_in
+      if (data.size() < 2)
+        return "";
+      return s + ", cmsg_data=" + Sockaddr(data, data.size(), QuoteOptions());
+    default:
+      return "";
+  }
+}
+
 static std::string FormatCmsgs(const std::string& d,
                                uint64_t controllen,
                                const std::function<std::string(int)>& fd) {
@@ -37,10 +82,18 @@ static std::string FormatCmsgs(const std::string& d,
       s += ", ";
     first = false;
     s += "{cmsg_len=" + UDec(len) + ", cmsg_level=";
+    std::string data = d.substr(off + 16, len - 16);
+    if (level == 0 /* SOL_IP */) {
+      std::string ip = IpCmsg(type, data);
+      if (ip.empty())
+        return "";
+      s += ip + "}";
+      off += (len + 7) & ~7ull;
+      continue;
+    }
     if (level != 1 /* SOL_SOCKET */)
       return "";
     s += Styled("0x1", "SOL_SOCKET") + ", cmsg_type=";
-    std::string data = d.substr(off + 16, len - 16);
     if (type == 1) {  // SCM_RIGHTS
       s += Styled("0x1", "SCM_RIGHTS") + ", cmsg_data=[";
       for (size_t i = 0; i + 4 <= data.size(); i += 4)
