@@ -2,8 +2,9 @@
 // ("110 => 36"), a name cut to the room given (a family alone, part of a path, one that ends
 // at an unmapped page), a failed recvmsg (the length it was given, or the address when the
 // header cannot be read), recvmmsg's lengths per message (shorter than a family: an address),
-// a failed sendmmsg's messages as given, up to the one that cannot be read, and the SOL_IP
-// control messages of a UDP datagram received on the loopback.
+// a failed sendmmsg's messages as given, up to the one that cannot be read, msg_iov NULL,
+// empty or unreadable, and the SOL_IP control messages of a UDP datagram received on the
+// loopback.
 #define _GNU_SOURCE
 #include <netinet/in.h>
 #include <stddef.h>
@@ -84,6 +85,15 @@ int main(void) {
     mm[i].msg_hdr.msg_namelen = self_len;
   }
   sendmmsg(-1, mm, 3, 0);
+
+  // A header's iovecs: none (NULL), none at an address, one that cannot be read.
+  struct msghdr bare = {0};
+  sendmsg(-1, &bare, 0);
+  bare.msg_iov = iovs;
+  sendmsg(-1, &bare, 0);
+  bare.msg_iov = (struct iovec*)end;
+  bare.msg_iovlen = 1;
+  sendmsg(-1, &bare, 0);
 
   // A datagram to itself on the loopback, received with every SOL_IP control message.
   int u = socket(AF_INET, SOCK_DGRAM, 0);

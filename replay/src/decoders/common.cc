@@ -305,24 +305,29 @@ void Ctx::Array(int i, bool out, const char* name, uint64_t count) {
 }
 
 // struct iovec[count]: each element's data, at most `total` bytes in all (outputs).
-void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_base) {
+void Ctx::Iovec(int i,
+                bool out,
+                uint64_t count,
+                int64_t total,
+                uint32_t index_base,
+                uint64_t addr) {
+  uint64_t at = addr != kArgAddress ? addr : index_base ? 0 : A(i);
   const Buffer* arr = out ? Out(i, format::kBufferIovecArray, index_base)
                           : In(i, format::kBufferIovecArray, index_base);
   const Buffer* partial =
       arr || index_base ? nullptr : PartialArray(*this, i, out, format::kBufferIovecArray, 16);
-  if (!arr && !index_base && count == 0 && A(i) && (!out || ok())) {
+  if (!arr && count == 0 && at && (!out || ok())) {
     Put("[]");
     return;
   }
   if (!Verbose()) {
-    Put(count == 0 && A(i) && !index_base && (!out || ok()) ? "[]"
-                                                            : PtrString(index_base ? 0 : A(i)));
+    Put(count == 0 && at && (!out || ok()) ? "[]" : PtrString(at));
     return;
   }
   if (partial)
     arr = partial;
   if (!arr) {
-    Ptr(index_base ? 0 : A(i));
+    Ptr(at);
     return;
   }
   uint64_t left = total < 0 ? ~0ull : static_cast<uint64_t>(total);
@@ -351,7 +356,7 @@ void Ctx::Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_b
     s += ", iov_len=" + UDec(len) + "}";
   }
   if (partial && have < count && have <= opt.max_strlen)
-    s += ", ... /* " + PtrString(A(i) + have * 16) + " */";
+    s += ", ... /* " + PtrString(at + have * 16) + " */";
   Put(s + "]");
 }
 

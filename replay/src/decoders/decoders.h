@@ -310,8 +310,15 @@ struct Ctx {
 
   void Struct(int i, bool out, const char* name);
   void Array(int i, bool out, const char* name, uint64_t count);
-  // index_base: where this array's buffers start (sendmmsg/recvmmsg: message << 16).
-  void Iovec(int i, bool out, uint64_t count, int64_t total, uint32_t index_base = 0);
+  // index_base: where this array's buffers start (sendmmsg/recvmmsg: message << 16); addr:
+  // where the array is when it is not argument i itself (a msghdr's msg_iov).
+  static constexpr uint64_t kArgAddress = ~0ull;
+  void Iovec(int i,
+             bool out,
+             uint64_t count,
+             int64_t total,
+             uint32_t index_base = 0,
+             uint64_t addr = kArgAddress);
   void Arg(int i);
   void Generic();
 };

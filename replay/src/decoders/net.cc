@@ -420,7 +420,7 @@ static void MsghdrAt(Ctx& c,
     s += UDec(namelen_in) + " => ";
   s += UDec(namelen) + ", msg_iov=";
   c.Put(s);
-  c.Iovec(1, out, iovlen, total, base);
+  c.Iovec(1, out, iovlen, total, base, At<uint64_t>(d, 16));
   s = ", msg_iovlen=" + UDec(iovlen);
   if (controllen) {
     const Buffer* cb = c.sc.Find(1, out, format::kBufferAux, base + 1);
