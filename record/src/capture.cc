@@ -346,8 +346,9 @@ void Capture::AtExit(pid_t tid,
         uint64_t len =
             a.len == kLenRet ? static_cast<uint64_t>(ret) : format::LengthArg(info, args, a.len);
         // recvfrom's MSG_TRUNC returns a datagram's whole length: no more than the buffer's size
-        // (the next argument) was written.
-        if (a.len == kLenRet && i + 1 < info.nargs && info.args[i + 1].kind == ArgKind::kSize)
+        // (the next argument) was written, and strace shows no more. (A getxattr given no room
+        // returns the value's size too, and strace reads that much: no cap there.)
+        if (info.nr == __NR_recvfrom && a.len == kLenRet)
           len = std::min(len, args[i + 1]);
         Plan(i, true, v, Cap(len), len);
         break;

@@ -5,6 +5,8 @@
 
 #include <asm/unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -181,6 +183,53 @@ bool TouchesPath(const Syscall& sc,
                  const std::set<std::string>& paths) {
   if (!info)
     return false;
+  auto fd_matches = [&](int32_t fd) {
+    const std::string* p = state.FdPath(sc.tid, fd);
+    if (p && paths.count(*p))
+      return true;
+    // strace resolves a relative -P path in its working directory, the tracee's.
+    const std::string* cwd = p ? state.Cwd(sc.tid) : nullptr;
+    if (cwd && !cwd->empty())
+      for (const std::string& want : paths)
+        if (!want.empty() && want[0] != '/' && *p == JoinPath(*cwd, want))
+          return true;
+    return false;
+  };
+  switch (sc.nr) {
+    case __NR_select:
+    case __NR_pselect6: {
+      // Any fd below nfds in any of the three sets as they were at entry.
+      int32_t nfds = static_cast<int32_t>(sc.args[0]);
+      for (int i = 1; i <= 3; i++) {
+        const Buffer* b = sc.Find(i, false);
+        if (!b || b->read_errno || b->redacted || nfds <= 0)
+          continue;  // a set strace could not read has no fd for it
+        uint64_t bits = std::min<uint64_t>(static_cast<uint64_t>(nfds), b->data.size() * 8ull);
+        for (uint64_t fd = 0; fd < bits; fd++)
+          if ((static_cast<unsigned char>(b->data[fd / 8]) >> (fd % 8) & 1) &&
+              fd_matches(static_cast<int32_t>(fd)))
+            return true;
+      }
+      return false;
+    }
+    case __NR_poll:
+    case __NR_ppoll: {
+      // Any struct pollfd's fd, of the part of the array that could be read.
+      const Buffer* b = sc.Find(0, false);
+      if (!b || b->redacted)
+        return false;
+      uint64_t n = std::min<uint64_t>(sc.args[1] & 0xffffffff, b->data.size() / 8);
+      for (uint64_t k = 0; k < n; k++) {
+        int32_t fd;
+        std::memcpy(&fd, b->data.data() + k * 8, 4);
+        if (fd_matches(fd))
+          return true;
+      }
+      return false;
+    }
+    default:
+      break;
+  }
   for (int i = 0; i < info->nargs; i++) {
     switch (info->args[i].kind) {
       case ArgKind::kPath: {
@@ -190,18 +239,10 @@ bool TouchesPath(const Syscall& sc,
         break;
       }
       case ArgKind::kFd:
-      case ArgKind::kDirFd: {
-        const std::string* p = state.FdPath(sc.tid, static_cast<int32_t>(sc.args[i]));
-        if (p && paths.count(*p))
+      case ArgKind::kDirFd:
+        if (fd_matches(static_cast<int32_t>(sc.args[i])))
           return true;
-        // strace resolves a relative -P path in its working directory, the tracee's.
-        const std::string* cwd = p ? state.Cwd(sc.tid) : nullptr;
-        if (cwd && !cwd->empty())
-          for (const std::string& want : paths)
-            if (!want.empty() && want[0] != '/' && *p == JoinPath(*cwd, want))
-              return true;
         break;
-      }
       default:
         break;
     }

@@ -174,8 +174,10 @@ void State::MarkDeleted(const std::string& path) {
     if (!t.fds || !done.insert(t.fds.get()).second)
       continue;
     for (auto& [fd, info] : t.fds->fds)
-      if (info.path == path)
+      if (info.path == path && !info.Deleted()) {
         info.path += " (deleted)";
+        info.named_deleted = false;
+      }
   }
 }
 
@@ -187,10 +189,11 @@ void State::Renamed(const std::string& from, const std::string& to) {
   for (auto& [tid, t] : threads_) {
     if (t.fds && done.insert(t.fds.get()).second) {
       for (auto& [fd, info] : t.fds->fds) {
-        if (info.path == from)
+        if (info.path == from && !info.Deleted()) {
           info.path = to;
-        else if (info.path.size() > from.size() && info.path.compare(0, from.size(), from) == 0 &&
-                 info.path[from.size()] == '/')
+          info.named_deleted = true;  // whatever it ends with is its name
+        } else if (info.path.size() > from.size() && info.path.compare(0, from.size(), from) == 0 &&
+                   info.path[from.size()] == '/')
           info.path = to + info.path.substr(from.size());
       }
     }
@@ -444,6 +447,8 @@ void State::ApplySyscall(const Syscall& sc) {
       if (fd < 0 || fd > INT32_MAX)
         continue;
       FdInfo& info = fds.fds[static_cast<int>(fd)];
+      // A name ending in " (deleted)" is the file's own when the call opened it by that name.
+      info.named_deleted = b.data.ends_with(" (deleted)") && info.path == b.data;
       info.path = b.data;
       info.detail.reset();  // a new fd: its detail, if any, follows
     }

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-
 #include "strec/replay/strings.h"
 #include "strec/replay/xlat.h"
 
@@ -74,7 +73,8 @@ std::string FdTextOf(const RenderOptions& opt,
                      const State* state,
                      std::string_view path,
                      const format::FdDetail* detail,
-                     std::string_view name) {
+                     std::string_view name,
+                     std::optional<bool> deleted) {
   int kinds = Kinds(opt);
   if (!kinds || path.empty())
     return "";
@@ -94,7 +94,7 @@ std::string FdTextOf(const RenderOptions& opt,
     }
   }
   if ((kinds & kDev) && path[0] == '/' && detail && detail->kind == format::kFdDetailDevice) {
-    std::string out = FdPathText(path, opt.xflag);
+    std::string out = FdPathText(path, opt.xflag, deleted);
     out.pop_back();
     out += detail->is_block ? "<block " : "<char ";
     out += std::to_string(detail->major) + ":" + std::to_string(detail->minor) + ">>";
@@ -106,7 +106,7 @@ std::string FdTextOf(const RenderOptions& opt,
     return "<" + std::string(path) + ">";
   }
   if (kinds & kPath)
-    return FdPathText(path, opt.xflag);
+    return FdPathText(path, opt.xflag, deleted);
   return "";
 }
 
@@ -116,7 +116,8 @@ std::string FdText(const RenderOptions& opt, const State* state, int32_t tid, in
   const FdInfo* info = state->FdEntry(tid, static_cast<int32_t>(fd));
   if (!info)
     return "";
-  return FdTextOf(opt, state, info->path, info->detail ? &*info->detail : nullptr);
+  return FdTextOf(opt, state, info->path, info->detail ? &*info->detail : nullptr, {},
+                  info->Deleted());
 }
 
 }  // namespace strec::replay

@@ -142,11 +142,14 @@ StatusOr<std::string> ReplayToString(const std::string& trace,
 
 namespace {
 
-// Splits "a,b,c" after an optional leading '!'.
+// Splits "a,b,c" after its leading '!'s.
 std::vector<std::string> SetWords(std::string e, bool* negate) {
-  *negate = !e.empty() && e[0] == '!';
-  if (*negate)
-    e = e.substr(1);
+  // Each leading '!' flips the set ("!!!0" is "!0").
+  size_t bangs = e.find_first_not_of('!');
+  if (bangs == std::string::npos)
+    bangs = e.size();
+  *negate = bangs % 2;
+  e = e.substr(bangs);
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= e.size()) {

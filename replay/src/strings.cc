@@ -132,25 +132,30 @@ void AppendQuotedCString(std::string* out,
     *out += "...";
 }
 
-std::string FdPathText(std::string_view path, int xflag) {
+std::string FdPathText(std::string_view path, int xflag, std::optional<bool> deleted) {
   constexpr std::string_view kDeleted = " (deleted)";
-  bool deleted = path.size() > kDeleted.size() && path.ends_with(kDeleted);
-  if (deleted)
+  bool marked = path.size() > kDeleted.size() && path.ends_with(kDeleted) && deleted.value_or(true);
+  if (marked)
     path.remove_suffix(kDeleted.size());
   std::string out = "<";
   AppendEscaped(&out, path, xflag == 2 || (xflag == 1 && NeedsHex(path)), "<>", xflag == 3);
   out += '>';
-  if (deleted)
+  if (marked)
     out += "(deleted)";
   return out;
 }
 
-std::string HexDump(std::string_view data) {
+std::string HexDump(std::string_view data, uint64_t total) {
   static const char kDigits[] = "0123456789abcdef";
+  // The offsets are as wide as the last one of the whole object needs, five digits at least.
+  int width = 5;
+  for (uint64_t last = std::max<uint64_t>(total, data.size());
+       width < 16 && last > 1 && (last - 1) >> (4 * width);)
+    width++;
   std::string out;
   for (size_t off = 0; off < data.size(); off += 16) {
-    char head[32];
-    snprintf(head, sizeof head, " | %05zx  ", off);
+    char head[40];
+    snprintf(head, sizeof head, " | %0*zx  ", width, off);
     out += head;
     std::string text;
     for (size_t i = 0; i < 16; i++) {

@@ -439,23 +439,36 @@ void TextRenderer::TrackSignals(const Event& e) {
 namespace {
 
 // -e read= / -e write=: the hex dump lines that follow a finished syscall on a listed fd, of the
-// data as far as it was captured.
+// data as far as it was captured. What a call read is dumped only when it succeeded; what it was
+// asked to write is dumped whatever the call returned (strace dumps it at exit either way).
 std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
   if (opt.dump_read.Empty() && opt.dump_write.Empty())
     return "";
-  if (!sc.returned() || sc.error() || !sc.has_entry)
+  if (!sc.returned() || !sc.has_entry)
     return "";
   int64_t fd = static_cast<int32_t>(sc.args[0]);
   auto plain = [&](bool out, uint64_t len) {
     const Buffer* b = sc.Find(1, out);
-    if (!b || b->read_errno || b->redacted)
+    if (!b || b->redacted)
       return std::string();
-    return HexDump(std::string_view(b->data).substr(0, std::min<uint64_t>(len, b->data.size())));
+    if (!b->read_errno)
+      return HexDump(std::string_view(b->data).substr(0, std::min<uint64_t>(len, b->data.size())),
+                     len);
+    // strace copies the data 64 KiB at a time: it dumps the chunks it could read and names the
+    // first one it could not (nothing at all when the first one failed).
+    constexpr uint64_t kChunk = 1 << 16;
+    uint64_t start = std::min<uint64_t>(b->data.size(), len) / kChunk * kChunk;
+    if (start == 0 || start >= len)
+      return std::string();
+    uint64_t missing = std::min(kChunk, len - start);
+    return HexDump(std::string_view(b->data).substr(0, start), len) + " | <Cannot fetch " +
+           std::to_string(missing) + (missing == 1 ? " byte" : " bytes") + " from pid " +
+           std::to_string(sc.tid) + " @" + HexString(sc.args[1] + start) + ">\n";
   };
   auto iov = [&](bool out, uint64_t total) {
     const Buffer* arr = sc.Find(1, out, format::kBufferIovecArray);
-    if (!arr)
-      return std::string();
+    if (!arr || arr->read_errno)
+      return std::string();  // strace dumps nothing of an array it cannot read whole
     std::string s;
     uint64_t left = total;
     // Each element under " * N bytes in buffer K"; like strace, the first empty one ends it.
@@ -470,12 +483,13 @@ std::string IoDump(const Syscall& sc, const RenderOptions& opt) {
       if (!d || d->read_errno || d->redacted)
         continue;
       s += " * " + std::to_string(len) + " bytes in buffer " + std::to_string(k) + "\n";
-      s += HexDump(std::string_view(d->data).substr(0, std::min<uint64_t>(len, d->data.size())));
+      s += HexDump(std::string_view(d->data).substr(0, std::min<uint64_t>(len, d->data.size())),
+                   len);
     }
     return s;
   };
   uint64_t ret = static_cast<uint64_t>(sc.ret);
-  if (opt.dump_read.Contains(fd)) {
+  if (opt.dump_read.Contains(fd) && !sc.error()) {
     switch (sc.nr) {
       case __NR_read:
       case __NR_pread64:

@@ -69,7 +69,8 @@ def parse(argv):
 def main():
     strec = os.environ["STREC_BIN"]
     opts, command = parse(sys.argv[1:])
-    record = [os.path.join(strec, "strec-record"), "-q", "--backend", "ptrace", "-s", "1048576"]
+    # -s: whole buffers for -e read=/write= dumps (read-write writes 1 MiB + 64 KiB + 2 bytes).
+    record = [os.path.join(strec, "strec-record"), "-q", "--backend", "ptrace", "-s", "2097152"]
     replay = [os.path.join(strec, "strec-replay")]
     env_prefix = []
     output = None

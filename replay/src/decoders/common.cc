@@ -169,9 +169,10 @@ std::string EnumArg(const char* param, uint64_t v) {
     return FutexOp(v);
   if (p == "rlimit_resource" || p == "itimer_which" || p == "whence" || p == "sigprocmask_how" ||
       p == "shutdown_how" || p == "madvise_advice" || p == "socket_family" || p == "fcntl_cmd" ||
-      p == "epoll_ctl_op" || p == "priority_which" || p == "sched_policy" || p == "fadvise_advice")
+      p == "epoll_ctl_op" || p == "priority_which" || p == "sched_policy" ||
+      p == "fadvise_advice" || p == "waitid_idtype")
     return Enum(param, v & 0xffffffff);
-  if (p == "rusage_who" || p == "waitid_idtype") {
+  if (p == "rusage_who") {
     std::string s;
     AppendEnumDec(&s, Table(param), static_cast<int32_t>(v));
     return s;
@@ -316,8 +317,8 @@ void Ctx::Iovec(int i,
                           : In(i, format::kBufferIovecArray, index_base);
   const Buffer* partial =
       arr || index_base ? nullptr : PartialArray(*this, i, out, format::kBufferIovecArray, 16);
-  if (!arr && count == 0 && at && (!out || ok())) {
-    Put("[]");
+  if (!arr && count == 0 && at && (!out || sc.returned())) {
+    Put("[]");  // even for a call that failed: nothing to read
     return;
   }
   if (!Verbose()) {

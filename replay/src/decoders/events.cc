@@ -17,18 +17,22 @@
 
 namespace strec::replay::detail {
 
+// `limit`: when given, fds are printed while it is above 0, each one counted off.
 static std::string FormatFdSet(const std::string& d,
                                uint64_t nfds,
-                               const std::function<std::string(int)>& fd) {
+                               const std::function<std::string(int)>& fd,
+                               int64_t* limit = nullptr) {
   std::string s = "[";
   bool first = true;
-  for (uint64_t i = 0; i < nfds && i / 8 < d.size(); i++) {
+  for (uint64_t i = 0; i < nfds && i / 8 < d.size() && (!limit || *limit > 0); i++) {
     if (!(static_cast<uint8_t>(d[i / 8]) >> (i % 8) & 1))
       continue;
     if (!first)
       s += ' ';
     first = false;
     s += fd(static_cast<int>(i));
+    if (limit)
+      --*limit;
   }
   return s + "]";
 }
@@ -224,14 +228,18 @@ static std::string PollReturn(const Syscall& sc, const DecodeEnv& env) {
   if (!b || b->data.size() < 8)
     return "";
   std::string s = Dec(r) + " ([";
-  bool first = true;
+  uint64_t shown = 0;  // at most -s of them, as the array of the arguments
   for (size_t off = 0; off + 8 <= b->data.size(); off += 8) {
     uint16_t rev = At<uint16_t>(b->data, off + 6);
     if (!rev)
       continue;
-    s += (first ? "" : ", ") + std::string("{fd=") + Dec(At<int32_t>(b->data, off)) +
+    if (shown >= env.opt->max_strlen) {
+      s += shown ? ", ..." : "...";
+      break;
+    }
+    s += (shown ? ", " : "") + std::string("{fd=") + Dec(At<int32_t>(b->data, off)) +
          ", revents=" + Flags("poll_events", rev) + "}";
-    first = false;
+    shown++;
   }
   s += "]";
   const Buffer* left = sc.nr == __NR_ppoll && sc.args[2] ? sc.Find(2, true) : nullptr;
@@ -249,13 +257,16 @@ static std::string SelectReturn(const Syscall& sc, const DecodeEnv& env) {
   std::string parts;
   bool read = false;  // a set was read: strace prints "()" when all are empty
   const char* names[] = {"in", "out", "except"};
-  for (int i = 1; i <= 3 && nfds >= 0; i++) {
+  // No more fds than the call says are ready: the kernel leaves the bits past the fds the
+  // process can have as they were given.
+  int64_t ready = r;
+  for (int i = 1; i <= 3 && nfds >= 0 && ready > 0; i++) {
     const Buffer* b = sc.args[i] ? sc.Find(i, true) : nullptr;
     if (!b || b->read_errno)
       continue;
     read = true;
-    std::string set = FormatFdSet(b->data, static_cast<uint64_t>(nfds),
-                                  [](int fd) { return std::to_string(fd); });
+    std::string set = FormatFdSet(
+        b->data, static_cast<uint64_t>(nfds), [](int fd) { return std::to_string(fd); }, &ready);
     if (set != "[]")
       parts += (parts.empty() ? "" : ", ") + std::string(names[i - 1]) + " " + set;
   }

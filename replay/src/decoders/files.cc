@@ -3,9 +3,11 @@
 #include <arpa/inet.h>
 #include <asm/unistd.h>
 #include <fcntl.h>
+#include <linux/limits.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <bit>
@@ -36,15 +38,19 @@ std::string OpenFlags(uint64_t v) {
   return OpenFlags64(v & 0xffffffff);
 }
 
+// The sync type first (AT_STATX_SYNC_AS_STAT when 0, both bits as
+// "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC"), then the other AT_* flags.
 std::string StatxFlags(uint64_t v) {
   v &= 0xffffffff;
+  uint64_t sync = v & 0x6000;
   std::string s;
-  if (const char* n = Table("statx_sync").Name(v & 0x6000))
-    s = n;
+  {
+    ScopedXlatStyle abbrev(XlatStyle::kAbbrev);
+    AppendFlags(&s, Table("statx_sync"), sync, "AT_STATX_SYNC_AS_STAT");
+  }
   // strace 6.1 prints the sync type with -X raw as an empty string when it is 0.
   if (CurrentXlatStyle() != XlatStyle::kAbbrev)
-    s = (v & 0x6000) || CurrentXlatStyle() == XlatStyle::kVerbose ? Styled(HexString(v & 0x6000), s)
-                                                                  : "";
+    s = sync || CurrentXlatStyle() == XlatStyle::kVerbose ? Styled(HexString(sync), s) : "";
   if (v & ~0x6000ull) {
     s += '|';
     AppendFlags(&s, Table("statx_flags"), v & ~0x6000ull);
@@ -156,26 +162,37 @@ static std::string Stat(const std::string& d, bool verbose) {
   return s + "}";
 }
 
+// A field the kernel filled only when stx_mask has its bit: strace prints it only then.
 static std::string Statx(const std::string& d, bool verbose) {
   uint32_t mask = At<uint32_t>(d, 0);
+  auto id = [](uint32_t v) { return v == 0xffffffff ? std::string("-1") : UDec(v); };
   std::string s = "{stx_mask=" + Flags("statx_mask", mask);
   if (verbose)
     s += ", stx_blksize=" + UDec(At<uint32_t>(d, 4));
   s += ", stx_attributes=" + Flags("statx_attrs", At<uint64_t>(d, 8));
-  if (verbose)
-    s += ", stx_nlink=" + UDec(At<uint32_t>(d, 16)) + ", stx_uid=" + UDec(At<uint32_t>(d, 20)) +
-         ", stx_gid=" + UDec(At<uint32_t>(d, 24));
-  s += ", stx_mode=" + StatMode(At<uint16_t>(d, 28));
-  if (verbose)
+  if (verbose) {
+    if (mask & STATX_NLINK)
+      s += ", stx_nlink=" + UDec(At<uint32_t>(d, 16));
+    if (mask & STATX_UID)
+      s += ", stx_uid=" + id(At<uint32_t>(d, 20));
+    if (mask & STATX_GID)
+      s += ", stx_gid=" + id(At<uint32_t>(d, 24));
+  }
+  if (mask & (STATX_TYPE | STATX_MODE))
+    s += ", stx_mode=" + StatMode(At<uint16_t>(d, 28));
+  if (verbose && (mask & STATX_INO))
     s += ", stx_ino=" + UDec(At<uint64_t>(d, 32));
-  s += ", stx_size=" + UDec(At<uint64_t>(d, 40));
+  if (mask & STATX_SIZE)
+    s += ", stx_size=" + UDec(At<uint64_t>(d, 40));
   if (!verbose)
     return s + ", ...}";
-  s += ", stx_blocks=" + UDec(At<uint64_t>(d, 48)) +
-       ", stx_attributes_mask=" + Flags("statx_attrs", At<uint64_t>(d, 56));
+  if (mask & STATX_BLOCKS)
+    s += ", stx_blocks=" + UDec(At<uint64_t>(d, 48));
+  s += ", stx_attributes_mask=" + Flags("statx_attrs", At<uint64_t>(d, 56));
   const char* names[] = {"stx_atime", "stx_btime", "stx_ctime", "stx_mtime"};
+  const uint32_t bits[] = {STATX_ATIME, STATX_BTIME, STATX_CTIME, STATX_MTIME};
   for (int i = 0; i < 4; i++) {
-    if (i == 1 && !(mask & 0x800))
+    if (!(mask & bits[i]))
       continue;
     int64_t sec = At<int64_t>(d, 64 + 16 * i);
     uint32_t nsec = At<uint32_t>(d, 72 + 16 * i);
@@ -186,7 +203,7 @@ static std::string Statx(const std::string& d, bool verbose) {
        ", stx_rdev_minor=" + UDec(At<uint32_t>(d, 132)) +
        ", stx_dev_major=" + UDec(At<uint32_t>(d, 136)) +
        ", stx_dev_minor=" + UDec(At<uint32_t>(d, 140));
-  if (mask & 0x1000)
+  if (mask & STATX_MNT_ID)
     s += ", stx_mnt_id=" + HexString(At<uint64_t>(d, 144));
   return s + "}";
 }
@@ -438,7 +455,7 @@ static void DecodeStatx(Ctx& c) {
   c.Sep();
   c.Put(StatxFlags(c.A(2)));
   c.Sep();
-  c.Put(Flags("statx_mask", c.A(3) & 0xffffffff));
+  c.Put(FlagsDflt("statx_mask", c.A(3) & 0xffffffff));
   c.Sep();
   c.ToExit();
   c.Arg(4);
@@ -534,13 +551,88 @@ static std::string FcntlReturn(const Syscall& sc, const DecodeEnv& env) {
   return "";
 }
 
+// An extended attribute's value of `len` bytes: its address when longer than XATTR_SIZE_MAX (the
+// kernel refuses it unread). strace reads as much of it as -s shows; when the last byte of that
+// is a NUL, it shows the bytes before it and nothing more (no "...", however long the value).
+static void XattrValue(Ctx& c, int i, bool out, uint64_t len) {
+  if (c.A(i) && len > XATTR_SIZE_MAX) {
+    c.Ptr(c.A(i));
+    return;
+  }
+  uint64_t n = std::min<uint64_t>(len, c.q.max_strlen);
+  const Buffer* b = out && !c.ok() ? nullptr : c.sc.Find(i, out, format::kBufferPlain, 0);
+  if (b && !b->redacted && n && b->data.size() >= n && b->data[n - 1] == '\0') {
+    AppendQuotedBuffer(c.cur, std::string_view(b->data).substr(0, n - 1), n - 1, c.q);
+    return;
+  }
+  c.Data(i, out, len);
+}
+
+// setxattr, lsetxattr, fsetxattr.
+static void DecodeSetxattr(Ctx& c) {
+  c.Arg(0);
+  c.Sep();
+  c.Arg(1);
+  c.Sep();
+  XattrValue(c, 2, false, c.A(3));
+  c.Sep();
+  c.Arg(3);
+  c.Sep();
+  c.Arg(4);
+  c.ToExit();
+  c.Put(")");
+}
+
+// getxattr, lgetxattr, fgetxattr: the value as long as the call says it is (even when the size
+// given was 0 and nothing was written), or the address of the buffer when the call failed.
+static void DecodeGetxattr(Ctx& c) {
+  c.Arg(0);
+  c.Sep();
+  c.Arg(1);
+  c.Sep();
+  c.ToExit();
+  XattrValue(c, 2, true, c.Len(kLenRet));
+  c.Sep();
+  c.Arg(3);
+  c.Put(")");
+}
+
+// listxattr, llistxattr, flistxattr: with size 0 the kernel writes nothing and the list is its
+// address.
+static void DecodeListxattr(Ctx& c) {
+  c.Arg(0);
+  c.Sep();
+  c.ToExit();
+  if (!c.A(2))
+    c.Ptr(c.A(1));
+  else
+    c.Data(1, true, c.Len(kLenRet));
+  c.Sep();
+  c.Arg(2);
+  c.Put(")");
+}
+
 Family FilesFamily() {
   static const DecoderEntry kDecoders[] = {
-      {__NR_open, DecodeOpen},         {__NR_openat, DecodeOpen},
-      {__NR_openat2, DecodeOpenat2},   {__NR_fcntl, DecodeFcntl, FcntlReturn},
-      {__NR_getdents, DecodeGetdents}, {__NR_getdents64, DecodeGetdents},
-      {__NR_sendfile, DecodeSendfile}, {__NR_statx, DecodeStatx},
-      {__NR_mknod, DecodeMknod},       {__NR_mknodat, DecodeMknod},
+      {__NR_open, DecodeOpen},
+      {__NR_openat, DecodeOpen},
+      {__NR_openat2, DecodeOpenat2},
+      {__NR_fcntl, DecodeFcntl, FcntlReturn},
+      {__NR_getdents, DecodeGetdents},
+      {__NR_getdents64, DecodeGetdents},
+      {__NR_sendfile, DecodeSendfile},
+      {__NR_statx, DecodeStatx},
+      {__NR_mknod, DecodeMknod},
+      {__NR_mknodat, DecodeMknod},
+      {__NR_setxattr, DecodeSetxattr},
+      {__NR_lsetxattr, DecodeSetxattr},
+      {__NR_fsetxattr, DecodeSetxattr},
+      {__NR_getxattr, DecodeGetxattr},
+      {__NR_lgetxattr, DecodeGetxattr},
+      {__NR_fgetxattr, DecodeGetxattr},
+      {__NR_listxattr, DecodeListxattr},
+      {__NR_llistxattr, DecodeListxattr},
+      {__NR_flistxattr, DecodeListxattr},
   };
   static const StructEntry kStructs[] = {
       {"stat", StatStruct},

@@ -2,10 +2,12 @@
 // get/setsockopt; struct sockaddr by family.
 #include <arpa/inet.h>
 #include <asm/unistd.h>
+#include <linux/netlink.h>
 #include <linux/sched.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <algorithm>
 #include <bit>
@@ -133,14 +135,35 @@ std::string SocketType(uint64_t v) {
   return s;
 }
 
+// ", sin6_scope_id=N" of a sockaddr_in6 `len` bytes long ("" when it stops before the field);
+// the interface's name for a link-local address, unicast or multicast.
+static std::string ScopeId(const std::string& d, uint64_t len) {
+  if (len < sizeof(sockaddr_in6) || d.size() < sizeof(sockaddr_in6))
+    return "";
+  uint32_t id = At<uint32_t>(d, 24);
+  in6_addr a;
+  std::memcpy(&a, d.data() + 8, sizeof a);
+  bool link = IN6_IS_ADDR_LINKLOCAL(&a) || IN6_IS_ADDR_MC_LINKLOCAL(&a);
+  return ", sin6_scope_id=" + (link ? Ifindex(id) : UDec(id));
+}
+
 static std::string Sockaddr(const std::string& d, uint64_t len, const QuoteOptions& q) {
   if (len < 2 || d.size() < 2)
     return "{sa_family=AF_UNSPEC}";
   std::string s = "{sa_family=";
   uint16_t family = At<uint16_t>(d, 0);
   const char* fname = Table("socket_family").Name(family);
-  s += fname ? Styled(HexString(family), fname) : Dec(family) + " /* AF_??? */";
+  s += fname || CurrentXlatStyle() == XlatStyle::kRaw
+           ? Styled(HexString(family), fname ? fname : "")
+           : HexString(family) + " /* AF_??? */";
   std::string body = d.substr(2, std::min<uint64_t>(len, d.size()) - 2);
+  // Shorter than its family's struct: the bytes after the family, as for an unknown family.
+  uint64_t least = family == AF_INET      ? sizeof(sockaddr_in)
+                   : family == AF_INET6   ? 24  // up to sin6_addr; sin6_scope_id is optional
+                   : family == AF_NETLINK ? sizeof(sockaddr_nl)
+                                          : 0;
+  if (len < least)
+    family = AF_UNSPEC;
   if (CurrentXlatStyle() != XlatStyle::kAbbrev && (family == AF_INET || family == AF_INET6)) {
     // -X raw: the port and the address as the bytes they are; -X verbose adds the usual form
     // in a comment.
@@ -167,7 +190,7 @@ static std::string Sockaddr(const std::string& d, uint64_t len, const QuoteOptio
       field("sin6_port", 2, 2, port);
       field("sin6_flowinfo", 4, 4, "htonl(" + UDec(ntohl(At<uint32_t>(d, 4))) + ")");
       field("sin6_addr", 8, 16, std::string("inet_pton(AF_INET6, \"") + addr + "\")");
-      s += ", sin6_scope_id=" + UDec(At<uint32_t>(d, 24));
+      s += ScopeId(d, len);
     }
     return s + "}";
   }
@@ -175,8 +198,9 @@ static std::string Sockaddr(const std::string& d, uint64_t len, const QuoteOptio
     case AF_UNIX: {
       if (body.empty())
         break;
+      body.resize(std::min<size_t>(body.size(), sizeof(sockaddr_un::sun_path)));
       QuoteOptions qq = q;
-      qq.max_strlen = 108;
+      qq.max_strlen = sizeof(sockaddr_un::sun_path);
       s += ", sun_path=";
       if (body[0] == '\0') {
         s += "@";
@@ -200,19 +224,25 @@ static std::string Sockaddr(const std::string& d, uint64_t len, const QuoteOptio
         inet_ntop(AF_INET6, d.data() + 8, addr, sizeof addr);
       s += ", sin6_port=htons(" + UDec(ntohs(At<uint16_t>(d, 2))) + "), sin6_flowinfo=htonl(" +
            UDec(ntohl(At<uint32_t>(d, 4))) + "), inet_pton(AF_INET6, \"" + addr +
-           "\", &sin6_addr), sin6_scope_id=" + UDec(At<uint32_t>(d, 24));
+           "\", &sin6_addr)" + ScopeId(d, len);
       break;
     }
     case AF_NETLINK: {
       char groups[16];
-      snprintf(groups, sizeof groups, "%08x", At<uint32_t>(d, 8));
+      snprintf(groups, sizeof groups, "%#08x", At<uint32_t>(d, 8));
+      if (uint16_t pad = At<uint16_t>(d, 2))
+        s += ", nl_pad=" + HexString(pad);
       s += ", nl_pid=" + Dec(At<int32_t>(d, 4)) + ", nl_groups=" + groups;
       break;
     }
-    default:
+    default: {
+      // All of the bytes, whatever -s says.
+      QuoteOptions qq = q;
+      qq.max_strlen = body.size();
       s += ", sa_data=";
-      AppendQuotedBuffer(&s, body, body.size(), q);
+      AppendQuotedBuffer(&s, body, body.size(), qq);
       break;
+    }
   }
   return s + "}";
 }

@@ -3,6 +3,7 @@
 // get_thread_area's struct user_desc, _sysctl's struct __sysctl_args.
 #include <arpa/inet.h>
 #include <asm/unistd.h>
+#include <linux/limits.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -48,7 +49,7 @@ static std::string Rusage(const std::string& d, bool verbose) {
                          "ru_majflt", "ru_nswap",    "ru_inblock", "ru_oublock", "ru_msgsnd",
                          "ru_msgrcv", "ru_nsignals", "ru_nvcsw",   "ru_nivcsw"};
   for (int i = 0; i < 14; i++)
-    s += std::string(", ") + names[i] + "=" + Dec(At<int64_t>(d, 32 + 8 * i));
+    s += std::string(", ") + names[i] + "=" + UDec(At<uint64_t>(d, 32 + 8 * i));
   return s + "}";
 }
 
@@ -471,12 +472,37 @@ static void DecodeModifyLdt(Ctx& c) {
   c.Put(")");
 }
 
+// modify_ldt returns an int the x86_64 entry code zero-extends: -ENOSYS arrives as 4294967258.
+// strace prints the number as it came and, when its low 32 bits are an error, that error.
+static std::string ModifyLdtReturn(const Syscall& sc, const DecodeEnv&) {
+  int32_t v = static_cast<int32_t>(sc.ret);
+  if (sc.ret <= 0 || v >= 0 || v < -4095)
+    return "";
+  int err = -v;
+  const char* name = ErrnoName(err);
+  return UDec(static_cast<uint64_t>(sc.ret)) + " " +
+         (name ? std::string(name) : "E??? /* " + Dec(err) + " */") + " (" + ErrnoMessage(err) +
+         ")";
+}
+
 // set_thread_area(u_info): the struct the kernel reads, at entry.
 static void DecodeSetThreadArea(Ctx& c) {
   if (!c.A(0))
     c.Put("NULL");
   else
     c.Struct(0, false, "user_desc");
+  c.ToExit();
+  c.Put(")");
+}
+
+// setgroups: a list longer than NGROUPS_MAX (the kernel refuses it unread) prints as its address.
+static void DecodeSetgroups(Ctx& c) {
+  c.Arg(0);
+  c.Sep();
+  if (c.A(1) && (c.A(0) & 0xffffffff) > NGROUPS_MAX)
+    c.Ptr(c.A(1));
+  else
+    c.Arg(1);
   c.ToExit();
   c.Put(")");
 }
@@ -534,9 +560,10 @@ Family ProcessFamily() {
       {__NR_getpriority, DecodePriority},
       {__NR_setpriority, DecodePriority},
       {__NR_pidfd_getfd, DecodePidfdGetfd},
-      {__NR_modify_ldt, DecodeModifyLdt},
+      {__NR_modify_ldt, DecodeModifyLdt, ModifyLdtReturn},
       {__NR_set_thread_area, DecodeSetThreadArea, SetThreadAreaReturn},
       {__NR_get_thread_area, DecodeGetThreadArea},
+      {__NR_setgroups, DecodeSetgroups},
   };
   static const StructEntry kStructs[] = {
       {"rlimit", RlimitStruct},

@@ -131,6 +131,13 @@ struct FdInfo {
   // What strace -yy shows beyond the path, as the recorder found it when the fd was made
   // (kBufferFdDetail): the socket's protocol name, the device's numbers, the pidfd's pid.
   std::optional<format::FdDetail> detail;
+  // The path ends in " (deleted)" as the file's own name (it was opened by that name), not as
+  // the kernel's mark of a deleted file.
+  bool named_deleted = false;
+
+  bool Deleted() const {
+    return !named_deleted && path.size() > 10 && path.ends_with(" (deleted)");
+  }
 };
 
 // A socket the recorder found in the kernel's socket diagnostics (strace -yy's endpoints).

@@ -5,6 +5,7 @@
 #define STREC_REPLAY_FD_TEXT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,7 +25,8 @@ std::string FdTextOf(const RenderOptions& opt,
                      const State* state,
                      std::string_view path,
                      const format::FdDetail* detail,
-                     std::string_view name = {});
+                     std::string_view name = {},
+                     std::optional<bool> deleted = {});
 
 // A socket's description as strace -yy prints it, from the recorder's answer: "TCP:[SRC->DST]",
 // "UNIX-STREAM:[INODE->PEER,\"name\"]", "NETLINK:[ROUTE:PORTID]".

@@ -6,6 +6,7 @@
 #define STREC_REPLAY_STRINGS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,12 +33,15 @@ void AppendQuotedCString(std::string* out,
                          const QuoteOptions& opt);
 
 // What -y prints after an fd: "<path>", with the path escaped as strings are (no quotes) and
-// '<' '>' in octal; a kernel path ending in " (deleted)" gives "<path>(deleted)".
-std::string FdPathText(std::string_view path, int xflag);
+// '<' '>' in octal; a deleted file's kernel path "PATH (deleted)" gives "<PATH>(deleted)".
+// `deleted`: whether the file is deleted (its path's last " (deleted)" is the kernel's mark, not
+// part of its name); when not known, a path ending in " (deleted)" counts as deleted.
+std::string FdPathText(std::string_view path, int xflag, std::optional<bool> deleted = {});
 
 // strace's -e read=/-e write= dump of `data`: lines " | 00000  68 69 ...  hi. |", 16 bytes
-// each, offsets from 0, each line ending in '\n'.
-std::string HexDump(std::string_view data);
+// each, offsets from 0, each line ending in '\n'. The offsets have five hex digits, more when the
+// whole object (`total` bytes, of which `data` is the part to show) needs them.
+std::string HexDump(std::string_view data, uint64_t total = 0);
 
 // An address as strace prints pointers: NULL or 0x...
 void AppendPtr(std::string* out, uint64_t addr);
