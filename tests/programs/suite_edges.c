@@ -91,6 +91,7 @@ static void Xattrs(char* end) {
   fsetxattr(-1, "user.e", value, sizeof value - 1, XATTR_REPLACE);
   fsetxattr(-1, "user.e", end - 7, 8, XATTR_REPLACE);  // runs into unmapped memory
   fsetxattr(-1, NULL, NULL, 0, XATTR_CREATE);
+  getxattr("x", "user.a", buf, 0);  // the size only, yet strace shows the buffer
   getxattr("x", "user.a", buf, sizeof buf);
   getxattr("x", "user.b", buf, sizeof buf);
   getxattr("x", "user.b", buf, 2);  // ERANGE
