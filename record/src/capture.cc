@@ -520,20 +520,32 @@ void Capture::MmsgParts(pid_t tid,
   constexpr uint64_t kMmsghdr = 64;
   for (uint64_t i = 0; i < msgs.size() / kMmsghdr; i++) {
     const uint8_t* p = msgs.data() + i * kMmsghdr;
-    uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
-             control = U64(p + 32), controllen = U64(p + 40), len = U32(p + 56);
-    uint32_t base = static_cast<uint32_t>(i) << 16;
-    uint64_t room = out ? NamelenGiven(entry, i * kMmsghdr) : namelen;
-    if (name)
-      Plan(1, out, name, std::min({namelen, room, kSockaddrMax}), namelen, format::kBufferAux,
-           base);
-    if (control)
-      Plan(1, out, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
-           base | 1);
-    Execute(tid, dst);
-    if (iov)
-      Iovec(tid, 1, out, iov, iovlen, out ? static_cast<int64_t>(len) : -1, dst, base);
+    MsghdrParts(tid, p, out, out ? NamelenGiven(entry, i * kMmsghdr) : UINT64_MAX,
+                out ? static_cast<int64_t>(U32(p + 56)) : -1, static_cast<uint32_t>(i) << 16, dst);
   }
+}
+
+// What a struct msghdr (56 bytes at `msghdr`, read before anything is planned: it may live in
+// dst's arena) points at, as argument 1's buffers from index `base`: msg_name (kBufferAux base,
+// no more than `room` bytes, the room a receive was given), msg_control (kBufferAux base + 1)
+// and the iovecs, their data cut at `total` bytes (-1: whole).
+void Capture::MsghdrParts(pid_t tid,
+                          const uint8_t* msghdr,
+                          bool out,
+                          uint64_t room,
+                          int64_t total,
+                          uint32_t base,
+                          CapturedBuffers* dst) {
+  uint64_t name = U64(msghdr), namelen = U32(msghdr + 8), iov = U64(msghdr + 16),
+           iovlen = U64(msghdr + 24), control = U64(msghdr + 32), controllen = U64(msghdr + 40);
+  if (name)
+    Plan(1, out, name, std::min({namelen, room, kSockaddrMax}), namelen, format::kBufferAux, base);
+  if (control)
+    Plan(1, out, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
+         base | 1);
+  Execute(tid, dst);
+  if (iov)
+    Iovec(tid, 1, out, iov, iovlen, total, dst, base);
 }
 
 // Records readlink of /proc/TID/NAME as an out buffer of the given kind.
@@ -695,17 +707,7 @@ void Capture::SpecialEntry(pid_t tid, int nr, const uint64_t args[6], CapturedBu
       const BufferRecord* m = dst->Find(1, false, format::kBufferPlain, &off);
       if (nr != __NR_sendmsg || !m || m->read_errno)
         break;
-      const uint8_t* p = dst->bytes(off);
-      uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
-               control = U64(p + 32), controllen = U64(p + 40);
-      if (name)
-        Plan(1, false, name, std::min(namelen, kSockaddrMax), namelen, format::kBufferAux, 0);
-      if (control)
-        Plan(1, false, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
-             1);
-      Execute(tid, dst);
-      if (iov)
-        Iovec(tid, 1, false, iov, iovlen, -1, dst);
+      MsghdrParts(tid, dst->bytes(off), false, UINT64_MAX, -1, 0, dst);
       break;
     }
     case __NR_sendmmsg:
@@ -909,18 +911,8 @@ void Capture::SpecialExit(pid_t tid,
       const BufferRecord* m = dst->Find(1, true, format::kBufferPlain, &off);
       if (!m || m->read_errno)
         break;
-      const uint8_t* p = dst->bytes(off);
-      uint64_t name = U64(p), namelen = U32(p + 8), iov = U64(p + 16), iovlen = U64(p + 24),
-               control = U64(p + 32), controllen = U64(p + 40);
-      if (name)
-        Plan(1, true, name, std::min({namelen, NamelenGiven(entry, 0), kSockaddrMax}), namelen,
-             format::kBufferAux, 0);
-      if (control)
-        Plan(1, true, control, std::min(controllen, kControlMax), controllen, format::kBufferAux,
-             1);
-      Execute(tid, dst);
-      if (iov)
-        Iovec(tid, 1, true, iov, iovlen, ret, dst);
+      bool control = U64(dst->bytes(off) + 32) != 0;
+      MsghdrParts(tid, dst->bytes(off), true, NamelenGiven(entry, 0), ret, 0, dst);
       if (control)
         ReceivedFdPaths(tid, dst);
       break;

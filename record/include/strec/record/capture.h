@@ -126,6 +126,13 @@ class Capture {
                  bool out,
                  const CapturedBuffers& entry,
                  CapturedBuffers* dst);
+  void MsghdrParts(pid_t tid,
+                   const uint8_t* msghdr,
+                   bool out,
+                   uint64_t room,
+                   int64_t total,
+                   uint32_t base,
+                   CapturedBuffers* dst);
   static uint64_t NamelenGiven(const CapturedBuffers& entry, uint64_t off);
   void StrArray(pid_t tid, uint8_t arg, uint64_t addr, CapturedBuffers* dst, bool strings);
   void ReceivedFdPaths(pid_t tid, CapturedBuffers* dst);
